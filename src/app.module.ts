@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
+import { AppConfigModule } from './config/config.module';
+import { CredentialsModule } from './credentials/credentials.module';
+import { GeminiModule } from './gemini/gemini.module';
+import { HealthController } from './health.controller';
+import { FallbackErrorFilter } from './http/fallback-error.filter';
+
+/** The proxy. Built by `register()` so that configuration is read when the app starts, not on import. */
+@Module({})
+export class AppModule {
+  static register(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [AppConfigModule.register(), AuthModule, CredentialsModule, GeminiModule],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: FallbackErrorFilter }],
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { parseApiKeys, parseByteSize, validateEnvironment } from './env.validation';
+
+describe('validateEnvironment', () => {
+  it('fills every default from an empty environment', () => {
+    const env = validateEnvironment({});
+    expect(env.PORT).toBe(7860);
+    expect(env.DOMAIN_NAME).toBe('http://localhost:7860');
+    expect(env.PERSISTENT_STORAGE_PATH).toBe('credentials');
+    expect(env.MAX_ATTEMPTS).toBe(3);
+    expect(env.DEBUG).toBe(false);
+    expect(env.DEBUG_REDACT_LOGS).toBe(true);
+    expect(env.CODE_ASSIST_ENDPOINT).toBe('https://cloudcode-pa.googleapis.com');
+  });
+
+  it('converts numbers and booleans given as strings', () => {
+    const env = validateEnvironment({ PORT: '8080', DEBUG: '1', DEBUG_REDACT_LOGS: 'false', MAX_ATTEMPTS: '5' });
+    expect(env).toMatchObject({ PORT: 8080, DEBUG: true, DEBUG_REDACT_LOGS: false, MAX_ATTEMPTS: 5 });
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(validateEnvironment({ PORT: '' }).PORT).toBe(7860);
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT: .*integer.*\(got "abc"\)/],
+    ['PORT', '70000', /PORT/],
+    ['DEBUG', 'maybe', /DEBUG: .*boolean/],
+    ['CODE_ASSIST_ENDPOINT', 'not a url', /CODE_ASSIST_ENDPOINT/],
+    ['MAX_ATTEMPTS', '0', /MAX_ATTEMPTS/],
+    ['BODY_LIMIT', 'lots', /BODY_LIMIT must look like/],
+    ['LOG_FORMAT', 'xml', /LOG_FORMAT/],
+    ['CREDENTIALS_JSON_LIST', '{"a":1}', /CREDENTIALS_JSON_LIST: must be a JSON array/],
+    ['CREDENTIALS_JSON_LIST', '[{', /CREDENTIALS_JSON_LIST: .*not valid JSON/],
+    ['GEMINI_API_KEYS', '["a",', /GEMINI_API_KEYS/],
+  ])('rejects %s=%j with a line naming the variable', (name, value, pattern) => {
+    expect(() => validateEnvironment({ [name]: value })).toThrow(pattern);
+  });
+
+  it('never echoes a password in its error', () => {
+    expect(() => validateEnvironment({ GEMINI_AUTH_PASSWORD: 'x', PORT: 'bad' })).toThrow(/PORT/);
+    try {
+      validateEnvironment({ CREDENTIALS_JSON_LIST: '[{"refresh_token":"1//secret-token"' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('secret-token');
+    }
+  });
+
+  it('reports every bad variable in one line', () => {
+    expect(() => validateEnvironment({ PORT: 'x', DEBUG: 'y' })).toThrow(/PORT.*\|.*DEBUG|DEBUG.*\|.*PORT/);
+  });
+});
+
+describe('parseApiKeys', () => {
+  it.each([
+    ['', []],
+    ['k1', ['k1']],
+    ['k1, k2 ,,k3', ['k1', 'k2', 'k3']],
+    ['["k1","k2"]', ['k1', 'k2']],
+    ['k1,k1', ['k1']],
+  ])('reads %j', (raw, keys) => {
+    expect(parseApiKeys(raw)).toEqual(keys);
+  });
+});
+
+describe('parseByteSize', () => {
+  it.each([
+    ['50mb', 50 * 1024 * 1024],
+    ['512kb', 512 * 1024],
+    ['1048576', 1048576],
+    ['1GB', 1024 ** 3],
+  ])('reads %s', (raw, bytes) => {
+    expect(parseByteSize(raw)).toBe(bytes);
+  });
+});

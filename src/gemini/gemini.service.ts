@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { upstreamConfig } from '../config/configuration';
+import { ApiError } from '../http/api-error';
+import { googleErrorBody } from '../http/error-bodies';
+import { toErrorFacts } from '../http/error-facts';
+import { Reply, } from '../http/reply';
+import { sseFrame } from '../http/sse-writer';
+import { applyModelVariant } from '../translation/model-names';
+import { toGoogleModelList } from '../translation/model-catalogue';
+import { UpstreamDispatcher } from '../upstream/dispatcher';
+import { GeminiRequest, GeminiResponse, JsonObject } from '../upstream/gemini-types';
+import { ModelListService } from '../upstream/model-list.service';
+
+const ACTIONS = [
+  'generateContent',
+  'streamGenerateContent',
+  'countTokens',
+  'embedContent',
+  'batchEmbedContents',
+] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** The native Gemini API: bodies pass through with every field kept, on either backend. */
+@Injectable()
+export class GeminiService {
+  constructor(
+    private readonly dispatcher: UpstreamDispatcher,
+    private readonly models: ModelListService,
+    @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
+  ) {}
+
+  async call(modelAction: string, body: unknown, alt: string | undefined, signal: AbortSignal): Promise<Reply> {
+    const { model, action } = parseModelAction(modelAction);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw ApiError.badRequest('The request body must be a JSON object.');
+    }
+    const json = body as JsonObject;
+    switch (action) {
+      case 'generateContent': {
+        const { model: upstream, request } = applyModelVariant(model, json as GeminiRequest);
+        return { kind: 'json', body: await this.dispatcher.generate({ model: upstream, body: request, signal }) };
+      }
+      case 'streamGenerateContent': {
+        const { model: upstream, request } = applyModelVariant(model, json as GeminiRequest);
+        const stream = this.dispatcher.stream({ model: upstream, body: request, signal });
+        return alt === 'sse' ? this.sse(stream) : this.jsonArray(stream);
+      }
+      case 'countTokens':
+        return { kind: 'json', body: await this.dispatcher.countTokens({ model: stripVariant(model), body: json, signal }) };
+      case 'embedContent':
+      case 'batchEmbedContents':
+        return { kind: 'json', body: await this.dispatcher.embed(action, { model, body: json, signal }) };
+    }
+  }
+
+  async listModels(): Promise<Reply> {
+    return { kind: 'json', body: toGoogleModelList(await this.models.list()) };
+  }
+
+  async getModel(id: string): Promise<Reply> {
+    const model = await this.models.find(id);
+    if (!model) {
+      throw new ApiError({ status: 404, kind: 'not_found', message: `Model ${id} is not found.`, googleStatus: 'NOT_FOUND' });
+    }
+    return { kind: 'json', body: model };
+  }
+
+  private sse(stream: Promise<AsyncIterable<GeminiResponse>>): Reply {
+    return {
+      kind: 'stream',
+      frames: stream.then((chunks) => mapAsync(chunks, (c) => sseFrame(JSON.stringify(c)))),
+      options: {
+        heartbeatMs: this.config.heartbeatMs,
+        errorFrame: (error) => sseFrame(JSON.stringify(googleErrorBody(toErrorFacts(error)))),
+      },
+    };
+  }
+
+  /** Without `alt=sse` Google streams one JSON array, element by element. */
+  private jsonArray(stream: Promise<AsyncIterable<GeminiResponse>>): Reply {
+    let opened = false;
+    return {
+      kind: 'stream',
+      frames: stream.then((chunks) =>
+        mapAsync(chunks, (c) => {
+          const frame = `${opened ? ',\r\n' : '['}${JSON.stringify(c)}`;
+          opened = true;
+          return frame;
+        }),
+      ),
+      options: {
+        heartbeatMs: this.config.heartbeatMs,
+        contentType: 'application/json; charset=UTF-8',
+        heartbeat: '\n',
+        trailer: ']',
+        errorFrame: (error) => {
+          const frame = `${opened ? ',\r\n' : '['}${JSON.stringify(googleErrorBody(toErrorFacts(error)))}]`;
+          opened = true;
+          return frame;
+        },
+      },
+    };
+  }
+}
+
+function parseModelAction(modelAction: string): { model: string; action: Action } {
+  const colon = modelAction.lastIndexOf(':');
+  const model = decodeURIComponent(colon >= 0 ? modelAction.slice(0, colon) : modelAction).replace(/^models\//, '');
+  const action = colon >= 0 ? modelAction.slice(colon + 1) : '';
+  if (!model) throw ApiError.badRequest('The path must name a model: /v1beta/models/{model}:{action}.');
+  if (!(ACTIONS as readonly string[]).includes(action)) {
+    throw new ApiError({
+      status: 404,
+      kind: 'not_found',
+      message: `Unsupported action "${action}". Supported: ${ACTIONS.join(', ')}.`,
+      googleStatus: 'NOT_FOUND',
+    });
+  }
+  return { model, action: action as Action };
+}
+
+function stripVariant(model: string): string {
+  return applyModelVariant(model, { contents: [] }).model;
+}
+
+async function* mapAsync<T, U>(source: AsyncIterable<T>, fn: (t: T) => U): AsyncGenerator<U> {
+  for await (const item of source) yield fn(item);
+}

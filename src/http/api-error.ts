@@ -1,0 +1,90 @@
+/**
+ * The proxy's own domain error: what went wrong, with facts enough for either dialect's filter
+ * to render it (OpenAI `{error:{message,type,param,code}}` or Google `{error:{code,message,status}}`).
+ */
+export type ApiErrorKind =
+  | 'invalid_request'
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'rate_limited'
+  | 'no_credentials'
+  | 'upstream'
+  | 'timeout'
+  | 'internal';
+
+export interface ApiErrorInit {
+  status: number;
+  kind: ApiErrorKind;
+  message: string;
+  /** Google's `error.status` string (e.g. RESOURCE_EXHAUSTED), when the error came from Google. */
+  googleStatus?: string;
+  /** Google's own error body, returned verbatim on the native routes. */
+  upstreamBody?: unknown;
+  /** The request field at fault (OpenAI `param`). */
+  param?: string;
+  /** Seconds, for the Retry-After header. */
+  retryAfterSeconds?: number;
+  /** A machine-readable code (OpenAI `code`), e.g. the ErrorInfo reason. */
+  code?: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly kind: ApiErrorKind;
+  readonly googleStatus?: string;
+  readonly upstreamBody?: unknown;
+  readonly param?: string;
+  readonly retryAfterSeconds?: number;
+  readonly code?: string;
+
+  constructor(init: ApiErrorInit) {
+    super(init.message);
+    this.name = 'ApiError';
+    this.status = init.status;
+    this.kind = init.kind;
+    this.googleStatus = init.googleStatus;
+    this.upstreamBody = init.upstreamBody;
+    this.param = init.param;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.code = init.code;
+  }
+
+  static badRequest(message: string, param?: string): ApiError {
+    return new ApiError({ status: 400, kind: 'invalid_request', message, param });
+  }
+
+  static notFound(message: string): ApiError {
+    return new ApiError({ status: 404, kind: 'not_found', message });
+  }
+}
+
+/** Google's canonical status names by HTTP status, for errors the proxy raises itself. */
+export function googleStatusFor(status: number): string {
+  switch (status) {
+    case 400:
+      return 'INVALID_ARGUMENT';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'PERMISSION_DENIED';
+    case 404:
+      return 'NOT_FOUND';
+    case 409:
+      return 'ABORTED';
+    case 413:
+      return 'INVALID_ARGUMENT';
+    case 429:
+      return 'RESOURCE_EXHAUSTED';
+    case 499:
+      return 'CANCELLED';
+    case 501:
+      return 'UNIMPLEMENTED';
+    case 503:
+      return 'UNAVAILABLE';
+    case 504:
+      return 'DEADLINE_EXCEEDED';
+    default:
+      return status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION';
+  }
+}

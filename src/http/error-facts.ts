@@ -1,0 +1,50 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { toApiError } from '../upstream/upstream-error-mapping';
+import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-errors';
+import { ApiError, ApiErrorKind } from './api-error';
+
+const logger = new Logger('Errors');
+
+/** Normalises anything thrown while serving a request into the proxy's domain error. */
+export function toErrorFacts(exception: unknown): ApiError {
+  if (exception instanceof ApiError) return exception;
+  if (exception instanceof UpstreamHttpError || exception instanceof UpstreamNetworkError) {
+    return toApiError(exception);
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    let message = exception.message;
+    if (response && typeof response === 'object') {
+      const m = (response as { message?: unknown }).message;
+      if (Array.isArray(m)) message = m.join('; ');
+      else if (typeof m === 'string') message = m;
+    }
+    if (status === 404 && /^Cannot (GET|POST|PUT|DELETE|PATCH)/.test(message)) {
+      message = `${message.replace(/^Cannot /, 'No route for ')}. See the README for the supported routes.`;
+    }
+    return new ApiError({ status, kind: kindForStatus(status), message });
+  }
+  // body-parser's errors carry a status and a type instead of being HttpExceptions.
+  const bodyError = exception as { status?: number; type?: string; message?: string };
+  if (typeof bodyError?.status === 'number' && typeof bodyError.type === 'string') {
+    const message =
+      bodyError.type === 'entity.parse.failed'
+        ? 'The request body is not valid JSON.'
+        : bodyError.type === 'entity.too.large'
+          ? 'The request body is larger than BODY_LIMIT allows.'
+          : (bodyError.message ?? 'Bad request body');
+    return new ApiError({ status: bodyError.status, kind: 'invalid_request', message });
+  }
+  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  return new ApiError({ status: 500, kind: 'internal', message: 'Internal proxy error; see the proxy log.' });
+}
+
+function kindForStatus(status: number): ApiErrorKind {
+  if (status === 401) return 'authentication';
+  if (status === 403) return 'permission';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'internal';
+  return 'invalid_request';
+}

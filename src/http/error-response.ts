@@ -1,0 +1,20 @@
+import type { Response } from 'express';
+import { ApiError } from './api-error';
+
+/**
+ * Sends an error in a dialect. When a stream has already started, the error becomes the stream's
+ * last event instead, since the status line is gone.
+ */
+export function sendError(res: Response, error: ApiError, body: unknown, sseFrame: (body: unknown) => string): void {
+  if (res.headersSent) {
+    if (!res.writableEnded) {
+      const type = String(res.getHeader('content-type') ?? '');
+      if (type.startsWith('text/event-stream')) res.write(sseFrame(body));
+      res.end();
+    }
+    return;
+  }
+  if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
+  if (error.status === 401) res.setHeader('www-authenticate', 'Bearer, Basic realm="gemini-proxy"');
+  res.status(error.status).json(body);
+}

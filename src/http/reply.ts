@@ -1,0 +1,15 @@
+import type { Response } from 'express';
+import { EventStreamOptions, writeEventStream } from './sse-writer';
+
+/** What a service hands back for the edge to send: one JSON body, or a stream of frames. */
+export type Reply =
+  | { kind: 'json'; status?: number; body: unknown }
+  | { kind: 'stream'; frames: Promise<AsyncIterable<string>>; options: EventStreamOptions };
+
+export async function sendReply(res: Response, reply: Reply): Promise<void> {
+  if (reply.kind === 'json') {
+    res.status(reply.status ?? 200).json(reply.body);
+    return;
+  }
+  await writeEventStream(res, reply.frames, reply.options);
+}

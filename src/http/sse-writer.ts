@@ -1,0 +1,98 @@
+import type { Response } from 'express';
+
+export interface EventStreamOptions {
+  /** An SSE comment is sent whenever the stream has been silent this long. */
+  heartbeatMs: number;
+  /** The frame that reports a failure once the response has started. */
+  errorFrame(error: unknown): string;
+  /** Written after the last frame (e.g. `data: [DONE]`). */
+  trailer?: string;
+  contentType?: string;
+  /** What a heartbeat writes; an SSE comment unless the body is not SSE (e.g. a JSON array). */
+  heartbeat?: string;
+  /** Called once, with the error, when the stream ended on a failure. */
+  onError?(error: unknown): void;
+}
+
+export function sseFrame(data: string): string {
+  return `data: ${data}\n\n`;
+}
+
+/**
+ * The one place that writes streamed answers. Headers wait for the first frame so that a
+ * failure before it can still get a real HTTP status; a silent model gets heartbeat comments
+ * (which also commit the headers, after which failures become error frames). Back-pressure is
+ * honoured, and a client that leaves stops the source.
+ */
+export async function writeEventStream(
+  res: Response,
+  source: Promise<AsyncIterable<string>>,
+  options: EventStreamOptions,
+): Promise<void> {
+  let lastWrite = Date.now();
+  let closed = false;
+  res.once('close', () => (closed = true));
+  const start = () => {
+    if (res.headersSent) return;
+    res.status(200);
+    res.setHeader('content-type', options.contentType ?? 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache, no-transform');
+    res.setHeader('connection', 'keep-alive');
+    res.setHeader('x-accel-buffering', 'no');
+    res.flushHeaders();
+  };
+  const write = async (chunk: string) => {
+    lastWrite = Date.now();
+    if (closed) return;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  };
+  const heartbeat = setInterval(
+    () => {
+      if (closed || Date.now() - lastWrite < options.heartbeatMs) return;
+      start();
+      lastWrite = Date.now();
+      res.write(options.heartbeat ?? ': keep-alive\n\n');
+    },
+    Math.max(25, Math.min(1000, Math.floor(options.heartbeatMs / 4))),
+  );
+  let iterable: AsyncIterable<string>;
+  try {
+    try {
+      iterable = await source;
+    } catch (error) {
+      // Nothing has been sent yet: let the dialect's filter answer with the right status.
+      if (!res.headersSent) throw error;
+      options.onError?.(error);
+      await write(options.errorFrame(error));
+      return;
+    }
+    try {
+      for await (const frame of iterable) {
+        if (closed) break;
+        start();
+        await write(frame);
+      }
+      if (!closed) {
+        start();
+        if (options.trailer) await write(options.trailer);
+      }
+    } catch (error) {
+      options.onError?.(error);
+      start();
+      await write(options.errorFrame(error));
+    }
+  } finally {
+    clearInterval(heartbeat);
+    if (!closed && res.headersSent) res.end();
+  }
+}

@@ -1,0 +1,152 @@
+import { GeminiRequest, GeminiResponse, JsonObject } from './gemini-types';
+import { decodeSse } from './sse-decoder';
+import { BackendCall, UpstreamAuth, UpstreamBackend } from './upstream-backend';
+import { UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
+import { httpError, readText, toNetworkError, UpstreamHttp } from './upstream-http';
+
+// gemini-cli identifies itself this way; Code Assist uses it to recognise the client.
+const CLI_VERSION = '0.30.0';
+export const CODE_ASSIST_USER_AGENT = `GeminiCLI/${CLI_VERSION} (${process.platform}; ${process.arch})`;
+
+export interface CodeAssistOptions {
+  endpoint: string;
+  timeoutMs: number;
+}
+
+/** Google's Code Assist API (`cloudcode-pa`, v1internal), the backend of gemini-cli. */
+export class CodeAssistClient implements UpstreamBackend {
+  constructor(
+    private readonly http: UpstreamHttp,
+    private readonly options: CodeAssistOptions,
+  ) {}
+
+  async generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse> {
+    const answer = await this.http.json<CodeAssistEnvelope>({
+      method: 'POST',
+      url: this.url('generateContent'),
+      headers: this.headers(auth),
+      body: envelope(auth, call),
+      signal: call.signal,
+      timeoutMs: this.options.timeoutMs,
+    });
+    return unwrap(answer);
+  }
+
+  async stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
+    const res = await this.http.send({
+      method: 'POST',
+      url: `${this.url('streamGenerateContent')}?alt=sse`,
+      headers: this.headers(auth),
+      body: envelope(auth, call),
+      signal: call.signal,
+      timeoutMs: this.options.timeoutMs,
+    });
+    if (res.status !== 200) throw httpError(res, await readText(res, call.signal));
+    return unwrapStream(res.body, call.signal);
+  }
+
+  async countTokens(auth: UpstreamAuth, call: BackendCall<JsonObject>): Promise<JsonObject> {
+    const native = call.body as { contents?: unknown; generateContentRequest?: { contents?: unknown } };
+    // Code Assist counts `{request:{model:"models/…", contents}}` only, as gemini-cli sends it.
+    const contents = native.contents ?? native.generateContentRequest?.contents ?? [];
+    return this.http.json<JsonObject>({
+      method: 'POST',
+      url: this.url('countTokens'),
+      headers: this.headers(auth),
+      body: JSON.stringify({ request: { model: `models/${call.model}`, contents } }),
+      signal: call.signal,
+      timeoutMs: this.options.timeoutMs,
+    });
+  }
+
+  /** The onboarding calls, bound to one access token, in the shape code-assist-setup expects. */
+  setupApi(accessToken: string, signal: AbortSignal) {
+    const post = <T>(method: string, body: Record<string, unknown>) =>
+      this.http.json<T>({
+        method: 'POST',
+        url: this.url(method),
+        headers: this.headers({ kind: 'oauth', accessToken, projectId: '' }),
+        body: JSON.stringify(body),
+        signal,
+        timeoutMs: this.options.timeoutMs,
+      });
+    return {
+      loadCodeAssist: <T>(body: Record<string, unknown>) => post<T>('loadCodeAssist', body),
+      onboardUser: <T>(body: Record<string, unknown>) => post<T>('onboardUser', body),
+      getOperation: <T>(name: string) =>
+        this.http.json<T>({
+          method: 'GET',
+          url: `${this.options.endpoint}/v1internal/${name}`,
+          headers: this.headers({ kind: 'oauth', accessToken, projectId: '' }),
+          signal,
+          timeoutMs: this.options.timeoutMs,
+        }),
+    };
+  }
+
+  private url(method: string): string {
+    return `${this.options.endpoint}/v1internal:${method}`;
+  }
+
+  private headers(auth: UpstreamAuth): Record<string, string> {
+    if (auth.kind !== 'oauth') throw new Error('Code Assist needs an OAuth credential');
+    return {
+      authorization: `Bearer ${auth.accessToken}`,
+      'content-type': 'application/json',
+      'user-agent': CODE_ASSIST_USER_AGENT,
+    };
+  }
+}
+
+interface CodeAssistEnvelope {
+  response?: GeminiResponse;
+  result?: GeminiResponse;
+  traceId?: string;
+  [key: string]: unknown;
+}
+
+function envelope(auth: UpstreamAuth, call: BackendCall<GeminiRequest>): string {
+  if (auth.kind !== 'oauth') throw new Error('Code Assist needs an OAuth credential');
+  return JSON.stringify({ model: call.model, project: auth.projectId, request: call.body });
+}
+
+/** Code Assist wraps each answer as `{response, traceId}`; gemini-cli maps traceId to responseId. */
+export function unwrap(answer: CodeAssistEnvelope): GeminiResponse {
+  const inner = answer.response ?? answer.result;
+  if (!inner || typeof inner !== 'object') {
+    // A usage-only event (seen on some streams) carries usageMetadata at the top level.
+    const { traceId, ...rest } = answer;
+    return { ...(rest as GeminiResponse), ...(traceId ? { responseId: traceId } : {}) };
+  }
+  if (answer.traceId && !inner.responseId) return { ...inner, responseId: answer.traceId };
+  return inner;
+}
+
+async function* unwrapStream(
+  body: AsyncIterable<Uint8Array>,
+  signal: AbortSignal,
+): AsyncGenerator<GeminiResponse> {
+  try {
+    for await (const data of decodeSse(body)) {
+      if (data.trim() === '' || data.trim() === '[DONE]') continue;
+      yield unwrap(parseEvent(data) as CodeAssistEnvelope);
+    }
+  } catch (error) {
+    throw toNetworkError(error, signal);
+  }
+}
+
+/** One stream event; Google reports a failure mid-stream as an `{error}` event. */
+export function parseEvent(data: string): GeminiResponse {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    throw new UpstreamNetworkError('protocol', 'Google sent a stream event that is not JSON');
+  }
+  if (parsed && typeof parsed === 'object' && 'error' in parsed) {
+    const code = (parsed as { error?: { code?: unknown } }).error?.code;
+    throw new UpstreamHttpError(typeof code === 'number' ? code : 500, parsed);
+  }
+  return parsed as GeminiResponse;
+}

@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../credentials/clock';
+import { CredentialPool } from '../credentials/credential-pool';
+import { GeminiModel, MAINTAINED_MODELS, withVariants } from '../translation/model-catalogue';
+import { GeminiApiClient } from './gemini-api-client';
+
+const LIVE_LIST_TTL_MS = 10 * 60_000;
+
+/**
+ * The model catalogue clients see: Google's live list when the pool has an API key, the
+ * maintained list of current models for Code Assist accounts, each with the proxy's variants.
+ */
+@Injectable()
+export class ModelListService {
+  private readonly logger = new Logger('Models');
+  private live?: { at: number; models: GeminiModel[] };
+  private loading?: Promise<GeminiModel[] | undefined>;
+
+  constructor(
+    private readonly pool: CredentialPool,
+    private readonly geminiApi: GeminiApiClient,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(): Promise<GeminiModel[]> {
+    const credentials = this.pool.list();
+    const hasOAuth = credentials.some((c) => c.kind === 'oauth');
+    const live = await this.liveModels();
+    const byName = new Map<string, GeminiModel>();
+    for (const m of live ?? []) byName.set(m.name, m);
+    if (hasOAuth || !live) for (const m of MAINTAINED_MODELS) if (!byName.has(m.name)) byName.set(m.name, m);
+    return withVariants([...byName.values()]);
+  }
+
+  async find(id: string): Promise<GeminiModel | undefined> {
+    const name = id.startsWith('models/') ? id : `models/${id}`;
+    return (await this.list()).find((m) => m.name === name);
+  }
+
+  private async liveModels(): Promise<GeminiModel[] | undefined> {
+    if (this.live && this.clock.now() - this.live.at < LIVE_LIST_TTL_MS) return this.live.models;
+    const key = this.pool.list().find((c) => c.kind === 'api-key' && !this.pool.isDisabled(c.id));
+    if (!key || key.kind !== 'api-key') return undefined;
+    this.loading ??= this.geminiApi
+      .listModels({ kind: 'api-key', apiKey: key.apiKey }, AbortSignal.timeout(15_000))
+      .then((models) => {
+        const list = models as unknown as GeminiModel[];
+        this.live = { at: this.clock.now(), models: list };
+        return list;
+      })
+      .catch((error: Error) => {
+        this.logger.warn(`Could not list Google's models (${error.message}); serving the maintained list`);
+        return undefined;
+      })
+      .finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+}

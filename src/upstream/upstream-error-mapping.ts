@@ -1,0 +1,105 @@
+import { Selection } from '../credentials/credential-pool';
+import { ApiError, ApiErrorKind, googleStatusFor } from '../http/api-error';
+import { UpstreamHttpError, UpstreamNetworkError, unwrapGoogleError } from './upstream-errors';
+
+/** Turns what Google (or the network) did into the proxy's domain error, keeping Google's body. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof UpstreamHttpError) {
+    const google = unwrapGoogleError(error.body);
+    return new ApiError({
+      status: error.status,
+      kind: kindFor(error.status),
+      message: error.message,
+      googleStatus: google?.status ?? googleStatusFor(error.status),
+      upstreamBody: google ? { error: google } : undefined,
+      code: reasonOf(google?.details),
+    });
+  }
+  if (error instanceof UpstreamNetworkError) {
+    switch (error.failure) {
+      case 'timeout':
+        return new ApiError({ status: 504, kind: 'timeout', message: error.message });
+      case 'aborted':
+        return new ApiError({ status: 499, kind: 'invalid_request', message: error.message });
+      case 'connection':
+      case 'protocol':
+        return new ApiError({ status: 502, kind: 'upstream', message: error.message });
+    }
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (/invalid_grant/.test(message)) {
+    return new ApiError({
+      status: 503,
+      kind: 'no_credentials',
+      message: 'The credential was revoked or expired (invalid_grant); log the account in again.',
+    });
+  }
+  return new ApiError({ status: 502, kind: 'upstream', message: `Upstream call failed: ${message}` });
+}
+
+/** The answer when no credential can take the request at all. */
+export function noCredentialError(
+  selection: Exclude<Selection, { outcome: 'selected' }>,
+  model: string,
+  now: number,
+  lastError?: unknown,
+): ApiError {
+  switch (selection.outcome) {
+    case 'empty':
+      return new ApiError({
+        status: 503,
+        kind: 'no_credentials',
+        message:
+          'No credentials are loaded. Log Google accounts in with `npm run gen-creds`, or set ' +
+          'GEMINI_API_KEYS or CREDENTIALS_JSON_LIST, then try again.',
+      });
+    case 'none-capable':
+      return new ApiError({
+        status: 503,
+        kind: 'no_credentials',
+        message:
+          'This call needs a Gemini API key in the pool (set GEMINI_API_KEYS): Code Assist accounts ' +
+          'have no embeddings API.',
+      });
+    case 'all-disabled':
+      return new ApiError({
+        status: 503,
+        kind: 'no_credentials',
+        message: `Every credential that could serve this call is disabled: ${selection.reasons.join('; ')}. See /admin.`,
+      });
+    case 'all-cooling': {
+      const seconds = Math.max(1, Math.ceil((selection.soonest - now) / 1000));
+      const google = lastError instanceof UpstreamHttpError ? unwrapGoogleError(lastError.body) : undefined;
+      return new ApiError({
+        status: 429,
+        kind: 'rate_limited',
+        message:
+          `Every credential is rate-limited for ${model}; the first one is free again in ${seconds}s.` +
+          (google?.message ? ` Google said: ${google.message}` : ''),
+        googleStatus: 'RESOURCE_EXHAUSTED',
+        retryAfterSeconds: seconds,
+      });
+    }
+    case 'exhausted':
+      return toApiError(lastError);
+  }
+}
+
+function kindFor(status: number): ApiErrorKind {
+  if (status === 400 || status === 413 || status === 422) return 'invalid_request';
+  if (status === 401) return 'authentication';
+  if (status === 403) return 'permission';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status === 504) return 'timeout';
+  return 'upstream';
+}
+
+function reasonOf(details: unknown[] | undefined): string | undefined {
+  for (const d of details ?? []) {
+    const reason = (d as { reason?: unknown }).reason;
+    if (typeof reason === 'string') return reason;
+  }
+  return undefined;
+}

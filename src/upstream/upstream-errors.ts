@@ -1,0 +1,47 @@
+/**
+ * Failures met while talking to Google. They carry facts only; the dispatcher classifies them and
+ * the per-dialect filters decide the wire shape.
+ */
+export class UpstreamHttpError extends Error {
+  constructor(
+    readonly status: number,
+    /** The parsed JSON body when Google sent JSON, else the raw text. */
+    readonly body: unknown,
+    readonly retryAfterHeader?: string,
+  ) {
+    super(upstreamMessage(status, body));
+    this.name = 'UpstreamHttpError';
+  }
+}
+
+export type NetworkFailure = 'timeout' | 'connection' | 'aborted' | 'protocol';
+
+/** No usable HTTP answer: a timeout, a reset or refused connection, or a malformed stream. */
+export class UpstreamNetworkError extends Error {
+  constructor(
+    readonly failure: NetworkFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UpstreamNetworkError';
+  }
+}
+
+function upstreamMessage(status: number, body: unknown): string {
+  const error = unwrapGoogleError(body);
+  if (error && typeof error.message === 'string') return error.message;
+  if (typeof body === 'string' && body.trim()) return body.trim().slice(0, 500);
+  return `Google answered HTTP ${status}`;
+}
+
+/** Google sometimes wraps the error object in an array (gemini-cli #6454). */
+export function unwrapGoogleError(
+  body: unknown,
+): { code?: number; message?: string; status?: string; details?: unknown[] } | undefined {
+  const candidate = Array.isArray(body) ? (body[0] as unknown) : body;
+  if (candidate && typeof candidate === 'object' && 'error' in candidate) {
+    const error = (candidate as { error: unknown }).error;
+    if (error && typeof error === 'object') return error as ReturnType<typeof unwrapGoogleError>;
+  }
+  return undefined;
+}
