@@ -1,11 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { GeminiModule } from './gemini/gemini.module';
 import { HealthController } from './health.controller';
 import { FallbackErrorFilter } from './http/fallback-error.filter';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OpenAIModule } from './openai/openai.module';
 
 /** The proxy. Built by `register()` so that configuration is read when the app starts, not on import. */
 @Module({})
@@ -13,7 +17,7 @@ export class AppModule {
   static register(): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.register(), AuthModule, CredentialsModule, GeminiModule],
+      imports: [AppConfigModule.register(), AuthModule, CredentialsModule, GeminiModule, OpenAIModule, LoggingModule, MetricsModule, AdminModule],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: FallbackErrorFilter }],
     };

@@ -1,32 +1,57 @@
-import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, urlencoded } from 'express';
+import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import { debugRequested, serverConfig } from './config/configuration';
+import { RequestTracker } from './logging/request-tracker';
 
 export interface StartOptions {
   /** Overrides PORT (0 picks a free port; tests use it). */
   port?: number;
   host?: string;
   logger?: LogLevel[] | false;
+  /** Drain and exit 0 on SIGTERM/SIGINT (default true; tests that run several apps in one process turn it off). */
+  handleSignals?: boolean;
 }
+
+type ServerConfig = ReturnType<typeof serverConfig>;
 
 /** Creates and starts the proxy; resolves once it listens. */
 export async function startProxy(options: StartOptions = {}): Promise<INestApplication> {
+  const levels: LogLevel[] = ['log', 'warn', 'error', ...(debugRequested() ? (['debug'] as LogLevel[]) : [])];
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), {
     bodyParser: false,
-    logger: options.logger ?? ['log', 'warn', 'error', ...(debugRequested() ? (['debug'] as LogLevel[]) : [])],
+    logger: options.logger ?? levels,
+    // Held until the configured format (text or JSON) is known, then printed in it.
+    bufferLogs: options.logger === undefined,
   });
-  const server = app.get(ConfigService).getOrThrow<ReturnType<typeof serverConfig>>('server');
+  return listen(app, { ...options, logger: options.logger ?? levels });
+}
+
+/**
+ * Applies the HTTP set-up, the log format and graceful shutdown to a created app and listens. Tests
+ * that build the app through Nest's testing module (to swap the clock) call this directly.
+ */
+export async function listen(app: NestExpressApplication, options: StartOptions = {}): Promise<NestExpressApplication> {
+  const server = app.get(ConfigService).getOrThrow<ServerConfig>('server');
+  if (options.logger !== false) {
+    const logLevels = options.logger ?? ['log', 'warn', 'error'];
+    app.useLogger(new ConsoleLogger({ json: server.logFormat === 'json', logLevels }));
+    app.flushLogs();
+  }
+  const tracker = app.get(RequestTracker);
+  app.use(tracker.track);
   configureHttp(app, server.bodyLimit);
-  app.enableShutdownHooks();
+  app.use(tracker.bind);
   const port = options.port ?? server.port;
   const host = options.host ?? server.host;
   await app.listen(port, host);
   const address = app.getHttpServer().address() as { port: number } | null;
   new Logger('Proxy').log(`Listening on http://${host}:${address?.port ?? port}`);
+  if (options.handleSignals ?? true) drainOnSignals(app, tracker, server.shutdownGraceMs);
   return app;
 }
 
@@ -36,4 +61,50 @@ export function configureHttp(app: NestExpressApplication, bodyLimit: string): v
   app.use(json({ limit: bodyLimit, type: ['application/json', 'text/plain', '+json'] }));
   app.use(urlencoded({ limit: '1mb', extended: false }));
   app.enableCors({ origin: true, credentials: false, maxAge: 600 });
+}
+
+/**
+ * On SIGTERM or SIGINT: stop accepting connections, let requests and streams in flight finish for
+ * up to SHUTDOWN_GRACE_MS, then close what is left, run Nest's shutdown hooks (which flush credential
+ * writes and close the upstream agent) and exit 0. Nest's own enableShutdownHooks() would close the
+ * server under running streams and exit by re-raising the signal, so it is not used. A second
+ * signal skips the rest of the grace period.
+ */
+function drainOnSignals(app: INestApplication, tracker: RequestTracker, graceMs: number): void {
+  const logger = new Logger('Shutdown');
+  const httpServer = app.getHttpServer() as Server;
+  let skipGrace: (() => void) | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (skipGrace) {
+      logger.warn(`${signal} again: closing the remaining connections now`);
+      skipGrace();
+      return;
+    }
+    const skipped = new Promise<void>((resolve) => (skipGrace = resolve));
+    void (async () => {
+      logger.log(
+        `${signal}: no longer accepting connections; waiting up to ${graceMs} ms for ${tracker.inFlight} request(s) in flight`,
+      );
+      httpServer.close();
+      tracker.beginDrain(() => httpServer.closeIdleConnections());
+      httpServer.closeIdleConnections();
+      const left = await Promise.race([tracker.whenIdle(graceMs), skipped.then(() => tracker.inFlight)]);
+      if (left > 0) logger.warn(`Grace period over: closing ${left} unfinished request(s)`);
+      httpServer.closeAllConnections();
+      try {
+        await app.close();
+        logger.log('Stopped cleanly');
+        process.exit(0);
+      } catch (error) {
+        logger.error(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      }
+    })();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  httpServer.once('close', () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  });
 }

@@ -4,10 +4,9 @@ import { upstreamConfig } from '../config/configuration';
 import { ApiError } from '../http/api-error';
 import { googleErrorBody } from '../http/error-bodies';
 import { toErrorFacts } from '../http/error-facts';
-import { Reply, } from '../http/reply';
+import { Reply } from '../http/reply';
 import { sseFrame } from '../http/sse-writer';
-import { applyModelVariant } from '../translation/model-names';
-import { toGoogleModelList } from '../translation/model-catalogue';
+import { applyModelVariant } from '../translation/model-variant';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import { GeminiRequest, GeminiResponse, JsonObject } from '../upstream/gemini-types';
 import { ModelListService } from '../upstream/model-list.service';
@@ -55,7 +54,7 @@ export class GeminiService {
   }
 
   async listModels(): Promise<Reply> {
-    return { kind: 'json', body: toGoogleModelList(await this.models.list()) };
+    return { kind: 'json', body: { models: await this.models.list() } };
   }
 
   async getModel(id: string): Promise<Reply> {

@@ -25,17 +25,6 @@ export function toErrorFacts(exception: unknown): ApiError {
     }
     return new ApiError({ status, kind: kindForStatus(status), message });
   }
-  // body-parser's errors carry a status and a type instead of being HttpExceptions.
-  const bodyError = exception as { status?: number; type?: string; message?: string };
-  if (typeof bodyError?.status === 'number' && typeof bodyError.type === 'string') {
-    const message =
-      bodyError.type === 'entity.parse.failed'
-        ? 'The request body is not valid JSON.'
-        : bodyError.type === 'entity.too.large'
-          ? 'The request body is larger than BODY_LIMIT allows.'
-          : (bodyError.message ?? 'Bad request body');
-    return new ApiError({ status: bodyError.status, kind: 'invalid_request', message });
-  }
   logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return new ApiError({ status: 500, kind: 'internal', message: 'Internal proxy error; see the proxy log.' });
 }

@@ -72,6 +72,7 @@ export async function writeEventStream(
     } catch (error) {
       // Nothing has been sent yet: let the dialect's filter answer with the right status.
       if (!res.headersSent) throw error;
+      if (closed) return;
       options.onError?.(error);
       await write(options.errorFrame(error));
       return;
@@ -87,6 +88,8 @@ export async function writeEventStream(
         if (options.trailer) await write(options.trailer);
       }
     } catch (error) {
+      // A client that left aborted the upstream call itself: that failure is nobody's to hear about.
+      if (closed) return;
       options.onError?.(error);
       start();
       await write(options.errorFrame(error));

@@ -1,3 +1,4 @@
+import type { CodeAssistSetupApi, LoadCodeAssistResponse, LongRunningOperation } from './code-assist-setup';
 import { GeminiRequest, GeminiResponse, JsonObject } from './gemini-types';
 import { decodeSse } from './sse-decoder';
 import { BackendCall, UpstreamAuth, UpstreamBackend } from './upstream-backend';
@@ -60,7 +61,7 @@ export class CodeAssistClient implements UpstreamBackend {
   }
 
   /** The onboarding calls, bound to one access token, in the shape code-assist-setup expects. */
-  setupApi(accessToken: string, signal: AbortSignal) {
+  setupApi(accessToken: string, signal: AbortSignal): CodeAssistSetupApi {
     const post = <T>(method: string, body: Record<string, unknown>) =>
       this.http.json<T>({
         method: 'POST',
@@ -71,10 +72,10 @@ export class CodeAssistClient implements UpstreamBackend {
         timeoutMs: this.options.timeoutMs,
       });
     return {
-      loadCodeAssist: <T>(body: Record<string, unknown>) => post<T>('loadCodeAssist', body),
-      onboardUser: <T>(body: Record<string, unknown>) => post<T>('onboardUser', body),
-      getOperation: <T>(name: string) =>
-        this.http.json<T>({
+      loadCodeAssist: (body) => post<LoadCodeAssistResponse>('loadCodeAssist', body),
+      onboardUser: (body) => post<LongRunningOperation>('onboardUser', body),
+      getOperation: (name) =>
+        this.http.json<LongRunningOperation>({
           method: 'GET',
           url: `${this.options.endpoint}/v1internal/${name}`,
           headers: this.headers({ kind: 'oauth', accessToken, projectId: '' }),

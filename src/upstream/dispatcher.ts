@@ -3,7 +3,14 @@ import type { ConfigType } from '@nestjs/config';
 import { credentialsConfig, upstreamConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
 import { Credential, CredentialKind, OAuthCredential } from '../credentials/credential';
-import { CredentialPool, RATE_LIMIT_BACKOFF, TRANSIENT_BACKOFF } from '../credentials/credential-pool';
+import {
+  BackoffPolicy,
+  CredentialPool,
+  MODEL_UNAVAILABLE_BACKOFF,
+  RATE_LIMIT_BACKOFF,
+  Selection,
+  TRANSIENT_BACKOFF,
+} from '../credentials/credential-pool';
 import { CredentialsService } from '../credentials/credentials.service';
 import { ALL_MODELS } from '../credentials/pool-state-store';
 import { ApiError } from '../http/api-error';
@@ -15,9 +22,11 @@ import {
   setUpCodeAssistProject,
 } from './code-assist-setup';
 import { DebugLog } from './debug-log';
-import { classifyUpstreamError, isKnownReason, Verdict } from './error-classifier';
+import { classifyUpstreamError, DAILY_QUOTA_REASON, isKnownReason, Verdict } from './error-classifier';
 import { GeminiApiClient } from './gemini-api-client';
-import { GeminiRequest, GeminiResponse, JsonObject } from './gemini-types';
+import { GeminiRequest, GeminiResponse, GeminiUsageMetadata, JsonObject } from './gemini-types';
+import { ObservedStream, primeStream } from './observed-stream';
+import { nextPacificMidnight } from './quota-reset';
 import { BackendCall, EmbedAction, UpstreamAuth, UpstreamBackend } from './upstream-backend';
 import { UpstreamEvents } from './upstream-events';
 import { toApiError, noCredentialError } from './upstream-error-mapping';
@@ -30,10 +39,14 @@ export interface DispatchRequest<B = GeminiRequest> {
   signal: AbortSignal;
 }
 
-/** How long a model stays marked unavailable for a credential after Google answered 404. */
-const MODEL_UNAVAILABLE_MS = 10 * 60_000;
-
 type Attempt<T> = (backend: UpstreamBackend, auth: UpstreamAuth, call: BackendCall<never>) => Promise<T>;
+
+/** What a successful dispatch hands back: the answer and who served it. */
+interface Served<T> {
+  value: T;
+  credential: Credential;
+  startedAt: number;
+}
 
 /**
  * Picks a credential, calls Google, and fails over by Google's reason until one answers, the
@@ -58,30 +71,61 @@ export class UpstreamDispatcher {
     @Inject(credentialsConfig.KEY) private readonly credentialsCfg: ConfigType<typeof credentialsConfig>,
   ) {}
 
-  generate(req: DispatchRequest): Promise<GeminiResponse> {
-    return this.run(req, 'generateContent', undefined, (backend, auth, call) =>
+  async generate(req: DispatchRequest): Promise<GeminiResponse> {
+    const served = await this.run(req, 'generateContent', undefined, (backend, auth, call) =>
       backend.generate(auth, call),
     );
+    this.reportUsage(req.model, served.credential.id, served.value.usageMetadata);
+    return served.value;
   }
 
-  /** Resolves once Google has sent the first event, so failover stays possible until then. */
-  stream(req: DispatchRequest): Promise<AsyncIterable<GeminiResponse>> {
-    return this.run(req, 'streamGenerateContent', undefined, async (backend, auth, call) =>
-      primeStream(await backend.stream(auth, call)),
+  /**
+   * Resolves once Google has sent the first event, so failover stays possible until then. The
+   * stream handed back reports time to first token now, and token usage and how it ended later.
+   */
+  async stream(req: DispatchRequest): Promise<AsyncIterable<GeminiResponse>> {
+    const { value: primed, credential, startedAt } = await this.run(
+      req,
+      'streamGenerateContent',
+      undefined,
+      async (backend, auth, call) => primeStream(await backend.stream(auth, call), () => this.clock.now()),
     );
+    const model = req.model;
+    this.events.emit('firstToken', { model, credentialId: credential.id, ms: primed.firstAt - startedAt });
+    let usage: GeminiUsageMetadata | undefined;
+    return new ObservedStream(primed, {
+      onEvent: (event) => {
+        // Google repeats cumulative usage on late events; the last one seen is the total.
+        if (event.usageMetadata) usage = event.usageMetadata;
+      },
+      onEnd: (completed, error) => {
+        this.reportUsage(model, credential.id, usage);
+        if (completed) {
+          this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'complete' });
+        } else if (error === undefined || req.signal.aborted) {
+          this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'aborted' });
+        } else {
+          // Too late to fail over, but the credential still answers for a cut or an in-stream error.
+          const verdict = this.handleFailure(credential, model, error);
+          this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'error', verdict });
+        }
+      },
+    });
   }
 
-  countTokens(req: DispatchRequest<JsonObject>): Promise<JsonObject> {
-    return this.run(req, 'countTokens', undefined, (backend, auth, call) =>
+  async countTokens(req: DispatchRequest<JsonObject>): Promise<JsonObject> {
+    const served = await this.run(req, 'countTokens', undefined, (backend, auth, call) =>
       backend.countTokens(auth, call),
     );
+    return served.value;
   }
 
   /** Code Assist has no embeddings API, so these go to API-key credentials only. */
-  embed(action: EmbedAction, req: DispatchRequest<JsonObject>): Promise<JsonObject> {
-    return this.run(req, action, 'api-key', (_backend, auth, call) =>
+  async embed(action: EmbedAction, req: DispatchRequest<JsonObject>): Promise<JsonObject> {
+    const served = await this.run(req, action, 'api-key', (_backend, auth, call) =>
       this.geminiApi.embed(auth, action, call),
     );
+    return served.value;
   }
 
   private async run<T>(
@@ -89,20 +133,18 @@ export class UpstreamDispatcher {
     action: string,
     kind: CredentialKind | undefined,
     attempt: Attempt<T>,
-  ): Promise<T> {
-    const started = this.clock.now();
+  ): Promise<Served<T>> {
+    const startedAt = this.clock.now();
     const tried = new Set<string>();
     let lastError: unknown;
-    let lastVerdict: Verdict | undefined;
+    let rateLimited = false;
     let status = 200;
     let credentialId: string | undefined;
     try {
       for (let n = 1; n <= this.config.maxAttempts; n++) {
         const selection = this.pool.select({ model: req.model, kind, exclude: tried });
         if (selection.outcome !== 'selected') {
-          if (tried.size === 0 || selection.outcome === 'all-cooling') {
-            throw noCredentialError(selection, req.model, this.clock.now(), lastError);
-          }
+          if (tried.size === 0) throw this.noneAvailable(selection, req.model, lastError);
           break;
         }
         const credential = selection.credential;
@@ -110,40 +152,73 @@ export class UpstreamDispatcher {
         credentialId = credential.id;
         const t0 = this.clock.now();
         try {
-          const result = await this.callWith(credential, req, action, n, attempt);
+          const value = await this.callWith(credential, req, action, n, attempt);
           this.pool.markSuccess(credential.id, req.model);
           this.events.emit('attempt', {
-            credential, model: req.model, action, attempt: n, durationMs: this.clock.now() - t0, outcome: 'success',
+            credential,
+            model: req.model,
+            action,
+            attempt: n,
+            durationMs: this.clock.now() - t0,
+            outcome: 'success',
           });
-          return result;
+          return { value, credential, startedAt };
         } catch (error) {
+          // A client that hung up is nobody's fault: no cooldown, no further attempt.
           if (req.signal.aborted) throw new UpstreamNetworkError('aborted', 'The client closed the request');
           const verdict = this.handleFailure(credential, req.model, error);
           this.events.emit('attempt', {
-            credential, model: req.model, action, attempt: n, durationMs: this.clock.now() - t0, outcome: 'failure', verdict,
+            credential,
+            model: req.model,
+            action,
+            attempt: n,
+            durationMs: this.clock.now() - t0,
+            outcome: 'failure',
+            verdict,
           });
-          lastError = error;
-          lastVerdict = verdict;
           if (verdict.action === 'client-error') throw error;
+          lastError = error;
+          rateLimited ||= verdict.action === 'cooldown';
         }
       }
-      throw this.exhausted(req.model, kind, lastError, lastVerdict);
+      throw this.exhausted(req.model, kind, lastError, rateLimited);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : toApiError(error);
       status = apiError.status;
       throw apiError;
     } finally {
       this.events.emit('dispatch', {
-        model: req.model, action, attempts: tried.size, credentialId, status, durationMs: this.clock.now() - started,
+        model: req.model,
+        action,
+        attempts: tried.size,
+        credentialId,
+        status,
+        durationMs: this.clock.now() - startedAt,
       });
     }
   }
 
-  /** After the attempts ran out: all cooling → 429 with the soonest recovery; else Google's last answer. */
-  private exhausted(model: string, kind: CredentialKind | undefined, lastError: unknown, verdict?: Verdict): unknown {
-    if (verdict?.action === 'cooldown') {
-      const again = this.pool.select({ model, kind });
-      if (again.outcome === 'all-cooling') return noCredentialError(again, model, this.clock.now(), lastError);
+  /** No credential could even be tried. */
+  private noneAvailable(
+    selection: Exclude<Selection, { outcome: 'selected' }>,
+    model: string,
+    lastError: unknown,
+  ): ApiError {
+    if (selection.outcome === 'all-cooling' && selection.unavailable) {
+      return modelUnavailable(model, selection.soonest, this.clock.now());
+    }
+    return noCredentialError(selection, model, this.clock.now(), lastError);
+  }
+
+  /**
+   * After the attempts ran out: when every credential is now cooling and a rate limit was among
+   * the failures, 429 with the soonest recovery; else Google's last answer (a 5xx stays a 5xx).
+   */
+  private exhausted(model: string, kind: CredentialKind | undefined, lastError: unknown, rateLimited: boolean): unknown {
+    const again = this.pool.select({ model, kind });
+    if (again.outcome === 'all-cooling') {
+      if (again.unavailable) return modelUnavailable(model, again.soonest, this.clock.now());
+      if (rateLimited) return noCredentialError(again, model, this.clock.now(), lastError);
     }
     return lastError;
   }
@@ -174,7 +249,9 @@ export class UpstreamDispatcher {
       return await attempt(this.codeAssist, await auth(false), call);
     } catch (error) {
       // A 401 means the access token died early (revoked, clock skew): refresh once, retry once.
-      if (classifyUpstreamError(error, this.clock.now()).action !== 'refresh') throw error;
+      // A refresh that fails (invalid_grant) throws from auth(true) and is classified as such.
+      if (req.signal.aborted || classifyUpstreamError(error, this.clock.now()).action !== 'refresh') throw error;
+      this.events.emit('retry', { credentialId: credential.id, model: req.model, reason: 'token-refresh' });
       return attempt(this.codeAssist, await auth(true), call);
     }
   }
@@ -187,7 +264,7 @@ export class UpstreamDispatcher {
     const promise = (async () => {
       const token = await this.credentials.accessToken(credential);
       const api = this.codeAssist.setupApi(token, signal);
-      const result = await setUpCodeAssistProject(api as never, {
+      const result = await setUpCodeAssistProject(api, {
         projectId: this.credentialsCfg.googleCloudProject,
       });
       this.logger.log(`Credential ${credential.id} uses project ${result.projectId} (${result.tierId})`);
@@ -202,40 +279,84 @@ export class UpstreamDispatcher {
     const status = (error as { status?: number }).status ?? 0;
     if (!isKnownReason(verdict.reason) && !this.reportedReasons.has(verdict.reason)) {
       this.reportedReasons.add(verdict.reason);
-      this.logger.warn(`Google gave an unrecognised reason "${verdict.reason}" (HTTP ${status}); handled as ${verdict.action}`);
+      this.logger.warn(
+        `Google gave an unrecognised reason "${verdict.reason}" (HTTP ${status}); handled as ${verdict.action}`,
+      );
     }
     switch (verdict.action) {
       case 'cooldown': {
         const scope = verdict.scope === 'credential' ? ALL_MODELS : model;
-        const until = this.pool.cool(credential.id, scope, verdict.reason, verdict.untilMs, RATE_LIMIT_BACKOFF);
+        // A daily quota with no reset time in the answer resets at midnight Pacific, not in seconds.
+        const untilMs =
+          verdict.untilMs ?? (verdict.reason === DAILY_QUOTA_REASON ? nextPacificMidnight(this.clock.now()) : undefined);
+        const until = this.cool(credential, scope, verdict.reason, untilMs, RATE_LIMIT_BACKOFF);
         this.pool.recordError(credential.id, status || 429, verdict.reason, verdict.message, true);
-        this.logger.log(`${credential.id} rate-limited on ${model} (${verdict.reason}); cooling ${Math.ceil((until - this.clock.now()) / 1000)}s`);
+        this.logger.log(
+          `${credential.id} rate-limited on ${model} (${verdict.reason}); cooling ${Math.ceil((until - this.clock.now()) / 1000)}s`,
+        );
         break;
       }
       case 'disable':
         this.pool.disable(credential.id, { reason: verdict.reason, message: verdict.message, fixUrl: verdict.fixUrl });
         this.pool.recordError(credential.id, status, verdict.reason, verdict.message);
-        this.logger.warn(`Disabled ${credential.id}: ${verdict.reason}: ${verdict.message}${verdict.fixUrl ? ` (fix: ${verdict.fixUrl})` : ''}`);
+        this.events.emit('disable', { credentialId: credential.id, reason: verdict.reason });
+        this.logger.warn(
+          `Disabled ${credential.id}: ${verdict.reason}: ${verdict.message}${verdict.fixUrl ? ` (fix: ${verdict.fixUrl})` : ''}`,
+        );
         break;
       case 'model-unavailable':
-        this.pool.cool(credential.id, model, verdict.reason, this.clock.now() + MODEL_UNAVAILABLE_MS, TRANSIENT_BACKOFF);
+        this.cool(credential, model, verdict.reason, undefined, MODEL_UNAVAILABLE_BACKOFF);
         this.pool.recordError(credential.id, status, verdict.reason, verdict.message);
+        this.logger.warn(`${credential.id} cannot serve ${model}: ${verdict.message}`);
         break;
       case 'transient':
-        this.pool.cool(credential.id, model, verdict.reason, undefined, TRANSIENT_BACKOFF);
+      case 'refresh':
+        // 'refresh' here means the retry with a fresh token failed again: a passing fault too.
+        this.cool(credential, model, verdict.reason, undefined, TRANSIENT_BACKOFF);
         this.pool.recordError(credential.id, status, verdict.reason, verdict.message);
         this.logger.warn(`${credential.id} failed on ${model}: ${verdict.message}`);
-        break;
-      case 'refresh':
-        // The retry with a fresh token failed again: treat it as a transient failure of this credential.
-        this.pool.cool(credential.id, model, verdict.reason, undefined, TRANSIENT_BACKOFF);
-        this.pool.recordError(credential.id, status, verdict.reason, verdict.message);
         break;
       case 'client-error':
         break;
     }
     return verdict;
   }
+
+  private cool(
+    credential: Credential,
+    model: string,
+    reason: string,
+    untilMs: number | undefined,
+    policy: BackoffPolicy,
+  ): number {
+    const until = this.pool.cool(credential.id, model, reason, untilMs, policy);
+    this.events.emit('cooldown', { credentialId: credential.id, model, reason, kind: policy.kind, until });
+    return until;
+  }
+
+  private reportUsage(model: string, credentialId: string, usage: GeminiUsageMetadata | undefined): void {
+    if (!usage) return;
+    this.events.emit('usage', {
+      model,
+      credentialId,
+      prompt: usage.promptTokenCount ?? 0,
+      completion: usage.candidatesTokenCount ?? 0,
+      thoughts: usage.thoughtsTokenCount ?? 0,
+    });
+  }
+}
+
+/** Every credential answered 404 for this model lately: say so, rather than "rate-limited". */
+function modelUnavailable(model: string, soonest: number, now: number): ApiError {
+  const minutes = Math.max(1, Math.ceil((soonest - now) / 60_000));
+  return new ApiError({
+    status: 404,
+    kind: 'not_found',
+    googleStatus: 'NOT_FOUND',
+    message:
+      `Model ${model} is not available to any credential in the pool (Google answered 404 for each). ` +
+      `Check the model name or the accounts' entitlements; the proxy asks Google again in ${minutes} min.`,
+  });
 }
 
 function setupVerdict(error: unknown): Verdict | undefined {
@@ -255,28 +376,4 @@ function setupVerdict(error: unknown): Verdict | undefined {
     return { action: 'transient', reason: 'ONBOARDING_PENDING', message: error.message };
   }
   return undefined;
-}
-
-/** Waits for the first event, then hands back a stream that replays it before the rest. */
-async function primeStream<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
-  const iterator = source[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  return {
-    [Symbol.asyncIterator]: () => {
-      let replayed = false;
-      return {
-        next: () => {
-          if (!replayed) {
-            replayed = true;
-            return Promise.resolve(first);
-          }
-          return iterator.next();
-        },
-        return: async (value?: unknown) => {
-          await iterator.return?.(value);
-          return { done: true, value: undefined };
-        },
-      };
-    },
-  };
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../credentials/clock';
 import { CredentialPool } from '../credentials/credential-pool';
-import { GeminiModel, MAINTAINED_MODELS, withVariants } from '../translation/model-catalogue';
+import { GEMINI_MODELS, GeminiModel, withVariants } from '../translation/model-catalogue';
 import { GeminiApiClient } from './gemini-api-client';
 
 const LIVE_LIST_TTL_MS = 10 * 60_000;
@@ -28,7 +28,7 @@ export class ModelListService {
     const live = await this.liveModels();
     const byName = new Map<string, GeminiModel>();
     for (const m of live ?? []) byName.set(m.name, m);
-    if (hasOAuth || !live) for (const m of MAINTAINED_MODELS) if (!byName.has(m.name)) byName.set(m.name, m);
+    if (hasOAuth || !live) for (const m of GEMINI_MODELS) if (!byName.has(m.name)) byName.set(m.name, m);
     return withVariants([...byName.values()]);
   }
 

@@ -48,7 +48,10 @@ export function retryHint(
     ['message-reset', () => messageDelayMs(rpc?.message ?? rawText(body), /reset after\s+/i)],
     ['message-retry', () => messageDelayMs(rpc?.message ?? rawText(body), /retry in\s+/i)],
     // RFC 9110 gives Retry-After a meaning on 503 (and RFC 6585 on 429), not on other errors.
-    ['Retry-After', () => (status === 429 || status >= 500 ? retryAfterMs(headers.retryAfter, now) : undefined)],
+    [
+      'Retry-After',
+      () => (status === 429 || status >= 500 ? retryAfterMs(headers.retryAfter, now) : undefined),
+    ],
   ];
   for (const [source, read] of candidates) {
     const ms = read();

@@ -3,8 +3,8 @@ import { UpstreamNetworkError } from './upstream-errors';
 /**
  * Decoders for Google's two streaming framings. Both take raw chunks as the HTTP client hands them
  * over, so every boundary case (a split `\r\n`, half a UTF-8 character, half a `data:` field)
- * is handled here rather than by the callers. Both stop reading when the consumer stops, because
- * `for await` closes the source iterator, which is what aborts the upstream request.
+ * is handled here rather than by the callers. Both stop reading when the consumer stops: `for await`
+ * closes the source iterator, which lets the HTTP client abort the upstream request.
  */
 
 /**
@@ -12,7 +12,9 @@ import { UpstreamNetworkError } from './upstream-errors';
  * blank line ends an event, multi-line `data:` fields are joined with `\n`, one space after the
  * colon is dropped, comments and `event:`/`id:`/`retry:` are ignored.
  */
-export async function* decodeSse(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<string> {
+export async function* decodeSse(
+  chunks: AsyncIterable<Uint8Array | string>,
+): AsyncGenerator<string> {
   const lines = new LineSplitter();
   const event = new SseEventBuilder();
   for await (const text of decodeUtf8(chunks)) {
@@ -25,8 +27,8 @@ export async function* decodeSse(chunks: AsyncIterable<Uint8Array | string>): As
     const data = event.line(line);
     if (data !== undefined) yield data;
   }
-  // The spec drops an unterminated last event; Google's streams and our fakes sometimes end the body
-  // right after the final `data:` line, and that event carries the finishReason, so it is kept.
+  // The spec drops an unterminated last event, but a body cut right after the final `data:` line
+  // (as some relays and fakes send it) would then lose the chunk carrying finishReason and usage.
   const last = event.line('');
   if (last !== undefined) yield last;
 }
@@ -73,9 +75,13 @@ class LineSplitter {
     let pos = 0;
     if (this.pendingCr && text.startsWith('\n')) pos = 1;
     this.pendingCr = false;
+    // The next CR and LF are searched again only once passed, so a chunk of many LF-only lines
+    // is not rescanned to its end for a CR at every line.
+    let cr = text.indexOf('\r', pos);
+    let lf = text.indexOf('\n', pos);
     while (pos < text.length) {
-      const cr = text.indexOf('\r', pos);
-      const lf = text.indexOf('\n', pos);
+      if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
+      if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
       const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
       if (end === -1) {
         this.partial += text.slice(pos);
@@ -151,7 +157,8 @@ class JsonArrayScanner {
       } else if (this.state === 'element') {
         const end = this.step(c, i);
         if (end !== undefined) {
-          if (end === start && !this.current) throw protocolError(`unexpected ${JSON.stringify(c)}`);
+          if (end === start && !this.current)
+            throw protocolError(`unexpected ${JSON.stringify(c)}`);
           yield this.current + text.slice(start, end);
           this.current = '';
           this.state = 'between';

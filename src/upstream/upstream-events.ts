@@ -1,33 +1,88 @@
 import { EventEmitter } from 'node:events';
 import { Credential } from '../credentials/credential';
+import { CooldownKind } from '../credentials/pool-state-store';
 import { Verdict } from './error-classifier';
 
+/** One call to Google with one credential (a 401 refresh-and-retry stays inside one attempt). */
 export interface AttemptEvent {
   credential: Credential;
   model: string;
   action: string;
   attempt: number;
+  /** Until Google answered; for a stream, until its first event. */
   durationMs: number;
   outcome: 'success' | 'failure';
   verdict?: Verdict;
 }
 
+/** One request's whole walk through the pool; for a stream, up to its first event. */
 export interface DispatchEvent {
   model: string;
   action: string;
+  /** Credentials tried; more than one means the request failed over. */
   attempts: number;
   credentialId?: string;
   status: number;
   durationMs: number;
 }
 
+export interface FirstTokenEvent {
+  model: string;
+  credentialId: string;
+  /** From the start of the dispatch (failovers included) to Google's first stream event. */
+  ms: number;
+}
+
+export interface UsageEvent {
+  model: string;
+  credentialId: string;
+  prompt: number;
+  completion: number;
+  thoughts: number;
+}
+
+export interface RetryEvent {
+  credentialId: string;
+  model: string;
+  /** Only the forced token refresh after a 401 retries on the same credential. */
+  reason: 'token-refresh';
+}
+
+export interface CooldownEvent {
+  credentialId: string;
+  model: string;
+  reason: string;
+  kind: CooldownKind;
+  until: number;
+}
+
+export interface DisableEvent {
+  credentialId: string;
+  reason: string;
+}
+
+export interface StreamEndEvent {
+  model: string;
+  credentialId: string;
+  /** `aborted`: the client went away; `error`: Google's stream failed after its first event. */
+  outcome: 'complete' | 'error' | 'aborted';
+  verdict?: Verdict;
+}
+
 /**
- * What the dispatcher observed, for metrics and request logs. Listeners run synchronously and
- * must be cheap: they sit on every request.
+ * What the dispatcher observed, for metrics and request logs. Listeners run synchronously, in
+ * the async context of the request that caused the event, and must be cheap: they sit on every
+ * request.
  */
-export class UpstreamEvents extends EventEmitter<{
+export class UpstreamEvents extends EventEmitter<UpstreamEventMap> {}
+
+export interface UpstreamEventMap {
   attempt: [AttemptEvent];
   dispatch: [DispatchEvent];
-  firstToken: [{ model: string; credentialId: string; ms: number }];
-  usage: [{ model: string; prompt: number; completion: number; thoughts: number }];
-}> {}
+  firstToken: [FirstTokenEvent];
+  usage: [UsageEvent];
+  retry: [RetryEvent];
+  cooldown: [CooldownEvent];
+  disable: [DisableEvent];
+  streamEnd: [StreamEndEvent];
+}

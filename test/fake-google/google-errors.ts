@@ -23,8 +23,7 @@ const STATUS_NAMES: Record<number, string> = {
 
 const DEFAULT_MESSAGES: Record<number, string> = {
   400: 'Request contains an invalid argument.',
-  401:
-    'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+  401: 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
   403: 'The caller does not have permission',
   404: 'Requested entity was not found.',
   429: 'Resource has been exhausted (e.g. check quota).',

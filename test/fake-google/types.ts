@@ -92,6 +92,11 @@ export interface Match {
   action?: string;
 }
 
+/**
+ * `response` for one answer (one event when streamed); `stream` for one event per element (merged for
+ * a non-stream call). A stream element with a top-level `error` goes out as Google's mid-stream
+ * error event, outside Code Assist's `{response}` envelope.
+ */
 export type ScriptedAnswer = { response: GeminiResponse } | { stream: GeminiResponse[] };
 
 /** What an error-body factory learns about the call it answers. */

@@ -1,0 +1,170 @@
+/**
+ * The benchmark's knobs, from `--flag value` / `--flag=value` or the matching `BENCH_*` variable.
+ * `--quick` shrinks every bounded run for a smoke test; an explicit flag still wins over it.
+ */
+
+export const GROUPS = ['startup', 'throughput', 'streaming', 'memory', 'soak'] as const;
+export type Group = (typeof GROUPS)[number];
+
+/** Throughput scenarios, selectable one by one (for profiling a single load). */
+export const LOADS = ['passthrough', 'native', 'code-assist', 'openai'] as const;
+export type Load = (typeof LOADS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Fake model latency before every reply, ms. */
+  latencyMs: number;
+  streamEvents: number;
+  streamIntervalMs: number;
+  connections: number;
+  durationS: number;
+  warmupS: number;
+  /** Streams timed per streaming mode, `streamConcurrency` at a time. */
+  streams: number;
+  streamConcurrency: number;
+  /** Concurrent slow streams held open for the memory figure. */
+  openStreams: number;
+  /** Gap between the slow streams' events: long enough that every stream is open at once. */
+  openStreamIntervalMs: number;
+  soakRequests: number;
+  credentialFiles: number;
+  startupRuns: number;
+  groups: ReadonlySet<Group>;
+  loads: ReadonlySet<Load>;
+  /** Runs every proxy under `node --cpu-prof` and leaves the profiles here. */
+  profileDir?: string;
+  resultsDir: string;
+}
+
+interface Spec {
+  flag: string;
+  env: string;
+  full: number;
+  quick: number;
+}
+
+const NUMBERS: Record<
+  Exclude<keyof BenchOptions, 'quick' | 'groups' | 'loads' | 'profileDir' | 'resultsDir'>,
+  Spec
+> = {
+  latencyMs: { flag: 'latency-ms', env: 'BENCH_LATENCY_MS', full: 5, quick: 5 },
+  streamEvents: { flag: 'stream-events', env: 'BENCH_STREAM_EVENTS', full: 20, quick: 20 },
+  streamIntervalMs: {
+    flag: 'stream-interval-ms',
+    env: 'BENCH_STREAM_INTERVAL_MS',
+    full: 5,
+    quick: 5,
+  },
+  connections: { flag: 'connections', env: 'BENCH_CONNECTIONS', full: 32, quick: 32 },
+  durationS: { flag: 'duration', env: 'BENCH_DURATION_S', full: 10, quick: 2 },
+  warmupS: { flag: 'warmup', env: 'BENCH_WARMUP_S', full: 2, quick: 1 },
+  streams: { flag: 'streams', env: 'BENCH_STREAMS', full: 200, quick: 24 },
+  streamConcurrency: {
+    flag: 'stream-concurrency',
+    env: 'BENCH_STREAM_CONCURRENCY',
+    full: 4,
+    quick: 4,
+  },
+  openStreams: { flag: 'open-streams', env: 'BENCH_OPEN_STREAMS', full: 1000, quick: 100 },
+  openStreamIntervalMs: {
+    flag: 'open-stream-interval-ms',
+    env: 'BENCH_OPEN_STREAM_INTERVAL_MS',
+    full: 500,
+    quick: 200,
+  },
+  soakRequests: { flag: 'soak-requests', env: 'BENCH_SOAK_REQUESTS', full: 100_000, quick: 5_000 },
+  credentialFiles: {
+    flag: 'credential-files',
+    env: 'BENCH_CREDENTIAL_FILES',
+    full: 1000,
+    quick: 1000,
+  },
+  startupRuns: { flag: 'startup-runs', env: 'BENCH_STARTUP_RUNS', full: 3, quick: 1 },
+};
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --quick                      short smoke run (about 30 s)
+  --only <groups>              comma list of ${GROUPS.join(', ')} (default: all)
+  --loads <loads>              throughput loads to run: ${LOADS.join(', ')} (default: all)
+  --profile <dir>              run the proxies under node --cpu-prof, profiles written to <dir>
+  --results <dir>              where latest.json and latest.md go (default bench/results)
+${Object.values(NUMBERS)
+  .map((s) => `  --${s.flag} <n>`.padEnd(31) + `default ${s.full} (quick ${s.quick}); env ${s.env}`)
+  .join('\n')}
+`;
+
+export class UsageError extends Error {}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new UsageError(`Unexpected argument "${arg}"`);
+    const eq = arg.indexOf('=');
+    if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (arg === '--quick' || arg === '--help') flags.set(arg.slice(2), 'true');
+    else if (i + 1 < argv.length) flags.set(arg.slice(2), argv[++i]);
+    else throw new UsageError(`${arg} needs a value`);
+  }
+  if (flags.has('help')) throw new UsageError('');
+  const known = new Set([
+    'quick',
+    'only',
+    'loads',
+    'profile',
+    'results',
+    ...Object.values(NUMBERS).map((s) => s.flag),
+  ]);
+  for (const name of flags.keys())
+    if (!known.has(name)) throw new UsageError(`Unknown option --${name}`);
+
+  const quick = isTrue(flags.get('quick') ?? env.BENCH_QUICK);
+  const numbers = {} as Record<keyof typeof NUMBERS, number>;
+  for (const [key, spec] of Object.entries(NUMBERS) as [keyof typeof NUMBERS, Spec][]) {
+    const raw = flags.get(spec.flag) ?? env[spec.env];
+    const value = raw === undefined || raw === '' ? (quick ? spec.quick : spec.full) : Number(raw);
+    if (!Number.isFinite(value) || value < 0)
+      throw new UsageError(`--${spec.flag} must be a non-negative number`);
+    numbers[key] = value;
+  }
+  for (const key of [
+    'connections',
+    'streams',
+    'streamConcurrency',
+    'openStreams',
+    'streamEvents',
+  ] as const) {
+    if (numbers[key] < 1) throw new UsageError(`--${NUMBERS[key].flag} must be at least 1`);
+  }
+  return {
+    quick,
+    ...numbers,
+    groups: pick(flags.get('only') ?? env.BENCH_ONLY, GROUPS, 'only'),
+    loads: pick(flags.get('loads') ?? env.BENCH_LOADS, LOADS, 'loads'),
+    profileDir: flags.get('profile') ?? env.BENCH_PROFILE_DIR ?? undefined,
+    resultsDir: flags.get('results') ?? env.BENCH_RESULTS_DIR ?? 'bench/results',
+  };
+}
+
+function pick<T extends string>(
+  raw: string | undefined,
+  all: readonly T[],
+  flag: string,
+): ReadonlySet<T> {
+  if (!raw) return new Set(all);
+  const chosen = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of chosen) {
+    if (!(all as readonly string[]).includes(name)) {
+      throw new UsageError(`--${flag}: unknown "${name}" (choose from ${all.join(', ')})`);
+    }
+  }
+  return new Set(chosen as T[]);
+}
+
+function isTrue(value: string | undefined): boolean {
+  return /^(1|true|yes|on)$/i.test(value ?? '');
+}

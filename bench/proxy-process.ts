@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { request } from 'undici';
+import { Child, Children } from './children';
+
+const MAIN = path.resolve(__dirname, '..', 'dist', 'main.js');
+
+export const BENCH_PASSWORD = 'bench-password-0123456789';
+
+export interface ProxyOptions {
+  /** The fake's URL variables, GEMINI_API_KEYS, PERSISTENT_STORAGE_PATH … */
+  env: Record<string, string>;
+  workDir: string;
+  /** Write a CPU profile into this folder when the proxy exits. */
+  profileDir?: string;
+}
+
+/** The proxy from its production build (`node dist/main.js`), as a child process. */
+export class ProxyProcess {
+  private constructor(
+    readonly child: Child,
+    readonly url: string,
+    /** From spawn() to the first 200 from /health. */
+    readonly startupMs: number,
+    readonly health: { credentials?: number; usable?: number },
+  ) {}
+
+  get pid(): number {
+    return this.child.pid;
+  }
+
+  static async start(
+    children: Children,
+    name: string,
+    options: ProxyOptions,
+  ): Promise<ProxyProcess> {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build`);
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GEMINI_AUTH_PASSWORD: BENCH_PASSWORD,
+      CREDENTIALS_JSON_LIST: '',
+      GEMINI_API_KEYS: '',
+      DEBUG: 'false',
+      SHUTDOWN_GRACE_MS: '2000',
+      ...options.env,
+    };
+    const nodeArgs = options.profileDir
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${path.resolve(options.profileDir)}`,
+          `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
+        ]
+      : [];
+    const started = performance.now();
+    const child = children.spawnNode(name, MAIN, {
+      nodeArgs,
+      env,
+      logFile: path.join(options.workDir, `${name}.log`),
+      graceMs: 8000,
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const health = await waitHealthy(child, url, 60_000);
+    return new ProxyProcess(child, url, performance.now() - started, health);
+  }
+
+  stop(): Promise<void> {
+    return this.child.stop();
+  }
+}
+
+/** Polls /health every 5 ms; the answer's own figures are returned. */
+async function waitHealthy(child: Child, url: string, timeoutMs: number) {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (!child.running) {
+      throw new Error(`${child.name} exited before it was healthy:\n${child.logTail()}`);
+    }
+    try {
+      const res = await request(`${url}/health`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      const text = await res.body.text();
+      if (res.statusCode === 200)
+        return JSON.parse(text) as { credentials?: number; usable?: number };
+    } catch {
+      // Not listening yet.
+    }
+    await delay(5);
+  }
+  throw new Error(`${child.name} was not healthy within ${timeoutMs} ms:\n${child.logTail()}`);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,302 @@
+import type { LoadResult } from './load';
+import type { Load } from './options';
+import type { BenchResults, Outcome } from './results';
+import { round } from './stats';
+import type { StreamTiming } from './stream-timing';
+
+/** Issue 6's targets; the benchmark reports against them and never fails on them. */
+export const TARGETS = {
+  nativeRatio: 0.75,
+  openaiRatio: 0.6,
+  addedP50Ms: 1,
+  addedP99Ms: 5,
+  ttfbAddedMs: 2,
+  eventAddedMs: 1,
+  openStreamsRssMB: 300,
+  soakGrowthPct: 10,
+  startupMs: 1500,
+};
+
+export interface Check {
+  target: string;
+  met: boolean;
+  /** How far off, in the target's unit, when missed. */
+  missedBy?: string;
+}
+
+export interface Row {
+  section: string;
+  scenario: string;
+  measured: string;
+  versus: string;
+  target: string;
+  status: string;
+  checks: Check[];
+}
+
+const LOAD_NAMES: Record<Load, string> = {
+  passthrough: 'pass-through (bare Node http)',
+  native: 'native generateContent (API keys)',
+  'code-assist': 'native via Code Assist (OAuth)',
+  openai: 'OpenAI chat/completions, non-stream',
+};
+
+export function buildRows(results: BenchResults): Row[] {
+  const rows: Row[] = [];
+  const reference = okResult(results.throughput.passthrough);
+  for (const load of ['passthrough', 'native', 'code-assist', 'openai'] as const) {
+    const outcome = results.throughput[load];
+    if (!outcome) continue;
+    rows.push(throughputRow(load, outcome, load === 'passthrough' ? undefined : reference));
+  }
+
+  const direct = okResult(results.streaming.direct);
+  const streamNames = {
+    direct: 'fake Google direct',
+    native: 'native SSE',
+    openai: 'OpenAI SSE',
+  } as const;
+  for (const mode of ['direct', 'native', 'openai'] as const) {
+    const outcome = results.streaming[mode];
+    if (!outcome) continue;
+    rows.push(streamRow(streamNames[mode], outcome, mode === 'direct' ? undefined : direct));
+  }
+
+  if (results.openStreams) {
+    const o = results.openStreams;
+    const r = okResult(o);
+    const checks: Check[] = r
+      ? [
+          atMost(
+            `RSS ≤${TARGETS.openStreamsRssMB} MB`,
+            r.rssPeakMB,
+            TARGETS.openStreamsRssMB,
+            'MB',
+          ),
+          {
+            target: 'no error',
+            met: r.errors === 0,
+            missedBy: r.errors ? `${r.errors} errors` : undefined,
+          },
+          {
+            target: 'all open at once',
+            met: r.peakOpen === r.requested,
+            missedBy: r.peakOpen < r.requested ? `only ${r.peakOpen} open at once` : undefined,
+          },
+        ]
+      : [];
+    rows.push({
+      section: 'Memory',
+      scenario: `${r?.requested ?? ''} concurrent streams`.trim(),
+      measured: r
+        ? `peak RSS ${fmt(r.rssPeakMB, 0)} MB (idle ${fmt(r.rssIdleMB, 0)}); ${r.peakOpen} open at once; ${r.errors} errors`
+        : '',
+      versus: r?.firstError ? `first error: ${r.firstError.slice(0, 60)}` : '',
+      target: `≤${TARGETS.openStreamsRssMB} MB, none failed`,
+      status: statusOf(o, checks),
+      checks,
+    });
+  }
+
+  if (results.soak) {
+    const r = okResult(results.soak);
+    const checks = r
+      ? [atMost(`growth ≤${TARGETS.soakGrowthPct} %`, r.growthPct, TARGETS.soakGrowthPct, '%')]
+      : [];
+    rows.push({
+      section: 'Memory',
+      scenario: `RSS over ${r ? r.requests.toLocaleString('en-US') : ''} requests`,
+      measured: r
+        ? `${fmt(r.rssAfterWarmupMB, 0)} → ${fmt(r.rssEndMB, 0)} MB (max ${fmt(r.rssMaxMB, 0)}); ${r.mix}; ${r.errors + r.non2xx} failed`
+        : '',
+      versus: r ? `${r.growthPct >= 0 ? '+' : ''}${fmt(r.growthPct, 1)} %` : '',
+      target: `≤${TARGETS.soakGrowthPct} % growth`,
+      status: statusOf(results.soak, checks),
+      checks,
+    });
+  }
+
+  if (results.startup) {
+    const r = okResult(results.startup);
+    const checks = r
+      ? [atMost(`≤${TARGETS.startupMs} ms`, r.medianMs, TARGETS.startupMs, 'ms')]
+      : [];
+    rows.push({
+      section: 'Start-up',
+      scenario: `to healthy /health, ${r?.files ?? ''} credential files`,
+      measured: r
+        ? `${fmt(r.medianMs, 0)} ms${r.runsMs.length > 1 ? ` (median of ${r.runsMs.join(', ')})` : ''}; ${r.loaded ?? '?'} loaded`
+        : '',
+      versus: r?.emptyMs !== undefined ? `no files: ${fmt(r.emptyMs, 0)} ms` : '',
+      target: `≤${TARGETS.startupMs / 1000} s`,
+      status: statusOf(results.startup, checks),
+      checks,
+    });
+  }
+  return rows;
+}
+
+function throughputRow(load: Load, outcome: Outcome<LoadResult>, reference?: LoadResult): Row {
+  const r = okResult(outcome);
+  const checks: Check[] = [];
+  let versus = load === 'passthrough' ? 'reference' : '';
+  let target = '';
+  if (r && reference) {
+    const ratio = r.rps / reference.rps;
+    const addedP50 = r.p50Ms - reference.p50Ms;
+    const addedP99 = r.p99Ms - reference.p99Ms;
+    versus = `${fmt(ratio, 2)}× · +${fmt(addedP50, 2)} / +${fmt(addedP99, 2)} ms`;
+    const minRatio =
+      load === 'native' ? TARGETS.nativeRatio : load === 'openai' ? TARGETS.openaiRatio : undefined;
+    if (minRatio !== undefined) checks.push(atLeast(`≥${minRatio}×`, ratio, minRatio, '×'));
+    checks.push(atMost(`+p50 ≤${TARGETS.addedP50Ms} ms`, addedP50, TARGETS.addedP50Ms, 'ms'));
+    checks.push(atMost(`+p99 ≤${TARGETS.addedP99Ms} ms`, addedP99, TARGETS.addedP99Ms, 'ms'));
+    target = checks.map((c) => c.target).join(', ');
+  } else if (load !== 'passthrough') {
+    target = 'needs the pass-through';
+  }
+  const failures = r ? r.errors + r.non2xx : 0;
+  return {
+    section: 'Throughput',
+    scenario: LOAD_NAMES[load],
+    measured: r
+      ? `${fmt(r.rps, 0)} req/s · p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms${failures ? ` · ${failures} failed` : ''}`
+      : '',
+    versus,
+    target,
+    status: statusOf(outcome, checks),
+    checks,
+  };
+}
+
+function streamRow(name: string, outcome: Outcome<StreamTiming>, reference?: StreamTiming): Row {
+  const r = okResult(outcome);
+  const checks: Check[] = [];
+  let versus = reference ? '' : 'reference';
+  if (r && reference) {
+    const ttfb = r.ttfbP50Ms - reference.ttfbP50Ms;
+    const event = r.eventP50Ms - reference.eventP50Ms;
+    versus = `TTFB +${fmt(ttfb, 2)} ms · event +${fmt(event, 2)} ms`;
+    checks.push(atMost(`TTFB +≤${TARGETS.ttfbAddedMs} ms`, ttfb, TARGETS.ttfbAddedMs, 'ms'));
+    checks.push(atMost(`event +≤${TARGETS.eventAddedMs} ms`, event, TARGETS.eventAddedMs, 'ms'));
+    if (r.unmatched > 0)
+      checks.push({
+        target: 'events paired',
+        met: false,
+        missedBy: `${r.unmatched} streams unpaired`,
+      });
+  }
+  const failures = r ? r.failed : 0;
+  return {
+    section: 'Streaming',
+    scenario: name,
+    measured: r
+      ? `TTFB p50 ${fmt(r.ttfbP50Ms, 2)} (p99 ${fmt(r.ttfbP99Ms, 2)}) · event p50 ${fmt(r.eventP50Ms, 2)} (p99 ${fmt(r.eventP99Ms, 2)}) ms · ${r.streams} streams${failures ? `, ${failures} failed` : ''}`
+      : '',
+    versus,
+    target: reference
+      ? `TTFB +≤${TARGETS.ttfbAddedMs} ms, event +≤${TARGETS.eventAddedMs} ms (medians)`
+      : '',
+    status: statusOf(outcome, checks),
+    checks,
+  };
+}
+
+function statusOf<T>(outcome: Outcome<T>, checks: Check[]): string {
+  if (outcome.status !== 'ok') return `${outcome.status.toUpperCase()}: ${outcome.reason}`;
+  if (checks.length === 0) return '';
+  const missed = checks.filter((c) => !c.met);
+  if (missed.length === 0) return 'met';
+  return `MISSED ${missed.map((c) => `${c.target}${c.missedBy ? ` (by ${c.missedBy})` : ''}`).join('; ')}`;
+}
+
+function atMost(target: string, value: number, limit: number, unit: string): Check {
+  const met = value <= limit;
+  return { target, met, missedBy: met ? undefined : `${fmt(value - limit, 2)} ${unit}` };
+}
+
+function atLeast(target: string, value: number, limit: number, unit: string): Check {
+  const met = value >= limit;
+  return { target, met, missedBy: met ? undefined : `${fmt(limit - value, 2)}${unit}` };
+}
+
+function okResult<T>(outcome: Outcome<T> | undefined): T | undefined {
+  return outcome?.status === 'ok' ? outcome.result : undefined;
+}
+
+function fmt(value: number, digits: number): string {
+  return round(value, digits).toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+const COLUMNS: [Exclude<keyof Row, 'checks' | 'section'>, string][] = [
+  ['scenario', 'Scenario'],
+  ['measured', 'Measured'],
+  ['versus', 'vs pass-through / direct'],
+  ['target', 'Target'],
+  ['status', 'Status'],
+];
+
+/** One table for the terminal, grouped by section. */
+export function renderTable(rows: Row[]): string {
+  const cells = (row: Row) =>
+    COLUMNS.map(([key]) => (key === 'scenario' ? `  ${row[key]}` : row[key]));
+  const body = rows.map(cells);
+  const widths = COLUMNS.map(([, title], i) =>
+    Math.max(title.length, ...body.map((c) => c[i].length)),
+  );
+  const line = (c: string[]) =>
+    c
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join(' │ ')
+      .trimEnd();
+  const out = [
+    line(COLUMNS.map(([, title]) => title)),
+    widths.map((w) => '─'.repeat(w)).join('─┼─'),
+  ];
+  let section = '';
+  rows.forEach((row, i) => {
+    if (row.section !== section) {
+      section = row.section;
+      out.push(line([section.toUpperCase(), '', '', '', '']));
+    }
+    out.push(line(body[i]));
+  });
+  return out.join('\n');
+}
+
+export function renderMarkdown(results: BenchResults, rows: Row[]): string {
+  const m = results.meta;
+  const escape = (s: string) => s.replace(/\|/g, '\\|');
+  const table = [
+    `| Section | ${COLUMNS.map(([, title]) => title).join(' | ')} |`,
+    `|---|${COLUMNS.map(() => '---').join('|')}|`,
+    ...rows.map(
+      (r) => `| ${r.section} | ${COLUMNS.map(([key]) => escape(String(r[key]))).join(' | ')} |`,
+    ),
+  ].join('\n');
+  const settings = Object.entries(m.settings)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  return `# Benchmark results
+
+Run ${m.startedAt} (${m.wallS} s), Node ${m.node}, ${m.cpus} × ${m.cpuModel}${m.commit ? `, commit ${m.commit}` : ''}${
+    m.quick ? ', **quick smoke run (not comparable)**' : ''
+  }${m.profiled ? ', **proxies under --cpu-prof (slower)**' : ''}.
+
+Settings: ${settings}. Load average ${m.loadAverage.before} before, ${m.loadAverage.after} after${
+    Math.max(m.loadAverage.before, m.loadAverage.after) > m.cpus / 2
+      ? ' (**busy machine: figures are skewed**)'
+      : ''
+  }.
+
+${table}
+
+Throughput: autocannon, ${m.settings.connections} connections, ${m.settings.durationS} s after ${m.settings.warmupS} s of warm-up; latency
+percentiles are exact (from each response), "+" columns subtract the pass-through's. Streaming: time to first body
+byte, and each event's delay from the fake's write to the client's read, paired per stream; "+" subtracts the fake
+direct. Memory: VmRSS of the proxy process. Start-up: spawn to the first 200 from /health.
+`;
+}

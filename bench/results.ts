@@ -1,0 +1,55 @@
+import type { LoadResult } from './load';
+import type { OpenStreamsResult } from './open-streams';
+import type { Load } from './options';
+import type { StreamTiming } from './stream-timing';
+
+/** A scenario either ran, or says why not (a route still missing, a failure, not selected). */
+export type Outcome<T> =
+  { status: 'ok'; result: T } | { status: 'pending' | 'failed' | 'skipped'; reason: string };
+
+export interface SoakResult {
+  requests: number;
+  mix: string;
+  rps: number;
+  errors: number;
+  non2xx: number;
+  rssAfterWarmupMB: number;
+  rssEndMB: number;
+  rssMaxMB: number;
+  growthPct: number;
+}
+
+export interface StartupResult {
+  files: number;
+  loaded?: number;
+  runsMs: number[];
+  medianMs: number;
+  /** The same proxy with an empty credential folder (API keys only), for comparison. */
+  emptyMs?: number;
+}
+
+export interface BenchResults {
+  meta: {
+    startedAt: string;
+    finishedAt: string;
+    wallS: number;
+    node: string;
+    cpus: number;
+    cpuModel: string;
+    /** 1-minute load average before and after: other work on the machine skews every figure. */
+    loadAverage: { before: number; after: number };
+    commit?: string;
+    quick: boolean;
+    profiled: boolean;
+    settings: Record<string, number | string | boolean>;
+  };
+  throughput: Partial<Record<Load, Outcome<LoadResult>>>;
+  streaming: Partial<Record<'direct' | 'native' | 'openai', Outcome<StreamTiming>>>;
+  openStreams?: Outcome<OpenStreamsResult>;
+  soak?: Outcome<SoakResult>;
+  startup?: Outcome<StartupResult>;
+}
+
+export function ok<T>(result: T): Outcome<T> {
+  return { status: 'ok', result };
+}

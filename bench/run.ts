@@ -1,0 +1,489 @@
+/**
+ * `npm run bench`: the fake Google with a fixed model latency, the proxy from its production
+ * build, and a bare pass-through proxy, all on 127.0.0.1; autocannon and a timing SSE client
+ * load them. Prints one table and writes bench/results/latest.{json,md}. It reports and never
+ * fails on a target; it exits non-zero only when it could not run. Whatever it starts, it stops.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Children, rssMB, whenReady } from './children';
+import { benchAccounts, mintAccessTokens, writeCredentialFiles } from './credential-files';
+import { FakeGoogleProcess } from './fake-google-process';
+import { LoadResult, probe, runLoad } from './load';
+import { holdOpenStreams, OpenStreamsResult } from './open-streams';
+import { BenchOptions, Load, parseOptions, USAGE, UsageError } from './options';
+import { BENCH_PASSWORD, ProxyProcess } from './proxy-process';
+import { buildRows, renderMarkdown, renderTable } from './report';
+import { BenchResults, ok, Outcome, SoakResult, StartupResult } from './results';
+import { median, round } from './stats';
+import { timeStreams } from './stream-timing';
+import { HttpRequestSpec, nativeRequest, openAiRequest } from './workload';
+
+const API_KEYS = [
+  'AIzaSy-bench-key-0',
+  'AIzaSy-bench-key-1',
+  'AIzaSy-bench-key-2',
+  'AIzaSy-bench-key-3',
+];
+/** Events of each slow stream in the memory scenario. */
+const SLOW_STREAM_EVENTS = 10;
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+class Bench {
+  readonly results: BenchResults;
+  private fake!: FakeGoogleProcess;
+  private passthroughUrl?: string;
+  private keyProxy!: ProxyProcess;
+  private oauthProxy?: ProxyProcess;
+  private credentialsDir!: string;
+
+  constructor(
+    private readonly options: BenchOptions,
+    private readonly children: Children,
+    private readonly workDir: string,
+  ) {
+    const o = options;
+    this.results = {
+      meta: {
+        startedAt: new Date().toISOString(),
+        finishedAt: '',
+        wallS: 0,
+        node: process.version,
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+        loadAverage: { before: round(os.loadavg()[0], 2), after: 0 },
+        commit: gitCommit(),
+        quick: o.quick,
+        profiled: Boolean(o.profileDir),
+        settings: {
+          latencyMs: o.latencyMs,
+          streamEvents: o.streamEvents,
+          streamIntervalMs: o.streamIntervalMs,
+          connections: o.connections,
+          durationS: o.durationS,
+          warmupS: o.warmupS,
+          streams: o.streams,
+          streamConcurrency: o.streamConcurrency,
+          openStreams: o.openStreams,
+          openStreamIntervalMs: o.openStreamIntervalMs,
+          soakRequests: o.soakRequests,
+          credentialFiles: o.credentialFiles,
+        },
+      },
+      throughput: {},
+      streaming: {},
+    };
+  }
+
+  private get wants() {
+    const { groups, loads } = this.options;
+    return {
+      startup: groups.has('startup'),
+      throughput: (load: Load) => groups.has('throughput') && loads.has(load),
+      streaming: groups.has('streaming'),
+      memory: groups.has('memory'),
+      soak: groups.has('soak'),
+    };
+  }
+
+  async run(): Promise<void> {
+    const o = this.options;
+    const wants = this.wants;
+    const load = os.loadavg()[0];
+    if (load > 0.5) {
+      log(
+        `warning: load average ${load.toFixed(2)} on ${os.cpus().length} CPUs; other work will skew the figures`,
+      );
+    }
+    log(
+      `fake Google: ${o.latencyMs} ms per reply, ${o.streamEvents} events ${o.streamIntervalMs} ms apart`,
+    );
+    this.fake = await FakeGoogleProcess.start(
+      this.children,
+      'fake-google',
+      {
+        latencyMs: o.latencyMs,
+        streamEvents: o.streamEvents,
+        streamIntervalMs: o.streamIntervalMs,
+      },
+      this.workDir,
+    );
+    await this.fake.addApiKeys(API_KEYS);
+
+    const needsOAuth = wants.startup || wants.throughput('code-assist');
+    if (needsOAuth) await this.prepareCredentialFiles();
+    if (wants.throughput('passthrough')) await this.startPassthrough();
+
+    this.keyProxy = await this.startProxy('proxy-keys', {
+      GEMINI_API_KEYS: API_KEYS.join(','),
+      PERSISTENT_STORAGE_PATH: this.emptyDir('no-credentials'),
+    });
+    log(`proxy (API keys) healthy after ${Math.round(this.keyProxy.startupMs)} ms`);
+    if (needsOAuth) await this.measureStartup();
+
+    for (const load of ['passthrough', 'native', 'code-assist', 'openai'] as const) {
+      if (wants.throughput(load)) this.results.throughput[load] = await this.throughput(load);
+      if (load === 'code-assist') await this.oauthProxy?.stop();
+    }
+    if (wants.streaming) await this.streaming();
+    if (wants.memory) this.results.openStreams = await this.openStreams();
+    if (wants.soak) this.results.soak = await this.soak();
+  }
+
+  private async prepareCredentialFiles(): Promise<void> {
+    const accounts = benchAccounts(this.options.credentialFiles);
+    await this.fake.addOAuthAccounts(accounts);
+    const tokens = await mintAccessTokens(this.fake.env.GOOGLE_OAUTH_TOKEN_URL, accounts);
+    this.credentialsDir = path.join(this.workDir, 'credentials');
+    writeCredentialFiles(this.credentialsDir, accounts, tokens);
+    log(`wrote ${accounts.length} OAuth credential files with live tokens`);
+  }
+
+  private async startPassthrough(): Promise<void> {
+    const child = this.children.spawnTs('passthrough', 'passthrough.ts', {
+      env: { ...process.env, PASSTHROUGH_TARGET: this.fake.url, PORT: '0' },
+      logFile: path.join(this.workDir, 'passthrough.log'),
+    });
+    this.passthroughUrl = (await whenReady<{ url: string }>(child, 30_000)).url;
+  }
+
+  private startProxy(
+    name: string,
+    env: Record<string, string>,
+    fake = this.fake,
+  ): Promise<ProxyProcess> {
+    return ProxyProcess.start(this.children, name, {
+      env: { ...fake.env, ...env },
+      workDir: this.workDir,
+      profileDir: this.options.profileDir,
+    });
+  }
+
+  /** Spawn to healthy with N credential files, a few times; the last instance serves Code Assist. */
+  private async measureStartup(): Promise<void> {
+    const runs: number[] = [];
+    let loaded: number | undefined;
+    const wantLoad = this.wants.throughput('code-assist');
+    const count = this.wants.startup ? Math.max(1, this.options.startupRuns) : 1;
+    try {
+      for (let i = 0; i < count; i++) {
+        const proxy = await this.startProxy('proxy-oauth', {
+          PERSISTENT_STORAGE_PATH: this.credentialsDir,
+        });
+        runs.push(round(proxy.startupMs, 0));
+        loaded = proxy.health.credentials;
+        if (i === count - 1 && wantLoad) this.oauthProxy = proxy;
+        else await proxy.stop();
+      }
+      const result: StartupResult = {
+        files: this.options.credentialFiles,
+        loaded,
+        runsMs: runs,
+        medianMs: round(median(runs), 0),
+        emptyMs: round(this.keyProxy.startupMs, 0),
+      };
+      log(
+        `start-up with ${result.files} files: ${runs.join(', ')} ms (${loaded} credentials loaded)`,
+      );
+      if (this.wants.startup) this.results.startup = ok(result);
+    } catch (error) {
+      if (this.wants.startup) this.results.startup = failed(error);
+      if (wantLoad) this.results.throughput['code-assist'] = failed(error);
+    }
+  }
+
+  private async throughput(load: Load): Promise<Outcome<LoadResult>> {
+    const target = this.loadTarget(load);
+    if ('reason' in target) return target.reason;
+    const problem = await probe(target.url, target.spec);
+    if (problem) {
+      const pending = load === 'openai' && problem.startsWith('HTTP 404');
+      log(`${load}: ${pending ? 'route not built yet' : 'failed'}: ${problem}`);
+      return {
+        status: pending ? 'pending' : 'failed',
+        reason: pending ? 'route not built yet' : problem,
+      };
+    }
+    const o = this.options;
+    await runLoad({
+      baseUrl: target.url,
+      connections: o.connections,
+      durationS: o.warmupS,
+      requests: [target.spec],
+    });
+    const result = await runLoad({
+      baseUrl: target.url,
+      connections: o.connections,
+      durationS: o.durationS,
+      requests: [target.spec],
+    });
+    log(
+      `${load}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.errors + result.non2xx} failed`,
+    );
+    return ok(result);
+  }
+
+  private loadTarget(
+    load: Load,
+  ): { url: string; spec: HttpRequestSpec } | { reason: Outcome<LoadResult> } {
+    switch (load) {
+      case 'passthrough':
+        if (!this.passthroughUrl)
+          return { reason: { status: 'failed', reason: 'pass-through not running' } };
+        return {
+          url: this.passthroughUrl,
+          spec: nativeRequest({ stream: false, apiKey: API_KEYS[0] }),
+        };
+      case 'native':
+        return {
+          url: this.keyProxy.url,
+          spec: nativeRequest({ stream: false, apiKey: BENCH_PASSWORD }),
+        };
+      case 'code-assist':
+        if (!this.oauthProxy?.child.running) {
+          return {
+            reason: this.results.throughput['code-assist'] ?? {
+              status: 'failed',
+              reason: 'OAuth proxy not running',
+            },
+          };
+        }
+        return {
+          url: this.oauthProxy.url,
+          spec: nativeRequest({ stream: false, apiKey: BENCH_PASSWORD }),
+        };
+      case 'openai':
+        return { url: this.keyProxy.url, spec: openAiRequest({ stream: false }) };
+    }
+  }
+
+  private async streaming(): Promise<void> {
+    const o = this.options;
+    const modes = {
+      direct: {
+        url: this.fake.url,
+        spec: (m: string) => nativeRequest({ stream: true, apiKey: API_KEYS[0], marker: m }),
+      },
+      native: {
+        url: this.keyProxy.url,
+        spec: (m: string) => nativeRequest({ stream: true, apiKey: BENCH_PASSWORD, marker: m }),
+      },
+      openai: {
+        url: this.keyProxy.url,
+        spec: (m: string) => openAiRequest({ stream: true, marker: m }),
+      },
+    };
+    for (const [mode, { url, spec }] of Object.entries(modes) as [
+      keyof typeof modes,
+      (typeof modes)['direct'],
+    ][]) {
+      const problem = await probe(url, spec('probe'));
+      if (problem) {
+        const pending = mode === 'openai' && problem.startsWith('HTTP 404');
+        this.results.streaming[mode] = {
+          status: pending ? 'pending' : 'failed',
+          reason: pending ? 'route not built yet' : problem,
+        };
+        log(`streaming ${mode}: ${problem}`);
+        continue;
+      }
+      const timing = await timeStreams({
+        baseUrl: url,
+        spec,
+        count: o.streams,
+        concurrency: o.streamConcurrency,
+        fake: this.fake,
+        tag: `bm${mode}`,
+      });
+      this.results.streaming[mode] = ok(timing);
+      log(
+        `streaming ${mode}: TTFB p50 ${timing.ttfbP50Ms} ms, event p50 ${timing.eventP50Ms} ms, ${timing.failed} failed, ${timing.unmatched} unpaired`,
+      );
+    }
+  }
+
+  /** A separate fake whose streams are slow enough that every one of them is open at once. */
+  private async openStreams(): Promise<Outcome<OpenStreamsResult>> {
+    const o = this.options;
+    let slowFake: FakeGoogleProcess | undefined;
+    let proxy: ProxyProcess | undefined;
+    try {
+      slowFake = await FakeGoogleProcess.start(
+        this.children,
+        'fake-google-slow',
+        {
+          latencyMs: o.latencyMs,
+          streamEvents: SLOW_STREAM_EVENTS,
+          streamIntervalMs: o.openStreamIntervalMs,
+        },
+        this.workDir,
+      );
+      await slowFake.addApiKeys(API_KEYS);
+      proxy = await this.startProxy(
+        'proxy-streams',
+        {
+          GEMINI_API_KEYS: API_KEYS.join(','),
+          PERSISTENT_STORAGE_PATH: this.emptyDir('no-credentials-2'),
+        },
+        slowFake,
+      );
+      const streamMs = o.latencyMs + (SLOW_STREAM_EVENTS - 1) * o.openStreamIntervalMs;
+      log(`holding ${o.openStreams} streams of ${(streamMs / 1000).toFixed(1)} s each`);
+      const result = await holdOpenStreams({
+        baseUrl: proxy.url,
+        spec: nativeRequest({ stream: true, apiKey: BENCH_PASSWORD }),
+        count: o.openStreams,
+        expectedEvents: SLOW_STREAM_EVENTS,
+        pid: proxy.pid,
+        deadlineMs: Math.max(30_000, 6 * streamMs + 15_000),
+      });
+      log(
+        `open streams: peak RSS ${result.rssPeakMB} MB, ${result.peakOpen} open at once, ${result.errors} errors`,
+      );
+      return ok(result);
+    } catch (error) {
+      return failed(error);
+    } finally {
+      await proxy?.stop();
+      await slowFake?.child.stop();
+    }
+  }
+
+  /** RSS of a warm proxy before and after N requests (native, and OpenAI when it exists, in turn). */
+  private async soak(): Promise<Outcome<SoakResult>> {
+    const o = this.options;
+    const native = nativeRequest({ stream: false, apiKey: BENCH_PASSWORD });
+    const openai = openAiRequest({ stream: false });
+    const withOpenAi = (await probe(this.keyProxy.url, openai)) === undefined;
+    const requests = withOpenAi ? [native, openai] : [native];
+    const mix = withOpenAi ? 'native + OpenAI alternating' : 'native only (OpenAI route missing)';
+    const pid = this.keyProxy.pid;
+    try {
+      const warmup = Math.max(o.connections * 20, Math.round(o.soakRequests / 20));
+      await runLoad({
+        baseUrl: this.keyProxy.url,
+        connections: o.connections,
+        amount: warmup,
+        requests,
+      });
+      await delay(500);
+      const before = rssMB(pid);
+      let max = before;
+      const sampler = setInterval(() => (max = Math.max(max, rssMB(pid))), 250);
+      log(`soak: ${o.soakRequests} requests (${mix}), RSS after warm-up ${before.toFixed(1)} MB`);
+      const load = await runLoad({
+        baseUrl: this.keyProxy.url,
+        connections: o.connections,
+        amount: o.soakRequests,
+        requests,
+      }).finally(() => clearInterval(sampler));
+      await delay(1000);
+      const after = rssMB(pid);
+      const result: SoakResult = {
+        requests: o.soakRequests,
+        mix,
+        rps: load.rps,
+        errors: load.errors,
+        non2xx: load.non2xx,
+        rssAfterWarmupMB: round(before, 1),
+        rssEndMB: round(after, 1),
+        rssMaxMB: round(Math.max(max, after), 1),
+        growthPct: round(((after - before) / before) * 100, 1),
+      };
+      log(`soak: RSS ${result.rssAfterWarmupMB} → ${result.rssEndMB} MB (${result.growthPct} %)`);
+      return ok(result);
+    } catch (error) {
+      return failed(error);
+    }
+  }
+
+  private emptyDir(name: string): string {
+    const dir = path.join(this.workDir, name);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+}
+
+function failed(error: unknown): { status: 'failed'; reason: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  log(`failed: ${message}`);
+  return { status: 'failed', reason: message.split('\n')[0].slice(0, 160) };
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function writeResults(options: BenchOptions, results: BenchResults): void {
+  const rows = buildRows(results);
+  process.stdout.write(`\n${renderTable(rows)}\n\n`);
+  mkdirSync(options.resultsDir, { recursive: true });
+  const json = path.join(options.resultsDir, 'latest.json');
+  const md = path.join(options.resultsDir, 'latest.md');
+  writeFileSync(json, `${JSON.stringify({ ...results, rows }, null, 2)}\n`);
+  writeFileSync(md, renderMarkdown(results, rows));
+  log(`wrote ${json} and ${md}`);
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    if (error.message) process.stderr.write(`${error.message}\n\n`);
+    process.stderr.write(USAGE);
+    return error.message ? 2 : 0;
+  }
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'gemini-proxy-bench-'));
+  const children = new Children(workDir);
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= children
+      .stopAll()
+      .finally(() => rmSync(workDir, { recursive: true, force: true })));
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping everything the benchmark started`);
+    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+
+  const started = performance.now();
+  const bench = new Bench(options, children, workDir);
+  try {
+    await bench.run();
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`[bench] could not run: ${message}\n`);
+    await cleanup();
+    return 1;
+  }
+  await cleanup();
+  const meta = bench.results.meta;
+  meta.finishedAt = new Date().toISOString();
+  meta.wallS = round((performance.now() - started) / 1000, 1);
+  meta.loadAverage.after = round(os.loadavg()[0], 2);
+  writeResults(options, bench.results);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`[bench] ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,35 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../credentials/clock';
+import { CredentialPool } from '../credentials/credential-pool';
+import { ApiError } from '../http/api-error';
+import { renderAdminPage } from './admin-page';
+import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
+
+/** The pool's status for people: the JSON view, the HTML page, and re-enabling a credential. */
+@Injectable()
+export class AdminService {
+  private readonly logger = new Logger('Admin');
+
+  constructor(
+    private readonly pool: CredentialPool,
+    private readonly clock: Clock,
+  ) {}
+
+  status(): AdminStatus {
+    return toAdminStatus(this.pool.status(), this.clock.now());
+  }
+
+  page(options: { key?: string; enabled?: string }): string {
+    const now = this.clock.now();
+    return renderAdminPage(toAdminStatus(this.pool.status(), now), { ...options, now });
+  }
+
+  /** Clears the credential's disabled mark and every cooldown it has. */
+  enable(id: string): AdminCredential {
+    if (!this.pool.enable(id)) throw ApiError.notFound(`No credential with id ${id} is in the pool.`);
+    this.logger.log(`Re-enabled ${id} by request`);
+    const found = this.status().credentials.find((c) => c.id === id);
+    if (!found) throw ApiError.notFound(`No credential with id ${id} is in the pool.`);
+    return found;
+  }
+}

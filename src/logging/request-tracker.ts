@@ -1,0 +1,153 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { UpstreamEvents } from '../upstream/upstream-events';
+import { CompletedRequest, RequestRecord } from './request-record';
+
+type Next = (error?: unknown) => void;
+
+/** The parts of an Express request the tracker reads, without importing Express here. */
+interface RoutedRequest extends IncomingMessage {
+  baseUrl?: string;
+  path?: string;
+  route?: { path?: unknown };
+}
+
+/**
+ * Follows every HTTP request from arrival to the moment its socket is done with it: it holds the
+ * request's record in the async context so that dispatcher events land on the right request,
+ * hands completed records to the log and metrics, and knows what is still in flight when the
+ * process is asked to stop.
+ */
+@Injectable()
+export class RequestTracker implements OnModuleDestroy {
+  private readonly context = new AsyncLocalStorage<RequestRecord>();
+  private readonly records = new WeakMap<IncomingMessage, RequestRecord>();
+  private readonly active = new Set<ServerResponse>();
+  private readonly listeners: ((request: CompletedRequest) => void)[] = [];
+  private readonly idleWaiters = new Set<() => void>();
+  private onSettled?: () => void;
+  private readonly unsubscribe: () => void;
+
+  constructor(events: UpstreamEvents) {
+    const onDispatch = (e: { model: string; credentialId?: string; attempts: number }) => {
+      const record = this.context.getStore();
+      if (!record) return;
+      record.model = e.model;
+      if (e.credentialId) record.credentialId = e.credentialId;
+      record.attempts += e.attempts;
+    };
+    const onFirstToken = (e: { ms: number }) => {
+      const record = this.context.getStore();
+      if (record && record.firstTokenMs === undefined) record.firstTokenMs = e.ms;
+    };
+    const onUsage = (e: { prompt: number; completion: number; thoughts: number }) => {
+      const record = this.context.getStore();
+      if (!record) return;
+      const t = (record.tokens ??= { prompt: 0, completion: 0, thoughts: 0 });
+      t.prompt += e.prompt;
+      t.completion += e.completion;
+      t.thoughts += e.thoughts;
+    };
+    const onStreamEnd = (e: { outcome: 'complete' | 'error' | 'aborted' }) => {
+      const record = this.context.getStore();
+      if (record && record.stream !== 'error') record.stream = e.outcome;
+    };
+    events.on('dispatch', onDispatch);
+    events.on('firstToken', onFirstToken);
+    events.on('usage', onUsage);
+    events.on('streamEnd', onStreamEnd);
+    this.unsubscribe = () => {
+      events.off('dispatch', onDispatch);
+      events.off('firstToken', onFirstToken);
+      events.off('usage', onUsage);
+      events.off('streamEnd', onStreamEnd);
+    };
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
+
+  /** Requests whose answer has not finished yet. */
+  get inFlight(): number {
+    return this.active.size;
+  }
+
+  onComplete(listener: (request: CompletedRequest) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Express middleware, first in the chain, so that even a body the parser refuses is counted. */
+  readonly track = (req: IncomingMessage, res: ServerResponse, next: Next): void => {
+    const record: RequestRecord = {
+      method: req.method ?? 'GET',
+      route: '',
+      startedAt: performance.now(),
+      attempts: 0,
+    };
+    this.records.set(req, record);
+    this.active.add(res);
+    if (this.onSettled) res.setHeader('connection', 'close');
+    res.once('close', () => this.complete(req as RoutedRequest, res, record));
+    next();
+  };
+
+  /**
+   * Express middleware after the body parsers: runs the rest of the request inside the record's
+   * async context. (Entering it earlier would be lost in the parsers' stream callbacks.)
+   */
+  readonly bind = (req: IncomingMessage, _res: ServerResponse, next: Next): void => {
+    const record = this.records.get(req);
+    if (record) this.context.run(record, next);
+    else next();
+  };
+
+  /**
+   * Stops keeping connections alive and calls `onSettled` each time a request finishes (the
+   * server closes the connections that became idle then).
+   */
+  beginDrain(onSettled: () => void): void {
+    this.onSettled = onSettled;
+    for (const res of this.active) if (!res.headersSent) res.setHeader('connection', 'close');
+  }
+
+  /** Resolves with the number still in flight once none is, or when `timeoutMs` has passed. */
+  whenIdle(timeoutMs: number): Promise<number> {
+    if (this.active.size === 0) return Promise.resolve(0);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.idleWaiters.delete(done);
+        resolve(this.active.size);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.idleWaiters.add(done);
+    });
+  }
+
+  private complete(req: RoutedRequest, res: ServerResponse, record: RequestRecord): void {
+    this.active.delete(res);
+    record.route = routeOf(req);
+    const completed: CompletedRequest = Object.assign(record, {
+      status: res.statusCode,
+      durationMs: performance.now() - record.startedAt,
+      aborted: !res.writableFinished,
+    });
+    for (const listener of this.listeners) listener(completed);
+    this.onSettled?.();
+    if (this.active.size === 0) for (const done of [...this.idleWaiters]) done();
+  }
+}
+
+/** The matched route's template; unmatched paths collapse into one label so metrics stay bounded. */
+function routeOf(req: RoutedRequest): string {
+  const path = req.route?.path;
+  if (typeof path === 'string') return `${req.baseUrl ?? ''}${path}` || '/';
+  return 'unmatched';
+}

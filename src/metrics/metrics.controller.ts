@@ -1,0 +1,14 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { MetricsService } from './metrics.service';
+
+/** `GET /metrics`: Prometheus text format, behind the proxy password like every other route. */
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  @Get()
+  async scrape(@Res() res: Response): Promise<void> {
+    res.type(this.metrics.contentType).send(await this.metrics.scrape());
+  }
+}

@@ -1,0 +1,144 @@
+import { LoginError, LoginStateProblem } from './login-errors';
+import { LoginStateStore } from './login-state-store';
+import { pkceChallenge } from './pkce';
+
+const REDIRECT = 'http://localhost:7860/oauth2callback';
+
+function storeAt(start = 1_000_000) {
+  const clock = { now: start };
+  const store = new LoginStateStore({ ttlMs: 600_000, now: () => clock.now });
+  return { store, clock };
+}
+
+function problemOf(run: () => unknown): LoginStateProblem | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof LoginError && error.failure.kind === 'bad-state')
+      return error.failure.problem;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('LoginStateStore', () => {
+  it('hands the attempt back once to the browser that started it', () => {
+    const { store } = storeAt();
+    const browser = store.browserId(undefined);
+    const attempt = store.start({
+      browserId: browser,
+      redirectUri: REDIRECT,
+      projectId: 'my-proj',
+    });
+    expect(store.take(attempt.state, browser)).toMatchObject({
+      projectId: 'my-proj',
+      redirectUri: REDIRECT,
+      codeVerifier: attempt.codeVerifier,
+    });
+  });
+
+  it('refuses a state the second time, so a callback address cannot be replayed', () => {
+    const { store } = storeAt();
+    const browser = store.browserId(undefined);
+    const { state } = store.start({ browserId: browser, redirectUri: REDIRECT });
+    store.take(state, browser);
+    expect(problemOf(() => store.take(state, browser))).toBe('unknown-state');
+  });
+
+  it('refuses a state from another browser and spends it', () => {
+    const { store } = storeAt();
+    const mine = store.browserId(undefined);
+    const theirs = store.browserId(undefined);
+    const { state } = store.start({ browserId: mine, redirectUri: REDIRECT });
+    expect(problemOf(() => store.take(state, theirs))).toBe('other-browser');
+    expect(problemOf(() => store.take(state, mine))).toBe('unknown-state');
+  });
+
+  it('refuses a callback that carries no login cookie', () => {
+    const { store } = storeAt();
+    const { state } = store.start({ browserId: store.browserId(undefined), redirectUri: REDIRECT });
+    expect(problemOf(() => store.take(state, undefined))).toBe('missing-cookie');
+  });
+
+  it('refuses a callback without state', () => {
+    const { store } = storeAt();
+    expect(problemOf(() => store.take(undefined, 'x'))).toBe('missing-state');
+  });
+
+  it('refuses a state it never issued', () => {
+    const { store } = storeAt();
+    expect(problemOf(() => store.take('made-up', store.browserId(undefined)))).toBe(
+      'unknown-state',
+    );
+  });
+
+  it('expires an attempt after its time to live', () => {
+    const { store, clock } = storeAt();
+    const browser = store.browserId(undefined);
+    const { state } = store.start({ browserId: browser, redirectUri: REDIRECT });
+    clock.now += 600_001;
+    expect(problemOf(() => store.take(state, browser))).toBe('expired');
+  });
+
+  it('still accepts an attempt just inside its time to live', () => {
+    const { store, clock } = storeAt();
+    const browser = store.browserId(undefined);
+    const { state } = store.start({ browserId: browser, redirectUri: REDIRECT });
+    clock.now += 600_000;
+    expect(store.take(state, browser).state).toBe(state);
+  });
+
+  it('forgets expired attempts when new logins start', () => {
+    const { store, clock } = storeAt();
+    store.start({ browserId: store.browserId(undefined), redirectUri: REDIRECT });
+    clock.now += 700_000;
+    store.start({ browserId: store.browserId(undefined), redirectUri: REDIRECT });
+    expect(store.size).toBe(1);
+  });
+
+  it('keeps at most maxPending attempts, dropping the oldest', () => {
+    const store = new LoginStateStore({ maxPending: 2 });
+    const browser = store.browserId(undefined);
+    const first = store.start({ browserId: browser, redirectUri: REDIRECT });
+    store.start({ browserId: browser, redirectUri: REDIRECT });
+    store.start({ browserId: browser, redirectUri: REDIRECT });
+    expect(store.size).toBe(2);
+    expect(problemOf(() => store.take(first.state, browser))).toBe('unknown-state');
+  });
+
+  it('lets one browser run two logins at once', () => {
+    const { store } = storeAt();
+    const browser = store.browserId(undefined);
+    const a = store.start({ browserId: browser, redirectUri: REDIRECT, projectId: 'proj-a' });
+    const b = store.start({ browserId: browser, redirectUri: REDIRECT, projectId: 'proj-b' });
+    expect(store.take(b.state, browser).projectId).toBe('proj-b');
+    expect(store.take(a.state, browser).projectId).toBe('proj-a');
+  });
+
+  it('issues a random state and an S256 PKCE pair per attempt', () => {
+    const { store } = storeAt();
+    const browser = store.browserId(undefined);
+    const a = store.start({ browserId: browser, redirectUri: REDIRECT });
+    const b = store.start({ browserId: browser, redirectUri: REDIRECT });
+    expect(a.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a.state).not.toBe(b.state);
+    expect(a.codeVerifier).not.toBe(b.codeVerifier);
+    expect(a.codeChallenge).toBe(pkceChallenge(a.codeVerifier));
+  });
+
+  it('keeps a well-formed browser id from the cookie and replaces a malformed one', () => {
+    const { store } = storeAt();
+    const id = store.browserId(undefined);
+    expect(store.browserId(id)).toBe(id);
+    expect(store.browserId('short')).not.toBe('short');
+    expect(store.browserId('x'.repeat(30) + ';evil')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('spends a discarded state', () => {
+    const { store } = storeAt();
+    const browser = store.browserId(undefined);
+    const { state } = store.start({ browserId: browser, redirectUri: REDIRECT });
+    store.discard(state);
+    expect(problemOf(() => store.take(state, browser))).toBe('unknown-state');
+  });
+});

@@ -1,0 +1,20 @@
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { openAIErrorBody } from '../http/error-bodies';
+import { toErrorFacts } from '../http/error-facts';
+import { sendError } from '../http/error-response';
+import { sseFrame } from '../http/sse-writer';
+
+/**
+ * OpenAI's `{error:{message,type,param,code}}` for every `/v1` failure, with Google's message and
+ * the HTTP status the openai SDK picks its error class from (and Retry-After on 429). Once a
+ * stream has started, the error becomes its last `data:` frame instead.
+ */
+@Catch()
+export class OpenAIErrorFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const error = toErrorFacts(exception);
+    sendError(res, error, openAIErrorBody(error), (body) => sseFrame(JSON.stringify(body)));
+  }
+}

@@ -1,0 +1,144 @@
+import 'reflect-metadata';
+import { ArgumentMetadata } from '@nestjs/common';
+import { ApiError } from '../http/api-error';
+import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
+import { EmbeddingsRequestDto } from './dto/embeddings-request.dto';
+import { OpenAIValidationPipe } from './openai-validation.pipe';
+
+const pipe = new OpenAIValidationPipe();
+const chat: ArgumentMetadata = { type: 'body', metatype: ChatCompletionRequestDto };
+const embeddings: ArgumentMetadata = { type: 'body', metatype: EmbeddingsRequestDto };
+
+const valid = () => ({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] });
+
+async function rejection(body: unknown, metadata = chat): Promise<ApiError> {
+  try {
+    await pipe.transform(body, metadata);
+  } catch (error) {
+    return error as ApiError;
+  }
+  throw new Error('the body was accepted');
+}
+
+describe('OpenAIValidationPipe', () => {
+  it('hands the controller the parsed body itself, messages and all', async () => {
+    const image = `data:image/png;base64,${'A'.repeat(1_000_000)}`;
+    const body = {
+      ...valid(),
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: image } }] }],
+    };
+    const result = await pipe.transform(body, chat);
+    expect(result).toBe(body);
+    expect(result.messages).toBe(body.messages);
+  });
+
+  it('tolerates fields it does not know', async () => {
+    const body = { ...valid(), logprobs: false, metadata: { a: 'b' }, store: true, some_future_field: 1 };
+    await expect(pipe.transform(body, chat)).resolves.toBe(body);
+  });
+
+  it('accepts a full request with every supported option', async () => {
+    const body = {
+      ...valid(),
+      tools: [{ type: 'function', function: { name: 'w', description: 'd', parameters: { type: 'object' }, strict: true } }],
+      tool_choice: { type: 'function', function: { name: 'w' } },
+      parallel_tool_calls: true,
+      temperature: 0.5,
+      top_p: 0.9,
+      max_tokens: 100,
+      max_completion_tokens: 100,
+      stop: ['END'],
+      n: 2,
+      seed: 7,
+      presence_penalty: 0.1,
+      frequency_penalty: -0.1,
+      response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' }, strict: true } },
+      reasoning_effort: 'low',
+      stream: true,
+      stream_options: { include_usage: true },
+      user: 'u',
+      google: { thinking_config: { thinking_budget: 10 } },
+    };
+    await expect(pipe.transform(body, chat)).resolves.toBe(body);
+  });
+
+  it('accepts null for the options OpenAI lets clients null out', async () => {
+    const body = { ...valid(), temperature: null, max_tokens: null, stop: null, n: null, tool_choice: null, stream_options: null };
+    await expect(pipe.transform(body, chat)).resolves.toBe(body);
+  });
+
+  it.each([
+    ['a missing model', { messages: [{ role: 'user', content: 'x' }] }, 'model', 'missing_required_parameter'],
+    ['a numeric model', { ...valid(), model: 3 }, 'model', 'invalid_type'],
+    ['missing messages', { model: 'm' }, 'messages', 'missing_required_parameter'],
+    ['empty messages', { model: 'm', messages: [] }, 'messages', 'empty_array'],
+    ['an unknown role', { model: 'm', messages: [{ role: 'bot', content: 'x' }] }, 'messages[0].role', 'invalid_value'],
+    ['a temperature given as a string', { ...valid(), temperature: '0.5' }, 'temperature', 'invalid_type'],
+    ['a temperature above 2', { ...valid(), temperature: 3 }, 'temperature', 'invalid_value'],
+    ['n of zero', { ...valid(), n: 0 }, 'n', 'invalid_value'],
+    ['n above Gemini’s limit', { ...valid(), n: 9 }, 'n', 'invalid_value'],
+    ['a fractional n', { ...valid(), n: 1.5 }, 'n', 'invalid_type'],
+    ['an unknown response_format type', { ...valid(), response_format: { type: 'xml' } }, 'response_format.type', 'invalid_value'],
+    ['json_schema without its schema object', { ...valid(), response_format: { type: 'json_schema' } }, 'response_format.json_schema', 'missing_required_parameter'],
+    ['a response_format that is a string', { ...valid(), response_format: 'json' }, 'response_format', 'invalid_type'],
+    ['stream given as a string', { ...valid(), stream: 'yes' }, 'stream', 'invalid_type'],
+    ['include_usage given as a string', { ...valid(), stream_options: { include_usage: 'yes' } }, 'stream_options.include_usage', 'invalid_type'],
+    ['a tool without a function name', { ...valid(), tools: [{ type: 'function', function: { parameters: {} } }] }, 'tools[0].function.name', 'missing_required_parameter'],
+    ['a tool of an unknown type', { ...valid(), tools: [{ type: 'code_interpreter' }] }, 'tools[0].type', 'invalid_value'],
+    ['tools that are not an array', { ...valid(), tools: { type: 'function' } }, 'tools', 'invalid_type'],
+    ['a numeric stop sequence', { ...valid(), stop: [1] }, 'stop[0]', 'invalid_type'],
+    ['an unknown tool_choice', { ...valid(), tool_choice: 'always' }, 'tool_choice', 'invalid_value'],
+    ['an unknown reasoning_effort', { ...valid(), reasoning_effort: 'extreme' }, 'reasoning_effort', 'invalid_value'],
+  ])('rejects %s, naming %s', async (_name, body, param, code) => {
+    const error = await rejection(body);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 400, kind: 'invalid_request', param, code });
+  });
+
+  it('says which field is missing in OpenAI’s words', async () => {
+    expect((await rejection({ model: 'm' })).message).toBe("Missing required parameter: 'messages'.");
+  });
+
+  it('puts the full path of a nested field in the message', async () => {
+    const error = await rejection({ ...valid(), tools: [{ type: 'function', function: { name: 5 } }] });
+    expect(error.message).toBe("Invalid 'tools[0].function.name': must be a string.");
+  });
+
+  it('reports a wrong type before the range check it also fails', async () => {
+    expect((await rejection({ ...valid(), temperature: '0.5' })).message).toBe(
+      "Invalid 'temperature': must be a number conforming to the specified constraints.",
+    );
+  });
+
+  it.each([
+    ['an array', [valid()]],
+    ['a string', 'hello'],
+    ['nothing', undefined],
+  ])('rejects a body that is %s', async (_name, body) => {
+    expect(await rejection(body)).toMatchObject({ status: 400, message: 'The request body must be a JSON object.' });
+  });
+
+  describe('for embeddings', () => {
+    it.each([
+      ['a string', 'hello'],
+      ['an array of strings', ['a', 'b']],
+    ])('accepts %s as input', async (_name, input) => {
+      const body = { model: 'gemini-embedding-001', input, dimensions: 8, encoding_format: 'base64' };
+      await expect(pipe.transform(body, embeddings)).resolves.toBe(body);
+    });
+
+    it.each([
+      ['a missing input', { model: 'e' }, 'input', 'missing_required_parameter'],
+      ['an empty input array', { model: 'e', input: [] }, 'input', 'empty_array'],
+      ['token ids', { model: 'e', input: [[1, 2, 3]] }, 'input[0]', 'invalid_value'],
+      ['an unknown encoding', { model: 'e', input: 'x', encoding_format: 'hex' }, 'encoding_format', 'invalid_value'],
+      ['zero dimensions', { model: 'e', input: 'x', dimensions: 0 }, 'dimensions', 'invalid_value'],
+    ])('rejects %s, naming %s', async (_name, body, param, code) => {
+      expect(await rejection(body, embeddings)).toMatchObject({ status: 400, param, code });
+    });
+
+    it('explains that token ids cannot be embedded', async () => {
+      expect((await rejection({ model: 'e', input: [[1, 2]] }, embeddings)).message).toMatch(/Gemini embeds text/);
+    });
+  });
+});

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TranslationModule } from '../translation/translation.module';
+import { UpstreamModule } from '../upstream/upstream.module';
+import { OpenAIController } from './openai.controller';
+import { OpenAIService } from './openai.service';
+
+@Module({
+  imports: [UpstreamModule, TranslationModule],
+  controllers: [OpenAIController],
+  providers: [OpenAIService],
+})
+export class OpenAIModule {}

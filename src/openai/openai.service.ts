@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { upstreamConfig } from '../config/configuration';
+import { ApiError } from '../http/api-error';
+import { openAIErrorBody } from '../http/error-bodies';
+import { toErrorFacts } from '../http/error-facts';
+import { Reply } from '../http/reply';
+import { sseFrame } from '../http/sse-writer';
+import { toOpenAIModel, toOpenAIModelList } from '../translation/model-catalogue';
+import type { OpenAIChatRequest, OpenAIEmbeddingsRequest } from '../translation/openai-types';
+import type { ChatStreamMapper } from '../translation/stream-mapper';
+import { TranslationService } from '../translation/translation.service';
+import { UpstreamDispatcher } from '../upstream/dispatcher';
+import type { GeminiResponse, JsonObject } from '../upstream/gemini-types';
+import { ModelListService } from '../upstream/model-list.service';
+
+const DONE = sseFrame('[DONE]');
+
+/** OpenAI's API on Gemini: requests are translated, dispatched over the pool, and translated back. */
+@Injectable()
+export class OpenAIService {
+  constructor(
+    private readonly translation: TranslationService,
+    private readonly dispatcher: UpstreamDispatcher,
+    private readonly models: ModelListService,
+    @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
+  ) {}
+
+  async chatCompletion(req: OpenAIChatRequest, signal: AbortSignal): Promise<Reply> {
+    const { model, request } = await this.translation.toGeminiRequest(req);
+    if (!req.stream) {
+      const response = await this.dispatcher.generate({ model, body: request, signal });
+      return { kind: 'json', body: this.translation.toChatCompletion(response, { model: req.model }) };
+    }
+    const mapper = this.translation.createStreamMapper({
+      model: req.model,
+      includeUsage: req.stream_options?.include_usage === true,
+    });
+    const events = this.dispatcher.stream({ model, body: request, signal });
+    return {
+      kind: 'stream',
+      frames: events.then((source) => chunkFrames(source, mapper)),
+      options: {
+        heartbeatMs: this.config.heartbeatMs,
+        trailer: DONE,
+        errorFrame: (error) => sseFrame(JSON.stringify(openAIErrorBody(toErrorFacts(error)))),
+      },
+    };
+  }
+
+  async embeddings(req: OpenAIEmbeddingsRequest, signal: AbortSignal): Promise<Reply> {
+    const { model, batches } = this.translation.toEmbeddingsRequest(req);
+    const responses: JsonObject[] = [];
+    // One batch after another: Google counts them against the same per-minute quota.
+    for (const batch of batches) {
+      responses.push(
+        await this.dispatcher.embed('batchEmbedContents', { model, body: batch as unknown as JsonObject, signal }),
+      );
+    }
+    return { kind: 'json', body: this.translation.toEmbeddingsResponse(responses, req) };
+  }
+
+  async listModels(): Promise<Reply> {
+    return { kind: 'json', body: toOpenAIModelList(await this.models.list()) };
+  }
+
+  async getModel(id: string): Promise<Reply> {
+    const model = await this.models.find(id);
+    if (!model) {
+      throw new ApiError({
+        status: 404,
+        kind: 'not_found',
+        message: `The model '${id}' does not exist. GET /v1/models lists the models available.`,
+        param: 'model',
+        code: 'model_not_found',
+      });
+    }
+    return { kind: 'json', body: toOpenAIModel(model) };
+  }
+}
+
+/** Gemini's events → OpenAI chunk frames, each written as soon as its event arrives. */
+async function* chunkFrames(source: AsyncIterable<GeminiResponse>, mapper: ChatStreamMapper): AsyncGenerator<string> {
+  for await (const event of source) {
+    for (const chunk of mapper.map(event)) yield sseFrame(JSON.stringify(chunk));
+  }
+  for (const chunk of mapper.finish()) yield sseFrame(JSON.stringify(chunk));
+}

@@ -1,0 +1,222 @@
+import { promises as dns, LookupAddress } from 'node:dns';
+import { BlockList, isIP, LookupFunction } from 'node:net';
+import { Agent, fetch } from 'undici';
+import type { FetchedMedia } from './content-parts';
+
+/** Fetches the media behind an `image_url`; injected under this token so tests can swap it. */
+export interface MediaFetcher {
+  fetchMedia(url: string): Promise<FetchedMedia>;
+}
+
+export const MEDIA_FETCHER = Symbol('MEDIA_FETCHER');
+
+export type LookupAll = (hostname: string) => Promise<LookupAddress[]>;
+
+export interface MediaFetcherOptions {
+  maxBytes: number;
+  timeoutMs: number;
+  /** Allow loopback, private and link-local addresses (tests, trusted networks). */
+  allowPrivate: boolean;
+  lookup?: LookupAll;
+}
+
+/** Why a fetch failed, in words fit for the client; the caller adds which URL and field. */
+export class MediaFetchError extends Error {
+  override name = 'MediaFetchError';
+}
+
+const MAX_REDIRECTS = 5;
+const ACCEPTED = /^(image|audio|video)\/[\w.+-]+$|^application\/pdf$/;
+
+// Addresses a server-side fetch must not reach: an image URL is otherwise a way into the host's network.
+const BLOCKED = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  BLOCKED.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+  ['2001:db8::', 32],
+] as const) {
+  BLOCKED.addSubnet(net, prefix, 'ipv6');
+}
+
+/** The eight 16-bit groups of an IPv6 address, an embedded dotted quad included. */
+function hextets(address: string): number[] {
+  let text = address.toLowerCase();
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number);
+    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail !== undefined && tail ? tail.split(':') : [];
+  const fill = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...fill, ...right].map((h) => parseInt(h, 16));
+}
+
+const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+
+/** Whether an IP address is on the public internet (IPv4-mapped, NAT64 and 6to4 forms included). */
+export function isPublicAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return !BLOCKED.check(address, 'ipv4');
+  if (family !== 6) return false;
+  if (BLOCKED.check(address, 'ipv6')) return false;
+  const h = hextets(address);
+  if (h.slice(0, 5).every((x) => x === 0) && h[5] === 0xffff)
+    return isPublicAddress(v4(h[6], h[7]));
+  if (h[0] === 0x64 && h[1] === 0xff9b && h.slice(2, 6).every((x) => x === 0)) {
+    return isPublicAddress(v4(h[6], h[7]));
+  }
+  if (h[0] === 0x2002) return isPublicAddress(v4(h[1], h[2]));
+  return true;
+}
+
+/** Connects only to the addresses already checked, so a second DNS answer cannot differ (DNS rebinding). */
+function pinnedLookup(addresses: LookupAddress[]): LookupFunction {
+  return (_hostname, options, callback) => {
+    const wanted = options.family
+      ? addresses.filter((a) => a.family === options.family)
+      : addresses;
+    const list = wanted.length > 0 ? wanted : addresses;
+    if (options.all) callback(null, list);
+    else callback(null, list[0].address, list[0].family);
+  };
+}
+
+/** Fetches http(s) media with a size cap, a time limit and no access to private networks. */
+export class HttpMediaFetcher implements MediaFetcher {
+  private readonly lookup: LookupAll;
+
+  constructor(private readonly options: MediaFetcherOptions) {
+    this.lookup = options.lookup ?? ((host) => dns.lookup(host, { all: true, verbatim: true }));
+  }
+
+  async fetchMedia(url: string): Promise<FetchedMedia> {
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    try {
+      let target = this.checkUrl(url);
+      for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+        const addresses = await this.resolve(target.hostname.replace(/^\[|\]$/g, ''));
+        const dispatcher = new Agent({ connect: { lookup: pinnedLookup(addresses) } });
+        try {
+          const res = await fetch(target, {
+            dispatcher,
+            signal,
+            redirect: 'manual',
+            headers: {
+              accept: 'image/*,audio/*,video/*,application/pdf',
+              'user-agent': 'gemini-rotating-proxy',
+            },
+          });
+          const location = res.headers.get('location');
+          if (res.status >= 300 && res.status < 400 && location) {
+            await res.body?.cancel();
+            target = this.checkUrl(new URL(location, target).toString());
+            continue;
+          }
+          return await this.read(res);
+        } finally {
+          void dispatcher.destroy();
+        }
+      }
+      throw new MediaFetchError(`more than ${MAX_REDIRECTS} redirects`);
+    } catch (err) {
+      throw new MediaFetchError(this.reason(err));
+    }
+  }
+
+  private checkUrl(raw: string): URL {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new MediaFetchError('not a valid URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new MediaFetchError(`${url.protocol} URLs are not fetched; use http(s)`);
+    }
+    return url;
+  }
+
+  private async resolve(hostname: string): Promise<LookupAddress[]> {
+    const family = isIP(hostname);
+    const addresses = family
+      ? [{ address: hostname, family }]
+      : await this.lookup(hostname).catch(() => {
+          throw new MediaFetchError(`${hostname} does not resolve`);
+        });
+    if (addresses.length === 0) throw new MediaFetchError(`${hostname} does not resolve`);
+    if (!this.options.allowPrivate) {
+      const blocked = addresses.find((a) => !isPublicAddress(a.address));
+      if (blocked) {
+        const what = family ? hostname : `${hostname} resolves to ${blocked.address}, which`;
+        throw new MediaFetchError(`${what} is a private or local address`);
+      }
+    }
+    return addresses;
+  }
+
+  private async read(res: Awaited<ReturnType<typeof fetch>>): Promise<FetchedMedia> {
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new MediaFetchError(`the server answered HTTP ${res.status}`);
+    }
+    const mimeType = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (!ACCEPTED.test(mimeType)) {
+      await res.body?.cancel();
+      throw new MediaFetchError(
+        `content type ${mimeType || '(none)'} is not an image, audio, video or PDF`,
+      );
+    }
+    const { maxBytes } = this.options;
+    const tooLarge = () => new MediaFetchError(`larger than the ${maxBytes}-byte limit`);
+    if (Number(res.headers.get('content-length')) > maxBytes) {
+      await res.body?.cancel();
+      throw tooLarge();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body ?? []) {
+      size += (chunk as Uint8Array).byteLength;
+      // Leaving the loop cancels the body stream.
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(Buffer.from(chunk as Uint8Array));
+    }
+    return { mimeType, data: Buffer.concat(chunks).toString('base64') };
+  }
+
+  private reason(err: unknown): string {
+    if (err instanceof MediaFetchError) return err.message;
+    const e = err as {
+      name?: string;
+      message?: string;
+      cause?: { code?: string; message?: string };
+    };
+    if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+      return `no answer within ${this.options.timeoutMs} ms`;
+    }
+    return e?.cause?.message ?? e?.message ?? String(err);
+  }
+}

@@ -1,0 +1,54 @@
+import { applyModelVariant } from './model-variant';
+
+const base = { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] };
+
+describe('applyModelVariant', () => {
+  it('passes a plain model through without copying the request', () => {
+    const out = applyModelVariant('gemini-2.5-pro', base);
+    expect(out.model).toBe('gemini-2.5-pro');
+    expect(out.request).toBe(base);
+  });
+
+  it('strips a models/ prefix', () => {
+    expect(applyModelVariant('models/gemini-2.5-pro', base).model).toBe('gemini-2.5-pro');
+  });
+
+  it('adds the Google Search tool for -search', () => {
+    const out = applyModelVariant('gemini-2.5-flash-search', {
+      ...base,
+      tools: [{ functionDeclarations: [] }],
+    });
+    expect(out.model).toBe('gemini-2.5-flash');
+    expect(out.request.tools).toEqual([{ functionDeclarations: [] }, { googleSearch: {} }]);
+  });
+
+  it('does not add a second search tool', () => {
+    const out = applyModelVariant('gemini-2.5-flash-search', {
+      ...base,
+      tools: [{ googleSearch: {} }],
+    });
+    expect(out.request.tools).toEqual([{ googleSearch: {} }]);
+  });
+
+  it('switches thinking off for -nothinking on 2.5 Flash', () => {
+    const out = applyModelVariant('gemini-2.5-flash-nothinking', base);
+    expect(out.model).toBe('gemini-2.5-flash');
+    expect(out.request.generationConfig?.thinkingConfig).toEqual({ thinkingBudget: 0 });
+  });
+
+  it('sets the maximum budget for -maxthinking on 2.5 Pro', () => {
+    const out = applyModelVariant('gemini-2.5-pro-maxthinking', base);
+    expect(out.request.generationConfig?.thinkingConfig).toMatchObject({ thinkingBudget: 32768 });
+  });
+
+  it('keeps the client’s own thinking settings over the variant’s', () => {
+    const out = applyModelVariant('gemini-2.5-pro-maxthinking', {
+      ...base,
+      generationConfig: { temperature: 1, thinkingConfig: { thinkingBudget: 2048 } },
+    });
+    expect(out.request.generationConfig).toMatchObject({
+      temperature: 1,
+      thinkingConfig: { thinkingBudget: 2048 },
+    });
+  });
+});

@@ -1,0 +1,32 @@
+import type { GeminiRequest } from '../upstream/gemini-types';
+import { parseModelName, thinkingConfigFor } from './model-names';
+
+/**
+ * Applies a variant name (`-search`, `-nothinking`, `-maxthinking`) to a native request: the
+ * upstream model is the base name, Search adds Google's search tool, and the thinking suffix
+ * sets the thinking control. Whatever the client set itself wins. A plain model name returns
+ * the request untouched (no copy), which is the common, hot case.
+ */
+export function applyModelVariant(
+  model: string,
+  request: GeminiRequest,
+): { model: string; request: GeminiRequest } {
+  const parsed = parseModelName(model);
+  if (!parsed.search && !parsed.thinking) return { model: parsed.base, request };
+  const next: GeminiRequest = { ...request };
+  if (parsed.search) {
+    const tools = request.tools ?? [];
+    const hasSearch = tools.some((t) => 'googleSearch' in t || 'google_search' in t);
+    next.tools = hasSearch ? tools : [...tools, { googleSearch: {} }];
+  }
+  if (parsed.thinking) {
+    const fromVariant = thinkingConfigFor(parsed.base, { variant: parsed.thinking });
+    if (fromVariant) {
+      next.generationConfig = {
+        ...request.generationConfig,
+        thinkingConfig: { ...fromVariant, ...request.generationConfig?.thinkingConfig },
+      };
+    }
+  }
+  return { model: parsed.base, request: next };
+}

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import type { GeminiPart } from '../upstream/gemini-types';
+import type { ToolCall } from './openai-types';
+import type { ThoughtSignatureStore } from './thought-signature-store';
+
+/** What one or more Gemini parts say, in the terms OpenAI has for it. */
+export type Piece =
+  | { kind: 'text'; text: string }
+  | { kind: 'reasoning'; text: string }
+  | { kind: 'call'; name: string; args: Record<string, unknown>; signature?: string };
+
+function pieceOf(part: GeminiPart): Piece | undefined {
+  if (part.functionCall) {
+    const { name, args } = part.functionCall;
+    return { kind: 'call', name, args: args ?? {}, signature: part.thoughtSignature };
+  }
+  if (typeof part.text === 'string') {
+    if (part.text === '') return undefined;
+    return { kind: part.thought ? 'reasoning' : 'text', text: part.text };
+  }
+  // Image output has no OpenAI field; a markdown data-URL image is what chat UIs render.
+  if (part.inlineData && !part.thought && part.inlineData.mimeType.startsWith('image/')) {
+    const { mimeType, data } = part.inlineData;
+    return { kind: 'text', text: `![image](data:${mimeType};base64,${data})` };
+  }
+  if (part.executableCode) {
+    const lang = (part.executableCode.language ?? '')
+      .toLowerCase()
+      .replace('language_unspecified', '');
+    return { kind: 'text', text: `\n\`\`\`${lang}\n${part.executableCode.code}\n\`\`\`\n` };
+  }
+  if (part.codeExecutionResult?.output) {
+    return {
+      kind: 'text',
+      text: `\n\`\`\`\n${part.codeExecutionResult.output.replace(/\n$/, '')}\n\`\`\`\n`,
+    };
+  }
+  return undefined;
+}
+
+/** Gemini parts → pieces, with neighbouring text (or thought) parts joined into one. */
+export function readParts(parts: GeminiPart[] | undefined): Piece[] {
+  const pieces: Piece[] = [];
+  for (const part of parts ?? []) {
+    const piece = pieceOf(part);
+    if (!piece) continue;
+    const last = pieces[pieces.length - 1];
+    if (piece.kind !== 'call' && last?.kind === piece.kind) last.text += piece.text;
+    else pieces.push(piece);
+  }
+  return pieces;
+}
+
+const token = (bytes: number) => randomBytes(bytes).toString('hex');
+
+export const newCompletionId = (): string => `chatcmpl-${token(12)}`;
+
+/**
+ * Gives a function call a unique OpenAI id (Gemini gives none, and reusing the function name
+ * merges parallel calls in clients) and keeps its thought signature under that id. The signature
+ * also goes out in `extra_content.google`, where Google's own OpenAI endpoint puts it, for clients
+ * that carry it back.
+ */
+export function issueToolCall(
+  piece: Extract<Piece, { kind: 'call' }>,
+  signatures: ThoughtSignatureStore,
+): ToolCall {
+  const id = `call_${token(12)}`;
+  const call: ToolCall = {
+    id,
+    type: 'function',
+    function: { name: piece.name, arguments: JSON.stringify(piece.args) },
+  };
+  if (piece.signature) {
+    signatures.set(id, piece.signature);
+    call.extra_content = { google: { thought_signature: piece.signature } };
+  }
+  return call;
+}

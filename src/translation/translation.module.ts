@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { mediaConfig } from '../config/configuration';
+import { HttpMediaFetcher, MEDIA_FETCHER } from './media-fetcher';
+import { InMemoryThoughtSignatureStore, THOUGHT_SIGNATURE_STORE } from './thought-signature-store';
+import { TranslationService } from './translation.service';
+
+@Module({
+  providers: [
+    TranslationService,
+    {
+      provide: MEDIA_FETCHER,
+      inject: [mediaConfig.KEY],
+      useFactory: (cfg: ConfigType<typeof mediaConfig>) =>
+        new HttpMediaFetcher({
+          maxBytes: cfg.fetchMaxBytes,
+          timeoutMs: cfg.fetchTimeoutMs,
+          allowPrivate: cfg.allowPrivate,
+        }),
+    },
+    // In memory for one process; a shared store (Redis) replaces it here for several replicas.
+    { provide: THOUGHT_SIGNATURE_STORE, useFactory: () => new InMemoryThoughtSignatureStore() },
+  ],
+  exports: [TranslationService],
+})
+export class TranslationModule {}

@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { GeminiResponse } from '../upstream/gemini-types';
+import {
+  GeminiBatchEmbedResponse,
+  MappedEmbeddingsRequest,
+  toEmbeddingsRequest,
+  toEmbeddingsResponse,
+} from './embeddings-mapper';
+import { MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
+import {
+  catalogue,
+  findModel,
+  GeminiModel,
+  toOpenAIModelList,
+  withVariants,
+} from './model-catalogue';
+import { ParsedModelName, parseModelName } from './model-names';
+import type {
+  ChatCompletion,
+  OpenAIChatRequest,
+  OpenAIEmbeddingsRequest,
+  OpenAIEmbeddingsResponse,
+  OpenAIModelList,
+} from './openai-types';
+import { MappedChatRequest, toGeminiRequest } from './request-mapper';
+import { ResponseContext, toChatCompletion } from './response-mapper';
+import { ChatStreamMapper, StreamContext } from './stream-mapper';
+import { THOUGHT_SIGNATURE_STORE, ThoughtSignatureStore } from './thought-signature-store';
+
+export type ChatResponseContext = Omit<ResponseContext, 'signatures'>;
+export type ChatStreamContext = Omit<StreamContext, 'signatures'>;
+
+/**
+ * The translation layer as the controllers see it: pure mappers, given the state they share —
+ * the thought-signature store (a signature handed out in a response must be found when the
+ * client replays the call) and the media fetcher for remote images.
+ */
+@Injectable()
+export class TranslationService {
+  constructor(
+    @Inject(MEDIA_FETCHER) private readonly media: MediaFetcher,
+    @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,
+  ) {}
+
+  toGeminiRequest(req: OpenAIChatRequest): Promise<MappedChatRequest> {
+    return toGeminiRequest(req, {
+      fetchMedia: (url) => this.media.fetchMedia(url),
+      signatures: this.signatures,
+    });
+  }
+
+  toChatCompletion(resp: GeminiResponse, ctx: ChatResponseContext): ChatCompletion {
+    return toChatCompletion(resp, { ...ctx, signatures: this.signatures });
+  }
+
+  createStreamMapper(ctx: ChatStreamContext): ChatStreamMapper {
+    return new ChatStreamMapper({ ...ctx, signatures: this.signatures });
+  }
+
+  toEmbeddingsRequest(req: OpenAIEmbeddingsRequest): MappedEmbeddingsRequest {
+    return toEmbeddingsRequest(req);
+  }
+
+  toEmbeddingsResponse(
+    resp: GeminiBatchEmbedResponse[],
+    req: OpenAIEmbeddingsRequest,
+  ): OpenAIEmbeddingsResponse {
+    return toEmbeddingsResponse(resp, req);
+  }
+
+  parseModelName(name: string): ParsedModelName {
+    return parseModelName(name);
+  }
+
+  /** The maintained Code Assist models with their variants, in Google's shape. */
+  catalogue(): GeminiModel[] {
+    return catalogue();
+  }
+
+  /** Adds the proxy's variants to a list fetched live from Google. */
+  withVariants(models: readonly GeminiModel[]): GeminiModel[] {
+    return withVariants(models);
+  }
+
+  toOpenAIModelList(models: readonly GeminiModel[] = this.catalogue()): OpenAIModelList {
+    return toOpenAIModelList(models);
+  }
+
+  findModel(
+    id: string,
+    models: readonly GeminiModel[] = this.catalogue(),
+  ): GeminiModel | undefined {
+    return findModel(models, id);
+  }
+}

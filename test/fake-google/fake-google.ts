@@ -1,0 +1,209 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Accounts } from './accounts';
+import { CodeAssistRoutes } from './code-assist-routes';
+import { Exchange, type Lifecycle } from './exchange';
+import { GeminiApiRoutes } from './gemini-api-routes';
+import { OAuthRoutes } from './oauth-routes';
+import { Recorder } from './recorder';
+import { parseBody, readBody } from './request-body';
+import type { Route, RouteDeps, RouteTable } from './route';
+import { Script } from './script';
+import type {
+  AccountSetup,
+  ApiName,
+  Fault,
+  FaultMatch,
+  FakeGoogleOptions,
+  Match,
+  OAuthAccountInput,
+  RecordedRequest,
+  ResolvedOptions,
+  ScriptedAnswer,
+} from './types';
+
+export type {
+  AccountSetup,
+  Fault,
+  FaultMatch,
+  FakeGoogleOptions,
+  Match,
+  OAuthAccountInput,
+  RecordedRequest,
+  ScriptedAnswer,
+};
+export type { GeminiResponse } from './types';
+
+/**
+ * A real HTTP server on 127.0.0.1 that speaks Google's OAuth, Code Assist and Gemini API wire
+ * formats, for end-to-end tests and the benchmark. The app finds it only through `env()`.
+ */
+export class FakeGoogle {
+  /** Every call received, in arrival order (empty when started with `record: false`). */
+  readonly requests: RecordedRequest[];
+  private readonly lifecycle: Lifecycle = { closing: false };
+  private readonly server: Server;
+  private readonly accounts: Accounts;
+  private readonly script = new Script();
+  private readonly recorder: Recorder;
+  private readonly routes: RouteTable[];
+  private origin = '';
+  private closed: Promise<void> | undefined;
+
+  private constructor(options: ResolvedOptions) {
+    this.accounts = new Accounts(options.accessTokenTtlSeconds);
+    this.recorder = new Recorder(options.record);
+    this.requests = this.recorder.requests;
+    const deps: RouteDeps = { accounts: this.accounts, script: this.script, options };
+    this.routes = [new CodeAssistRoutes(deps), new GeminiApiRoutes(deps), new OAuthRoutes(deps)];
+    this.server = createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
+  }
+
+  static async start(options: FakeGoogleOptions = {}): Promise<FakeGoogle> {
+    const fake = new FakeGoogle({
+      latencyMs: options.latencyMs ?? 0,
+      streamEvents: options.streamEvents ?? 3,
+      streamIntervalMs: options.streamIntervalMs ?? 0,
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+      record: options.record ?? true,
+    });
+    await fake.listen();
+    return fake;
+  }
+
+  /** `http://127.0.0.1:PORT`, without a trailing slash. */
+  get url(): string {
+    return this.origin;
+  }
+
+  /** The app's environment variables that point every Google URL at this server. */
+  env(): Record<string, string> {
+    return {
+      CODE_ASSIST_ENDPOINT: this.url,
+      GEMINI_API_ENDPOINT: this.url,
+      GOOGLE_OAUTH_AUTH_URL: `${this.url}/o/oauth2/v2/auth`,
+      GOOGLE_OAUTH_TOKEN_URL: `${this.url}/token`,
+      GOOGLE_USERINFO_URL: `${this.url}/oauth2/v2/userinfo`,
+    };
+  }
+
+  addOAuthAccount(account: OAuthAccountInput): void {
+    this.accounts.add(account);
+  }
+
+  addApiKey(key: string): void {
+    this.accounts.addApiKey(key);
+  }
+
+  /** Later refreshes with this token get 400 invalid_grant (until a new consent grants it again). */
+  revokeRefreshToken(refreshToken: string): void {
+    this.accounts.revoke(refreshToken);
+  }
+
+  /** Queues an answer for the next matching generate or stream call (default: any such call). */
+  enqueue(answer: ScriptedAnswer, match: Match = {}): void {
+    this.script.enqueue(answer, match);
+  }
+
+  /** Makes the next `times` matching calls fail; without `action` only model calls match. */
+  failNext(fault: Fault, match: FaultMatch = {}): void {
+    this.script.failNext(fault, match);
+  }
+
+  /** Refresh-token grants received for this token, successful or not. */
+  tokenRefreshes(refreshToken: string): number {
+    return this.accounts.refreshCount(refreshToken);
+  }
+
+  /** Forgets queued answers, faults, recorded calls and refresh counts; accounts and keys stay. */
+  reset(): void {
+    this.script.clear();
+    this.recorder.clear();
+    this.accounts.clearCounts();
+  }
+
+  waitForRequest(
+    predicate: (request: RecordedRequest) => boolean,
+    timeoutMs = 5000,
+  ): Promise<RecordedRequest> {
+    return this.recorder.waitFor(predicate, timeoutMs, false);
+  }
+
+  /** Settles when a matching request has been abandoned by its client. */
+  waitForAbort(
+    predicate: (request: RecordedRequest) => boolean,
+    timeoutMs = 5000,
+  ): Promise<RecordedRequest> {
+    return this.recorder.waitFor(predicate, timeoutMs, true);
+  }
+
+  /** Stops listening and destroys every open socket, hanging answers included. */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.lifecycle.closing = true;
+      this.recorder.rejectWaiters('FakeGoogle closed');
+      this.closed = new Promise((resolve) => this.server.close(() => resolve()));
+      this.server.closeAllConnections();
+    }
+    return this.closed;
+  }
+
+  private async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      // A deep backlog, so a benchmark opening 1,000 streams at once is not slowed by SYN drops.
+      this.server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve());
+    });
+    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = requestUrl(req.url);
+    const ex = new Exchange(req, res, url, this.recorder, this.lifecycle);
+    try {
+      const route = this.match(req.method ?? 'GET', url.pathname);
+      ex.identify(route?.api ?? apiForPath(url.pathname), route?.action);
+      const raw = await readBody(req);
+      if (!raw) return ex.record();
+      const parsed = parseBody(req.headers['content-type'], raw);
+      if (!parsed.ok) {
+        ex.record();
+        return ex.error(400, parsed.message);
+      }
+      ex.entry.body = parsed.value;
+      if (!route) {
+        ex.record();
+        return ex.error(404, `The requested URL ${url.pathname} was not found on this server.`);
+      }
+      await route.run(ex);
+    } catch {
+      // A handler bug must not take the server down or leave the client waiting.
+      ex.record();
+      ex.fail();
+    }
+  }
+
+  private match(method: string, path: string): Route | undefined {
+    for (const table of this.routes) {
+      const route = table.match(method, path);
+      if (route) return route;
+    }
+    return undefined;
+  }
+}
+
+function requestUrl(target: string | undefined): URL {
+  try {
+    return new URL(`http://127.0.0.1${target?.startsWith('/') ? target : '/'}`);
+  } catch {
+    return new URL('http://127.0.0.1/');
+  }
+}
+
+function apiForPath(path: string): ApiName {
+  if (path.startsWith('/v1internal')) return 'code-assist';
+  if (path.startsWith('/v1beta')) return 'gemini';
+  if (path.startsWith('/oauth2/')) return 'userinfo';
+  if (path.startsWith('/o/oauth2/')) return 'consent';
+  return 'oauth';
+}

@@ -1,0 +1,78 @@
+/** The models the fake serves, in the Gemini API's `Model` shape. */
+export interface ModelInfo {
+  name: string;
+  baseModelId: string;
+  version: string;
+  displayName: string;
+  description: string;
+  inputTokenLimit: number;
+  outputTokenLimit: number;
+  supportedGenerationMethods: string[];
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  maxTemperature?: number;
+  thinking?: boolean;
+}
+
+const CHAT_METHODS = [
+  'generateContent',
+  'countTokens',
+  'createCachedContent',
+  'batchGenerateContent',
+];
+const EMBED_METHODS = ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'];
+
+function chat(id: string, displayName: string, version: string, thinking: boolean): ModelInfo {
+  return {
+    name: `models/${id}`,
+    baseModelId: id,
+    version,
+    displayName,
+    description: `${displayName}, served by the fake Google`,
+    inputTokenLimit: 1048576,
+    outputTokenLimit: 65536,
+    supportedGenerationMethods: CHAT_METHODS,
+    temperature: 1,
+    topP: 0.95,
+    topK: 64,
+    maxTemperature: 2,
+    thinking,
+  };
+}
+
+export const MODELS: readonly ModelInfo[] = [
+  chat('gemini-2.0-flash', 'Gemini 2.0 Flash', '2.0', false),
+  chat('gemini-2.5-flash', 'Gemini 2.5 Flash', '001', true),
+  chat('gemini-2.5-flash-lite', 'Gemini 2.5 Flash-Lite', '001', true),
+  chat('gemini-2.5-pro', 'Gemini 2.5 Pro', '2.5', true),
+  chat('gemini-3-flash-preview', 'Gemini 3 Flash Preview', '3-flash-preview-12-2025', true),
+  chat('gemini-3-pro-preview', 'Gemini 3 Pro Preview', '3-pro-preview-11-2025', true),
+  {
+    name: 'models/gemini-embedding-001',
+    baseModelId: 'gemini-embedding-001',
+    version: '001',
+    displayName: 'Gemini Embedding 001',
+    description: 'Obtain a distributed representation of a text.',
+    inputTokenLimit: 2048,
+    outputTokenLimit: 1,
+    supportedGenerationMethods: EMBED_METHODS,
+  },
+];
+
+const BY_ID = new Map(MODELS.map((m) => [m.baseModelId, m]));
+
+export function findModel(id: string): ModelInfo | undefined {
+  return BY_ID.get(id);
+}
+
+/** Methods Google serves without listing them: streaming and batches ride on their single form. */
+const IMPLIED_BY: Record<string, string> = {
+  streamGenerateContent: 'generateContent',
+  batchEmbedContents: 'embedContent',
+};
+
+export function supports(id: string, method: string): boolean {
+  const wanted = IMPLIED_BY[method] ?? method;
+  return findModel(id)?.supportedGenerationMethods.includes(wanted) ?? false;
+}
