@@ -155,3 +155,18 @@ export function rssMB(pid: number): number {
   if (!match) throw new Error(`no VmRSS for pid ${pid}`);
   return (Number(match[1]) * 1024) / 1e6;
 }
+
+const CLOCK_TICKS_PER_S = 100; // USER_HZ; Linux reports /proc times in these on every architecture.
+
+/**
+ * CPU time (user + system) a process has used so far, in ms. Unlike throughput it hardly depends
+ * on what else the machine is doing, so it shows a component's own cost on a busy host.
+ */
+export function cpuTimeMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may itself contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1000) / CLOCK_TICKS_PER_S;
+}

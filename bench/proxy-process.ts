@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { request } from 'undici';
-import { Child, Children } from './children';
+import { Child, Children, cpuTimeMs } from './children';
 
 const MAIN = path.resolve(__dirname, '..', 'dist', 'main.js');
 
@@ -24,6 +24,8 @@ export class ProxyProcess {
     readonly url: string,
     /** From spawn() to the first 200 from /health. */
     readonly startupMs: number,
+    /** CPU the process used until then: start-up cost that other load on the host does not inflate. */
+    readonly startupCpuMs: number,
     readonly health: { credentials?: number; usable?: number },
   ) {}
 
@@ -67,7 +69,8 @@ export class ProxyProcess {
     });
     const url = `http://127.0.0.1:${port}`;
     const health = await waitHealthy(child, url, 60_000);
-    return new ProxyProcess(child, url, performance.now() - started, health);
+    const startupMs = performance.now() - started;
+    return new ProxyProcess(child, url, startupMs, cpuTimeMs(child.pid), health);
   }
 
   stop(): Promise<void> {

@@ -1,6 +1,5 @@
-import type { LoadResult } from './load';
 import type { Load } from './options';
-import type { BenchResults, Outcome } from './results';
+import type { BenchResults, Outcome, ThroughputResult } from './results';
 import { round } from './stats';
 import type { StreamTiming } from './stream-timing';
 
@@ -125,7 +124,7 @@ export function buildRows(results: BenchResults): Row[] {
       section: 'Start-up',
       scenario: `to healthy /health, ${r?.files ?? ''} credential files`,
       measured: r
-        ? `${fmt(r.medianMs, 0)} ms${r.runsMs.length > 1 ? ` (median of ${r.runsMs.join(', ')})` : ''}; ${r.loaded ?? '?'} loaded`
+        ? `${fmt(r.medianMs, 0)} ms${r.runsMs.length > 1 ? ` (median of ${r.runsMs.join(', ')})` : ''} · ${fmt(r.cpuMedianMs, 0)} ms CPU · ${r.loaded ?? '?'} loaded`
         : '',
       versus: r?.emptyMs !== undefined ? `no files: ${fmt(r.emptyMs, 0)} ms` : '',
       target: `≤${TARGETS.startupMs / 1000} s`,
@@ -136,7 +135,11 @@ export function buildRows(results: BenchResults): Row[] {
   return rows;
 }
 
-function throughputRow(load: Load, outcome: Outcome<LoadResult>, reference?: LoadResult): Row {
+function throughputRow(
+  load: Load,
+  outcome: Outcome<ThroughputResult>,
+  reference?: ThroughputResult,
+): Row {
   const r = okResult(outcome);
   const checks: Check[] = [];
   let versus = load === 'passthrough' ? 'reference' : '';
@@ -145,7 +148,8 @@ function throughputRow(load: Load, outcome: Outcome<LoadResult>, reference?: Loa
     const ratio = r.rps / reference.rps;
     const addedP50 = r.p50Ms - reference.p50Ms;
     const addedP99 = r.p99Ms - reference.p99Ms;
-    versus = `${fmt(ratio, 2)}× · +${fmt(addedP50, 2)} / +${fmt(addedP99, 2)} ms`;
+    const cpu = r.serverCpuMsPerRequest / reference.serverCpuMsPerRequest;
+    versus = `${fmt(ratio, 2)}× · +${fmt(addedP50, 2)} / +${fmt(addedP99, 2)} ms · CPU ${fmt(cpu, 1)}×`;
     const minRatio =
       load === 'native' ? TARGETS.nativeRatio : load === 'openai' ? TARGETS.openaiRatio : undefined;
     if (minRatio !== undefined) checks.push(atLeast(`≥${minRatio}×`, ratio, minRatio, '×'));
@@ -160,7 +164,7 @@ function throughputRow(load: Load, outcome: Outcome<LoadResult>, reference?: Loa
     section: 'Throughput',
     scenario: LOAD_NAMES[load],
     measured: r
-      ? `${fmt(r.rps, 0)} req/s · p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms${failures ? ` · ${failures} failed` : ''}`
+      ? `${fmt(r.rps, 0)} req/s · p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms · ${fmt(r.serverCpuMsPerRequest * 1000, 0)} µs CPU/req${failures ? ` · ${failures} failed` : ''}`
       : '',
     versus,
     target,

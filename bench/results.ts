@@ -1,4 +1,9 @@
 import type { LoadResult } from './load';
+
+export interface ThroughputResult extends LoadResult {
+  /** CPU time the server under test (proxy or pass-through) spent per answered request. */
+  serverCpuMsPerRequest: number;
+}
 import type { OpenStreamsResult } from './open-streams';
 import type { Load } from './options';
 import type { StreamTiming } from './stream-timing';
@@ -24,6 +29,9 @@ export interface StartupResult {
   loaded?: number;
   runsMs: number[];
   medianMs: number;
+  /** CPU used by the proxy until healthy, per run, and the median. */
+  cpuRunsMs: number[];
+  cpuMedianMs: number;
   /** The same proxy with an empty credential folder (API keys only), for comparison. */
   emptyMs?: number;
 }
@@ -43,7 +51,7 @@ export interface BenchResults {
     profiled: boolean;
     settings: Record<string, number | string | boolean>;
   };
-  throughput: Partial<Record<Load, Outcome<LoadResult>>>;
+  throughput: Partial<Record<Load, Outcome<ThroughputResult>>>;
   streaming: Partial<Record<'direct' | 'native' | 'openai', Outcome<StreamTiming>>>;
   openStreams?: Outcome<OpenStreamsResult>;
   soak?: Outcome<SoakResult>;

@@ -9,15 +9,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Children, rssMB, whenReady } from './children';
+import { Child, Children, cpuTimeMs, rssMB, whenReady } from './children';
 import { benchAccounts, mintAccessTokens, writeCredentialFiles } from './credential-files';
 import { FakeGoogleProcess } from './fake-google-process';
-import { LoadResult, probe, runLoad } from './load';
+import { probe, runLoad } from './load';
 import { holdOpenStreams, OpenStreamsResult } from './open-streams';
 import { BenchOptions, Load, parseOptions, USAGE, UsageError } from './options';
 import { BENCH_PASSWORD, ProxyProcess } from './proxy-process';
 import { buildRows, renderMarkdown, renderTable } from './report';
-import { BenchResults, ok, Outcome, SoakResult, StartupResult } from './results';
+import { BenchResults, ok, Outcome, SoakResult, StartupResult, ThroughputResult } from './results';
 import { median, round } from './stats';
 import { timeStreams } from './stream-timing';
 import { HttpRequestSpec, nativeRequest, openAiRequest } from './workload';
@@ -36,7 +36,7 @@ const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 class Bench {
   readonly results: BenchResults;
   private fake!: FakeGoogleProcess;
-  private passthroughUrl?: string;
+  private passthrough?: { child: Child; url: string };
   private keyProxy!: ProxyProcess;
   private oauthProxy?: ProxyProcess;
   private credentialsDir!: string;
@@ -148,7 +148,7 @@ class Bench {
       env: { ...process.env, PASSTHROUGH_TARGET: this.fake.url, PORT: '0' },
       logFile: path.join(this.workDir, 'passthrough.log'),
     });
-    this.passthroughUrl = (await whenReady<{ url: string }>(child, 30_000)).url;
+    this.passthrough = { child, url: (await whenReady<{ url: string }>(child, 30_000)).url };
   }
 
   private startProxy(
@@ -166,6 +166,7 @@ class Bench {
   /** Spawn to healthy with N credential files, a few times; the last instance serves Code Assist. */
   private async measureStartup(): Promise<void> {
     const runs: number[] = [];
+    const cpuRuns: number[] = [];
     let loaded: number | undefined;
     const wantLoad = this.wants.throughput('code-assist');
     const count = this.wants.startup ? Math.max(1, this.options.startupRuns) : 1;
@@ -175,6 +176,7 @@ class Bench {
           PERSISTENT_STORAGE_PATH: this.credentialsDir,
         });
         runs.push(round(proxy.startupMs, 0));
+        cpuRuns.push(round(proxy.startupCpuMs, 0));
         loaded = proxy.health.credentials;
         if (i === count - 1 && wantLoad) this.oauthProxy = proxy;
         else await proxy.stop();
@@ -184,10 +186,13 @@ class Bench {
         loaded,
         runsMs: runs,
         medianMs: round(median(runs), 0),
+        cpuRunsMs: cpuRuns,
+        cpuMedianMs: round(median(cpuRuns), 0),
         emptyMs: round(this.keyProxy.startupMs, 0),
       };
       log(
-        `start-up with ${result.files} files: ${runs.join(', ')} ms (${loaded} credentials loaded)`,
+        `start-up with ${result.files} files: ${runs.join(', ')} ms ` +
+          `(CPU ${cpuRuns.join(', ')} ms; ${loaded} credentials loaded)`,
       );
       if (this.wants.startup) this.results.startup = ok(result);
     } catch (error) {
@@ -196,7 +201,7 @@ class Bench {
     }
   }
 
-  private async throughput(load: Load): Promise<Outcome<LoadResult>> {
+  private async throughput(load: Load): Promise<Outcome<ThroughputResult>> {
     const target = this.loadTarget(load);
     if ('reason' in target) return target.reason;
     const problem = await probe(target.url, target.spec);
@@ -209,40 +214,41 @@ class Bench {
       };
     }
     const o = this.options;
-    await runLoad({
-      baseUrl: target.url,
-      connections: o.connections,
-      durationS: o.warmupS,
-      requests: [target.spec],
-    });
-    const result = await runLoad({
-      baseUrl: target.url,
-      connections: o.connections,
-      durationS: o.durationS,
-      requests: [target.spec],
-    });
+    const load1 = (durationS: number) =>
+      runLoad({
+        baseUrl: target.url,
+        connections: o.connections,
+        durationS,
+        requests: [target.spec],
+      });
+    await load1(o.warmupS);
+    const cpuBefore = cpuTimeMs(target.pid);
+    const measured = await load1(o.durationS);
+    const cpu = cpuTimeMs(target.pid) - cpuBefore;
+    const result = { ...measured, serverCpuMsPerRequest: round(cpu / Math.max(1, measured.ok), 4) };
     log(
-      `${load}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.errors + result.non2xx} failed`,
+      `${load}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+        `${result.serverCpuMsPerRequest} ms CPU/request, ${result.errors + result.non2xx} failed`,
     );
     return ok(result);
   }
 
   private loadTarget(
     load: Load,
-  ): { url: string; spec: HttpRequestSpec } | { reason: Outcome<LoadResult> } {
+  ): { url: string; pid: number; spec: HttpRequestSpec } | { reason: Outcome<ThroughputResult> } {
+    const native = nativeRequest({ stream: false, apiKey: BENCH_PASSWORD });
     switch (load) {
       case 'passthrough':
-        if (!this.passthroughUrl)
+        if (!this.passthrough) {
           return { reason: { status: 'failed', reason: 'pass-through not running' } };
+        }
         return {
-          url: this.passthroughUrl,
+          url: this.passthrough.url,
+          pid: this.passthrough.child.pid,
           spec: nativeRequest({ stream: false, apiKey: API_KEYS[0] }),
         };
       case 'native':
-        return {
-          url: this.keyProxy.url,
-          spec: nativeRequest({ stream: false, apiKey: BENCH_PASSWORD }),
-        };
+        return { url: this.keyProxy.url, pid: this.keyProxy.pid, spec: native };
       case 'code-assist':
         if (!this.oauthProxy?.child.running) {
           return {
@@ -252,12 +258,13 @@ class Bench {
             },
           };
         }
-        return {
-          url: this.oauthProxy.url,
-          spec: nativeRequest({ stream: false, apiKey: BENCH_PASSWORD }),
-        };
+        return { url: this.oauthProxy.url, pid: this.oauthProxy.pid, spec: native };
       case 'openai':
-        return { url: this.keyProxy.url, spec: openAiRequest({ stream: false }) };
+        return {
+          url: this.keyProxy.url,
+          pid: this.keyProxy.pid,
+          spec: openAiRequest({ stream: false }),
+        };
     }
   }
 

@@ -53,7 +53,7 @@ describe('credential generator (HTTP, against the fake Google)', () => {
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
       expect(html).toContain('name="project_id"');
       expect(html).toMatch(/<button[^>]*>Login with Google<\/button>/);
-      expect(html).toContain('action="/paste-callback"');
+      expect(html).toContain('action="paste-callback"');
       expect(html).toContain('http://localhost:7860/oauth2callback');
       expect(html).not.toContain('id="default-client-note"');
     });

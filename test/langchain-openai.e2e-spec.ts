@@ -1,5 +1,6 @@
 import { AIMessageChunk, BaseMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
-import { tool } from '@langchain/core/tools';
+import type { Runnable } from '@langchain/core/runnables';
+import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
 import { FakeGoogle, type GeminiResponse, type RecordedRequest } from './fake-google/fake-google';
@@ -7,12 +8,18 @@ import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 
 const KEY = 'AIzaFakeKeyLLLLLLLLLLLLLLLLLLLLLLLLlllll';
 
+/** Google's request bodies, read loosely: the assertions say what each field must be. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = Record<string, any>;
 
 function functionCall(name: string, args: Record<string, unknown>): GeminiResponse {
   return {
     candidates: [
-      { content: { role: 'model', parts: [{ functionCall: { name, args } }] }, finishReason: 'STOP', index: 0 },
+      {
+        content: { role: 'model', parts: [{ functionCall: { name, args } }] },
+        finishReason: 'STOP',
+        index: 0,
+      },
     ],
     usageMetadata: { promptTokenCount: 12, candidatesTokenCount: 4, totalTokenCount: 16 },
   };
@@ -20,12 +27,32 @@ function functionCall(name: string, args: Record<string, unknown>): GeminiRespon
 
 function text(answer: string): GeminiResponse {
   return {
-    candidates: [{ content: { role: 'model', parts: [{ text: answer }] }, finishReason: 'STOP', index: 0 }],
+    candidates: [
+      { content: { role: 'model', parts: [{ text: answer }] }, finishReason: 'STOP', index: 0 },
+    ],
     usageMetadata: { promptTokenCount: 12, candidatesTokenCount: 4, totalTokenCount: 16 },
   };
 }
 
-const getWeather = tool(async ({ city }: { city: string }) => `It is sunny in ${city}.`, {
+/*
+ * `tool()` and `withStructuredOutput()` are called as LangChain users call them, with zod schemas;
+ * only their static types are narrowed. Inferring @langchain/core's zod-interop generics costs tsc
+ * about five million type instantiations per call site (minutes of `tsc --noEmit`), for nothing
+ * these tests check.
+ */
+const langchainTool = tool as unknown as (
+  fn: (input: { city: string }) => Promise<string>,
+  fields: { name: string; description: string; schema: unknown },
+) => StructuredToolInterface;
+
+interface StructuredOutput {
+  withStructuredOutput(
+    schema: unknown,
+    config: { name: string; method?: 'jsonSchema' | 'functionCalling' },
+  ): Runnable<string, Person>;
+}
+
+const getWeather = langchainTool(async ({ city }) => `It is sunny in ${city}.`, {
   name: 'get_weather',
   description: 'The current weather in a city',
   schema: z.object({ city: z.string().describe('The city name') }),
@@ -36,18 +63,28 @@ const Person = z.object({
   born: z.number().int().describe('Year of birth'),
   languages: z.array(z.string()).nullable(),
 });
+type Person = z.infer<typeof Person>;
+
+const structured = (llm: ChatOpenAI) => llm as unknown as StructuredOutput;
 
 describe('OpenAI API through LangChain ChatOpenAI', () => {
   let fake: FakeGoogle;
   let proxy: RunningProxy;
 
   const modelCalls = () =>
-    fake.requests.filter((r) => r.action === 'generateContent' || r.action === 'streamGenerateContent') as (RecordedRequest & {
+    fake.requests.filter(
+      (r) => r.action === 'generateContent' || r.action === 'streamGenerateContent',
+    ) as (RecordedRequest & {
       body: Body;
     })[];
 
   const chat = (model = 'gemini-2.5-flash') =>
-    new ChatOpenAI({ model, apiKey: TEST_PASSWORD, configuration: { baseURL: `${proxy.url}/v1` }, maxRetries: 0 });
+    new ChatOpenAI({
+      model,
+      apiKey: TEST_PASSWORD,
+      configuration: { baseURL: `${proxy.url}/v1` },
+      maxRetries: 0,
+    });
 
   beforeAll(async () => {
     fake = await FakeGoogle.start();
@@ -66,7 +103,10 @@ describe('OpenAI API through LangChain ChatOpenAI', () => {
     fake.enqueue({ response: functionCall('get_weather', { city: 'Paris' }) });
     fake.enqueue({ response: text('The weather in Paris is sunny.') });
     const llm = chat().bindTools([getWeather]);
-    const messages: BaseMessage[] = [new SystemMessage('You report the weather.'), new HumanMessage('Weather in Paris?')];
+    const messages: BaseMessage[] = [
+      new SystemMessage('You report the weather.'),
+      new HumanMessage('Weather in Paris?'),
+    ];
 
     let turns = 0;
     for (; turns < 5; turns++) {
@@ -80,12 +120,17 @@ describe('OpenAI API through LangChain ChatOpenAI', () => {
     expect(messages[messages.length - 1].content).toBe('The weather in Paris is sunny.');
     const [first, second] = modelCalls();
     const declaration = first.body.tools[0].functionDeclarations[0] as Body;
-    expect(declaration).toMatchObject({ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } });
+    expect(declaration).toMatchObject({
+      name: 'get_weather',
+      parameters: { type: 'object', properties: { city: { type: 'string' } } },
+    });
     expect(JSON.stringify(declaration)).not.toMatch(/\$schema|additionalProperties/);
     const contents = second.body.contents as Body[];
     expect(contents.map((c) => c.role)).toEqual(['user', 'model', 'user']);
     expect(contents[2].parts[0].functionResponse).toMatchObject({ name: 'get_weather' });
-    expect(JSON.stringify(contents[2].parts[0].functionResponse.response)).toContain('It is sunny in Paris.');
+    expect(JSON.stringify(contents[2].parts[0].functionResponse.response)).toContain(
+      'It is sunny in Paris.',
+    );
   });
 
   it('streams an answer chunk by chunk with usage at the end', async () => {
@@ -105,12 +150,16 @@ describe('OpenAI API through LangChain ChatOpenAI', () => {
     for await (const chunk of await chat().bindTools([getWeather]).stream('Weather in Rome?')) {
       whole = whole ? whole.concat(chunk) : chunk;
     }
-    expect(whole?.tool_calls).toEqual([expect.objectContaining({ name: 'get_weather', args: { city: 'Rome' } })]);
+    expect(whole?.tool_calls).toEqual([
+      expect.objectContaining({ name: 'get_weather', args: { city: 'Rome' } }),
+    ]);
   });
 
   it('returns structured output through a JSON schema', async () => {
     fake.enqueue({ response: text('{"name":"Ada Lovelace","born":1815,"languages":["English"]}') });
-    const result = await chat().withStructuredOutput(Person, { name: 'person' }).invoke('Who wrote the first program?');
+    const result = await structured(chat())
+      .withStructuredOutput(Person, { name: 'person' })
+      .invoke('Who wrote the first program?');
     expect(result).toEqual({ name: 'Ada Lovelace', born: 1815, languages: ['English'] });
     const config = modelCalls()[0].body.generationConfig as Body;
     expect(config.responseMimeType).toBe('application/json');
@@ -121,13 +170,17 @@ describe('OpenAI API through LangChain ChatOpenAI', () => {
   });
 
   it('returns structured output through function calling', async () => {
-    fake.enqueue({ response: functionCall('person', { name: 'Grace Hopper', born: 1906, languages: null }) });
-    const result = await chat()
+    fake.enqueue({
+      response: functionCall('person', { name: 'Grace Hopper', born: 1906, languages: null }),
+    });
+    const result = await structured(chat())
       .withStructuredOutput(Person, { name: 'person', method: 'functionCalling' })
       .invoke('Who wrote the first compiler?');
     expect(result).toEqual({ name: 'Grace Hopper', born: 1906, languages: null });
     const seen = modelCalls()[0].body;
     expect(seen.tools[0].functionDeclarations[0].name).toBe('person');
-    expect(seen.toolConfig).toMatchObject({ functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['person'] } });
+    expect(seen.toolConfig).toMatchObject({
+      functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['person'] },
+    });
   });
 });

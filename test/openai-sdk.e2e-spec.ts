@@ -7,11 +7,19 @@ import OpenAI, {
   PermissionDeniedError,
   RateLimitError,
 } from 'openai';
-import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FakeGoogle, type GeminiResponse, type RecordedRequest } from './fake-google/fake-google';
-import { badRequest, permissionDenied, rateLimited, serverError } from './fake-google/google-errors';
+import {
+  badRequest,
+  permissionDenied,
+  rateLimited,
+  serverError,
+} from './fake-google/google-errors';
 import { THOUGHT_TEXT } from './fake-google/model-replies';
 import { health, RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 import { waitFor } from './support/wait';
@@ -20,8 +28,11 @@ const KEY_A = 'AIzaFakeKeyAAAAAAAAAAAAAAAAAAAAAAAAaaaaa';
 const KEY_B = 'AIzaFakeKeyBBBBBBBBBBBBBBBBBBBBBBBBbbbbb';
 const KEY_SOLO = 'AIzaFakeKeySSSSSSSSSSSSSSSSSSSSSSSSsssss';
 /** A 1×1 transparent PNG. */
-const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
+/** Google's request bodies, read loosely: the assertions say what each field must be. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = Record<string, any>;
 
 function client(proxy: RunningProxy, apiKey = TEST_PASSWORD): OpenAI {
@@ -85,7 +96,11 @@ describe('OpenAI API through the openai SDK', () => {
   beforeAll(async () => {
     fake = await FakeGoogle.start();
     for (const key of [KEY_A, KEY_B, KEY_SOLO]) fake.addApiKey(key);
-    fake.addOAuthAccount({ email: 'ada@example.com', refreshToken: 'rt-ada-0000011111', projectId: 'proj-ada' });
+    fake.addOAuthAccount({
+      email: 'ada@example.com',
+      refreshToken: 'rt-ada-0000011111',
+      projectId: 'proj-ada',
+    });
   });
 
   afterAll(async () => {
@@ -128,7 +143,9 @@ describe('OpenAI API through the openai SDK', () => {
           model: 'gemini-2.5-flash',
           messages: [{ role: 'user', content: 'think' }],
         });
-        const message = res.choices[0].message as typeof res.choices[0]['message'] & { reasoning_content?: string };
+        const message = res.choices[0].message as (typeof res.choices)[0]['message'] & {
+          reasoning_content?: string;
+        };
         expect(message.reasoning_content).toBe(THOUGHT_TEXT);
         expect(message.content).toBe('Hello from gemini-2.5-flash: think');
         expect(res.usage?.completion_tokens_details?.reasoning_tokens).toBe(3);
@@ -144,7 +161,10 @@ describe('OpenAI API through the openai SDK', () => {
           ],
         });
         const seen = lastModelCall().body;
-        expect(seen.systemInstruction.parts.map((p: Body) => p.text)).toEqual(['Be brief.', 'Use French.']);
+        expect(seen.systemInstruction.parts.map((p: Body) => p.text)).toEqual([
+          'Be brief.',
+          'Use French.',
+        ]);
         expect(seen.contents).toEqual([{ role: 'user', parts: [{ text: 'hello' }] }]);
       });
 
@@ -263,7 +283,9 @@ describe('OpenAI API through the openai SDK', () => {
           messages: [{ role: 'user', content: 'deep' }],
         });
         expect(lastModelCall().model).toBe('gemini-2.5-pro');
-        expect(lastModelCall().body.generationConfig.thinkingConfig).toMatchObject({ thinkingBudget: 32768 });
+        expect(lastModelCall().body.generationConfig.thinkingConfig).toMatchObject({
+          thinkingBudget: 32768,
+        });
       });
     });
 
@@ -294,7 +316,9 @@ describe('OpenAI API through the openai SDK', () => {
         });
         let reasoning = '';
         for await (const chunk of stream) {
-          reasoning += (chunk.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? '';
+          reasoning +=
+            (chunk.choices[0]?.delta as { reasoning_content?: string } | undefined)
+              ?.reasoning_content ?? '';
         }
         expect(reasoning).toBe(THOUGHT_TEXT);
       });
@@ -310,7 +334,10 @@ describe('OpenAI API through the openai SDK', () => {
         for await (const chunk of stream) chunks.push(chunk);
         const last = chunks[chunks.length - 1];
         expect(last.choices).toEqual([]);
-        expect(last.usage).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) });
+        expect(last.usage).toMatchObject({
+          prompt_tokens: expect.any(Number),
+          completion_tokens: expect.any(Number),
+        });
         expect(last.usage!.total_tokens).toBeGreaterThan(0);
         expect(last.usage!.completion_tokens_details?.reasoning_tokens).toBe(3);
       });
@@ -319,7 +346,11 @@ describe('OpenAI API through the openai SDK', () => {
         const res = await fetch(`${proxy.url}/v1/chat/completions`, {
           method: 'POST',
           headers: { authorization: `Bearer ${TEST_PASSWORD}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], stream: true }),
+          body: JSON.stringify({
+            model: 'gemini-2.5-flash',
+            messages: [{ role: 'user', content: 'x' }],
+            stream: true,
+          }),
         });
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -360,9 +391,17 @@ describe('OpenAI API through the openai SDK', () => {
 
     describe('tools', () => {
       it('runs a tool round trip', async () => {
-        fake.enqueue({ response: functionCallAnswer([{ name: 'get_weather', args: { city: 'Paris' } }]) });
-        const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
-        const first = await openai.chat.completions.create({ model: 'gemini-2.5-flash', messages, tools: [weatherTool] });
+        fake.enqueue({
+          response: functionCallAnswer([{ name: 'get_weather', args: { city: 'Paris' } }]),
+        });
+        const messages: ChatCompletionMessageParam[] = [
+          { role: 'user', content: 'Weather in Paris?' },
+        ];
+        const first = await openai.chat.completions.create({
+          model: 'gemini-2.5-flash',
+          messages,
+          tools: [weatherTool],
+        });
 
         const choice = first.choices[0];
         expect(choice.finish_reason).toBe('tool_calls');
@@ -377,15 +416,25 @@ describe('OpenAI API through the openai SDK', () => {
         expect(JSON.stringify(declared)).not.toMatch(/\$schema|additionalProperties|strict/);
 
         fake.enqueue({ response: textAnswer('It is sunny in Paris.') });
-        messages.push(choice.message, { role: 'tool', tool_call_id: call.id, content: '{"sky":"sunny"}' });
-        const second = await openai.chat.completions.create({ model: 'gemini-2.5-flash', messages, tools: [weatherTool] });
+        messages.push(choice.message, {
+          role: 'tool',
+          tool_call_id: call.id,
+          content: '{"sky":"sunny"}',
+        });
+        const second = await openai.chat.completions.create({
+          model: 'gemini-2.5-flash',
+          messages,
+          tools: [weatherTool],
+        });
         expect(second.choices[0].message.content).toBe('It is sunny in Paris.');
         expect(second.choices[0].finish_reason).toBe('stop');
 
         const contents = lastModelCall().body.contents as Body[];
         expect(contents.map((c) => c.role)).toEqual(['user', 'model', 'user']);
         expect(contents[1].parts).toContainEqual(
-          expect.objectContaining({ functionCall: expect.objectContaining({ name: 'get_weather', args: { city: 'Paris' } }) }),
+          expect.objectContaining({
+            functionCall: expect.objectContaining({ name: 'get_weather', args: { city: 'Paris' } }),
+          }),
         );
         const response = contents[2].parts[0].functionResponse as Body;
         expect(response.name).toBe('get_weather');
@@ -393,7 +442,9 @@ describe('OpenAI API through the openai SDK', () => {
       });
 
       it('forces a named function with tool_choice', async () => {
-        fake.enqueue({ response: functionCallAnswer([{ name: 'get_weather', args: { city: 'Oslo' } }]) });
+        fake.enqueue({
+          response: functionCallAnswer([{ name: 'get_weather', args: { city: 'Oslo' } }]),
+        });
         await openai.chat.completions.create({
           model: 'gemini-2.5-flash',
           messages: [{ role: 'user', content: 'Oslo' }],
@@ -423,7 +474,13 @@ describe('OpenAI API through the openai SDK', () => {
               ],
             },
             {
-              candidates: [{ content: { role: 'model', parts: [{ text: '' }] }, finishReason: 'STOP', index: 0 }],
+              candidates: [
+                {
+                  content: { role: 'model', parts: [{ text: '' }] },
+                  finishReason: 'STOP',
+                  index: 0,
+                },
+              ],
               usageMetadata: { promptTokenCount: 8, candidatesTokenCount: 6, totalTokenCount: 14 },
             },
           ],
@@ -443,54 +500,92 @@ describe('OpenAI API through the openai SDK', () => {
         expect(calls).toHaveLength(2);
         const fns = calls.map((c) => (c.type === 'function' ? c.function : undefined));
         expect(fns.map((f) => f?.name)).toEqual(['get_weather', 'get_weather']);
-        expect(fns.map((f) => JSON.parse(f!.arguments))).toEqual([{ city: 'Paris' }, { city: 'Rome' }]);
+        expect(fns.map((f) => JSON.parse(f!.arguments))).toEqual([
+          { city: 'Paris' },
+          { city: 'Rome' },
+        ]);
         expect(new Set(calls.map((c) => c.id)).size).toBe(2);
         expect(final.choices[0].finish_reason).toBe('tool_calls');
       });
 
       it('puts a Gemini 3 thought signature back on the replayed call', async () => {
         fake.enqueue(
-          { response: functionCallAnswer([{ name: 'get_weather', args: { city: 'Lima' }, thoughtSignature: 'c2lnLWxpbWE=' }]) },
+          {
+            response: functionCallAnswer([
+              { name: 'get_weather', args: { city: 'Lima' }, thoughtSignature: 'c2lnLWxpbWE=' },
+            ]),
+          },
           { model: 'gemini-3-pro-preview' },
         );
-        const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Lima?' }];
-        const first = await openai.chat.completions.create({ model: 'gemini-3-pro-preview', messages, tools: [weatherTool] });
+        const messages: ChatCompletionMessageParam[] = [
+          { role: 'user', content: 'Weather in Lima?' },
+        ];
+        const first = await openai.chat.completions.create({
+          model: 'gemini-3-pro-preview',
+          messages,
+          tools: [weatherTool],
+        });
         const call = first.choices[0].message.tool_calls![0];
         if (call.type !== 'function') throw new Error('expected a function call');
 
         // A plain OpenAI client keeps only id, type and function: the signature must be found by id.
         messages.push(
-          { role: 'assistant', content: null, tool_calls: [{ id: call.id, type: 'function', function: call.function }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: call.id, type: 'function', function: call.function }],
+          },
           { role: 'tool', tool_call_id: call.id, content: 'warm' },
         );
-        await openai.chat.completions.create({ model: 'gemini-3-pro-preview', messages, tools: [weatherTool] });
+        await openai.chat.completions.create({
+          model: 'gemini-3-pro-preview',
+          messages,
+          tools: [weatherTool],
+        });
 
         const replayed = lastModelCall().body.contents[1].parts as Body[];
         const callPart = replayed.find((p) => p.functionCall);
-        expect(callPart).toMatchObject({ functionCall: { name: 'get_weather' }, thoughtSignature: 'c2lnLWxpbWE=' });
+        expect(callPart).toMatchObject({
+          functionCall: { name: 'get_weather' },
+          thoughtSignature: 'c2lnLWxpbWE=',
+        });
       });
 
       it('keeps a Gemini 3 thought signature across a streamed tool call', async () => {
         fake.enqueue(
           {
             stream: [
-              functionCallAnswer([{ name: 'get_weather', args: { city: 'Kyiv' }, thoughtSignature: 'c2lnLWt5aXY=' }]),
+              functionCallAnswer([
+                { name: 'get_weather', args: { city: 'Kyiv' }, thoughtSignature: 'c2lnLWt5aXY=' },
+              ]),
             ],
           },
           { model: 'gemini-3-pro-preview' },
         );
-        const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Kyiv?' }];
+        const messages: ChatCompletionMessageParam[] = [
+          { role: 'user', content: 'Weather in Kyiv?' },
+        ];
         const final = await openai.chat.completions
           .stream({ model: 'gemini-3-pro-preview', messages, tools: [weatherTool] })
           .finalChatCompletion();
         const call = final.choices[0].message.tool_calls![0];
         if (call.type !== 'function') throw new Error('expected a function call');
         messages.push(
-          { role: 'assistant', content: null, tool_calls: [{ id: call.id, type: 'function', function: call.function }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: call.id, type: 'function', function: call.function }],
+          },
           { role: 'tool', tool_call_id: call.id, content: 'cold' },
         );
-        await openai.chat.completions.create({ model: 'gemini-3-pro-preview', messages, tools: [weatherTool] });
-        const callPart = (lastModelCall().body.contents[1].parts as Body[]).find((p) => p.functionCall);
+        await openai.chat.completions.create({
+          model: 'gemini-3-pro-preview',
+          messages,
+          tools: [weatherTool],
+        });
+        const callPart = (lastModelCall().body.contents[1].parts as Body[]).find(
+          (p) => p.functionCall,
+        );
         expect(callPart?.thoughtSignature).toBe('c2lnLWt5aXY=');
       });
     });
@@ -512,8 +607,14 @@ describe('OpenAI API through the openai SDK', () => {
         const batch = fake.requests.find((r) => r.action === 'batchEmbedContents')!;
         expect(batch.model).toBe('gemini-embedding-001');
         expect((batch.body as Body).requests).toEqual([
-          expect.objectContaining({ content: { parts: [{ text: 'first text' }] }, outputDimensionality: 6 }),
-          expect.objectContaining({ content: { parts: [{ text: 'second text' }] }, outputDimensionality: 6 }),
+          expect.objectContaining({
+            content: { parts: [{ text: 'first text' }] },
+            outputDimensionality: 6,
+          }),
+          expect.objectContaining({
+            content: { parts: [{ text: 'second text' }] },
+            outputDimensionality: 6,
+          }),
         ]);
       });
 
@@ -523,7 +624,10 @@ describe('OpenAI API through the openai SDK', () => {
           input: 'same text',
           encoding_format: 'float',
         });
-        const byDefault = await openai.embeddings.create({ model: 'gemini-embedding-001', input: 'same text' });
+        const byDefault = await openai.embeddings.create({
+          model: 'gemini-embedding-001',
+          input: 'same text',
+        });
         expect(byDefault.data).toHaveLength(1);
         const decoded = byDefault.data[0].embedding;
         expect(decoded).toHaveLength(asFloat.data[0].embedding.length);
@@ -534,7 +638,12 @@ describe('OpenAI API through the openai SDK', () => {
         const res = await fetch(`${proxy.url}/v1/embeddings`, {
           method: 'POST',
           headers: { authorization: `Bearer ${TEST_PASSWORD}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'gemini-embedding-001', input: 'x', encoding_format: 'base64', dimensions: 4 }),
+          body: JSON.stringify({
+            model: 'gemini-embedding-001',
+            input: 'x',
+            encoding_format: 'base64',
+            dimensions: 4,
+          }),
         });
         const body = (await res.json()) as { data: { embedding: string }[] };
         expect(typeof body.data[0].embedding).toBe('string');
@@ -549,17 +658,29 @@ describe('OpenAI API through the openai SDK', () => {
           expect(model.object).toBe('model');
           ids.push(model.id);
         }
-        expect(ids).toEqual(expect.arrayContaining(['gemini-2.5-pro', 'gemini-2.5-pro-search', 'gemini-2.5-flash-nothinking']));
+        expect(ids).toEqual(
+          expect.arrayContaining([
+            'gemini-2.5-pro',
+            'gemini-2.5-pro-search',
+            'gemini-2.5-flash-nothinking',
+          ]),
+        );
         expect(ids.every((id) => !id.startsWith('models/'))).toBe(true);
       });
 
       it('gets one model', async () => {
         const model = await openai.models.retrieve('gemini-2.5-flash');
-        expect(model).toMatchObject({ id: 'gemini-2.5-flash', object: 'model', owned_by: 'google' });
+        expect(model).toMatchObject({
+          id: 'gemini-2.5-flash',
+          object: 'model',
+          owned_by: 'google',
+        });
       });
 
       it('gets a variant', async () => {
-        expect((await openai.models.retrieve('gemini-2.5-pro-search')).id).toBe('gemini-2.5-pro-search');
+        expect((await openai.models.retrieve('gemini-2.5-pro-search')).id).toBe(
+          'gemini-2.5-pro-search',
+        );
       });
 
       it('answers NotFoundError for an unknown model', async () => {
@@ -570,7 +691,10 @@ describe('OpenAI API through the openai SDK', () => {
     describe('errors', () => {
       it('raises AuthenticationError for a wrong password', async () => {
         const error = await client(proxy, 'wrong-password')
-          .chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] })
+          .chat.completions.create({
+            model: 'gemini-2.5-flash',
+            messages: [{ role: 'user', content: 'x' }],
+          })
           .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(AuthenticationError);
         expect((error as AuthenticationError).type).toBe('authentication_error');
@@ -582,13 +706,18 @@ describe('OpenAI API through the openai SDK', () => {
           .create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] })
           .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(BadRequestError);
-        expect((error as BadRequestError).message).toContain('Invalid value at contents[0].parts[0].text');
+        expect((error as BadRequestError).message).toContain(
+          'Invalid value at contents[0].parts[0].text',
+        );
         expect((error as BadRequestError).type).toBe('invalid_request_error');
       });
 
       it('raises BadRequestError naming the param for a malformed request', async () => {
         const error = await openai.chat.completions
-          .create({ model: 'gemini-2.5-flash', messages: [{ role: 'robot', content: 'x' } as never] })
+          .create({
+            model: 'gemini-2.5-flash',
+            messages: [{ role: 'robot', content: 'x' } as never],
+          })
           .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(BadRequestError);
         expect((error as BadRequestError).param).toBe('messages[0].role');
@@ -598,9 +727,29 @@ describe('OpenAI API through the openai SDK', () => {
       it.each([
         ['missing messages', { model: 'gemini-2.5-flash' }, 'messages'],
         ['empty messages', { model: 'gemini-2.5-flash', messages: [] }, 'messages'],
-        ['a string temperature', { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], temperature: 'hot' }, 'temperature'],
-        ['n of zero', { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], n: 0 }, 'n'],
-        ['an unknown response_format', { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], response_format: { type: 'yaml' } }, 'response_format.type'],
+        [
+          'a string temperature',
+          {
+            model: 'gemini-2.5-flash',
+            messages: [{ role: 'user', content: 'x' }],
+            temperature: 'hot',
+          },
+          'temperature',
+        ],
+        [
+          'n of zero',
+          { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], n: 0 },
+          'n',
+        ],
+        [
+          'an unknown response_format',
+          {
+            model: 'gemini-2.5-flash',
+            messages: [{ role: 'user', content: 'x' }],
+            response_format: { type: 'yaml' },
+          },
+          'response_format.type',
+        ],
       ])('answers %s with a 400 naming %s', async (_name, body, param) => {
         const res = await fetch(`${proxy.url}/v1/chat/completions`, {
           method: 'POST',
@@ -609,7 +758,12 @@ describe('OpenAI API through the openai SDK', () => {
         });
         expect(res.status).toBe(400);
         expect(await res.json()).toEqual({
-          error: { message: expect.any(String), type: 'invalid_request_error', param, code: expect.any(String) },
+          error: {
+            message: expect.any(String),
+            type: 'invalid_request_error',
+            param,
+            code: expect.any(String),
+          },
         });
       });
 
@@ -621,7 +775,10 @@ describe('OpenAI API through the openai SDK', () => {
         });
         expect(res.status).toBe(400);
         const body = (await res.json()) as { error: { message: string; type: string } };
-        expect(body.error).toMatchObject({ type: 'invalid_request_error', message: expect.stringMatching(/JSON/) });
+        expect(body.error).toMatchObject({
+          type: 'invalid_request_error',
+          message: expect.stringMatching(/JSON/),
+        });
       });
 
       it('tolerates fields it does not use', async () => {
@@ -662,14 +819,23 @@ describe('OpenAI API through the openai SDK', () => {
       const error = await ask();
       expect(error).toBeInstanceOf(RateLimitError);
       expect((error as RateLimitError).message).toContain('Your quota will reset after 30s');
-      expect(Number((error as RateLimitError).headers?.get('retry-after'))).toBeGreaterThanOrEqual(29);
+      expect(Number((error as RateLimitError).headers?.get('retry-after'))).toBeGreaterThanOrEqual(
+        29,
+      );
     });
 
     it('raises PermissionDeniedError with Google’s message for a 403', async () => {
-      fake.failNext(permissionDenied('SERVICE_DISABLED', 'Generative Language API has not been used in project 42.'));
+      fake.failNext(
+        permissionDenied(
+          'SERVICE_DISABLED',
+          'Generative Language API has not been used in project 42.',
+        ),
+      );
       const error = await ask();
       expect(error).toBeInstanceOf(PermissionDeniedError);
-      expect((error as PermissionDeniedError).message).toContain('Generative Language API has not been used');
+      expect((error as PermissionDeniedError).message).toContain(
+        'Generative Language API has not been used',
+      );
     });
 
     it('raises InternalServerError with Google’s message for a 5xx', async () => {
@@ -688,7 +854,11 @@ describe('OpenAI API through the openai SDK', () => {
       proxy = await startTestProxy({ ...fake.env() });
       writeFileSync(
         path.join(proxy.credentialsDir, 'oauth_creds_ada_example_com_proj-ada.json'),
-        JSON.stringify({ refresh_token: 'rt-ada-0000011111', project_id: 'proj-ada', user_email: 'ada@example.com' }),
+        JSON.stringify({
+          refresh_token: 'rt-ada-0000011111',
+          project_id: 'proj-ada',
+          user_email: 'ada@example.com',
+        }),
         { mode: 0o600 },
       );
       await waitFor(async () => (await health(proxy)).credentials === 1);
@@ -707,7 +877,11 @@ describe('OpenAI API through the openai SDK', () => {
       expect(res.choices[0].message.content).toBe('Hello from gemini-2.5-pro: via code assist');
       const sent = lastModelCall();
       expect(sent.api).toBe('code-assist');
-      expect(sent.body).toMatchObject({ model: 'gemini-2.5-pro', project: 'proj-ada', request: { contents: expect.any(Array) } });
+      expect(sent.body).toMatchObject({
+        model: 'gemini-2.5-pro',
+        project: 'proj-ada',
+        request: { contents: expect.any(Array) },
+      });
     });
 
     it('streams through Code Assist', async () => {

@@ -201,18 +201,20 @@ describe('rotation over an API-key pool', () => {
   ])(
     'disables a credential on 403 %s, shows the reason and fix link in /admin/credentials, and serves the request from another',
     async (reason, message, url) => {
+      const before = await poolStatus(proxy);
       fake.failNext(permissionDenied(reason, message, url ? [{ description: 'Fix it', url }] : undefined));
       const res = await generate(proxy, '403');
       expect(res.status).toBe(200);
       const [deniedCall, servedCall] = modelCalls(fake);
       expect(servedCall.credential).not.toBe(deniedCall.credential);
-      const denied = await credentialStatus(proxy, keyId(deniedCall.credential!));
+      const deniedId = keyId(deniedCall.credential!);
+      const denied = await credentialStatus(proxy, deniedId);
       expect(denied).toMatchObject({
         state: 'disabled',
         disabled: { reason, message, fixUrl: url ? new URL(url).toString() : null },
-        errors: 1,
         lastError: { status: 403, reason },
       });
+      expect(denied.errors).toBe(before.credentials.find((c) => c.id === deniedId)!.errors + 1);
 
       fake.reset();
       for (let i = 0; i < 3; i++) expect((await generate(proxy, `after ${i}`)).status).toBe(200);
@@ -221,6 +223,7 @@ describe('rotation over an API-key pool', () => {
   );
 
   it('returns a 400 to the client at once and cools nobody', async () => {
+    const before = await poolStatus(proxy);
     fake.failNext(badRequest('Invalid JSON payload received. Unknown name "foo": Cannot find field.'));
     const res = await generate(proxy, 'bad');
     expect(res.status).toBe(400);
@@ -230,9 +233,11 @@ describe('rotation over an API-key pool', () => {
       status: 'INVALID_ARGUMENT',
     });
     expect(modelCalls(fake)).toHaveLength(1);
-    const status = await poolStatus(proxy);
-    expect(status.credentials.map((c) => c.state)).toEqual(['ok', 'ok']);
-    expect(status.credentials.every((c) => c.cooldowns.length === 0 && c.rateLimits === 0)).toBe(true);
+    const after = await poolStatus(proxy);
+    expect(after.credentials.map((c) => c.state)).toEqual(['ok', 'ok']);
+    const health = (s: typeof after) =>
+      s.credentials.map((c) => ({ cooldowns: c.cooldowns, rateLimits: c.rateLimits, errors: c.errors, lastError: c.lastError }));
+    expect(health(after)).toEqual(health(before));
   });
 
   it('returns a 400 in the OpenAI dialect too, without cooling anyone', async () => {
@@ -360,7 +365,10 @@ describe('rotation over an OAuth pool on Code Assist', () => {
     const account = accounts.find((a) => a.email === calls[0].credential)!;
     expect(fake.tokenRefreshes(account.refreshToken)).toBe(1);
     expect(calls[1].headers.authorization).not.toBe(calls[0].headers.authorization);
-    expect(await credentialStatus(proxy, calls[0].credential!)).toMatchObject({ state: 'ok', errors: 0 });
+    expect(await credentialStatus(proxy, `${account.email}/${account.projectId}`)).toMatchObject({
+      state: 'ok',
+      errors: 0,
+    });
   });
 
   it('disables an account whose refresh fails with invalid_grant, and serves the request from another', async () => {
@@ -372,9 +380,9 @@ describe('rotation over an OAuth pool on Code Assist', () => {
     const res = await generate(proxy, 'revoked');
     expect(res.status).toBe(200);
     const calls = modelCalls(fake);
-    const revoked = calls[0].credential!;
-    expect(calls[calls.length - 1].credential).not.toBe(revoked);
-    expect(await credentialStatus(proxy, revoked)).toMatchObject({
+    const revoked = accounts.find((a) => a.email === calls[0].credential)!;
+    expect(calls[calls.length - 1].credential).not.toBe(revoked.email);
+    expect(await credentialStatus(proxy, `${revoked.email}/${revoked.projectId}`)).toMatchObject({
       state: 'disabled',
       disabled: { reason: 'invalid_grant' },
     });

@@ -66,8 +66,8 @@ ${rows}
 
 function row(c: AdminCredential, now: number, withKey: (href: string) => string): Html {
   return html`<tr class="state-${c.state}" data-id="${c.id}">
-  <td class="who"><strong>${c.label}</strong>${c.file ? html`<div class="sub">${c.file}</div>` : ''}</td>
-  <td>${c.kind === 'oauth' ? 'OAuth (Code Assist)' : 'API key'}</td>
+  <td class="who"><strong>${c.kind === 'oauth' ? (c.email ?? c.label) : c.label}</strong>${c.file ? html`<div class="sub">${c.file}</div>` : ''}</td>
+  <td class="kind">${c.kind === 'oauth' ? html`OAuth<div class="sub">Code Assist</div>` : html`API key<div class="sub">Gemini API</div>`}</td>
   <td>${c.project ?? html`<span class="muted">${c.kind === 'oauth' ? 'not yet discovered' : '—'}</span>`}</td>
   <td class="state">${stateCell(c, now)}</td>
   <td class="num">${c.requests}</td>
@@ -75,17 +75,23 @@ function row(c: AdminCredential, now: number, withKey: (href: string) => string)
   <td class="num">${c.rateLimits}</td>
   <td class="num">${c.errors}</td>
   <td>${c.lastUsedAt ? html`<time datetime="${c.lastUsedAt}" title="${displayTime(c.lastUsedAt)}">${ago(c.lastUsedAt, now)}</time>` : html`<span class="muted">never</span>`}</td>
-  <td class="error">${
-    c.lastError
-      ? html`<span class="code">${c.lastError.status || ''} ${c.lastError.reason}</span> <span class="muted">(${ago(c.lastError.at, now)})</span><div class="msg" title="${c.lastError.message}">${truncate(c.lastError.message, 140)}</div>`
-      : html`<span class="muted">none</span>`
-  }</td>
-  <td>${
+  <td class="error">${lastErrorCell(c, now)}</td>
+  <td class="action">${
     c.state === 'ok'
       ? ''
       : html`<form method="post" action="${withKey(`/admin/credentials/${encodeURIComponent(c.id)}/enable`)}"><button type="submit">${c.state === 'disabled' ? 'Re-enable' : 'Clear cooldown'}</button></form>`
   }</td>
 </tr>`;
+}
+
+function lastErrorCell(c: AdminCredential, now: number): Html {
+  const e = c.lastError;
+  if (!e) return html`<span class="muted">none</span>`;
+  // The state column already shows the message that disabled the credential.
+  const repeated = c.disabled?.reason === e.reason && c.disabled.message === e.message;
+  return html`<span class="code">${e.status || ''} ${e.reason}</span>
+<div class="sub">${ago(e.at, now)}</div>
+${repeated ? '' : html`<div class="msg" title="${e.message}">${truncate(e.message, 140)}</div>`}`;
 }
 
 function stateCell(c: AdminCredential, now: number): Html {
@@ -148,19 +154,22 @@ a { color: #0969da; }
 .flash { background: var(--ok-bg); border: 1px solid #aceebb; padding: 8px 12px; border-radius: 6px; }
 .scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; }
 table { border-collapse: collapse; width: 100%; min-width: 980px; }
-th, td { text-align: left; vertical-align: top; padding: 9px 12px; border-bottom: 1px solid var(--line); }
+th, td { text-align: left; vertical-align: top; padding: 9px 10px; border-bottom: 1px solid var(--line); }
 thead th { background: var(--bg); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); white-space: nowrap; }
 tbody tr:last-child td { border-bottom: 0; }
 tr.state-disabled td.who { box-shadow: inset 3px 0 0 var(--off); }
 tr.state-cooling td.who { box-shadow: inset 3px 0 0 #d4a72c; }
 tr.state-ok td.who { box-shadow: inset 3px 0 0 #4ac26b; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; width: 1%; }
+td.kind { white-space: nowrap; }
+td.action { width: 1%; white-space: nowrap; }
+td.who { overflow-wrap: anywhere; min-width: 180px; }
 .sub { color: var(--muted); font-size: 12px; }
 .badge { display: inline-block; padding: 0 8px; border-radius: 4px; font-size: 12px; font-weight: 600; }
 .badge.ok { color: var(--ok); background: var(--ok-bg); }
 .badge.cooling { color: var(--cool); background: var(--cool-bg); }
 .badge.disabled { color: var(--off); background: var(--off-bg); }
-td.state { min-width: 260px; max-width: 380px; }
+td.state { min-width: 240px; max-width: 360px; }
 .reason { font-weight: 600; margin-top: 4px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 .msg { color: var(--fg); font-size: 12.5px; margin-top: 2px; overflow-wrap: anywhere; }
 .fix { display: inline-block; margin-top: 4px; font-weight: 600; }
@@ -168,7 +177,8 @@ ul.cooldowns { list-style: none; margin: 4px 0 0; padding: 0; }
 ul.cooldowns li { margin: 2px 0; }
 .left { font-weight: 600; }
 code, .code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
-td.error { max-width: 280px; }
+td.error { min-width: 200px; max-width: 300px; }
+td.error .code { overflow-wrap: anywhere; }
 button { font: inherit; font-size: 13px; padding: 4px 12px; border-radius: 6px; border: 1px solid var(--line); background: var(--bg); cursor: pointer; white-space: nowrap; }
 button:hover { background: #eaeef2; }
 .empty { padding: 16px; border: 1px dashed var(--line); border-radius: 8px; }

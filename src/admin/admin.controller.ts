@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AdminErrorFilter } from './admin-error.filter';
 import { AdminStatus } from './admin-view';
@@ -26,6 +26,7 @@ export class AdminController {
 
   /** A form on the page posts here and is sent back to the page; API clients get the credential. */
   @Post('credentials/:id/enable')
+  @HttpCode(200)
   @UseGuards(SameOriginGuard)
   enable(@Param('id') id: string, @Query('key') key: unknown, @Req() req: Request, @Res() res: Response): void {
     const credential = this.admin.enable(id);

@@ -9,6 +9,9 @@ export class MetricsController {
 
   @Get()
   async scrape(@Res() res: Response): Promise<void> {
-    res.type(this.metrics.contentType).send(await this.metrics.scrape());
+    const body = await this.metrics.scrape();
+    // As prom-client names it: Express's res.type()/send() would rewrite the media type's parameters.
+    res.setHeader('content-type', this.metrics.contentType);
+    res.end(body);
   }
 }

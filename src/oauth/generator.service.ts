@@ -5,17 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { credentialsConfig, oauthConfig } from '../config/configuration';
 import { CredentialFileStore, credentialFileName } from '../credentials/credential-file-store';
 import { CodeAssistClient } from '../upstream/code-assist-client';
-import {
-  IneligibleAccountError,
-  OnboardingTimeoutError,
-  ProjectRequiredError,
-  setUpCodeAssistProject,
-} from '../upstream/code-assist-setup';
-import {
-  UpstreamHttpError,
-  UpstreamNetworkError,
-  unwrapGoogleError,
-} from '../upstream/upstream-errors';
+import { setUpCodeAssistProject } from '../upstream/code-assist-setup';
 import {
   CallbackParams,
   callbackParamsFromPastedUrl,
@@ -76,15 +66,6 @@ export class GeneratorService implements OnApplicationShutdown {
     };
   }
 
-  /** The form says how many files the folder holds, or why it cannot be read, before anyone logs in. */
-  private async folderContents(): Promise<Pick<LoginPage, 'fileCount' | 'folderProblem'>> {
-    try {
-      return { fileCount: (await this.files.list()).length };
-    } catch (error) {
-      return { fileCount: 0, folderProblem: (error as NodeJS.ErrnoException).code ?? 'unreadable' };
-    }
-  }
-
   /** Registers a login for this browser and returns where to send it. */
   startLogin(input: { projectId: unknown; browserId?: string }): {
     consentUrl: string;
@@ -101,7 +82,7 @@ export class GeneratorService implements OnApplicationShutdown {
   }
 
   /** Google's redirect to `DOMAIN_NAME/oauth2callback`. */
-  completeCallback(
+  async completeCallback(
     query: Record<string, unknown>,
     browserId: string | undefined,
   ): Promise<SuccessPage> {
@@ -166,6 +147,15 @@ export class GeneratorService implements OnApplicationShutdown {
 
   private get folder(): string {
     return path.resolve(this.storage.storagePath);
+  }
+
+  /** The form says how many files the folder holds, or why it cannot be read, before anyone logs in. */
+  private async folderContents(): Promise<Pick<LoginPage, 'fileCount' | 'folderProblem'>> {
+    try {
+      return { fileCount: (await this.files.list()).length };
+    } catch (error) {
+      return { fileCount: 0, folderProblem: (error as NodeJS.ErrnoException).code ?? 'unreadable' };
+    }
   }
 
   private async setUpProject(

@@ -33,14 +33,25 @@ describe('OpenAIValidationPipe', () => {
   });
 
   it('tolerates fields it does not know', async () => {
-    const body = { ...valid(), logprobs: false, metadata: { a: 'b' }, store: true, some_future_field: 1 };
+    const body = {
+      ...valid(),
+      logprobs: false,
+      metadata: { a: 'b' },
+      store: true,
+      some_future_field: 1,
+    };
     await expect(pipe.transform(body, chat)).resolves.toBe(body);
   });
 
   it('accepts a full request with every supported option', async () => {
     const body = {
       ...valid(),
-      tools: [{ type: 'function', function: { name: 'w', description: 'd', parameters: { type: 'object' }, strict: true } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'w', description: 'd', parameters: { type: 'object' }, strict: true },
+        },
+      ],
       tool_choice: { type: 'function', function: { name: 'w' } },
       parallel_tool_calls: true,
       temperature: 0.5,
@@ -52,7 +63,10 @@ describe('OpenAIValidationPipe', () => {
       seed: 7,
       presence_penalty: 0.1,
       frequency_penalty: -0.1,
-      response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' }, strict: true } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'x', schema: { type: 'object' }, strict: true },
+      },
       reasoning_effort: 'low',
       stream: true,
       stream_options: { include_usage: true },
@@ -63,32 +77,100 @@ describe('OpenAIValidationPipe', () => {
   });
 
   it('accepts null for the options OpenAI lets clients null out', async () => {
-    const body = { ...valid(), temperature: null, max_tokens: null, stop: null, n: null, tool_choice: null, stream_options: null };
+    const body = {
+      ...valid(),
+      temperature: null,
+      max_tokens: null,
+      stop: null,
+      n: null,
+      tool_choice: null,
+      stream_options: null,
+    };
     await expect(pipe.transform(body, chat)).resolves.toBe(body);
   });
 
   it.each([
-    ['a missing model', { messages: [{ role: 'user', content: 'x' }] }, 'model', 'missing_required_parameter'],
+    [
+      'a missing model',
+      { messages: [{ role: 'user', content: 'x' }] },
+      'model',
+      'missing_required_parameter',
+    ],
     ['a numeric model', { ...valid(), model: 3 }, 'model', 'invalid_type'],
     ['missing messages', { model: 'm' }, 'messages', 'missing_required_parameter'],
     ['empty messages', { model: 'm', messages: [] }, 'messages', 'empty_array'],
-    ['an unknown role', { model: 'm', messages: [{ role: 'bot', content: 'x' }] }, 'messages[0].role', 'invalid_value'],
-    ['a temperature given as a string', { ...valid(), temperature: '0.5' }, 'temperature', 'invalid_type'],
+    [
+      'an unknown role',
+      { model: 'm', messages: [{ role: 'bot', content: 'x' }] },
+      'messages[0].role',
+      'invalid_value',
+    ],
+    [
+      'a temperature given as a string',
+      { ...valid(), temperature: '0.5' },
+      'temperature',
+      'invalid_type',
+    ],
     ['a temperature above 2', { ...valid(), temperature: 3 }, 'temperature', 'invalid_value'],
     ['n of zero', { ...valid(), n: 0 }, 'n', 'invalid_value'],
     ['n above Gemini’s limit', { ...valid(), n: 9 }, 'n', 'invalid_value'],
     ['a fractional n', { ...valid(), n: 1.5 }, 'n', 'invalid_type'],
-    ['an unknown response_format type', { ...valid(), response_format: { type: 'xml' } }, 'response_format.type', 'invalid_value'],
-    ['json_schema without its schema object', { ...valid(), response_format: { type: 'json_schema' } }, 'response_format.json_schema', 'missing_required_parameter'],
-    ['a response_format that is a string', { ...valid(), response_format: 'json' }, 'response_format', 'invalid_type'],
+    [
+      'an unknown response_format type',
+      { ...valid(), response_format: { type: 'xml' } },
+      'response_format.type',
+      'invalid_value',
+    ],
+    [
+      'json_schema without its schema object',
+      { ...valid(), response_format: { type: 'json_schema' } },
+      'response_format.json_schema',
+      'missing_required_parameter',
+    ],
+    [
+      'a response_format that is a string',
+      { ...valid(), response_format: 'json' },
+      'response_format',
+      'invalid_type',
+    ],
     ['stream given as a string', { ...valid(), stream: 'yes' }, 'stream', 'invalid_type'],
-    ['include_usage given as a string', { ...valid(), stream_options: { include_usage: 'yes' } }, 'stream_options.include_usage', 'invalid_type'],
-    ['a tool without a function name', { ...valid(), tools: [{ type: 'function', function: { parameters: {} } }] }, 'tools[0].function.name', 'missing_required_parameter'],
-    ['a tool of an unknown type', { ...valid(), tools: [{ type: 'code_interpreter' }] }, 'tools[0].type', 'invalid_value'],
-    ['tools that are not an array', { ...valid(), tools: { type: 'function' } }, 'tools', 'invalid_type'],
+    [
+      'include_usage given as a string',
+      { ...valid(), stream_options: { include_usage: 'yes' } },
+      'stream_options.include_usage',
+      'invalid_type',
+    ],
+    [
+      'a tool without a function name',
+      { ...valid(), tools: [{ type: 'function', function: { parameters: {} } }] },
+      'tools[0].function.name',
+      'missing_required_parameter',
+    ],
+    [
+      'a tool of an unknown type',
+      { ...valid(), tools: [{ type: 'code_interpreter' }] },
+      'tools[0].type',
+      'invalid_value',
+    ],
+    [
+      'tools that are not an array',
+      { ...valid(), tools: { type: 'function' } },
+      'tools',
+      'invalid_type',
+    ],
     ['a numeric stop sequence', { ...valid(), stop: [1] }, 'stop[0]', 'invalid_type'],
-    ['an unknown tool_choice', { ...valid(), tool_choice: 'always' }, 'tool_choice', 'invalid_value'],
-    ['an unknown reasoning_effort', { ...valid(), reasoning_effort: 'extreme' }, 'reasoning_effort', 'invalid_value'],
+    [
+      'an unknown tool_choice',
+      { ...valid(), tool_choice: 'always' },
+      'tool_choice',
+      'invalid_value',
+    ],
+    [
+      'an unknown reasoning_effort',
+      { ...valid(), reasoning_effort: 'extreme' },
+      'reasoning_effort',
+      'invalid_value',
+    ],
   ])('rejects %s, naming %s', async (_name, body, param, code) => {
     const error = await rejection(body);
     expect(error).toBeInstanceOf(ApiError);
@@ -96,11 +178,16 @@ describe('OpenAIValidationPipe', () => {
   });
 
   it('says which field is missing in OpenAI’s words', async () => {
-    expect((await rejection({ model: 'm' })).message).toBe("Missing required parameter: 'messages'.");
+    expect((await rejection({ model: 'm' })).message).toBe(
+      "Missing required parameter: 'messages'.",
+    );
   });
 
   it('puts the full path of a nested field in the message', async () => {
-    const error = await rejection({ ...valid(), tools: [{ type: 'function', function: { name: 5 } }] });
+    const error = await rejection({
+      ...valid(),
+      tools: [{ type: 'function', function: { name: 5 } }],
+    });
     expect(error.message).toBe("Invalid 'tools[0].function.name': must be a string.");
   });
 
@@ -115,7 +202,10 @@ describe('OpenAIValidationPipe', () => {
     ['a string', 'hello'],
     ['nothing', undefined],
   ])('rejects a body that is %s', async (_name, body) => {
-    expect(await rejection(body)).toMatchObject({ status: 400, message: 'The request body must be a JSON object.' });
+    expect(await rejection(body)).toMatchObject({
+      status: 400,
+      message: 'The request body must be a JSON object.',
+    });
   });
 
   describe('for embeddings', () => {
@@ -123,7 +213,12 @@ describe('OpenAIValidationPipe', () => {
       ['a string', 'hello'],
       ['an array of strings', ['a', 'b']],
     ])('accepts %s as input', async (_name, input) => {
-      const body = { model: 'gemini-embedding-001', input, dimensions: 8, encoding_format: 'base64' };
+      const body = {
+        model: 'gemini-embedding-001',
+        input,
+        dimensions: 8,
+        encoding_format: 'base64',
+      };
       await expect(pipe.transform(body, embeddings)).resolves.toBe(body);
     });
 
@@ -131,14 +226,21 @@ describe('OpenAIValidationPipe', () => {
       ['a missing input', { model: 'e' }, 'input', 'missing_required_parameter'],
       ['an empty input array', { model: 'e', input: [] }, 'input', 'empty_array'],
       ['token ids', { model: 'e', input: [[1, 2, 3]] }, 'input[0]', 'invalid_value'],
-      ['an unknown encoding', { model: 'e', input: 'x', encoding_format: 'hex' }, 'encoding_format', 'invalid_value'],
+      [
+        'an unknown encoding',
+        { model: 'e', input: 'x', encoding_format: 'hex' },
+        'encoding_format',
+        'invalid_value',
+      ],
       ['zero dimensions', { model: 'e', input: 'x', dimensions: 0 }, 'dimensions', 'invalid_value'],
     ])('rejects %s, naming %s', async (_name, body, param, code) => {
       expect(await rejection(body, embeddings)).toMatchObject({ status: 400, param, code });
     });
 
     it('explains that token ids cannot be embedded', async () => {
-      expect((await rejection({ model: 'e', input: [[1, 2]] }, embeddings)).message).toMatch(/Gemini embeds text/);
+      expect((await rejection({ model: 'e', input: [[1, 2]] }, embeddings)).message).toMatch(
+        /Gemini embeds text/,
+      );
     });
   });
 });

@@ -23,7 +23,10 @@ export class OpenAIValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    if (
+      metadata.type === 'body' &&
+      (typeof value !== 'object' || value === null || Array.isArray(value))
+    ) {
       throw ApiError.badRequest('The request body must be a JSON object.');
     }
     return super.transform(value, metadata);
@@ -31,7 +34,15 @@ export class OpenAIValidationPipe extends ValidationPipe {
 }
 
 /** A wrong type says more than a range check that failed because of it, so it is reported first. */
-const TYPE_CONSTRAINTS = ['isString', 'isNumber', 'isInt', 'isBoolean', 'isObject', 'isArray', 'nestedValidation'];
+const TYPE_CONSTRAINTS = [
+  'isString',
+  'isNumber',
+  'isInt',
+  'isBoolean',
+  'isObject',
+  'isArray',
+  'nestedValidation',
+];
 const VALUE_CONSTRAINTS = new Set(['isIn', 'min', 'max', 'isNotEmpty']);
 
 /** The first validation error as OpenAI reports it. */
@@ -61,7 +72,9 @@ function firstProblem(errors: ValidationError[], parent: string): RequestProblem
   return undefined;
 }
 
-function firstConstraint(constraints: Record<string, string>): { name: string; message: string } | undefined {
+function firstConstraint(
+  constraints: Record<string, string>,
+): { name: string; message: string } | undefined {
   const names = Object.keys(constraints);
   const name = TYPE_CONSTRAINTS.find((n) => n in constraints) ?? names[0];
   return name === undefined ? undefined : { name, message: constraints[name] };
@@ -75,10 +88,16 @@ function problemFor(
   const reported = problemFromMessage(message);
   if (reported) return reported;
   if (error.value === undefined) {
-    return { param, message: `Missing required parameter: '${param}'.`, code: 'missing_required_parameter' };
+    return {
+      param,
+      message: `Missing required parameter: '${param}'.`,
+      code: 'missing_required_parameter',
+    };
   }
   // class-validator starts its messages with the bare property name; the full path is in front.
-  const reason = message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message;
+  const reason = message.startsWith(`${error.property} `)
+    ? message.slice(error.property.length + 1)
+    : message;
   const code = VALUE_CONSTRAINTS.has(name) ? 'invalid_value' : 'invalid_type';
   return { param, message: `Invalid '${param}': ${reason}.`, code };
 }

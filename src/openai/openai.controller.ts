@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters, UsePipes } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+  UsePipes,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { clientAbortSignal } from '../http/abort-signal';
 import { sendReply } from '../http/reply';

@@ -30,7 +30,10 @@ export class OpenAIService {
     const { model, request } = await this.translation.toGeminiRequest(req);
     if (!req.stream) {
       const response = await this.dispatcher.generate({ model, body: request, signal });
-      return { kind: 'json', body: this.translation.toChatCompletion(response, { model: req.model }) };
+      return {
+        kind: 'json',
+        body: this.translation.toChatCompletion(response, { model: req.model }),
+      };
     }
     const mapper = this.translation.createStreamMapper({
       model: req.model,
@@ -54,7 +57,11 @@ export class OpenAIService {
     // One batch after another: Google counts them against the same per-minute quota.
     for (const batch of batches) {
       responses.push(
-        await this.dispatcher.embed('batchEmbedContents', { model, body: batch as unknown as JsonObject, signal }),
+        await this.dispatcher.embed('batchEmbedContents', {
+          model,
+          body: batch as unknown as JsonObject,
+          signal,
+        }),
       );
     }
     return { kind: 'json', body: this.translation.toEmbeddingsResponse(responses, req) };
@@ -80,7 +87,10 @@ export class OpenAIService {
 }
 
 /** Gemini's events → OpenAI chunk frames, each written as soon as its event arrives. */
-async function* chunkFrames(source: AsyncIterable<GeminiResponse>, mapper: ChatStreamMapper): AsyncGenerator<string> {
+async function* chunkFrames(
+  source: AsyncIterable<GeminiResponse>,
+  mapper: ChatStreamMapper,
+): AsyncGenerator<string> {
   for await (const event of source) {
     for (const chunk of mapper.map(event)) yield sseFrame(JSON.stringify(chunk));
   }

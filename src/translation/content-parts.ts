@@ -181,8 +181,9 @@ export async function toGeminiParts(
       case 'text':
       case 'refusal': {
         const text = part[type];
-        if (typeof text !== 'string')
+        if (typeof text !== 'string') {
           throw ApiError.badRequest(`${p}.${type} must be a string.`, `${p}.${type}`);
+        }
         return text ? { text } : undefined;
       }
       case 'image_url':

@@ -84,8 +84,9 @@ export function isPublicAddress(address: string): boolean {
   if (family !== 6) return false;
   if (BLOCKED.check(address, 'ipv6')) return false;
   const h = hextets(address);
-  if (h.slice(0, 5).every((x) => x === 0) && h[5] === 0xffff)
+  if (h.slice(0, 5).every((x) => x === 0) && h[5] === 0xffff) {
     return isPublicAddress(v4(h[6], h[7]));
+  }
   if (h[0] === 0x64 && h[1] === 0xff9b && h.slice(2, 6).every((x) => x === 0)) {
     return isPublicAddress(v4(h[6], h[7]));
   }

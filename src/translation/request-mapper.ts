@@ -52,8 +52,9 @@ interface MessageState {
 
 function functionCallParts(calls: unknown, at: string, state: MessageState): GeminiPart[] {
   if (calls === undefined || calls === null) return [];
-  if (!Array.isArray(calls))
+  if (!Array.isArray(calls)) {
     throw ApiError.badRequest(`${at}.tool_calls must be an array.`, `${at}.tool_calls`);
+  }
   const parts = calls.map((call: unknown, j): GeminiPart => {
     const p = `${at}.tool_calls[${j}]`;
     const fn = isRecord(call) && isRecord(call.function) ? call.function : {};

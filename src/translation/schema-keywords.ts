@@ -30,8 +30,8 @@ export const NUMERIC_KEYS: Partial<Record<GeminiType, string[]>> = {
 export const isRecord = (v: unknown): v is Schema =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export /** `#/$defs/Address`, `#/definitions/Address`, or any JSON pointer into the same document. */
-function resolvePointer(root: Schema, ref: string): unknown {
+/** `#/$defs/Address`, `#/definitions/Address`, or any JSON pointer into the same document. */
+export function resolvePointer(root: Schema, ref: string): unknown {
   if (!ref.startsWith('#')) return undefined;
   const path = ref.slice(1).split('/').filter(Boolean);
   let at: unknown = root;

@@ -1,3 +1,9 @@
+/**
+ * JSON Schema (as OpenAI clients write tool parameters) → the OpenAPI-3.0 subset that Gemini's
+ * `functionDeclarations[].parameters` accepts. Gemini parses the schema as a protobuf, so any
+ * keyword outside its `Schema` message is a 400 ("Unknown name ... Cannot find field"); hence an
+ * allow-list rather than a list of keys to strip.
+ */
 import {
   asJsonText,
   FORMATS,
@@ -15,12 +21,6 @@ import {
   Schema,
 } from './schema-keywords';
 
-/**
- * JSON Schema (as OpenAI clients write tool parameters) → the OpenAPI-3.0 subset that Gemini's
- * `functionDeclarations[].parameters` accepts. Gemini parses the schema as a protobuf, so any
- * keyword outside its `Schema` message is a 400 ("Unknown name ... Cannot find field"); hence an
- * allow-list rather than a list of keys to strip.
- */
 export type { Schema } from './schema-keywords';
 
 /** A recursive `$ref` is unrolled this many times before the rest is asked for as JSON text. */
@@ -243,11 +243,13 @@ function unionOf(branches: Schema[], annotations: Schema, nullable: boolean): Sc
 function flattenRootUnion(s: Schema): Schema {
   if (!Array.isArray(s.anyOf)) return s;
   const branches = s.anyOf.filter(isRecord);
-  if (branches.length < 2 || !branches.every((b) => b.type === 'object' && hasProperties(b)))
+  if (branches.length < 2 || !branches.every((b) => b.type === 'object' && hasProperties(b))) {
     return s;
+  }
   const properties: Schema = {};
-  for (const b of branches)
+  for (const b of branches) {
     Object.assign(properties, { ...(b.properties as Schema), ...properties });
+  }
   const required = branches
     .map((b) => (Array.isArray(b.required) ? (b.required as string[]) : []))
     .reduce((common, r) => common.filter((name) => r.includes(name)));

@@ -30,8 +30,9 @@ function declarations(tools: unknown): FunctionDeclaration[] {
       throw ApiError.badRequest(`${at}.function.name is required.`, `${at}.function.name`);
     }
     const declaration: FunctionDeclaration = { name: fn.name };
-    if (typeof fn.description === 'string' && fn.description)
+    if (typeof fn.description === 'string' && fn.description) {
       declaration.description = fn.description;
+    }
     const parameters = sanitizeSchema(fn.parameters);
     if (parameters) declaration.parameters = parameters;
     return declaration;

@@ -21,6 +21,8 @@ import { FakeGoogle } from '../fake-google/fake-google';
 import { CheckReport, seconds } from './check-report';
 import { Containers, FatalProbeError, freePort, waitUntil } from './containers';
 import { docker, dockerOk, inspect } from './docker-cli';
+import { buildImage, imageMetadata, imageSizes } from './image-checks';
+import { nativeRequest, openAiRequest } from './model-requests';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const IMAGE = process.env.CONTAINER_TEST_IMAGE || 'gemini-proxy:test';
@@ -39,17 +41,16 @@ const APP_UID = 1000;
 const HEALTH_OPTIONS = ['--health-interval', '2s'];
 const WHOLE_RUN_MS = 25 * 60_000;
 
-interface GeminiReply {
-  candidates?: { content?: { parts?: { text?: string }[] } }[];
-}
-interface OpenAiReply {
-  choices?: { message?: { content?: string | null } }[];
-}
-
 const report = new CheckReport();
 const containers = new Containers(IMAGE);
 let fake: FakeGoogle | undefined;
 let workDir: string | undefined;
+
+/** What every container of the run gets: the fake Google, the password, the credentials folder. */
+interface Setup {
+  env: Record<string, string>;
+  credentialsDir: string;
+}
 
 async function main(): Promise<void> {
   const engine = await docker(['info', '--format', '{{.ServerVersion}}'], 20_000);
@@ -63,33 +64,119 @@ async function main(): Promise<void> {
   }
   console.log(`Docker engine ${engine.stdout.trim()}; image ${IMAGE}`);
 
-  if (!process.env.CONTAINER_TEST_IMAGE && !(await report.check('the image builds', buildImage)))
-    return;
-  await report.check('the image runs as node on port 7860 in production mode', imageMetadata);
-  console.log(`image size: ${await imageSizes()}`);
+  const build = !process.env.CONTAINER_TEST_IMAGE;
+  if (build && !(await report.check('the image builds', () => buildImage(IMAGE, ROOT)))) return;
+  await report.check('the image runs as node on port 7860 in production mode', () =>
+    imageMetadata(IMAGE),
+  );
+  console.log(`image size: ${await imageSizes(IMAGE, BASE_IMAGE)}`);
 
   fake = await FakeGoogle.start();
   fake.addApiKey(API_KEY);
   fake.addOAuthAccount(ACCOUNT);
   workDir = mkdtempSync(path.join(tmpdir(), 'gemini-proxy-container-'));
-  const credentialsDir = credentialsFolder(workDir);
-  const env = {
-    ...fake.env(),
-    GEMINI_AUTH_PASSWORD: PASSWORD,
-    SHUTDOWN_GRACE_MS: String(GRACE_MS),
+  const setup: Setup = {
+    env: { ...fake.env(), GEMINI_AUTH_PASSWORD: PASSWORD, SHUTDOWN_GRACE_MS: String(GRACE_MS) },
+    credentialsDir: credentialsFolder(workDir),
   };
+  await proxyChecks(setup);
+  await proxyUnderInitChecks(setup);
+  await generatorChecks(setup);
+}
 
+/** The proxy as README's `docker run` starts it: the entrypoint's exec makes node PID 1. */
+async function proxyChecks(setup: Setup): Promise<void> {
+  const { name, base, up } = await startProxy('proxy', setup, []);
+  if (!up) return report.fail('the remaining proxy checks', 'skipped: the proxy did not come up');
+  await report.check("Docker's HEALTHCHECK reports healthy", () => becomesHealthy(name));
+  await report.check('node is PID 1, so signals reach the app', async () => {
+    const cmdline = (await dockerOk(['exec', name, 'cat', '/proc/1/cmdline'], 15_000)).split('\0');
+    if (!cmdline[0]?.endsWith('node') || !cmdline.includes('/app/dist/main.js')) {
+      throw new Error(`PID 1 is ${cmdline.join(' ')}`);
+    }
+    return cmdline.join(' ').trim();
+  });
+  await report.check('the app runs as a non-root user', async () => {
+    const uid = await dockerOk(['exec', name, 'id', '-u'], 15_000);
+    if (uid === '0') throw new Error('uid 0');
+    return `uid ${uid}`;
+  });
+  await report.check('a native generateContent request succeeds', () =>
+    nativeRequest(base, PASSWORD, 'hello native'),
+  );
+  await report.check('an OpenAI chat completion succeeds', () =>
+    openAiRequest(base, PASSWORD, 'hello openai'),
+  );
+  await report.check('the mounted OAuth credential serves requests', () =>
+    oauthAccountServed(base),
+  );
+  await report.check('its refreshed token is saved back to the mounted folder', () =>
+    refreshedTokenSaved(setup.credentialsDir),
+  );
+  await report.check('docker stop ends the proxy cleanly within the grace period', () =>
+    containers.stopCleanly(name, GRACE_MS),
+  );
+}
+
+/** The proxy as docker-compose.yml starts it (init: true): docker-init is PID 1, node its child. */
+async function proxyUnderInitChecks(setup: Setup): Promise<void> {
+  const { name, up } = await startProxy('proxy-init', setup, ['--init']);
+  if (!up) return;
+  await report.check('docker stop ends the proxy cleanly under docker-init', () =>
+    containers.stopCleanly(name, GRACE_MS),
+  );
+}
+
+/** `--gen-creds` as the compose profile runs it (init: true). */
+async function generatorChecks(setup: Setup): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const proxy = await containers.run('proxy', [
+  const name = await containers.run(
+    'gen-creds',
+    [
+      '--init',
+      ...HEALTH_OPTIONS,
+      ...envOptions({ ...setup.env, PORT: String(port), DOMAIN_NAME: base }),
+      ...volumeOptions(setup),
+    ],
+    ['--gen-creds'],
+  );
+  const up = await report.check('--gen-creds serves the login page', () =>
+    waitUntil('the login page', 90_000, async () => {
+      await containers.assertRunning(name);
+      const res = await fetch(`${base}/`, { signal: AbortSignal.timeout(3000) });
+      const html = await res.text();
+      if (res.status !== 200 || !/<form[^>]*action="\/?login"/i.test(html)) {
+        throw new Error(`HTTP ${res.status}: ${html.slice(0, 200)}`);
+      }
+      return `HTTP 200, ${html.length} bytes with the login form`;
+    }),
+  );
+  if (!up) return;
+  await report.check("the generator's HEALTHCHECK reports healthy", () => becomesHealthy(name));
+  await report.check('docker stop ends the generator cleanly under docker-init', () =>
+    containers.stopCleanly(name, GRACE_MS),
+  );
+}
+
+/** Starts a proxy container with an API key and the mounted folder; `up` once /health shows both. */
+async function startProxy(
+  role: string,
+  setup: Setup,
+  options: string[],
+): Promise<{ name: string; base: string; up: boolean }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const name = await containers.run(role, [
+    ...options,
     ...HEALTH_OPTIONS,
-    ...envOptions({ ...env, PORT: String(port), GEMINI_API_KEYS: API_KEY }),
-    '--volume',
-    `${credentialsDir}:/data/credentials`,
+    ...envOptions({ ...setup.env, PORT: String(port), GEMINI_API_KEYS: API_KEY }),
+    ...volumeOptions(setup),
   ]);
-  const up = await report.check('/health answers ok with both credentials loaded', () =>
+  const label = options.includes('--init') ? ' (under docker-init)' : '';
+  const up = await report.check(`/health answers ok with both credentials loaded${label}`, () =>
     waitUntil('/health with 2 credentials', 90_000, async () => {
-      await containers.assertRunning(proxy);
+      await containers.assertRunning(name);
       const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(3000) });
       const body = (await res.json()) as { status?: string; credentials?: number; usable?: number };
       if (res.status !== 200 || body.status !== 'ok' || body.credentials !== 2) {
@@ -98,123 +185,7 @@ async function main(): Promise<void> {
       return `${body.credentials} credentials, ${body.usable} usable`;
     }),
   );
-  if (up) {
-    await report.check("Docker's HEALTHCHECK reports healthy", () => becomesHealthy(proxy));
-    await report.check('node is PID 1, so signals reach the app', async () => {
-      const cmdline = (await dockerOk(['exec', proxy, 'cat', '/proc/1/cmdline'], 15_000)).split(
-        '\0',
-      );
-      if (!cmdline[0]?.endsWith('node') || !cmdline.includes('/app/dist/main.js')) {
-        throw new Error(`PID 1 is ${cmdline.join(' ')}`);
-      }
-      return cmdline.join(' ').trim();
-    });
-    await report.check('the app runs as a non-root user', async () => {
-      const uid = await dockerOk(['exec', proxy, 'id', '-u'], 15_000);
-      if (uid === '0') throw new Error('uid 0');
-      return `uid ${uid}`;
-    });
-    await report.check('a native generateContent request succeeds', () =>
-      nativeRequest(base, 'hello native'),
-    );
-    await report.check('an OpenAI chat completion succeeds', () =>
-      openAiRequest(base, 'hello openai'),
-    );
-    await report.check('the mounted OAuth credential serves requests', () =>
-      oauthAccountServed(base),
-    );
-    await report.check('its refreshed token is saved back to the mounted folder', () =>
-      waitUntil('the refreshed token in the file', 10_000, async () => {
-        const saved = JSON.parse(
-          readFileSync(path.join(credentialsDir, CREDENTIAL_FILE), 'utf8'),
-        ) as {
-          access_token?: string;
-        };
-        return saved.access_token && saved.access_token !== 'expired-access-token'
-          ? 'written by the container'
-          : undefined;
-      }),
-    );
-    await report.check('docker stop ends the proxy cleanly within the grace period', () =>
-      containers.stopCleanly(proxy, GRACE_MS),
-    );
-  } else {
-    report.fail('the remaining proxy checks', 'skipped: the proxy did not come up');
-  }
-
-  const genPort = await freePort();
-  const genBase = `http://127.0.0.1:${genPort}`;
-  const generator = await containers.run(
-    'gen-creds',
-    [
-      '--init', // as docker-compose.yml's init: true
-      ...HEALTH_OPTIONS,
-      ...envOptions({ ...env, PORT: String(genPort), DOMAIN_NAME: genBase }),
-      '--volume',
-      `${credentialsDir}:/data/credentials`,
-    ],
-    ['--gen-creds'],
-  );
-  const pageUp = await report.check('--gen-creds serves the login page', () =>
-    waitUntil('the login page', 90_000, async () => {
-      await containers.assertRunning(generator);
-      const res = await fetch(`${genBase}/`, { signal: AbortSignal.timeout(3000) });
-      const html = await res.text();
-      if (res.status !== 200 || !/<form[^>]*action="\/?login"/i.test(html)) {
-        throw new Error(`HTTP ${res.status}: ${html.slice(0, 200)}`);
-      }
-      return `HTTP 200, ${html.length} bytes with the login form`;
-    }),
-  );
-  if (pageUp) {
-    await report.check("the generator's HEALTHCHECK reports healthy", () =>
-      becomesHealthy(generator),
-    );
-    await report.check('docker stop ends the generator cleanly under docker-init', () =>
-      containers.stopCleanly(generator, GRACE_MS),
-    );
-  }
-}
-
-async function buildImage(): Promise<string> {
-  const started = Date.now();
-  const build = await docker(['build', '--network', 'host', '--tag', IMAGE, ROOT], 20 * 60_000);
-  if (build.code !== 0) {
-    const tail = `${build.stdout}${build.stderr}`.trimEnd().split('\n').slice(-40).join('\n');
-    throw new Error(`${build.timedOut ? 'timed out' : `exit ${build.code}`}\n${tail}`);
-  }
-  return `docker build --network host -t ${IMAGE} . in ${seconds(Date.now() - started)}`;
-}
-
-async function imageMetadata(): Promise<string> {
-  const meta = await inspect(IMAGE, '{{json .Config}}');
-  const config = JSON.parse(meta) as {
-    User?: string;
-    Env?: string[];
-    ExposedPorts?: Record<string, unknown>;
-    Healthcheck?: { Test?: string[] };
-    Volumes?: Record<string, unknown>;
-  };
-  const problems = [
-    config.User === 'node' ? '' : `user is "${config.User}"`,
-    config.Env?.includes('NODE_ENV=production') ? '' : 'NODE_ENV is not production',
-    config.ExposedPorts?.['7860/tcp'] ? '' : '7860 is not exposed',
-    config.Healthcheck?.Test?.includes('node') ? '' : 'no node HEALTHCHECK',
-    config.Volumes?.['/data/credentials'] ? '' : 'no /data/credentials volume',
-  ].filter(Boolean);
-  if (problems.length > 0) throw new Error(problems.join('; '));
-  return 'user node, EXPOSE 7860, NODE_ENV=production, HEALTHCHECK, VOLUME /data/credentials';
-}
-
-async function imageSizes(): Promise<string> {
-  const mb = (bytes: string) => Number(bytes) / 1e6;
-  const size = mb(await inspect(IMAGE, '{{.Size}}'));
-  const baseSize = await inspect(BASE_IMAGE, '{{.Size}}').then(mb, () => undefined);
-  const layers =
-    baseSize === undefined
-      ? ''
-      : `; the app's layers add ${(size - baseSize).toFixed(1)} MB to ${BASE_IMAGE} (${baseSize.toFixed(1)} MB)`;
-  return `${size.toFixed(1)} MB${layers}`;
+  return { name, base, up };
 }
 
 function credentialsFolder(parent: string): string {
@@ -244,6 +215,19 @@ function credentialsFolder(parent: string): string {
   return dir;
 }
 
+function volumeOptions(setup: Setup): string[] {
+  return ['--volume', `${setup.credentialsDir}:/data/credentials`];
+}
+
+function refreshedTokenSaved(credentialsDir: string): Promise<string> {
+  return waitUntil('the refreshed token in the file', 10_000, async () => {
+    const file = path.join(credentialsDir, CREDENTIAL_FILE);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { access_token?: string };
+    const refreshed = saved.access_token && saved.access_token !== 'expired-access-token';
+    return refreshed ? 'written by the container as uid 1000' : undefined;
+  });
+}
+
 function envOptions(env: Record<string, string>): string[] {
   return Object.entries(env).flatMap(([name, value]) => ['--env', `${name}=${value}`]);
 }
@@ -257,51 +241,13 @@ function becomesHealthy(name: string): Promise<string> {
   });
 }
 
-async function nativeRequest(base: string, prompt: string): Promise<string> {
-  const res = await fetch(`${base}/v1beta/models/gemini-2.5-flash:generateContent`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-goog-api-key': PASSWORD },
-    body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: prompt }] }] }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body = (await res.json()) as GeminiReply;
-  const text = body.candidates?.[0]?.content?.parts?.map((p) => p.text ?? '').join('') ?? '';
-  if (res.status !== 200 || !text.includes(prompt)) {
-    throw new Error(`HTTP ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
-  }
-  return `"${text}"`;
-}
-
-async function openAiRequest(base: string, prompt: string): Promise<string> {
-  const res = await fetch(`${base}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${PASSWORD}` },
-    body: JSON.stringify({
-      model: 'gemini-2.5-flash',
-      messages: [{ role: 'user', content: prompt }],
-    }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  let content = '';
-  try {
-    content = (JSON.parse(text) as OpenAiReply).choices?.[0]?.message?.content ?? '';
-  } catch {
-    // not JSON: reported below with the raw text
-  }
-  if (res.status !== 200 || !content.includes(prompt)) {
-    throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
-  }
-  return `"${content}"`;
-}
-
 /** Round-robin over two credentials: a few requests must reach Code Assist with the file's account. */
 async function oauthAccountServed(base: string): Promise<string> {
   const served = () =>
     fake!.requests.some(
       (r) => r.api === 'code-assist' && r.credential === ACCOUNT.email && !!r.model,
     );
-  for (let i = 0; i < 3 && !served(); i++) await nativeRequest(base, `hello again ${i}`);
+  for (let i = 0; i < 3 && !served(); i++) await nativeRequest(base, PASSWORD, `hello again ${i}`);
   if (!served()) throw new Error(`no Code Assist call with ${ACCOUNT.email} after the requests`);
   return `Code Assist called as ${ACCOUNT.email}`;
 }

@@ -9,16 +9,24 @@ import { listen } from '../../src/bootstrap';
 import { Clock } from '../../src/credentials/clock';
 import { RunningProxy, TEST_PASSWORD } from './proxy';
 
-/** Real time plus an offset the test moves forward: cooldowns expire without waiting. */
+/**
+ * Real time plus an offset the test moves forward, so cooldowns expire without waiting; or, once
+ * frozen, a time that moves only when the test says (countdowns on a page stay put).
+ */
 export class ManualClock extends Clock {
   private offset = 0;
+  private frozenAt: number | undefined;
 
   now(): number {
-    return Date.now() + this.offset;
+    return (this.frozenAt ?? Date.now()) + this.offset;
   }
 
   advance(ms: number): void {
     this.offset += ms;
+  }
+
+  freeze(): void {
+    this.frozenAt = Date.now();
   }
 }
 

@@ -29,14 +29,15 @@ export const referenceKeepingTransformer: TransformerPackage = {
     if (!keys || !isPlainRecord(plain)) return plainToInstance(cls, plain, options);
     const rest: Record<string, unknown> = {};
     for (const key of Object.keys(plain)) if (!keys.has(key)) rest[key] = plain[key];
-    const entity = plainToInstance(cls, rest, options) as T;
+    const entity: T = plainToInstance(cls, rest, options);
     const target = entity as Record<string, unknown>;
     for (const key of keys) if (key in plain) target[key] = plain[key];
     originals.set(target, plain);
     return entity;
   },
   classToPlain(object: unknown, options?: object) {
-    const original = typeof object === 'object' && object !== null ? originals.get(object) : undefined;
+    const original =
+      typeof object === 'object' && object !== null ? originals.get(object) : undefined;
     return (original as Record<string, unknown> | undefined) ?? instanceToPlain(object, options);
   },
 };

@@ -29,7 +29,14 @@ import { stopProblem, toolChoiceProblem } from './chat-option-rules';
 import { FollowsRule } from './follows-rule.decorator';
 
 const RESPONSE_FORMATS = ['text', 'json_object', 'json_schema'] as const;
-const REASONING_EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
+const REASONING_EFFORTS: readonly ReasoningEffort[] = [
+  'none',
+  'minimal',
+  'low',
+  'medium',
+  'high',
+  'xhigh',
+];
 /** Gemini's candidateCount limit. */
 export const MAX_CHOICES = 8;
 
@@ -150,7 +157,9 @@ export class ChatCompletionRequestDto implements OpenAIChatRequest {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(MAX_CHOICES, { message: `n must not be greater than ${MAX_CHOICES} (Gemini's candidateCount limit)` })
+  @Max(MAX_CHOICES, {
+    message: `n must not be greater than ${MAX_CHOICES} (Gemini's candidateCount limit)`,
+  })
   n?: number | null;
 
   @IsOptional()

@@ -5,24 +5,45 @@ const user = (content: unknown) => ({ role: 'user', content });
 describe('findMessageProblem', () => {
   it.each([
     ['a plain user message', [user('hi')]],
-    ['system, developer, user, assistant and tool turns', [
-      { role: 'system', content: 'be brief' },
-      { role: 'developer', content: [{ type: 'text', text: 'really' }] },
-      user('weather?'),
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{}' } }] },
-      { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
-    ]],
-    ['every user part type', [user([
-      { type: 'text', text: 'look' },
-      { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } },
-      { type: 'image_url', image_url: 'https://example.com/cat.png' },
-      { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } },
-      { type: 'file', file: { file_data: 'data:application/pdf;base64,AAAA', filename: 'a.pdf' } },
-    ])]],
-    ['an assistant refusal part', [user('x'), { role: 'assistant', content: [{ type: 'refusal', refusal: 'no' }] }]],
+    [
+      'system, developer, user, assistant and tool turns',
+      [
+        { role: 'system', content: 'be brief' },
+        { role: 'developer', content: [{ type: 'text', text: 'really' }] },
+        user('weather?'),
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{}' } }],
+        },
+        { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
+      ],
+    ],
+    [
+      'every user part type',
+      [
+        user([
+          { type: 'text', text: 'look' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } },
+          { type: 'image_url', image_url: 'https://example.com/cat.png' },
+          { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } },
+          {
+            type: 'file',
+            file: { file_data: 'data:application/pdf;base64,AAAA', filename: 'a.pdf' },
+          },
+        ]),
+      ],
+    ],
+    [
+      'an assistant refusal part',
+      [user('x'), { role: 'assistant', content: [{ type: 'refusal', refusal: 'no' }] }],
+    ],
     ['an assistant turn without content', [user('x'), { role: 'assistant' }]],
     ['a tool result with null content', [{ role: 'tool', tool_call_id: 'c', content: null }]],
-    ['unknown extra fields on a message', [{ role: 'user', content: 'x', cache_control: { type: 'ephemeral' } }]],
+    [
+      'unknown extra fields on a message',
+      [{ role: 'user', content: 'x', cache_control: { type: 'ephemeral' } }],
+    ],
   ])('accepts %s', (_name, messages) => {
     expect(findMessageProblem(messages)).toBeUndefined();
   });
@@ -32,22 +53,102 @@ describe('findMessageProblem', () => {
     ['messages that are not an array', 'hi', 'messages', 'invalid_type'],
     ['an empty array', [], 'messages', 'empty_array'],
     ['a message that is not an object', ['hi'], 'messages[0]', 'invalid_type'],
-    ['a message without a role', [{ content: 'x' }], 'messages[0].role', 'missing_required_parameter'],
-    ['an unknown role', [user('x'), { role: 'robot', content: 'x' }], 'messages[1].role', 'invalid_value'],
-    ['the deprecated function role', [{ role: 'function', name: 'f', content: 'x' }], 'messages[0].role', 'invalid_value'],
-    ['a user message without content', [{ role: 'user' }], 'messages[0].content', 'missing_required_parameter'],
+    [
+      'a message without a role',
+      [{ content: 'x' }],
+      'messages[0].role',
+      'missing_required_parameter',
+    ],
+    [
+      'an unknown role',
+      [user('x'), { role: 'robot', content: 'x' }],
+      'messages[1].role',
+      'invalid_value',
+    ],
+    [
+      'the deprecated function role',
+      [{ role: 'function', name: 'f', content: 'x' }],
+      'messages[0].role',
+      'invalid_value',
+    ],
+    [
+      'a user message without content',
+      [{ role: 'user' }],
+      'messages[0].content',
+      'missing_required_parameter',
+    ],
     ['content of the wrong type', [user(42)], 'messages[0].content', 'invalid_type'],
-    ['a part without a type', [user([{ text: 'x' }])], 'messages[0].content[0].type', 'missing_required_parameter'],
-    ['an image part in a system message', [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'x' } }] }], 'messages[0].content[0].type', 'invalid_value'],
-    ['a text part without text', [user([{ type: 'text' }])], 'messages[0].content[0].text', 'missing_required_parameter'],
-    ['an image part without a url', [user([{ type: 'image_url', image_url: {} }])], 'messages[0].content[0].image_url.url', 'missing_required_parameter'],
-    ['audio without a format', [user([{ type: 'input_audio', input_audio: { data: 'AAAA' } }])], 'messages[0].content[0].input_audio.format', 'missing_required_parameter'],
-    ['a file with numeric data', [user([{ type: 'file', file: { file_data: 1 } }])], 'messages[0].content[0].file.file_data', 'invalid_type'],
-    ['a name that is not a string', [{ role: 'user', content: 'x', name: 7 }], 'messages[0].name', 'invalid_type'],
-    ['a tool message without tool_call_id', [{ role: 'tool', content: 'x' }], 'messages[0].tool_call_id', 'missing_required_parameter'],
-    ['tool_calls that are not an array', [{ role: 'assistant', tool_calls: {} }], 'messages[0].tool_calls', 'invalid_type'],
-    ['a tool call without an id', [{ role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }] }], 'messages[0].tool_calls[0].id', 'missing_required_parameter'],
-    ['a tool call with object arguments', [{ role: 'assistant', tool_calls: [{ id: 'c', function: { name: 'f', arguments: {} } }] }], 'messages[0].tool_calls[0].function.arguments', 'invalid_type'],
+    [
+      'a part without a type',
+      [user([{ text: 'x' }])],
+      'messages[0].content[0].type',
+      'missing_required_parameter',
+    ],
+    [
+      'an image part in a system message',
+      [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'x' } }] }],
+      'messages[0].content[0].type',
+      'invalid_value',
+    ],
+    [
+      'a text part without text',
+      [user([{ type: 'text' }])],
+      'messages[0].content[0].text',
+      'missing_required_parameter',
+    ],
+    [
+      'an image part without a url',
+      [user([{ type: 'image_url', image_url: {} }])],
+      'messages[0].content[0].image_url.url',
+      'missing_required_parameter',
+    ],
+    [
+      'audio without a format',
+      [user([{ type: 'input_audio', input_audio: { data: 'AAAA' } }])],
+      'messages[0].content[0].input_audio.format',
+      'missing_required_parameter',
+    ],
+    [
+      'a file with numeric data',
+      [user([{ type: 'file', file: { file_data: 1 } }])],
+      'messages[0].content[0].file.file_data',
+      'invalid_type',
+    ],
+    [
+      'a name that is not a string',
+      [{ role: 'user', content: 'x', name: 7 }],
+      'messages[0].name',
+      'invalid_type',
+    ],
+    [
+      'a tool message without tool_call_id',
+      [{ role: 'tool', content: 'x' }],
+      'messages[0].tool_call_id',
+      'missing_required_parameter',
+    ],
+    [
+      'tool_calls that are not an array',
+      [{ role: 'assistant', tool_calls: {} }],
+      'messages[0].tool_calls',
+      'invalid_type',
+    ],
+    [
+      'a tool call without an id',
+      [
+        {
+          role: 'assistant',
+          tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }],
+        },
+      ],
+      'messages[0].tool_calls[0].id',
+      'missing_required_parameter',
+    ],
+    [
+      'a tool call with object arguments',
+      [{ role: 'assistant', tool_calls: [{ id: 'c', function: { name: 'f', arguments: {} } }] }],
+      'messages[0].tool_calls[0].function.arguments',
+      'invalid_type',
+    ],
   ])('rejects %s, naming %s', (_name, messages, param, code) => {
     expect(findMessageProblem(messages)).toMatchObject({ param, code });
   });

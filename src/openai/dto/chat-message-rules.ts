@@ -1,16 +1,11 @@
-import {
-  emptyArray,
-  invalidType,
-  invalidValue,
-  missing,
-  RequestProblem,
-} from './request-problem';
+import { emptyArray, invalidType, invalidValue, missing, RequestProblem } from './request-problem';
 
 export const MESSAGE_ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 type Role = (typeof MESSAGE_ROLES)[number];
+type PartType = 'text' | 'refusal' | 'image_url' | 'input_audio' | 'file';
 
 /** The content part types each role may send, as OpenAI's schema allows them. */
-const PART_TYPES: Record<Role, readonly string[]> = {
+const PART_TYPES: Record<Role, readonly PartType[]> = {
   system: ['text'],
   developer: ['text'],
   user: ['text', 'image_url', 'input_audio', 'file'],
@@ -74,7 +69,8 @@ function contentProblem(
 ): RequestProblem | undefined {
   if (content === undefined || content === null) return required ? missing(at) : undefined;
   if (typeof content === 'string') return undefined;
-  if (!Array.isArray(content)) return invalidType(at, 'a string or an array of content parts', content);
+  if (!Array.isArray(content))
+    return invalidType(at, 'a string or an array of content parts', content);
   for (let i = 0; i < content.length; i++) {
     const problem = partProblem(content[i], `${at}[${i}]`, PART_TYPES[role]);
     if (problem) return problem;
@@ -82,11 +78,17 @@ function contentProblem(
   return undefined;
 }
 
-function partProblem(part: unknown, at: string, types: readonly string[]): RequestProblem | undefined {
+function partProblem(
+  part: unknown,
+  at: string,
+  types: readonly PartType[],
+): RequestProblem | undefined {
   if (!isObject(part)) return invalidType(at, 'an object', part);
   if (part.type === undefined) return missing(`${at}.type`);
-  if (!types.includes(part.type as string)) return invalidValue(`${at}.type`, part.type, types);
-  switch (part.type) {
+  if (!(types as readonly unknown[]).includes(part.type)) {
+    return invalidValue(`${at}.type`, part.type, types);
+  }
+  switch (part.type as PartType) {
     case 'text':
       return stringField(part, 'text', at);
     case 'refusal':
@@ -103,7 +105,10 @@ function partProblem(part: unknown, at: string, types: readonly string[]): Reque
       const audio = part.input_audio;
       if (audio === undefined) return missing(`${at}.input_audio`);
       if (!isObject(audio)) return invalidType(`${at}.input_audio`, 'an object', audio);
-      return stringField(audio, 'data', `${at}.input_audio`) ?? stringField(audio, 'format', `${at}.input_audio`);
+      return (
+        stringField(audio, 'data', `${at}.input_audio`) ??
+        stringField(audio, 'format', `${at}.input_audio`)
+      );
     }
     case 'file': {
       const file = part.file;
@@ -116,8 +121,6 @@ function partProblem(part: unknown, at: string, types: readonly string[]): Reque
       }
       return undefined;
     }
-    default:
-      return undefined;
   }
 }
 
@@ -136,13 +139,19 @@ function toolCallsProblem(calls: unknown, at: string): RequestProblem | undefine
     const fn = call.function;
     if (fn === undefined) return missing(`${here}.function`);
     if (!isObject(fn)) return invalidType(`${here}.function`, 'an object', fn);
-    const fnProblem = stringField(fn, 'name', `${here}.function`) ?? stringField(fn, 'arguments', `${here}.function`);
+    const fnProblem =
+      stringField(fn, 'name', `${here}.function`) ??
+      stringField(fn, 'arguments', `${here}.function`);
     if (fnProblem) return fnProblem;
   }
   return undefined;
 }
 
-function stringField(owner: Record<string, unknown>, key: string, at: string): RequestProblem | undefined {
+function stringField(
+  owner: Record<string, unknown>,
+  key: string,
+  at: string,
+): RequestProblem | undefined {
   const value = owner[key];
   if (value === undefined) return missing(`${at}.${key}`);
   if (typeof value !== 'string') return invalidType(`${at}.${key}`, 'a string', value);

@@ -21,16 +21,22 @@ export function toolChoiceProblem(choice: unknown): RequestProblem | undefined {
   if (typeof choice !== 'object' || Array.isArray(choice)) {
     return invalidType('tool_choice', 'a string or an object', choice);
   }
-  const named = choice as { type?: unknown; function?: { name?: unknown }; allowed_tools?: unknown };
+  const named = choice as {
+    type?: unknown;
+    function?: { name?: unknown };
+    allowed_tools?: unknown;
+  };
   switch (named.type) {
     case 'function':
-      if (typeof named.function !== 'object' || named.function === null) return missing('tool_choice.function');
+      if (typeof named.function !== 'object' || named.function === null)
+        return missing('tool_choice.function');
       return typeof named.function.name === 'string'
         ? undefined
         : invalidType('tool_choice.function.name', 'a string', named.function.name);
     case 'allowed_tools': {
       const allowed = named.allowed_tools as { mode?: unknown; tools?: unknown } | undefined;
-      if (typeof allowed !== 'object' || allowed === null) return missing('tool_choice.allowed_tools');
+      if (typeof allowed !== 'object' || allowed === null)
+        return missing('tool_choice.allowed_tools');
       if (allowed.mode !== 'auto' && allowed.mode !== 'required') {
         return invalidValue('tool_choice.allowed_tools.mode', allowed.mode, ['auto', 'required']);
       }

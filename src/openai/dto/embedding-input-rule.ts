@@ -13,7 +13,8 @@ export function embeddingInputProblem(input: unknown): RequestProblem | undefine
   for (let i = 0; i < input.length; i++) {
     const item: unknown = input[i];
     if (typeof item === 'string') continue;
-    const tokens = typeof item === 'number' || (Array.isArray(item) && item.every((t) => typeof t === 'number'));
+    const tokens =
+      typeof item === 'number' || (Array.isArray(item) && item.every((t) => typeof t === 'number'));
     return {
       ...invalidType(`input[${i}]`, 'a string', item),
       ...(tokens

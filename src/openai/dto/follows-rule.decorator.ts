@@ -9,7 +9,10 @@ const PROBLEM_PREFIX = 'problem:';
  * (`messages[3].content[0].image_url.url`), which class-validator's own path cannot reach for
  * values it is not allowed to copy. Only for top-level properties: the rule's param is absolute.
  */
-export function FollowsRule(name: string, rule: (value: unknown) => RequestProblem | undefined): PropertyDecorator {
+export function FollowsRule(
+  name: string,
+  rule: (value: unknown) => RequestProblem | undefined,
+): PropertyDecorator {
   return ValidateBy({
     name,
     validator: {

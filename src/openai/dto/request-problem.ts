@@ -7,7 +7,11 @@ export interface RequestProblem {
 }
 
 export function missing(param: string): RequestProblem {
-  return { param, message: `Missing required parameter: '${param}'.`, code: 'missing_required_parameter' };
+  return {
+    param,
+    message: `Missing required parameter: '${param}'.`,
+    code: 'missing_required_parameter',
+  };
 }
 
 export function invalidType(param: string, expected: string, value: unknown): RequestProblem {
@@ -18,7 +22,11 @@ export function invalidType(param: string, expected: string, value: unknown): Re
   };
 }
 
-export function invalidValue(param: string, value: unknown, supported: readonly string[]): RequestProblem {
+export function invalidValue(
+  param: string,
+  value: unknown,
+  supported: readonly string[],
+): RequestProblem {
   const list = supported.map((s) => `'${s}'`);
   const last = list.pop();
   const joined = list.length > 0 ? `${list.join(', ')}, and ${last}` : last;
@@ -49,7 +57,11 @@ export function describeType(value: unknown): string {
       return 'a boolean';
     case 'object':
       return 'an object';
-    default:
+    case 'undefined':
+      return 'nothing';
+    case 'bigint':
+    case 'function':
+    case 'symbol':
       return typeof value;
   }
 }

@@ -1,0 +1,251 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { FakeGoogle } from './fake-google/fake-google';
+import { permissionDenied, rateLimited } from './fake-google/google-errors';
+import {
+  AUTH,
+  credentialStatus,
+  enableAll,
+  generate,
+  ManualClock,
+  poolStatus,
+  startPoolProxy,
+} from './support/pool-harness';
+import { health, RunningProxy, TEST_PASSWORD } from './support/proxy';
+import { waitFor } from './support/wait';
+
+const KEY = 'AIzaAdminKeyAAAAAAAAAAAAAAAAAAAAAAAAqwert';
+const KEY_ID = 'key...qwert';
+const ADA = { email: 'ada@example.com', refreshToken: '1//rt-admin-ada-SECRET-zyxwv', projectId: 'proj-ada' };
+const ADA_ID = `${ADA.email}/${ADA.projectId}`;
+const CLIENT_SECRET = 'GOCSPX-admin-client-secret-value';
+const FIX_URL = 'https://console.cloud.google.com/gemini-admin/licenses?project=proj-ada';
+
+const basic = (password: string, user = 'anyone') =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+describe('pool status API and page', () => {
+  let fake: FakeGoogle;
+  let proxy: RunningProxy;
+  let adaFile: string;
+  const clock = new ManualClock();
+
+  beforeAll(async () => {
+    fake = await FakeGoogle.start();
+    fake.addApiKey(KEY);
+    fake.addOAuthAccount(ADA);
+    proxy = await startPoolProxy({ ...fake.env(), GEMINI_API_KEYS: KEY }, { clock });
+    adaFile = path.join(proxy.credentialsDir, 'oauth_creds_ada_example_com_proj-ada.json');
+    writeFileSync(
+      adaFile,
+      JSON.stringify({
+        client_id: 'client-id',
+        client_secret: CLIENT_SECRET,
+        refresh_token: ADA.refreshToken,
+        project_id: ADA.projectId,
+        user_email: ADA.email,
+      }),
+      { mode: 0o600 },
+    );
+    await waitFor(async () => (await health(proxy)).credentials === 2, 5_000, 'the credential file to load');
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await fake?.close();
+  });
+
+  beforeEach(async () => {
+    await enableAll(proxy);
+    fake.reset();
+  });
+
+  /** Leaves the API key cooling for gemini-2.5-pro and the OAuth account disabled with a fix link. */
+  async function troubledPool(): Promise<void> {
+    fake.failNext(rateLimited(90), { credential: KEY });
+    fake.failNext(
+      permissionDenied('SUBSCRIPTION_REQUIRED', 'Gemini Code Assist license required.', [
+        { description: 'Assign a licence', url: FIX_URL },
+      ]),
+      { credential: ADA.email },
+    );
+    // One credential comes back in 90 s, so the client is told to retry then.
+    const res = await generate(proxy, 'trouble', 'gemini-2.5-pro');
+    expect(res.status).toBe(429);
+    expect((await poolStatus(proxy)).summary).toEqual({ total: 2, ok: 0, cooling: 1, disabled: 1 });
+  }
+
+  describe('password protection', () => {
+    it('challenges for Basic auth on /admin so that a browser asks for the password', async () => {
+      const res = await fetch(`${proxy.url}/admin`, { headers: { accept: 'text/html' } });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="[^"]+"/);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await res.text()).toMatch(/Password required/);
+    });
+
+    it('answers API clients with a JSON 401 and the same challenge', async () => {
+      const res = await fetch(`${proxy.url}/admin/credentials`);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
+      expect(((await res.json()) as { error: { type: string } }).error.type).toBe('authentication_error');
+    });
+
+    it.each([
+      ['Basic auth with any user name', `/admin`, { authorization: basic(TEST_PASSWORD) }],
+      ['the ?key= query parameter', `/admin?key=${TEST_PASSWORD}`, {}],
+      ['a Bearer token', `/admin/credentials`, AUTH],
+    ])('accepts %s', async (_how, url, headers) => {
+      expect((await fetch(`${proxy.url}${url}`, { headers })).status).toBe(200);
+    });
+
+    it('refuses a wrong Basic password', async () => {
+      const res = await fetch(`${proxy.url}/admin`, { headers: { authorization: basic('wrong') } });
+      expect(res.status).toBe(401);
+    });
+  });
+
+  describe('GET /admin/credentials', () => {
+    it('lists every credential by a secret-free id with kind, project, state and counters', async () => {
+      expect((await generate(proxy, 'one')).status).toBe(200);
+      expect((await generate(proxy, 'two')).status).toBe(200);
+      const status = await poolStatus(proxy);
+      expect(status.credentials.map((c) => c.id).sort()).toEqual([ADA_ID, KEY_ID].sort());
+      expect(status.credentials.find((c) => c.id === ADA_ID)).toMatchObject({
+        kind: 'oauth',
+        email: ADA.email,
+        project: ADA.projectId,
+        file: path.basename(adaFile),
+        state: 'ok',
+        cooldowns: [],
+        disabled: null,
+      });
+      const key = status.credentials.find((c) => c.id === KEY_ID)!;
+      expect(key).toMatchObject({ kind: 'api-key', label: 'api-key ...qwert', project: null, state: 'ok' });
+      expect(key.requests).toBeGreaterThanOrEqual(1);
+      expect(key.successes).toBe(key.requests);
+      expect(Date.parse(key.lastUsedAt!)).toBeGreaterThan(0);
+    });
+
+    it('never shows a secret: no API key, refresh or access token, client secret or password', async () => {
+      await troubledPool();
+      await waitFor(() => 'access_token' in JSON.parse(readFileSync(adaFile, 'utf8')), 5_000, 'the token write-back');
+      const accessToken = (JSON.parse(readFileSync(adaFile, 'utf8')) as { access_token: string }).access_token;
+      const json = await (await fetch(`${proxy.url}/admin/credentials`, { headers: AUTH })).text();
+      const page = await (await fetch(`${proxy.url}/admin`, { headers: { authorization: basic(TEST_PASSWORD) } })).text();
+      for (const secret of [KEY, ADA.refreshToken, accessToken, CLIENT_SECRET, TEST_PASSWORD]) {
+        expect(json).not.toContain(secret);
+        expect(page).not.toContain(secret);
+      }
+    });
+
+    it('shows cooling models with time left and disabled credentials with Google’s reason and fix link', async () => {
+      await troubledPool();
+      const status = await poolStatus(proxy);
+      expect(status.credentials.find((c) => c.id === KEY_ID)).toMatchObject({
+        state: 'cooling',
+        cooldowns: [{ model: 'gemini-2.5-pro', reason: 'RATE_LIMIT_EXCEEDED', remainingSeconds: 90 }],
+        lastError: { status: 429, reason: 'RATE_LIMIT_EXCEEDED' },
+      });
+      expect(status.credentials.find((c) => c.id === ADA_ID)).toMatchObject({
+        state: 'disabled',
+        disabled: { reason: 'SUBSCRIPTION_REQUIRED', message: 'Gemini Code Assist license required.', fixUrl: FIX_URL },
+      });
+    });
+  });
+
+  describe('re-enabling', () => {
+    it('re-enables a disabled credential and clears cooldowns through the API', async () => {
+      await troubledPool();
+      for (const id of [ADA_ID, KEY_ID]) {
+        const res = await fetch(`${proxy.url}/admin/credentials/${encodeURIComponent(id)}/enable`, {
+          method: 'POST',
+          headers: AUTH,
+        });
+        expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject({ id, state: 'ok', disabled: null, cooldowns: [] });
+      }
+      expect((await generate(proxy, 'back', 'gemini-2.5-pro')).status).toBe(200);
+    });
+
+    it('answers 404 for an unknown credential', async () => {
+      const res = await fetch(`${proxy.url}/admin/credentials/nobody%40example.com/enable`, {
+        method: 'POST',
+        headers: AUTH,
+      });
+      expect(res.status).toBe(404);
+    });
+
+    it('sends the page’s form back to the page, keeping ?key=', async () => {
+      await troubledPool();
+      const res = await fetch(
+        `${proxy.url}/admin/credentials/${encodeURIComponent(ADA_ID)}/enable?key=${TEST_PASSWORD}`,
+        {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { accept: 'text/html', origin: proxy.url, 'content-type': 'application/x-www-form-urlencoded' },
+        },
+      );
+      expect(res.status).toBe(303);
+      const location = new URL(res.headers.get('location')!, proxy.url);
+      expect(location.pathname).toBe('/admin');
+      expect(location.searchParams.get('key')).toBe(TEST_PASSWORD);
+      expect(location.searchParams.get('enabled')).toBe(ADA_ID);
+      expect((await credentialStatus(proxy, ADA_ID)).state).toBe('ok');
+    });
+
+    it('refuses a form posted from another site', async () => {
+      await troubledPool();
+      const res = await fetch(`${proxy.url}/admin/credentials/${encodeURIComponent(ADA_ID)}/enable`, {
+        method: 'POST',
+        headers: { authorization: basic(TEST_PASSWORD), origin: 'https://evil.example', accept: 'text/html' },
+      });
+      expect(res.status).toBe(403);
+      expect((await credentialStatus(proxy, ADA_ID)).state).toBe('disabled');
+    });
+
+    it('re-enables an account by itself when its credential file changes', async () => {
+      await troubledPool();
+      const saved = JSON.parse(readFileSync(adaFile, 'utf8')) as Record<string, unknown>;
+      writeFileSync(adaFile, JSON.stringify({ ...saved, note: 'licence assigned' }), { mode: 0o600 });
+      await waitFor(async () => (await credentialStatus(proxy, ADA_ID)).state === 'ok', 5_000, 're-enable on reload');
+    });
+  });
+
+  describe('GET /admin', () => {
+    it('renders every credential with its state, the reason, a clickable fix link and an enable form', async () => {
+      await troubledPool();
+      const res = await fetch(`${proxy.url}/admin?key=${TEST_PASSWORD}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      const page = await res.text();
+      expect(page).toContain('ada@example.com');
+      expect(page).toContain('api-key ...qwert');
+      expect(page).toContain('SUBSCRIPTION_REQUIRED');
+      expect(page).toContain(`href="${FIX_URL.replace(/&/g, '&amp;')}"`);
+      expect(page).toMatch(/gemini-2\.5-pro<\/code> <span class="left">1 min 30 s left/);
+      expect(page).toContain(
+        `action="/admin/credentials/${encodeURIComponent(ADA_ID)}/enable?key=${TEST_PASSWORD}"`,
+      );
+    });
+
+    it('loads nothing from elsewhere: no scripts, stylesheets, images or frames', async () => {
+      await troubledPool();
+      const page = await (await fetch(`${proxy.url}/admin`, { headers: AUTH })).text();
+      expect(page).not.toMatch(/<script|<link|<img|<iframe|\bsrc=/i);
+      const hrefs = [...page.matchAll(/href="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+      expect(hrefs.filter((h) => !h.startsWith('/'))).toEqual([FIX_URL]);
+    });
+
+    it('says how to add credentials when the pool is empty', async () => {
+      const empty = await startPoolProxy({ ...fake.env() });
+      try {
+        const page = await (await fetch(`${empty.url}/admin`, { headers: AUTH })).text();
+        expect(page).toMatch(/No credentials are loaded/);
+      } finally {
+        await empty.close();
+      }
+    });
+  });
+});
