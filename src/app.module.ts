@@ -17,7 +17,16 @@ export class AppModule {
   static register(): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.register(), AuthModule, CredentialsModule, GeminiModule, OpenAIModule, LoggingModule, MetricsModule, AdminModule],
+      imports: [
+        AppConfigModule.register(),
+        AuthModule,
+        CredentialsModule,
+        GeminiModule,
+        OpenAIModule,
+        LoggingModule,
+        MetricsModule,
+        AdminModule,
+      ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: FallbackErrorFilter }],
     };

@@ -21,7 +21,12 @@ type ServerConfig = ReturnType<typeof serverConfig>;
 
 /** Creates and starts the proxy; resolves once it listens. */
 export async function startProxy(options: StartOptions = {}): Promise<INestApplication> {
-  const levels: LogLevel[] = ['log', 'warn', 'error', ...(debugRequested() ? (['debug'] as LogLevel[]) : [])];
+  const levels: LogLevel[] = [
+    'log',
+    'warn',
+    'error',
+    ...(debugRequested() ? (['debug'] as LogLevel[]) : []),
+  ];
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), {
     bodyParser: false,
     logger: options.logger ?? levels,
@@ -35,7 +40,10 @@ export async function startProxy(options: StartOptions = {}): Promise<INestAppli
  * Applies the HTTP set-up, the log format and graceful shutdown to a created app and listens. Tests
  * that build the app through Nest's testing module (to swap the clock) call this directly.
  */
-export async function listen(app: NestExpressApplication, options: StartOptions = {}): Promise<NestExpressApplication> {
+export async function listen(
+  app: NestExpressApplication,
+  options: StartOptions = {},
+): Promise<NestExpressApplication> {
   const server = app.get(ConfigService).getOrThrow<ServerConfig>('server');
   if (options.logger !== false) {
     const logLevels = options.logger ?? ['log', 'warn', 'error'];
@@ -88,7 +96,10 @@ function drainOnSignals(app: INestApplication, tracker: RequestTracker, graceMs:
       httpServer.close();
       tracker.beginDrain(() => httpServer.closeIdleConnections());
       httpServer.closeIdleConnections();
-      const left = await Promise.race([tracker.whenIdle(graceMs), skipped.then(() => tracker.inFlight)]);
+      const left = await Promise.race([
+        tracker.whenIdle(graceMs),
+        skipped.then(() => tracker.inFlight),
+      ]);
       if (left > 0) logger.warn(`Grace period over: closing ${left} unfinished request(s)`);
       httpServer.closeAllConnections();
       try {

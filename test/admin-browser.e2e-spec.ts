@@ -11,7 +11,11 @@ const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
 const FIX_URL = 'https://console.cloud.google.com/gemini-admin/licenses?project=proj-ada';
 const KEY_OK = 'AIzaBrowserKeyOKOKOKOKOKOKOKOKOKOKOKokay1';
 const KEY_LIMITED = 'AIzaBrowserKeyLIMITEDLIMITEDLIMITEDslow2';
-const ADA = { email: 'ada@example.com', refreshToken: '1//rt-browser-ada-77777', projectId: 'proj-ada' };
+const ADA = {
+  email: 'ada@example.com',
+  refreshToken: '1//rt-browser-ada-77777',
+  projectId: 'proj-ada',
+};
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
@@ -49,9 +53,11 @@ describeInBrowser('the /admin page in a browser', () => {
     for (let i = 0; i < 3; i++) await generate(proxy, `warm ${i}`);
     fake.failNext(rateLimited(90), { credential: KEY_LIMITED });
     fake.failNext(
-      permissionDenied('SUBSCRIPTION_REQUIRED', 'Gemini Code Assist license required for ada@example.com.', [
-        { description: 'Assign a Gemini Code Assist licence', url: FIX_URL },
-      ]),
+      permissionDenied(
+        'SUBSCRIPTION_REQUIRED',
+        'Gemini Code Assist license required for ada@example.com.',
+        [{ description: 'Assign a Gemini Code Assist licence', url: FIX_URL }],
+      ),
       { credential: ADA.email },
     );
     for (let i = 0; i < 3; i++) await generate(proxy, `trouble ${i}`, 'gemini-2.5-pro');
@@ -125,8 +131,12 @@ describeInBrowser('the /admin page in a browser', () => {
 
       await ada.getByRole('button', { name: 'Re-enable' }).click();
       await page.waitForURL(/\/admin\?enabled=/);
-      await expect(page.locator('.flash').innerText()).resolves.toMatch(/Re-enabled ada@example\.com\/proj-ada/);
-      expect(await page.locator('tr', { hasText: 'ada@example.com' }).innerText()).toMatch(/\bok\b/);
+      await expect(page.locator('.flash').innerText()).resolves.toMatch(
+        /Re-enabled ada@example\.com\/proj-ada/,
+      );
+      expect(await page.locator('tr', { hasText: 'ada@example.com' }).innerText()).toMatch(
+        /\bok\b/,
+      );
 
       // No asset came from anywhere but the proxy.
       expect(requested.every((url) => url.startsWith(proxy.url))).toBe(true);

@@ -16,7 +16,11 @@ import { waitFor } from './support/wait';
 
 const KEY = 'AIzaAdminKeyAAAAAAAAAAAAAAAAAAAAAAAAqwert';
 const KEY_ID = 'key...qwert';
-const ADA = { email: 'ada@example.com', refreshToken: '1//rt-admin-ada-SECRET-zyxwv', projectId: 'proj-ada' };
+const ADA = {
+  email: 'ada@example.com',
+  refreshToken: '1//rt-admin-ada-SECRET-zyxwv',
+  projectId: 'proj-ada',
+};
 const ADA_ID = `${ADA.email}/${ADA.projectId}`;
 const CLIENT_SECRET = 'GOCSPX-admin-client-secret-value';
 const FIX_URL = 'https://console.cloud.google.com/gemini-admin/licenses?project=proj-ada';
@@ -47,7 +51,11 @@ describe('pool status API and page', () => {
       }),
       { mode: 0o600 },
     );
-    await waitFor(async () => (await health(proxy)).credentials === 2, 5_000, 'the credential file to load');
+    await waitFor(
+      async () => (await health(proxy)).credentials === 2,
+      5_000,
+      'the credential file to load',
+    );
   });
 
   afterAll(async () => {
@@ -88,7 +96,9 @@ describe('pool status API and page', () => {
       const res = await fetch(`${proxy.url}/admin/credentials`);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
-      expect(((await res.json()) as { error: { type: string } }).error.type).toBe('authentication_error');
+      expect(((await res.json()) as { error: { type: string } }).error.type).toBe(
+        'authentication_error',
+      );
     });
 
     it.each([
@@ -121,7 +131,12 @@ describe('pool status API and page', () => {
         disabled: null,
       });
       const key = status.credentials.find((c) => c.id === KEY_ID)!;
-      expect(key).toMatchObject({ kind: 'api-key', label: 'api-key ...qwert', project: null, state: 'ok' });
+      expect(key).toMatchObject({
+        kind: 'api-key',
+        label: 'api-key ...qwert',
+        project: null,
+        state: 'ok',
+      });
       expect(key.requests).toBeGreaterThanOrEqual(1);
       expect(key.successes).toBe(key.requests);
       expect(Date.parse(key.lastUsedAt!)).toBeGreaterThan(0);
@@ -129,10 +144,17 @@ describe('pool status API and page', () => {
 
     it('never shows a secret: no API key, refresh or access token, client secret or password', async () => {
       await troubledPool();
-      await waitFor(() => 'access_token' in JSON.parse(readFileSync(adaFile, 'utf8')), 5_000, 'the token write-back');
-      const accessToken = (JSON.parse(readFileSync(adaFile, 'utf8')) as { access_token: string }).access_token;
+      await waitFor(
+        () => 'access_token' in JSON.parse(readFileSync(adaFile, 'utf8')),
+        5_000,
+        'the token write-back',
+      );
+      const accessToken = (JSON.parse(readFileSync(adaFile, 'utf8')) as { access_token: string })
+        .access_token;
       const json = await (await fetch(`${proxy.url}/admin/credentials`, { headers: AUTH })).text();
-      const page = await (await fetch(`${proxy.url}/admin`, { headers: { authorization: basic(TEST_PASSWORD) } })).text();
+      const page = await (
+        await fetch(`${proxy.url}/admin`, { headers: { authorization: basic(TEST_PASSWORD) } })
+      ).text();
       for (const secret of [KEY, ADA.refreshToken, accessToken, CLIENT_SECRET, TEST_PASSWORD]) {
         expect(json).not.toContain(secret);
         expect(page).not.toContain(secret);
@@ -144,12 +166,18 @@ describe('pool status API and page', () => {
       const status = await poolStatus(proxy);
       expect(status.credentials.find((c) => c.id === KEY_ID)).toMatchObject({
         state: 'cooling',
-        cooldowns: [{ model: 'gemini-2.5-pro', reason: 'RATE_LIMIT_EXCEEDED', remainingSeconds: 90 }],
+        cooldowns: [
+          { model: 'gemini-2.5-pro', reason: 'RATE_LIMIT_EXCEEDED', remainingSeconds: 90 },
+        ],
         lastError: { status: 429, reason: 'RATE_LIMIT_EXCEEDED' },
       });
       expect(status.credentials.find((c) => c.id === ADA_ID)).toMatchObject({
         state: 'disabled',
-        disabled: { reason: 'SUBSCRIPTION_REQUIRED', message: 'Gemini Code Assist license required.', fixUrl: FIX_URL },
+        disabled: {
+          reason: 'SUBSCRIPTION_REQUIRED',
+          message: 'Gemini Code Assist license required.',
+          fixUrl: FIX_URL,
+        },
       });
     });
   });
@@ -183,7 +211,11 @@ describe('pool status API and page', () => {
         {
           method: 'POST',
           redirect: 'manual',
-          headers: { accept: 'text/html', origin: proxy.url, 'content-type': 'application/x-www-form-urlencoded' },
+          headers: {
+            accept: 'text/html',
+            origin: proxy.url,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
         },
       );
       expect(res.status).toBe(303);
@@ -196,10 +228,17 @@ describe('pool status API and page', () => {
 
     it('refuses a form posted from another site', async () => {
       await troubledPool();
-      const res = await fetch(`${proxy.url}/admin/credentials/${encodeURIComponent(ADA_ID)}/enable`, {
-        method: 'POST',
-        headers: { authorization: basic(TEST_PASSWORD), origin: 'https://evil.example', accept: 'text/html' },
-      });
+      const res = await fetch(
+        `${proxy.url}/admin/credentials/${encodeURIComponent(ADA_ID)}/enable`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: basic(TEST_PASSWORD),
+            origin: 'https://evil.example',
+            accept: 'text/html',
+          },
+        },
+      );
       expect(res.status).toBe(403);
       expect((await credentialStatus(proxy, ADA_ID)).state).toBe('disabled');
     });
@@ -207,8 +246,14 @@ describe('pool status API and page', () => {
     it('re-enables an account by itself when its credential file changes', async () => {
       await troubledPool();
       const saved = JSON.parse(readFileSync(adaFile, 'utf8')) as Record<string, unknown>;
-      writeFileSync(adaFile, JSON.stringify({ ...saved, note: 'licence assigned' }), { mode: 0o600 });
-      await waitFor(async () => (await credentialStatus(proxy, ADA_ID)).state === 'ok', 5_000, 're-enable on reload');
+      writeFileSync(adaFile, JSON.stringify({ ...saved, note: 'licence assigned' }), {
+        mode: 0o600,
+      });
+      await waitFor(
+        async () => (await credentialStatus(proxy, ADA_ID)).state === 'ok',
+        5_000,
+        're-enable on reload',
+      );
     });
   });
 

@@ -387,6 +387,49 @@ describe('OpenAI API through the openai SDK', () => {
         expect(error).toBeInstanceOf(APIError);
         expect((error as APIError).message).not.toBe('');
       });
+
+      it('cancels the upstream call when the client hangs up', async () => {
+        fake.failNext({ kind: 'hang' }, { model: 'gemini-2.5-flash-lite' });
+        const controller = new AbortController();
+        const attempt = openai.chat.completions
+          .create(
+            {
+              model: 'gemini-2.5-flash-lite',
+              messages: [{ role: 'user', content: 'x' }],
+              stream: true,
+            },
+            { signal: controller.signal },
+          )
+          .catch((e: unknown) => e);
+        await fake.waitForRequest((r) => r.model === 'gemini-2.5-flash-lite');
+        controller.abort();
+        await attempt;
+        const aborted = await fake.waitForAbort((r) => r.model === 'gemini-2.5-flash-lite');
+        expect(aborted.action).toBe('streamGenerateContent');
+      });
+
+      it('writes that failure as a final error frame in OpenAI’s shape, without [DONE]', async () => {
+        fake.failNext({ kind: 'cutMidStream', afterEvents: 1 }, { model: 'gemini-2.5-flash-lite' });
+        const res = await fetch(`${proxy.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_PASSWORD}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'gemini-2.5-flash-lite',
+            messages: [{ role: 'user', content: 'one two three four five six' }],
+            stream: true,
+          }),
+        });
+        expect(res.status).toBe(200);
+        const frames = (await res.text())
+          .split('\n\n')
+          .filter((f) => f.startsWith('data: '))
+          .map((f) => f.slice('data: '.length));
+        expect(frames).not.toContain('[DONE]');
+        expect(JSON.parse(frames[0])).toMatchObject({ object: 'chat.completion.chunk' });
+        expect(JSON.parse(frames[frames.length - 1])).toEqual({
+          error: { message: expect.any(String), type: expect.any(String), param: null, code: null },
+        });
+      });
     });
 
     describe('tools', () => {
@@ -677,6 +720,12 @@ describe('OpenAI API through the openai SDK', () => {
         });
       });
 
+      it('gets a model by its Google name', async () => {
+        expect((await openai.models.retrieve('models/gemini-2.5-flash')).id).toBe(
+          'gemini-2.5-flash',
+        );
+      });
+
       it('gets a variant', async () => {
         expect((await openai.models.retrieve('gemini-2.5-pro-search')).id).toBe(
           'gemini-2.5-pro-search',
@@ -750,7 +799,7 @@ describe('OpenAI API through the openai SDK', () => {
           },
           'response_format.type',
         ],
-      ])('answers %s with a 400 naming %s', async (_name, body, param) => {
+      ])('answers %s with a 400 naming the field', async (_name, body, param) => {
         const res = await fetch(`${proxy.url}/v1/chat/completions`, {
           method: 'POST',
           headers: { authorization: `Bearer ${TEST_PASSWORD}`, 'content-type': 'application/json' },

@@ -1,7 +1,6 @@
 import { FakeGoogle } from './fake-google/fake-google';
 import {
   badRequest,
-  errorInfo,
   googleError,
   permissionDenied,
   rateLimited,
@@ -87,7 +86,9 @@ describe('rotation over an API-key pool', () => {
     expect(await credentialStatus(proxy, keyId(limited))).toMatchObject({
       state: 'cooling',
       rateLimits: 1,
-      cooldowns: [{ model: MODEL, reason: 'RATE_LIMIT_EXCEEDED', kind: 'rate-limit', remainingSeconds: 30 }],
+      cooldowns: [
+        { model: MODEL, reason: 'RATE_LIMIT_EXCEEDED', kind: 'rate-limit', remainingSeconds: 30 },
+      ],
       lastError: { status: 429, reason: 'RATE_LIMIT_EXCEEDED' },
     });
 
@@ -107,7 +108,8 @@ describe('rotation over an API-key pool', () => {
     expect((await generate(proxy, 'x')).status).toBe(200);
     const limited = modelCalls(fake)[0].credential!;
     fake.reset();
-    for (let i = 0; i < 2; i++) expect((await generate(proxy, 'pro', 'gemini-2.5-pro')).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await generate(proxy, 'pro', 'gemini-2.5-pro')).status).toBe(200);
     expect(modelCalls(fake).map((r) => r.credential)).toContain(limited);
   });
 
@@ -144,13 +146,17 @@ describe('rotation over an API-key pool', () => {
   it('backs off exponentially when Google gives no delay, and a success clears the backoff', async () => {
     fake.failNext(rateLimited(undefined), { credential: KEY_A });
     await untilCalled(KEY_A);
-    expect((await credentialStatus(proxy, keyId(KEY_A))).cooldowns[0]).toMatchObject({ remainingSeconds: 1 });
+    expect((await credentialStatus(proxy, keyId(KEY_A))).cooldowns[0]).toMatchObject({
+      remainingSeconds: 1,
+    });
 
     clock.advance(1_500);
     fake.reset();
     fake.failNext(rateLimited(undefined), { credential: KEY_A });
     await untilCalled(KEY_A);
-    expect((await credentialStatus(proxy, keyId(KEY_A))).cooldowns[0]).toMatchObject({ remainingSeconds: 2 });
+    expect((await credentialStatus(proxy, keyId(KEY_A))).cooldowns[0]).toMatchObject({
+      remainingSeconds: 2,
+    });
 
     clock.advance(2_500);
     fake.reset();
@@ -159,25 +165,35 @@ describe('rotation over an API-key pool', () => {
     fake.reset();
     fake.failNext(rateLimited(undefined), { credential: KEY_A });
     await untilCalled(KEY_A);
-    expect((await credentialStatus(proxy, keyId(KEY_A))).cooldowns[0]).toMatchObject({ remainingSeconds: 1 });
+    expect((await credentialStatus(proxy, keyId(KEY_A))).cooldowns[0]).toMatchObject({
+      remainingSeconds: 1,
+    });
   });
 
   it('cools a credential that hit a daily quota until midnight Pacific time, ignoring its short RetryInfo', async () => {
     fake.failNext({
       status: 429,
-      body: googleError(429, 'You exceeded your current quota, please check your plan and billing details.', [
-        {
-          '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-          violations: [{ quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', quotaValue: '250' }],
-        },
-        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '38s' },
-      ]),
+      body: googleError(
+        429,
+        'You exceeded your current quota, please check your plan and billing details.',
+        [
+          {
+            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+            violations: [
+              { quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', quotaValue: '250' },
+            ],
+          },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '38s' },
+        ],
+      ),
     });
     expect((await generate(proxy, 'daily')).status).toBe(200);
     const limited = modelCalls(fake)[0].credential!;
     const [cooldown] = (await credentialStatus(proxy, keyId(limited))).cooldowns;
     expect(cooldown.reason).toBe('DAILY_QUOTA_EXHAUSTED');
-    expect(Math.abs(Date.parse(cooldown.until) - nextPacificMidnight(clock.now()))).toBeLessThan(5_000);
+    expect(Math.abs(Date.parse(cooldown.until) - nextPacificMidnight(clock.now()))).toBeLessThan(
+      5_000,
+    );
   });
 
   it.each([
@@ -196,13 +212,19 @@ describe('rotation over an API-key pool', () => {
       'Gemini for Google Cloud API has not been used in project 123 before or it is disabled.',
       'https://console.developers.google.com/apis/api/cloudaicompanion.googleapis.com/overview?project=123',
     ],
-    ['UNSUPPORTED_CLIENT', 'This client is no longer supported for individual accounts.', undefined],
+    [
+      'UNSUPPORTED_CLIENT',
+      'This client is no longer supported for individual accounts.',
+      undefined,
+    ],
     ['CONSUMER_INVALID', 'Permission denied on resource project proj-x.', undefined],
   ])(
     'disables a credential on 403 %s, shows the reason and fix link in /admin/credentials, and serves the request from another',
     async (reason, message, url) => {
       const before = await poolStatus(proxy);
-      fake.failNext(permissionDenied(reason, message, url ? [{ description: 'Fix it', url }] : undefined));
+      fake.failNext(
+        permissionDenied(reason, message, url ? [{ description: 'Fix it', url }] : undefined),
+      );
       const res = await generate(proxy, '403');
       expect(res.status).toBe(200);
       const [deniedCall, servedCall] = modelCalls(fake);
@@ -224,7 +246,9 @@ describe('rotation over an API-key pool', () => {
 
   it('returns a 400 to the client at once and cools nobody', async () => {
     const before = await poolStatus(proxy);
-    fake.failNext(badRequest('Invalid JSON payload received. Unknown name "foo": Cannot find field.'));
+    fake.failNext(
+      badRequest('Invalid JSON payload received. Unknown name "foo": Cannot find field.'),
+    );
     const res = await generate(proxy, 'bad');
     expect(res.status).toBe(400);
     expect(((await res.json()) as GoogleErrorJson).error).toEqual({
@@ -236,7 +260,12 @@ describe('rotation over an API-key pool', () => {
     const after = await poolStatus(proxy);
     expect(after.credentials.map((c) => c.state)).toEqual(['ok', 'ok']);
     const health = (s: typeof after) =>
-      s.credentials.map((c) => ({ cooldowns: c.cooldowns, rateLimits: c.rateLimits, errors: c.errors, lastError: c.lastError }));
+      s.credentials.map((c) => ({
+        cooldowns: c.cooldowns,
+        rateLimits: c.rateLimits,
+        errors: c.errors,
+        lastError: c.lastError,
+      }));
     expect(health(after)).toEqual(health(before));
   });
 
@@ -251,16 +280,22 @@ describe('rotation over an API-key pool', () => {
   it.each([
     [503, 'UNAVAILABLE'],
     [500, 'INTERNAL'],
-  ])('fails over on a %i and gives the failing credential a short cooldown', async (status, reason) => {
-    fake.failNext(serverError(status));
-    const res = await generate(proxy, '5xx');
-    expect(res.status).toBe(200);
-    const [failed, served] = modelCalls(fake);
-    expect(served.credential).not.toBe(failed.credential);
-    const cooled = await credentialStatus(proxy, keyId(failed.credential!));
-    expect(cooled).toMatchObject({ state: 'cooling', cooldowns: [{ kind: 'transient', reason }] });
-    expect(cooled.cooldowns[0].remainingSeconds).toBeLessThanOrEqual(2);
-  });
+  ])(
+    'fails over on a %i and gives the failing credential a short cooldown',
+    async (status, reason) => {
+      fake.failNext(serverError(status));
+      const res = await generate(proxy, '5xx');
+      expect(res.status).toBe(200);
+      const [failed, served] = modelCalls(fake);
+      expect(served.credential).not.toBe(failed.credential);
+      const cooled = await credentialStatus(proxy, keyId(failed.credential!));
+      expect(cooled).toMatchObject({
+        state: 'cooling',
+        cooldowns: [{ kind: 'transient', reason }],
+      });
+      expect(cooled.cooldowns[0].remainingSeconds).toBeLessThanOrEqual(2);
+    },
+  );
 
   it('fails over when a call hangs past UPSTREAM_TIMEOUT_MS, and Google sees that call closed', async () => {
     fake.failNext({ kind: 'hang' });
@@ -290,7 +325,9 @@ describe('rotation over an API-key pool', () => {
     const again = await generate(proxy, 'nope', 'gemini-9-ultra');
     expect(again.status).toBe(404);
     expect(again.headers.get('retry-after')).toBeNull();
-    expect(((await again.json()) as GoogleErrorJson).error.message).toMatch(/not available to any credential/);
+    expect(((await again.json()) as GoogleErrorJson).error.message).toMatch(
+      /not available to any credential/,
+    );
     expect(modelCalls(fake)).toHaveLength(0);
 
     expect((await generate(proxy, 'other model')).status).toBe(200);
@@ -304,7 +341,11 @@ describe('rotation with more credentials than MAX_ATTEMPTS', () => {
   beforeAll(async () => {
     fake = await FakeGoogle.start();
     for (const key of [KEY_A, KEY_B, KEY_C]) fake.addApiKey(key);
-    proxy = await startPoolProxy({ ...fake.env(), GEMINI_API_KEYS: `${KEY_A},${KEY_B},${KEY_C}`, MAX_ATTEMPTS: '2' });
+    proxy = await startPoolProxy({
+      ...fake.env(),
+      GEMINI_API_KEYS: `${KEY_A},${KEY_B},${KEY_C}`,
+      MAX_ATTEMPTS: '2',
+    });
   });
 
   afterAll(async () => {
@@ -374,7 +415,10 @@ describe('rotation over an OAuth pool on Code Assist', () => {
   it('disables an account whose refresh fails with invalid_grant, and serves the request from another', async () => {
     fake.failNext(unauthenticated());
     fake.failNext(
-      { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } },
+      {
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+      },
       { action: 'refresh_token' },
     );
     const res = await generate(proxy, 'revoked');

@@ -40,7 +40,9 @@ class ProxyProcess {
     };
     collect(child.stdout, this.stdout);
     collect(child.stderr, this.stderr);
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     void this.exited.then(() => rmSync(dir, { recursive: true, force: true }));
   }
 
@@ -60,14 +62,20 @@ class ProxyProcess {
       },
     });
     const proc = new ProxyProcess(child, dir);
-    await waitFor(() => proc.stdout.some((l) => /Listening on http:\/\/127\.0\.0\.1:\d+/.test(l)), 15_000, 'the proxy to listen');
+    await waitFor(
+      () => proc.stdout.some((l) => /Listening on http:\/\/127\.0\.0\.1:\d+/.test(l)),
+      15_000,
+      'the proxy to listen',
+    );
     const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(proc.stdout.join('\n'))![1];
     proc.url = `http://127.0.0.1:${port}`;
     return proc;
   }
 
+  /** Everything the process wrote, without the colour codes Nest's text logger adds. */
   get output(): string {
-    return [...this.stdout, ...this.stderr].join('\n');
+    // eslint-disable-next-line no-control-regex
+    return [...this.stdout, ...this.stderr].join('\n').replace(/\u001b\[[0-9;]*m/g, '');
   }
 
   async stop(): Promise<void> {
@@ -130,11 +138,16 @@ describe('graceful shutdown of the proxy process', () => {
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let body = '';
-    while (!body.includes('data:')) body += decoder.decode((await reader.read()).value, { stream: true });
+    while (!body.includes('data:'))
+      body += decoder.decode((await reader.read()).value, { stream: true });
 
     const signalledAt = Date.now();
     proc.child.kill('SIGTERM');
-    await waitFor(() => proc!.output.includes('no longer accepting connections'), 3_000, 'the drain to start');
+    await waitFor(
+      () => proc!.output.includes('no longer accepting connections'),
+      3_000,
+      'the drain to start',
+    );
     expect(await freshConnection(proc.url)).toBe('refused');
 
     for (;;) {
@@ -145,7 +158,13 @@ describe('graceful shutdown of the proxy process', () => {
     const events = body
       .split('\n\n')
       .filter((f) => f.startsWith('data: '))
-      .map((f) => JSON.parse(f.slice(6)) as { candidates?: { content: { parts: { text: string }[] }; finishReason?: string }[]; error?: unknown });
+      .map(
+        (f) =>
+          JSON.parse(f.slice(6)) as {
+            candidates?: { content: { parts: { text: string }[] }; finishReason?: string }[];
+            error?: unknown;
+          },
+      );
     expect(events.some((e) => e.error)).toBe(false);
     expect(events).toHaveLength(5);
     expect(events[4].candidates![0].finishReason).toBe('STOP');
@@ -159,7 +178,11 @@ describe('graceful shutdown of the proxy process', () => {
   });
 
   it('closes streams still running when SHUTDOWN_GRACE_MS runs out, aborting them upstream, and exits 0', async () => {
-    proc = await ProxyProcess.start({ ...fake.env(), GEMINI_API_KEYS: KEY_A, SHUTDOWN_GRACE_MS: '500' });
+    proc = await ProxyProcess.start({
+      ...fake.env(),
+      GEMINI_API_KEYS: KEY_A,
+      SHUTDOWN_GRACE_MS: '500',
+    });
     fake.failNext({ kind: 'slowFirstByte', ms: 60_000 });
     const pending = streamRequest(proc.url, 'this one never ends')
       .then((res) => readSse(res))
@@ -218,7 +241,11 @@ describe('per-request log lines', () => {
   }
 
   it('writes one JSON line per request with route, model, credential, attempts, status, duration and tokens', async () => {
-    proc = await ProxyProcess.start({ ...fake.env(), GEMINI_API_KEYS: `${KEY_A},${KEY_B}`, LOG_FORMAT: 'json' });
+    proc = await ProxyProcess.start({
+      ...fake.env(),
+      GEMINI_API_KEYS: `${KEY_A},${KEY_B}`,
+      LOG_FORMAT: 'json',
+    });
     await traffic(proc);
     const lines = proc.stdout.filter((l) => l.trim() !== '');
     const parsed = lines.map((l) => JSON.parse(l) as { context?: string; message: unknown });
@@ -244,7 +271,11 @@ describe('per-request log lines', () => {
   });
 
   it('writes text lines by default and keeps secrets out of every log line, DEBUG blocks included', async () => {
-    proc = await ProxyProcess.start({ ...fake.env(), GEMINI_API_KEYS: `${KEY_A},${KEY_B}`, DEBUG: 'true' });
+    proc = await ProxyProcess.start({
+      ...fake.env(),
+      GEMINI_API_KEYS: `${KEY_A},${KEY_B}`,
+      DEBUG: 'true',
+    });
     await traffic(proc);
     const out = proc.output;
     expect(out).toMatch(

@@ -101,7 +101,9 @@ describe('streams', () => {
       fake.failNext(rateLimited(30));
       const res = await streamNative(proxy, 'fail over');
       expect(res.status).toBe(200);
-      expect(nativeText(dataFrames(await readSse(res)))).toBe('Hello from gemini-2.5-flash: fail over');
+      expect(nativeText(dataFrames(await readSse(res)))).toBe(
+        'Hello from gemini-2.5-flash: fail over',
+      );
       const calls = fake.requests.filter((r) => r.action === 'streamGenerateContent');
       expect(calls).toHaveLength(2);
       expect(calls[1].credential).not.toBe(calls[0].credential);
@@ -135,13 +137,18 @@ describe('streams', () => {
 
     it('ends with an error event in OpenAI’s shape on /v1/chat/completions, without [DONE]', async () => {
       fake.failNext({ kind: 'cutMidStream', afterEvents: 1 });
-      const res = await chat(proxy, { stream: true, messages: [{ role: 'user', content: 'one two three four five' }] });
+      const res = await chat(proxy, {
+        stream: true,
+        messages: [{ role: 'user', content: 'one two three four five' }],
+      });
       expect(res.status).toBe(200);
       const data = dataFrames(await readSse(res));
       expect(data).not.toContain('[DONE]');
       const last = JSON.parse(data[data.length - 1]) as OpenAIChunk;
       expect(last.error).toMatchObject({ type: 'api_error' });
-      expect(data.slice(0, -1).some((d) => (JSON.parse(d) as OpenAIChunk).choices !== undefined)).toBe(true);
+      expect(
+        data.slice(0, -1).some((d) => (JSON.parse(d) as OpenAIChunk).choices !== undefined),
+      ).toBe(true);
     });
 
     it('closes the JSON array with an error element when alt=sse is not used', async () => {
@@ -161,7 +168,9 @@ describe('streams', () => {
     it('aborts the upstream stream at once while waiting for the first event, and cools nobody', async () => {
       fake.failNext({ kind: 'slowFirstByte', ms: 10_000 });
       const controller = new AbortController();
-      const res = await streamNative(proxy, 'never mind', 'gemini-2.5-flash', { signal: controller.signal });
+      const res = await streamNative(proxy, 'never mind', 'gemini-2.5-flash', {
+        signal: controller.signal,
+      });
       const reader = res.body!.getReader();
       await reader.read(); // the first heartbeat: the proxy is waiting on Google
       await fake.waitForRequest((r) => r.action === 'streamGenerateContent');
@@ -176,9 +185,9 @@ describe('streams', () => {
     it('aborts a non-streamed call too', async () => {
       fake.failNext({ kind: 'slowFirstByte', ms: 10_000 }, { action: 'generateContent' });
       const controller = new AbortController();
-      const pending = generate(proxy, 'slow', 'gemini-2.5-flash', { signal: controller.signal }).catch(
-        (error: Error) => error,
-      );
+      const pending = generate(proxy, 'slow', 'gemini-2.5-flash', {
+        signal: controller.signal,
+      }).catch((error: Error) => error);
       await fake.waitForRequest((r) => r.action === 'generateContent');
       controller.abort();
       await fake.waitForAbort((r) => r.action === 'generateContent', 2_000);
@@ -195,7 +204,11 @@ describe('streams with a slow model', () => {
   beforeAll(async () => {
     fake = await FakeGoogle.start({ streamEvents: 4, streamIntervalMs: 450 });
     fake.addApiKey(KEY_A);
-    proxy = await startPoolProxy({ ...fake.env(), GEMINI_API_KEYS: KEY_A, STREAM_HEARTBEAT_MS: String(HEARTBEAT_MS) });
+    proxy = await startPoolProxy({
+      ...fake.env(),
+      GEMINI_API_KEYS: KEY_A,
+      STREAM_HEARTBEAT_MS: String(HEARTBEAT_MS),
+    });
   });
 
   afterAll(async () => {
@@ -210,13 +223,17 @@ describe('streams with a slow model', () => {
     const kinds = frames.map((f) => f.type);
     const first = kinds.indexOf('data');
     const last = kinds.lastIndexOf('data');
-    expect(kinds.slice(first, last).filter((k) => k === 'comment').length).toBeGreaterThanOrEqual(3);
+    expect(kinds.slice(first, last).filter((k) => k === 'comment').length).toBeGreaterThanOrEqual(
+      3,
+    );
     expect(nativeText(dataFrames(frames))).toBe('Hello from gemini-2.5-flash: a b c d e f g h');
   });
 
   it('aborts the upstream stream at once when the client leaves mid-stream', async () => {
     const controller = new AbortController();
-    const res = await streamNative(proxy, 'long answer here', 'gemini-2.5-flash', { signal: controller.signal });
+    const res = await streamNative(proxy, 'long answer here', 'gemini-2.5-flash', {
+      signal: controller.signal,
+    });
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let seen = '';

@@ -17,71 +17,121 @@ export interface AdminPageOptions {
 export function renderAdminPage(status: AdminStatus, options: AdminPageOptions): string {
   const { summary } = status;
   const withKey = (href: string) =>
-    options.key ? `${href}${href.includes('?') ? '&' : '?'}key=${encodeURIComponent(options.key)}` : href;
+    options.key
+      ? `${href}${href.includes('?') ? '&' : '?'}key=${encodeURIComponent(options.key)}`
+      : href;
   const rows = status.credentials.map((c) => row(c, options.now, withKey));
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Credential pool · Gemini proxy</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
-  <h1>Credential pool</h1>
-  <p class="summary">
-    <span>${summary.total} credential${summary.total === 1 ? '' : 's'}</span>
-    <span class="pill ok">${summary.ok} ok</span>
-    <span class="pill cooling">${summary.cooling} cooling</span>
-    <span class="pill disabled">${summary.disabled} disabled</span>
-    <span class="muted">as of <time datetime="${status.generatedAt}">${displayTime(status.generatedAt)}</time></span>
-    <a href="${withKey('/admin')}">Refresh</a>
-  </p>
-</header>
-${options.enabled ? html`<p class="flash" role="status">Re-enabled <strong>${options.enabled}</strong>; it takes requests again.</p>` : ''}
-<main>
-${
-  rows.length === 0
-    ? html`<p class="empty">No credentials are loaded. Log Google accounts in with <code>npm run gen-creds</code>, or set <code>GEMINI_API_KEYS</code> or <code>CREDENTIALS_JSON_LIST</code>.</p>`
-    : html`<div class="scroll"><table>
-<thead><tr>
-  <th scope="col">Credential</th><th scope="col">Kind</th><th scope="col">Project</th><th scope="col">State</th>
-  <th scope="col" class="num">Requests</th><th scope="col" class="num">Successes</th>
-  <th scope="col" class="num">Rate limits</th><th scope="col" class="num">Errors</th>
-  <th scope="col">Last use</th><th scope="col">Last error</th><th scope="col"><span class="sr">Action</span></th>
-</tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table></div>`
-}
-<p class="foot muted">JSON: <a href="${withKey('/admin/credentials')}">/admin/credentials</a> · Metrics: <a href="${withKey('/metrics')}">/metrics</a>. Cooling credentials come back by themselves; disabled ones need the fix shown, then <em>Re-enable</em> (a changed credential file re-enables its account too).</p>
-</main>
-</body>
-</html>
-`.text;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>Credential pool · Gemini proxy</title>
+        <style>
+          ${STYLE}
+        </style>
+      </head>
+      <body>
+        <header>
+          <h1>Credential pool</h1>
+          <p class="summary">
+            <span>${summary.total} credential${summary.total === 1 ? '' : 's'}</span>
+            <span class="pill ok">${summary.ok} ok</span>
+            <span class="pill cooling">${summary.cooling} cooling</span>
+            <span class="pill disabled">${summary.disabled} disabled</span>
+            <span class="muted"
+              >as of
+              <time datetime="${status.generatedAt}">${displayTime(status.generatedAt)}</time></span
+            >
+            <a href="${withKey('/admin')}">Refresh</a>
+          </p>
+        </header>
+        ${options.enabled ? html`<p class="flash" role="status">Re-enabled <strong>${options.enabled}</strong>; it takes requests again.</p>` : ''}
+        <main>
+          ${
+            rows.length === 0
+              ? html`<p class="empty">
+                  No credentials are loaded. Log Google accounts in with
+                  <code>npm run gen-creds</code>, or set <code>GEMINI_API_KEYS</code> or
+                  <code>CREDENTIALS_JSON_LIST</code>.
+                </p>`
+              : html`<div class="scroll">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">Credential</th>
+                        <th scope="col">Kind</th>
+                        <th scope="col">Project</th>
+                        <th scope="col">State</th>
+                        <th scope="col" class="num">Requests</th>
+                        <th scope="col" class="num">Successes</th>
+                        <th scope="col" class="num">Rate limits</th>
+                        <th scope="col" class="num">Errors</th>
+                        <th scope="col">Last use</th>
+                        <th scope="col">Last error</th>
+                        <th scope="col"><span class="sr">Action</span></th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${rows}
+                    </tbody>
+                  </table>
+                </div>`
+          }
+          <p class="foot muted">
+            JSON: <a href="${withKey('/admin/credentials')}">/admin/credentials</a> · Metrics:
+            <a href="${withKey('/metrics')}">/metrics</a>. Cooling credentials come back by
+            themselves; disabled ones need the fix shown, then <em>Re-enable</em> (a changed
+            credential file re-enables its account too).
+          </p>
+        </main>
+      </body>
+    </html> `.text;
 }
 
 function row(c: AdminCredential, now: number, withKey: (href: string) => string): Html {
   return html`<tr class="state-${c.state}" data-id="${c.id}">
-  <td class="who"><strong>${c.kind === 'oauth' ? (c.email ?? c.label) : c.label}</strong>${c.file ? html`<div class="sub">${c.file}</div>` : ''}</td>
-  <td class="kind">${c.kind === 'oauth' ? html`OAuth<div class="sub">Code Assist</div>` : html`API key<div class="sub">Gemini API</div>`}</td>
-  <td>${c.project ?? html`<span class="muted">${c.kind === 'oauth' ? 'not yet discovered' : '—'}</span>`}</td>
-  <td class="state">${stateCell(c, now)}</td>
-  <td class="num">${c.requests}</td>
-  <td class="num">${c.successes}</td>
-  <td class="num">${c.rateLimits}</td>
-  <td class="num">${c.errors}</td>
-  <td>${c.lastUsedAt ? html`<time datetime="${c.lastUsedAt}" title="${displayTime(c.lastUsedAt)}">${ago(c.lastUsedAt, now)}</time>` : html`<span class="muted">never</span>`}</td>
-  <td class="error">${lastErrorCell(c, now)}</td>
-  <td class="action">${
-    c.state === 'ok'
-      ? ''
-      : html`<form method="post" action="${withKey(`/admin/credentials/${encodeURIComponent(c.id)}/enable`)}"><button type="submit">${c.state === 'disabled' ? 'Re-enable' : 'Clear cooldown'}</button></form>`
-  }</td>
-</tr>`;
+    <td class="who">
+      <strong>${c.kind === 'oauth' ? (c.email ?? c.label) : c.label}</strong
+      >${c.file ? html`<div class="sub">${c.file}</div>` : ''}
+    </td>
+    <td class="kind">
+      ${
+        c.kind === 'oauth'
+          ? html`OAuth
+              <div class="sub">Code Assist</div>`
+          : html`API key
+              <div class="sub">Gemini API</div>`
+      }
+    </td>
+    <td>
+      ${c.project ?? html`<span class="muted">${c.kind === 'oauth' ? 'not yet discovered' : '—'}</span>`}
+    </td>
+    <td class="state">${stateCell(c, now)}</td>
+    <td class="num">${c.requests}</td>
+    <td class="num">${c.successes}</td>
+    <td class="num">${c.rateLimits}</td>
+    <td class="num">${c.errors}</td>
+    <td>
+      ${c.lastUsedAt ? html`<time datetime="${c.lastUsedAt}" title="${displayTime(c.lastUsedAt)}">${ago(c.lastUsedAt, now)}</time>` : html`<span class="muted">never</span>`}
+    </td>
+    <td class="error">${lastErrorCell(c, now)}</td>
+    <td class="action">
+      ${
+        c.state === 'ok'
+          ? ''
+          : html`<form
+              method="post"
+              action="${withKey(`/admin/credentials/${encodeURIComponent(c.id)}/enable`)}"
+            >
+              <button type="submit">
+                ${c.state === 'disabled' ? 'Re-enable' : 'Clear cooldown'}
+              </button>
+            </form>`
+      }
+    </td>
+  </tr>`;
 }
 
 function lastErrorCell(c: AdminCredential, now: number): Html {
@@ -90,25 +140,31 @@ function lastErrorCell(c: AdminCredential, now: number): Html {
   // The state column already shows the message that disabled the credential.
   const repeated = c.disabled?.reason === e.reason && c.disabled.message === e.message;
   return html`<span class="code">${e.status || ''} ${e.reason}</span>
-<div class="sub">${ago(e.at, now)}</div>
-${repeated ? '' : html`<div class="msg" title="${e.message}">${truncate(e.message, 140)}</div>`}`;
+    <div class="sub">${ago(e.at, now)}</div>
+    ${repeated ? '' : html`<div class="msg" title="${e.message}">${truncate(e.message, 140)}</div>`}`;
 }
 
 function stateCell(c: AdminCredential, now: number): Html {
   if (c.disabled) {
     const d = c.disabled;
     return html`<span class="badge disabled">disabled</span>
-<div class="reason">${d.reason}</div>
-<div class="msg">${truncate(d.message, 220)}</div>
-${d.fixUrl ? html`<a class="fix" href="${d.fixUrl}" target="_blank" rel="noopener noreferrer">How to fix ↗</a>` : ''}
-<div class="sub">since ${ago(d.since, now)}</div>`;
+      <div class="reason">${d.reason}</div>
+      <div class="msg">${truncate(d.message, 220)}</div>
+      ${d.fixUrl ? html`<a class="fix" href="${d.fixUrl}" target="_blank" rel="noopener noreferrer">How to fix ↗</a>` : ''}
+      <div class="sub">since ${ago(d.since, now)}</div>`;
   }
   if (c.cooldowns.length > 0) {
     return html`<span class="badge cooling">cooling</span>
-<ul class="cooldowns">${c.cooldowns.map(
-      (cd) =>
-        html`<li><code>${cd.model === '*' ? 'all models' : cd.model}</code> <span class="left">${duration(cd.remainingSeconds * 1000)} left</span> <span class="muted">${cd.reason}</span></li>`,
-    )}</ul>`;
+      <ul class="cooldowns">
+        ${c.cooldowns.map(
+          (cd) =>
+            html`<li>
+              <code>${cd.model === '*' ? 'all models' : cd.model}</code>
+              <span class="left">${duration(cd.remainingSeconds * 1000)} left</span>
+              <span class="muted">${cd.reason}</span>
+            </li>`,
+        )}
+      </ul>`;
   }
   return html`<span class="badge ok">ok</span>`;
 }

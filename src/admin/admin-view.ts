@@ -76,7 +76,9 @@ function toAdminCredential(s: CredentialStatus): AdminCredential {
     rateLimits: counters.rateLimits,
     errors: counters.errors,
     lastUsedAt: counters.lastUsedAt === undefined ? null : iso(counters.lastUsedAt),
-    lastError: counters.lastError ? { ...counters.lastError, at: iso(counters.lastError.at) } : null,
+    lastError: counters.lastError
+      ? { ...counters.lastError, at: iso(counters.lastError.at) }
+      : null,
   };
 }
 

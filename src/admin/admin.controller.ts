@@ -1,4 +1,15 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AdminErrorFilter } from './admin-error.filter';
 import { AdminStatus } from './admin-view';
@@ -28,7 +39,12 @@ export class AdminController {
   @Post('credentials/:id/enable')
   @HttpCode(200)
   @UseGuards(SameOriginGuard)
-  enable(@Param('id') id: string, @Query('key') key: unknown, @Req() req: Request, @Res() res: Response): void {
+  enable(
+    @Param('id') id: string,
+    @Query('key') key: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): void {
     const credential = this.admin.enable(id);
     if (req.accepts(['json', 'html']) === 'html') {
       const query = new URLSearchParams({ enabled: id, ...(text(key) ? { key: text(key) } : {}) });

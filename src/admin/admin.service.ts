@@ -26,7 +26,8 @@ export class AdminService {
 
   /** Clears the credential's disabled mark and every cooldown it has. */
   enable(id: string): AdminCredential {
-    if (!this.pool.enable(id)) throw ApiError.notFound(`No credential with id ${id} is in the pool.`);
+    if (!this.pool.enable(id))
+      throw ApiError.notFound(`No credential with id ${id} is in the pool.`);
     this.logger.log(`Re-enabled ${id} by request`);
     const found = this.status().credentials.find((c) => c.id === id);
     if (!found) throw ApiError.notFound(`No credential with id ${id} is in the pool.`);

@@ -11,7 +11,11 @@ describe('html', () => {
 
   it('keeps nested fragments and lists as markup', () => {
     const items = ['a', 'b<'].map((x) => html`<li>${x}</li>`);
-    expect(html`<ul>${items}</ul>`.text).toBe('<ul><li>a</li><li>b&lt;</li></ul>');
+    expect(
+      html`<ul>
+        ${items}
+      </ul>`.text,
+    ).toBe('<ul><li>a</li><li>b&lt;</li></ul>');
   });
 
   it('renders nothing for null, undefined and false', () => {

@@ -34,5 +34,5 @@ function render(value: Value): string {
   if (value instanceof Html) return value.text;
   if (Array.isArray(value)) return (value as readonly Value[]).map(render).join('');
   if (value === null || value === undefined || value === false) return '';
-  return escapeHtml(String(value as string | number | boolean));
+  return escapeHtml(String(value));
 }

@@ -13,9 +13,15 @@ export class SameOriginGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const site = req.headers['sec-fetch-site'];
     const origin = req.headers.origin;
-    const crossSite = site === 'cross-site' || (origin !== undefined && origin !== 'null' && hostOf(origin) !== req.headers.host);
+    const crossSite =
+      site === 'cross-site' ||
+      (origin !== undefined && origin !== 'null' && hostOf(origin) !== req.headers.host);
     if (!crossSite) return true;
-    throw new ApiError({ status: 403, kind: 'permission', message: 'Cross-site requests may not change the pool.' });
+    throw new ApiError({
+      status: 403,
+      kind: 'permission',
+      message: 'Cross-site requests may not change the pool.',
+    });
   }
 }
 

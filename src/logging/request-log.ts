@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { serverConfig } from '../config/configuration';
-import { CompletedRequest, formatRequestLine, QUIET_ROUTES, requestLogFields } from './request-record';
+import {
+  CompletedRequest,
+  formatRequestLine,
+  QUIET_ROUTES,
+  requestLogFields,
+} from './request-record';
 import { RequestTracker } from './request-tracker';
 
 /**

@@ -32,7 +32,9 @@ export const QUIET_ROUTES: ReadonlySet<string> = new Set(['/health', '/metrics']
 
 /** `POST /v1beta/models/:modelAction 200 812ms model=… credential=… attempts=2 tokens=12/40/0 ttft=300ms` */
 export function formatRequestLine(r: CompletedRequest): string {
-  const parts = [`${r.method} ${r.route} ${r.aborted ? 'aborted' : r.status} ${Math.round(r.durationMs)}ms`];
+  const parts = [
+    `${r.method} ${r.route} ${r.aborted ? 'aborted' : r.status} ${Math.round(r.durationMs)}ms`,
+  ];
   if (r.model) parts.push(`model=${r.model}`);
   if (r.credentialId) parts.push(`credential=${r.credentialId}`);
   if (r.attempts) parts.push(`attempts=${r.attempts}`);

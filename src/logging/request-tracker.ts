@@ -94,7 +94,7 @@ export class RequestTracker implements OnModuleDestroy {
     this.records.set(req, record);
     this.active.add(res);
     if (this.onSettled) res.setHeader('connection', 'close');
-    res.once('close', () => this.complete(req as RoutedRequest, res, record));
+    res.once('close', () => this.complete(req, res, record));
     next();
   };
 

@@ -49,7 +49,7 @@ export class MetricsService implements OnModuleDestroy {
   });
   private readonly upstreamLatency = new Histogram({
     name: `${PREFIX}upstream_latency_seconds`,
-    help: "One call to Google until it answered (streams: until its first event), by action and outcome.",
+    help: 'One call to Google until it answered (streams: until its first event), by action and outcome.',
     labelNames: ['action', 'outcome'] as const,
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
@@ -133,7 +133,9 @@ export class MetricsService implements OnModuleDestroy {
     this.listen(events, 'disable', (e: DisableEvent) =>
       this.disables.inc({ reason: this.reasons.value(e.reason) }),
     );
-    this.listen(events, 'streamEnd', (e: StreamEndEvent) => this.streams.inc({ outcome: e.outcome }));
+    this.listen(events, 'streamEnd', (e: StreamEndEvent) =>
+      this.streams.inc({ outcome: e.outcome }),
+    );
   }
 
   onModuleDestroy(): void {

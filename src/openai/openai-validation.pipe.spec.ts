@@ -27,7 +27,7 @@ describe('OpenAIValidationPipe', () => {
       ...valid(),
       messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: image } }] }],
     };
-    const result = await pipe.transform(body, chat);
+    const result = (await pipe.transform(body, chat)) as typeof body;
     expect(result).toBe(body);
     expect(result.messages).toBe(body.messages);
   });
@@ -92,86 +92,86 @@ describe('OpenAIValidationPipe', () => {
   it.each([
     [
       'a missing model',
-      { messages: [{ role: 'user', content: 'x' }] },
       'model',
+      { messages: [{ role: 'user', content: 'x' }] },
       'missing_required_parameter',
     ],
-    ['a numeric model', { ...valid(), model: 3 }, 'model', 'invalid_type'],
-    ['missing messages', { model: 'm' }, 'messages', 'missing_required_parameter'],
-    ['empty messages', { model: 'm', messages: [] }, 'messages', 'empty_array'],
+    ['a numeric model', 'model', { ...valid(), model: 3 }, 'invalid_type'],
+    ['missing messages', 'messages', { model: 'm' }, 'missing_required_parameter'],
+    ['empty messages', 'messages', { model: 'm', messages: [] }, 'empty_array'],
     [
       'an unknown role',
-      { model: 'm', messages: [{ role: 'bot', content: 'x' }] },
       'messages[0].role',
+      { model: 'm', messages: [{ role: 'bot', content: 'x' }] },
       'invalid_value',
     ],
     [
       'a temperature given as a string',
-      { ...valid(), temperature: '0.5' },
       'temperature',
+      { ...valid(), temperature: '0.5' },
       'invalid_type',
     ],
-    ['a temperature above 2', { ...valid(), temperature: 3 }, 'temperature', 'invalid_value'],
-    ['n of zero', { ...valid(), n: 0 }, 'n', 'invalid_value'],
-    ['n above Gemini’s limit', { ...valid(), n: 9 }, 'n', 'invalid_value'],
-    ['a fractional n', { ...valid(), n: 1.5 }, 'n', 'invalid_type'],
+    ['a temperature above 2', 'temperature', { ...valid(), temperature: 3 }, 'invalid_value'],
+    ['n of zero', 'n', { ...valid(), n: 0 }, 'invalid_value'],
+    ['n above Gemini’s limit', 'n', { ...valid(), n: 9 }, 'invalid_value'],
+    ['a fractional n', 'n', { ...valid(), n: 1.5 }, 'invalid_type'],
     [
       'an unknown response_format type',
-      { ...valid(), response_format: { type: 'xml' } },
       'response_format.type',
+      { ...valid(), response_format: { type: 'xml' } },
       'invalid_value',
     ],
     [
       'json_schema without its schema object',
-      { ...valid(), response_format: { type: 'json_schema' } },
       'response_format.json_schema',
+      { ...valid(), response_format: { type: 'json_schema' } },
       'missing_required_parameter',
     ],
     [
       'a response_format that is a string',
-      { ...valid(), response_format: 'json' },
       'response_format',
+      { ...valid(), response_format: 'json' },
       'invalid_type',
     ],
-    ['stream given as a string', { ...valid(), stream: 'yes' }, 'stream', 'invalid_type'],
+    ['stream given as a string', 'stream', { ...valid(), stream: 'yes' }, 'invalid_type'],
     [
       'include_usage given as a string',
-      { ...valid(), stream_options: { include_usage: 'yes' } },
       'stream_options.include_usage',
+      { ...valid(), stream_options: { include_usage: 'yes' } },
       'invalid_type',
     ],
     [
       'a tool without a function name',
-      { ...valid(), tools: [{ type: 'function', function: { parameters: {} } }] },
       'tools[0].function.name',
+      { ...valid(), tools: [{ type: 'function', function: { parameters: {} } }] },
       'missing_required_parameter',
     ],
     [
       'a tool of an unknown type',
-      { ...valid(), tools: [{ type: 'code_interpreter' }] },
       'tools[0].type',
+      { ...valid(), tools: [{ type: 'code_interpreter' }] },
       'invalid_value',
     ],
     [
       'tools that are not an array',
-      { ...valid(), tools: { type: 'function' } },
       'tools',
+      { ...valid(), tools: { type: 'function' } },
       'invalid_type',
     ],
-    ['a numeric stop sequence', { ...valid(), stop: [1] }, 'stop[0]', 'invalid_type'],
+    ['a numeric stop sequence', 'stop[0]', { ...valid(), stop: [1] }, 'invalid_type'],
     [
       'an unknown tool_choice',
-      { ...valid(), tool_choice: 'always' },
       'tool_choice',
+      { ...valid(), tool_choice: 'always' },
       'invalid_value',
     ],
     [
       'an unknown reasoning_effort',
-      { ...valid(), reasoning_effort: 'extreme' },
       'reasoning_effort',
+      { ...valid(), reasoning_effort: 'extreme' },
       'invalid_value',
     ],
-  ])('rejects %s, naming %s', async (_name, body, param, code) => {
+  ])('rejects %s, naming %s', async (_name, param, body, code) => {
     const error = await rejection(body);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, kind: 'invalid_request', param, code });
@@ -223,17 +223,17 @@ describe('OpenAIValidationPipe', () => {
     });
 
     it.each([
-      ['a missing input', { model: 'e' }, 'input', 'missing_required_parameter'],
-      ['an empty input array', { model: 'e', input: [] }, 'input', 'empty_array'],
-      ['token ids', { model: 'e', input: [[1, 2, 3]] }, 'input[0]', 'invalid_value'],
+      ['a missing input', 'input', { model: 'e' }, 'missing_required_parameter'],
+      ['an empty input array', 'input', { model: 'e', input: [] }, 'empty_array'],
+      ['token ids', 'input[0]', { model: 'e', input: [[1, 2, 3]] }, 'invalid_value'],
       [
         'an unknown encoding',
-        { model: 'e', input: 'x', encoding_format: 'hex' },
         'encoding_format',
+        { model: 'e', input: 'x', encoding_format: 'hex' },
         'invalid_value',
       ],
-      ['zero dimensions', { model: 'e', input: 'x', dimensions: 0 }, 'dimensions', 'invalid_value'],
-    ])('rejects %s, naming %s', async (_name, body, param, code) => {
+      ['zero dimensions', 'dimensions', { model: 'e', input: 'x', dimensions: 0 }, 'invalid_value'],
+    ])('rejects %s, naming %s', async (_name, param, body, code) => {
       expect(await rejection(body, embeddings)).toMatchObject({ status: 400, param, code });
     });
 

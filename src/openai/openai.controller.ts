@@ -22,7 +22,7 @@ import { OpenAIService } from './openai.service';
 /** OpenAI's `/v1` API: chat completions, models and embeddings, served by Gemini. */
 @Controller('v1')
 @UseFilters(OpenAIErrorFilter)
-@UsePipes(OpenAIValidationPipe)
+@UsePipes(new OpenAIValidationPipe())
 export class OpenAIController {
   constructor(private readonly openai: OpenAIService) {}
 

@@ -22,7 +22,12 @@ import {
   setUpCodeAssistProject,
 } from './code-assist-setup';
 import { DebugLog } from './debug-log';
-import { classifyUpstreamError, DAILY_QUOTA_REASON, isKnownReason, Verdict } from './error-classifier';
+import {
+  classifyUpstreamError,
+  DAILY_QUOTA_REASON,
+  isKnownReason,
+  Verdict,
+} from './error-classifier';
 import { GeminiApiClient } from './gemini-api-client';
 import { GeminiRequest, GeminiResponse, GeminiUsageMetadata, JsonObject } from './gemini-types';
 import { ObservedStream, primeStream } from './observed-stream';
@@ -39,7 +44,11 @@ export interface DispatchRequest<B = GeminiRequest> {
   signal: AbortSignal;
 }
 
-type Attempt<T> = (backend: UpstreamBackend, auth: UpstreamAuth, call: BackendCall<never>) => Promise<T>;
+type Attempt<T> = (
+  backend: UpstreamBackend,
+  auth: UpstreamAuth,
+  call: BackendCall<never>,
+) => Promise<T>;
 
 /** What a successful dispatch hands back: the answer and who served it. */
 interface Served<T> {
@@ -68,7 +77,8 @@ export class UpstreamDispatcher {
     private readonly debug: DebugLog,
     private readonly events: UpstreamEvents,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
-    @Inject(credentialsConfig.KEY) private readonly credentialsCfg: ConfigType<typeof credentialsConfig>,
+    @Inject(credentialsConfig.KEY)
+    private readonly credentialsCfg: ConfigType<typeof credentialsConfig>,
   ) {}
 
   async generate(req: DispatchRequest): Promise<GeminiResponse> {
@@ -84,14 +94,19 @@ export class UpstreamDispatcher {
    * stream handed back reports time to first token now, and token usage and how it ended later.
    */
   async stream(req: DispatchRequest): Promise<AsyncIterable<GeminiResponse>> {
-    const { value: primed, credential, startedAt } = await this.run(
-      req,
-      'streamGenerateContent',
-      undefined,
-      async (backend, auth, call) => primeStream(await backend.stream(auth, call), () => this.clock.now()),
+    const {
+      value: primed,
+      credential,
+      startedAt,
+    } = await this.run(req, 'streamGenerateContent', undefined, async (backend, auth, call) =>
+      primeStream(await backend.stream(auth, call), () => this.clock.now()),
     );
     const model = req.model;
-    this.events.emit('firstToken', { model, credentialId: credential.id, ms: primed.firstAt - startedAt });
+    this.events.emit('firstToken', {
+      model,
+      credentialId: credential.id,
+      ms: primed.firstAt - startedAt,
+    });
     let usage: GeminiUsageMetadata | undefined;
     return new ObservedStream(primed, {
       onEvent: (event) => {
@@ -101,13 +116,22 @@ export class UpstreamDispatcher {
       onEnd: (completed, error) => {
         this.reportUsage(model, credential.id, usage);
         if (completed) {
-          this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'complete' });
+          this.events.emit('streamEnd', {
+            model,
+            credentialId: credential.id,
+            outcome: 'complete',
+          });
         } else if (error === undefined || req.signal.aborted) {
           this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'aborted' });
         } else {
           // Too late to fail over, but the credential still answers for a cut or an in-stream error.
           const verdict = this.handleFailure(credential, model, error);
-          this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'error', verdict });
+          this.events.emit('streamEnd', {
+            model,
+            credentialId: credential.id,
+            outcome: 'error',
+            verdict,
+          });
         }
       },
     });
@@ -165,7 +189,8 @@ export class UpstreamDispatcher {
           return { value, credential, startedAt };
         } catch (error) {
           // A client that hung up is nobody's fault: no cooldown, no further attempt.
-          if (req.signal.aborted) throw new UpstreamNetworkError('aborted', 'The client closed the request');
+          if (req.signal.aborted)
+            throw new UpstreamNetworkError('aborted', 'The client closed the request');
           const verdict = this.handleFailure(credential, req.model, error);
           this.events.emit('attempt', {
             credential,
@@ -214,7 +239,12 @@ export class UpstreamDispatcher {
    * After the attempts ran out: when every credential is now cooling and a rate limit was among
    * the failures, 429 with the soonest recovery; else Google's last answer (a 5xx stays a 5xx).
    */
-  private exhausted(model: string, kind: CredentialKind | undefined, lastError: unknown, rateLimited: boolean): unknown {
+  private exhausted(
+    model: string,
+    kind: CredentialKind | undefined,
+    lastError: unknown,
+    rateLimited: boolean,
+  ): unknown {
     const again = this.pool.select({ model, kind });
     if (again.outcome === 'all-cooling') {
       if (again.unavailable) return modelUnavailable(model, again.soonest, this.clock.now());
@@ -242,7 +272,9 @@ export class UpstreamDispatcher {
     this.debug.upstreamRequest('code-assist', action, req.model, req.body);
     const auth = async (fresh: boolean): Promise<UpstreamAuth> => ({
       kind: 'oauth',
-      accessToken: fresh ? await this.credentials.forceRefresh(ready) : await this.credentials.accessToken(ready),
+      accessToken: fresh
+        ? await this.credentials.forceRefresh(ready)
+        : await this.credentials.accessToken(ready),
       projectId: ready.projectId ?? '',
     });
     try {
@@ -250,14 +282,22 @@ export class UpstreamDispatcher {
     } catch (error) {
       // A 401 means the access token died early (revoked, clock skew): refresh once, retry once.
       // A refresh that fails (invalid_grant) throws from auth(true) and is classified as such.
-      if (req.signal.aborted || classifyUpstreamError(error, this.clock.now()).action !== 'refresh') throw error;
-      this.events.emit('retry', { credentialId: credential.id, model: req.model, reason: 'token-refresh' });
+      if (req.signal.aborted || classifyUpstreamError(error, this.clock.now()).action !== 'refresh')
+        throw error;
+      this.events.emit('retry', {
+        credentialId: credential.id,
+        model: req.model,
+        reason: 'token-refresh',
+      });
       return attempt(this.codeAssist, await auth(true), call);
     }
   }
 
   /** Finds or creates the credential's Code Assist project once, sharing the work between requests. */
-  private ensureProject(credential: OAuthCredential, signal: AbortSignal): Promise<OAuthCredential> {
+  private ensureProject(
+    credential: OAuthCredential,
+    signal: AbortSignal,
+  ): Promise<OAuthCredential> {
     if (credential.projectId) return Promise.resolve(credential);
     const running = this.setups.get(credential.id);
     if (running) return running;
@@ -267,7 +307,9 @@ export class UpstreamDispatcher {
       const result = await setUpCodeAssistProject(api, {
         projectId: this.credentialsCfg.googleCloudProject,
       });
-      this.logger.log(`Credential ${credential.id} uses project ${result.projectId} (${result.tierId})`);
+      this.logger.log(
+        `Credential ${credential.id} uses project ${result.projectId} (${result.tierId})`,
+      );
       return this.credentials.setProject(credential, result.projectId);
     })().finally(() => this.setups.delete(credential.id));
     this.setups.set(credential.id, promise);
@@ -288,7 +330,10 @@ export class UpstreamDispatcher {
         const scope = verdict.scope === 'credential' ? ALL_MODELS : model;
         // A daily quota with no reset time in the answer resets at midnight Pacific, not in seconds.
         const untilMs =
-          verdict.untilMs ?? (verdict.reason === DAILY_QUOTA_REASON ? nextPacificMidnight(this.clock.now()) : undefined);
+          verdict.untilMs ??
+          (verdict.reason === DAILY_QUOTA_REASON
+            ? nextPacificMidnight(this.clock.now())
+            : undefined);
         const until = this.cool(credential, scope, verdict.reason, untilMs, RATE_LIMIT_BACKOFF);
         this.pool.recordError(credential.id, status || 429, verdict.reason, verdict.message, true);
         this.logger.log(
@@ -297,7 +342,11 @@ export class UpstreamDispatcher {
         break;
       }
       case 'disable':
-        this.pool.disable(credential.id, { reason: verdict.reason, message: verdict.message, fixUrl: verdict.fixUrl });
+        this.pool.disable(credential.id, {
+          reason: verdict.reason,
+          message: verdict.message,
+          fixUrl: verdict.fixUrl,
+        });
         this.pool.recordError(credential.id, status, verdict.reason, verdict.message);
         this.events.emit('disable', { credentialId: credential.id, reason: verdict.reason });
         this.logger.warn(
@@ -330,11 +379,21 @@ export class UpstreamDispatcher {
     policy: BackoffPolicy,
   ): number {
     const until = this.pool.cool(credential.id, model, reason, untilMs, policy);
-    this.events.emit('cooldown', { credentialId: credential.id, model, reason, kind: policy.kind, until });
+    this.events.emit('cooldown', {
+      credentialId: credential.id,
+      model,
+      reason,
+      kind: policy.kind,
+      until,
+    });
     return until;
   }
 
-  private reportUsage(model: string, credentialId: string, usage: GeminiUsageMetadata | undefined): void {
+  private reportUsage(
+    model: string,
+    credentialId: string,
+    usage: GeminiUsageMetadata | undefined,
+  ): void {
     if (!usage) return;
     this.events.emit('usage', {
       model,

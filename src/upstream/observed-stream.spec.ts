@@ -58,7 +58,10 @@ describe('ObservedStream', () => {
   it('closes the source and reports an early end when the consumer stops', async () => {
     const { ends, observer } = observe<number>();
     const closed = { value: false };
-    const stream = new ObservedStream(await primeStream(source([1, 2, 3], undefined, closed), () => 0), observer);
+    const stream = new ObservedStream(
+      await primeStream(source([1, 2, 3], undefined, closed), () => 0),
+      observer,
+    );
     for await (const n of stream) if (n === 2) break;
     expect(closed.value).toBe(true);
     expect(ends).toEqual([{ completed: false, error: undefined }]);

@@ -21,7 +21,10 @@ export interface PrimedStream<T> {
 }
 
 /** Waits for the first event; an error before it is still the attempt's to classify. */
-export async function primeStream<T>(source: AsyncIterable<T>, now: () => number): Promise<PrimedStream<T>> {
+export async function primeStream<T>(
+  source: AsyncIterable<T>,
+  now: () => number,
+): Promise<PrimedStream<T>> {
   const iterator = source[Symbol.asyncIterator]();
   const first = await iterator.next();
   return { iterator, first, firstAt: now() };

@@ -64,7 +64,7 @@ export class Containers {
 
   async printLogs(): Promise<void> {
     for (const name of this.names) {
-      console.log(`  last log lines of ${name}:\n${await this.logs(name)}`);
+      console.log(`  last log lines of ${name}:\n${await this.logs(name, 20)}`);
     }
   }
 

@@ -41,7 +41,8 @@ export async function startPoolProxy(
   env: Record<string, string | undefined>,
   options: { clock?: Clock } = {},
 ): Promise<RunningProxy> {
-  const credentialsDir = env.PERSISTENT_STORAGE_PATH ?? mkdtempSync(path.join(tmpdir(), 'proxy-creds-'));
+  const credentialsDir =
+    env.PERSISTENT_STORAGE_PATH ?? mkdtempSync(path.join(tmpdir(), 'proxy-creds-'));
   const ownsDir = env.PERSISTENT_STORAGE_PATH === undefined;
   const saved = { ...process.env };
   Object.assign(process.env, {
@@ -82,7 +83,12 @@ export function userTurn(text: string) {
   return { contents: [{ role: 'user', parts: [{ text }] }] };
 }
 
-export function generate(proxy: RunningProxy, text = 'hello', model = 'gemini-2.5-flash', init: RequestInit = {}) {
+export function generate(
+  proxy: RunningProxy,
+  text = 'hello',
+  model = 'gemini-2.5-flash',
+  init: RequestInit = {},
+) {
   return fetch(nativeUrl(proxy, model, 'generateContent'), {
     method: 'POST',
     headers: JSON_AUTH,
@@ -91,7 +97,12 @@ export function generate(proxy: RunningProxy, text = 'hello', model = 'gemini-2.
   });
 }
 
-export function streamNative(proxy: RunningProxy, text = 'hello', model = 'gemini-2.5-flash', init: RequestInit = {}) {
+export function streamNative(
+  proxy: RunningProxy,
+  text = 'hello',
+  model = 'gemini-2.5-flash',
+  init: RequestInit = {},
+) {
   return fetch(nativeUrl(proxy, model, 'streamGenerateContent', '?alt=sse'), {
     method: 'POST',
     headers: JSON_AUTH,
@@ -104,14 +115,19 @@ export function chat(proxy: RunningProxy, body: Record<string, unknown>, init: R
   return fetch(`${proxy.url}/v1/chat/completions`, {
     method: 'POST',
     headers: JSON_AUTH,
-    body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hello' }], ...body }),
+    body: JSON.stringify({
+      model: 'gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'hello' }],
+      ...body,
+    }),
     ...init,
   });
 }
 
 export async function poolStatus(proxy: RunningProxy): Promise<AdminStatus> {
   const res = await fetch(`${proxy.url}/admin/credentials`, { headers: AUTH });
-  if (res.status !== 200) throw new Error(`/admin/credentials answered ${res.status}: ${await res.text()}`);
+  if (res.status !== 200)
+    throw new Error(`/admin/credentials answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as AdminStatus;
 }
 

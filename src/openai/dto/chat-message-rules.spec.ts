@@ -49,107 +49,107 @@ describe('findMessageProblem', () => {
   });
 
   it.each([
-    ['missing messages', undefined, 'messages', 'missing_required_parameter'],
-    ['messages that are not an array', 'hi', 'messages', 'invalid_type'],
-    ['an empty array', [], 'messages', 'empty_array'],
-    ['a message that is not an object', ['hi'], 'messages[0]', 'invalid_type'],
+    ['missing messages', 'messages', undefined, 'missing_required_parameter'],
+    ['messages that are not an array', 'messages', 'hi', 'invalid_type'],
+    ['an empty array', 'messages', [], 'empty_array'],
+    ['a message that is not an object', 'messages[0]', ['hi'], 'invalid_type'],
     [
       'a message without a role',
-      [{ content: 'x' }],
       'messages[0].role',
+      [{ content: 'x' }],
       'missing_required_parameter',
     ],
     [
       'an unknown role',
-      [user('x'), { role: 'robot', content: 'x' }],
       'messages[1].role',
+      [user('x'), { role: 'robot', content: 'x' }],
       'invalid_value',
     ],
     [
       'the deprecated function role',
-      [{ role: 'function', name: 'f', content: 'x' }],
       'messages[0].role',
+      [{ role: 'function', name: 'f', content: 'x' }],
       'invalid_value',
     ],
     [
       'a user message without content',
-      [{ role: 'user' }],
       'messages[0].content',
+      [{ role: 'user' }],
       'missing_required_parameter',
     ],
-    ['content of the wrong type', [user(42)], 'messages[0].content', 'invalid_type'],
+    ['content of the wrong type', 'messages[0].content', [user(42)], 'invalid_type'],
     [
       'a part without a type',
-      [user([{ text: 'x' }])],
       'messages[0].content[0].type',
+      [user([{ text: 'x' }])],
       'missing_required_parameter',
     ],
     [
       'an image part in a system message',
-      [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'x' } }] }],
       'messages[0].content[0].type',
+      [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'x' } }] }],
       'invalid_value',
     ],
     [
       'a text part without text',
-      [user([{ type: 'text' }])],
       'messages[0].content[0].text',
+      [user([{ type: 'text' }])],
       'missing_required_parameter',
     ],
     [
       'an image part without a url',
-      [user([{ type: 'image_url', image_url: {} }])],
       'messages[0].content[0].image_url.url',
+      [user([{ type: 'image_url', image_url: {} }])],
       'missing_required_parameter',
     ],
     [
       'audio without a format',
-      [user([{ type: 'input_audio', input_audio: { data: 'AAAA' } }])],
       'messages[0].content[0].input_audio.format',
+      [user([{ type: 'input_audio', input_audio: { data: 'AAAA' } }])],
       'missing_required_parameter',
     ],
     [
       'a file with numeric data',
-      [user([{ type: 'file', file: { file_data: 1 } }])],
       'messages[0].content[0].file.file_data',
+      [user([{ type: 'file', file: { file_data: 1 } }])],
       'invalid_type',
     ],
     [
       'a name that is not a string',
-      [{ role: 'user', content: 'x', name: 7 }],
       'messages[0].name',
+      [{ role: 'user', content: 'x', name: 7 }],
       'invalid_type',
     ],
     [
       'a tool message without tool_call_id',
-      [{ role: 'tool', content: 'x' }],
       'messages[0].tool_call_id',
+      [{ role: 'tool', content: 'x' }],
       'missing_required_parameter',
     ],
     [
       'tool_calls that are not an array',
-      [{ role: 'assistant', tool_calls: {} }],
       'messages[0].tool_calls',
+      [{ role: 'assistant', tool_calls: {} }],
       'invalid_type',
     ],
     [
       'a tool call without an id',
+      'messages[0].tool_calls[0].id',
       [
         {
           role: 'assistant',
           tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }],
         },
       ],
-      'messages[0].tool_calls[0].id',
       'missing_required_parameter',
     ],
     [
       'a tool call with object arguments',
-      [{ role: 'assistant', tool_calls: [{ id: 'c', function: { name: 'f', arguments: {} } }] }],
       'messages[0].tool_calls[0].function.arguments',
+      [{ role: 'assistant', tool_calls: [{ id: 'c', function: { name: 'f', arguments: {} } }] }],
       'invalid_type',
     ],
-  ])('rejects %s, naming %s', (_name, messages, param, code) => {
+  ])('rejects %s, naming %s', (_name, param, messages, code) => {
     expect(findMessageProblem(messages)).toMatchObject({ param, code });
   });
 

@@ -47,23 +47,13 @@ export function emptyArray(param: string): RequestProblem {
 
 export function describeType(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return 'a string';
-    case 'number':
-      return Number.isInteger(value) ? 'an integer' : 'a decimal';
-    case 'boolean':
-      return 'a boolean';
-    case 'object':
-      return 'an object';
-    case 'undefined':
-      return 'nothing';
-    case 'bigint':
-    case 'function':
-    case 'symbol':
-      return typeof value;
-  }
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal';
+  if (typeof value === 'boolean') return 'a boolean';
+  if (typeof value === 'object') return 'an object';
+  return typeof value;
 }
 
 function quote(value: unknown): string {

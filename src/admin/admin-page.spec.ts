@@ -1,0 +1,64 @@
+import { duration, renderAdminPage } from './admin-page';
+import { AdminStatus } from './admin-view';
+
+const NOW = Date.parse('2026-11-24T10:00:00Z');
+
+describe('duration', () => {
+  it.each([
+    [0, '0 s'],
+    [42_000, '42 s'],
+    [60_000, '1 min'],
+    [185_000, '3 min 5 s'],
+    [7_800_000, '2 h 10 min'],
+    [3 * 86_400_000 + 4 * 3_600_000, '3 d 4 h'],
+  ])('%i ms reads %s', (ms, text) => {
+    expect(duration(ms)).toBe(text);
+  });
+});
+
+describe('renderAdminPage', () => {
+  const hostile = '<img src=x onerror=alert(1)>';
+  const status: AdminStatus = {
+    generatedAt: new Date(NOW).toISOString(),
+    summary: { total: 1, ok: 0, cooling: 0, disabled: 1 },
+    credentials: [
+      {
+        id: 'x@example.com/p#2',
+        kind: 'oauth',
+        label: hostile,
+        email: null,
+        project: 'p',
+        file: null,
+        state: 'disabled',
+        cooldowns: [],
+        disabled: {
+          reason: 'VALIDATION_REQUIRED',
+          message: hostile,
+          fixUrl: 'https://accounts.google.com/v?a=1&b=2',
+          since: new Date(NOW).toISOString(),
+        },
+        requests: 1,
+        successes: 0,
+        rateLimits: 0,
+        errors: 1,
+        lastUsedAt: new Date(NOW - 5_000).toISOString(),
+        lastError: null,
+      },
+    ],
+  };
+
+  it('escapes everything that came from Google or a credential file', () => {
+    const page = renderAdminPage(status, { now: NOW });
+    expect(page).not.toContain(hostile);
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('links the fix, encodes the id in the form action and carries ?key= when the page had it', () => {
+    const page = renderAdminPage(status, { now: NOW, key: 'p&w d' });
+    expect(page).toContain('href="https://accounts.google.com/v?a=1&amp;b=2"');
+    expect(page).toContain(
+      'action="/admin/credentials/x%40example.com%2Fp%232/enable?key=p%26w%20d"',
+    );
+    expect(page).toContain('5 s ago');
+  });
+});

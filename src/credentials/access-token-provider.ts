@@ -1,0 +1,75 @@
+import { OAuth2Client } from 'google-auth-library';
+import { OAuthCredential } from './credential';
+
+export interface RefreshedToken {
+  accessToken: string;
+  expiryDate?: number;
+}
+
+/** Refreshes this long before expiry, so that a token never dies mid-request. */
+const EAGER_REFRESH_MS = 5 * 60_000;
+
+/**
+ * Access tokens for OAuth credentials, from google-auth-library's OAuth2Client pointed at the
+ * configured token URL. Concurrent requests on one credential share one refresh.
+ */
+export class AccessTokenProvider {
+  private readonly clients = new Map<string, { client: OAuth2Client; refreshToken: string }>();
+  private readonly inFlight = new Map<string, Promise<RefreshedToken>>();
+
+  constructor(
+    private readonly tokenUrl: string,
+    private readonly onRefreshed: (credential: OAuthCredential, token: RefreshedToken) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A valid access token, refreshing first when the cached one is missing or near expiry. */
+  async accessToken(credential: OAuthCredential): Promise<string> {
+    const { accessToken, expiryDate } = credential;
+    if (accessToken && expiryDate !== undefined && expiryDate - EAGER_REFRESH_MS > this.now()) {
+      return accessToken;
+    }
+    return (await this.refresh(credential)).accessToken;
+  }
+
+  /** Refreshes now (after Google answered 401), still sharing a refresh already under way. */
+  refresh(credential: OAuthCredential): Promise<RefreshedToken> {
+    const running = this.inFlight.get(credential.id);
+    if (running) return running;
+    const promise = this.doRefresh(credential).finally(() => this.inFlight.delete(credential.id));
+    this.inFlight.set(credential.id, promise);
+    return promise;
+  }
+
+  forget(id: string): void {
+    this.clients.delete(id);
+  }
+
+  private async doRefresh(credential: OAuthCredential): Promise<RefreshedToken> {
+    const client = this.clientFor(credential);
+    const { credentials } = await client.refreshAccessToken();
+    if (!credentials.access_token) throw new Error('the token endpoint returned no access_token');
+    const token: RefreshedToken = {
+      accessToken: credentials.access_token,
+      expiryDate: credentials.expiry_date ?? undefined,
+    };
+    this.onRefreshed(credential, token);
+    return token;
+  }
+
+  private clientFor(credential: OAuthCredential): OAuth2Client {
+    const cached = this.clients.get(credential.id);
+    if (cached && cached.refreshToken === credential.refreshToken) return cached.client;
+    const client = new OAuth2Client({
+      clientId: credential.clientId,
+      clientSecret: credential.clientSecret,
+      endpoints: { oauth2TokenUrl: this.tokenUrl },
+      // Node's own fetch: gaxios would otherwise import node-fetch lazily, which fails inside VM
+      // sandboxes such as jest's and costs a module load on the first refresh.
+      transporterOptions: { fetchImplementation: fetch },
+    });
+    client.setCredentials({ refresh_token: credential.refreshToken });
+    this.clients.set(credential.id, { client, refreshToken: credential.refreshToken });
+    return client;
+  }
+}

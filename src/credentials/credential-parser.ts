@@ -1,0 +1,72 @@
+import { ApiKeyCredential, Credential, OAuthCredential, secretSuffix } from './credential';
+
+export interface ParseDefaults {
+  clientId: string;
+  clientSecret: string;
+}
+
+export type ParseResult = { ok: true; credential: Credential } | { ok: false; problem: string };
+
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+
+/**
+ * Reads one credential object in any of the shapes users have: the generator's file
+ * (`client_id, client_secret, refresh_token, token_uri, project_id, user_email`), gemini-cli's
+ * own `oauth_creds.json` (`access_token, refresh_token, expiry_date, …`), the older Python
+ * proxies' `token`/`expiry` form, or `{ "api_key": "…" }`. Problems never include a secret.
+ */
+export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseResult {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problem: 'is not a JSON object' };
+  }
+  const o = raw as Record<string, unknown>;
+  const apiKey = str(o.api_key) ?? str(o.apiKey);
+  if (apiKey) return { ok: true, credential: apiKeyCredential(apiKey) };
+
+  const refreshToken = str(o.refresh_token) ?? str(o.refreshToken);
+  if (!refreshToken) return { ok: false, problem: 'has no refresh_token' };
+  const credential: OAuthCredential = {
+    kind: 'oauth',
+    id: '',
+    clientId: str(o.client_id) ?? defaults.clientId,
+    clientSecret: str(o.client_secret) ?? defaults.clientSecret,
+    refreshToken,
+    accessToken: str(o.access_token) ?? str(o.token),
+    expiryDate: parseExpiry(o.expiry_date ?? o.expiry),
+    projectId: str(o.project_id) ?? str(o.projectId),
+    email: str(o.user_email) ?? str(o.email),
+  };
+  credential.id = oauthId(credential);
+  return { ok: true, credential };
+}
+
+export function apiKeyCredential(apiKey: string): ApiKeyCredential {
+  return { kind: 'api-key', id: `key${secretSuffix(apiKey)}`, apiKey };
+}
+
+export function oauthId(c: Pick<OAuthCredential, 'email' | 'projectId' | 'refreshToken'>): string {
+  const who = c.email ?? `oauth${secretSuffix(c.refreshToken)}`;
+  return c.projectId ? `${who}/${c.projectId}` : who;
+}
+
+function parseExpiry(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    if (Number.isFinite(n)) return n;
+    const t = Date.parse(value.endsWith('Z') || /[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
+    if (Number.isFinite(t)) return t;
+  }
+  return undefined;
+}
+
+/** Gives every credential a unique id, suffixing `#2`, `#3` … on collisions. */
+export function uniqueIds<T extends Credential>(credentials: T[]): T[] {
+  const seen = new Map<string, number>();
+  return credentials.map((c) => {
+    const n = (seen.get(c.id) ?? 0) + 1;
+    seen.set(c.id, n);
+    return n === 1 ? c : { ...c, id: `${c.id}#${n}` };
+  });
+}

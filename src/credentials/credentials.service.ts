@@ -1,0 +1,222 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import * as path from 'node:path';
+import { credentialsConfig, oauthConfig } from '../config/configuration';
+import { AccessTokenProvider, RefreshedToken } from './access-token-provider';
+import { Clock } from './clock';
+import { Credential, OAuthCredential, secretSuffix } from './credential';
+import { CredentialFileStore } from './credential-file-store';
+import { apiKeyCredential, parseCredential, ParseDefaults, uniqueIds } from './credential-parser';
+import { CredentialPool } from './credential-pool';
+
+/**
+ * Owns the pool's membership: loads credentials from files, CREDENTIALS_JSON_LIST and
+ * GEMINI_API_KEYS, reloads the folder when it changes, and writes refreshed tokens and
+ * discovered projects back to the file each credential came from.
+ */
+@Injectable()
+export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Credentials');
+  private readonly defaults: ParseDefaults;
+  private readonly tokens: AccessTokenProvider;
+  private watcher?: { close(): void };
+  private writes = new Map<string, Promise<void>>();
+  private reloading: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly pool: CredentialPool,
+    private readonly files: CredentialFileStore,
+    private readonly clock: Clock,
+    @Inject(credentialsConfig.KEY) private readonly config: ConfigType<typeof credentialsConfig>,
+    @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
+  ) {
+    this.defaults = { clientId: oauth.clientId, clientSecret: oauth.clientSecret };
+    this.tokens = new AccessTokenProvider(
+      oauth.tokenUrl,
+      (c, t) => this.onTokenRefreshed(c, t),
+      () => this.clock.now(),
+    );
+  }
+
+  get usesFiles(): boolean {
+    return this.config.jsonList.length === 0;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.load();
+    this.logTable();
+    if (this.usesFiles) this.watcher = this.files.watch(() => void this.reload());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.watcher?.close();
+    await this.flush();
+  }
+
+  /** Waits until every pending write-back has reached the disk. */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.writes.values()]);
+  }
+
+  accessToken(credential: OAuthCredential): Promise<string> {
+    return this.tokens.accessToken(this.current(credential));
+  }
+
+  async forceRefresh(credential: OAuthCredential): Promise<string> {
+    return (await this.tokens.refresh(this.current(credential))).accessToken;
+  }
+
+  /** Records a project found by discovery or onboarding, in memory and in the credential's file. */
+  setProject(credential: OAuthCredential, projectId: string): OAuthCredential {
+    const updated: OAuthCredential = { ...this.current(credential), projectId };
+    this.pool.update(updated);
+    this.writeBack(updated, { project_id: projectId });
+    return updated;
+  }
+
+  /** The pool's copy, which may hold a newer token than the caller's. */
+  current(credential: OAuthCredential): OAuthCredential {
+    const found = this.pool.get(credential.id);
+    return found?.kind === 'oauth' ? found : credential;
+  }
+
+  /** Re-reads the folder; a changed file re-enables its credential. */
+  reload(): Promise<void> {
+    this.reloading = this.reloading.then(
+      () => this.load(true),
+      () => this.load(true),
+    );
+    return this.reloading;
+  }
+
+  private async load(isReload = false): Promise<void> {
+    const oauth = this.usesFiles ? await this.loadFiles(isReload) : this.loadJsonList();
+    const keys = this.config.apiKeys.map(apiKeyCredential);
+    const next = uniqueIds<Credential>([...oauth, ...keys]);
+    if (isReload) {
+      const before = new Set(this.pool.list().map((c) => c.id));
+      const after = new Set(next.map((c) => c.id));
+      const added = [...after].filter((id) => !before.has(id));
+      const removed = [...before].filter((id) => !after.has(id));
+      if (added.length || removed.length) {
+        this.logger.log(
+          `Credential folder changed: ${added.length} added, ${removed.length} removed; pool has ${next.length}`,
+        );
+      }
+      for (const id of removed) this.tokens.forget(id);
+    }
+    this.pool.replaceAll(next);
+  }
+
+  private loadJsonList(): OAuthCredential[] {
+    const out: OAuthCredential[] = [];
+    this.config.jsonList.forEach((raw, i) => {
+      const result = parseCredential(raw, this.defaults);
+      if (!result.ok) {
+        this.logger.warn(`Skipping CREDENTIALS_JSON_LIST[${i}]: it ${result.problem}`);
+      } else if (result.credential.kind === 'oauth') {
+        out.push(result.credential);
+      } else {
+        this.logger.warn(
+          `Skipping CREDENTIALS_JSON_LIST[${i}]: API keys belong in GEMINI_API_KEYS`,
+        );
+      }
+    });
+    return out;
+  }
+
+  private async loadFiles(isReload: boolean): Promise<OAuthCredential[]> {
+    await this.files.ensureDir().catch(() => undefined);
+    const bySource = new Map<string, OAuthCredential>();
+    for (const c of this.pool.list()) if (c.kind === 'oauth' && c.sourceFile) bySource.set(c.sourceFile, c);
+    const out: OAuthCredential[] = [];
+    for (const file of await this.files.list()) {
+      const name = path.basename(file);
+      let text: string;
+      try {
+        text = (await this.files.read(file)).text;
+      } catch (error) {
+        this.logger.warn(`Skipping ${name}: cannot read it (${(error as Error).message})`);
+        continue;
+      }
+      const existing = bySource.get(file);
+      if (existing && this.files.isOwnWrite(file, text)) {
+        out.push(existing);
+        continue;
+      }
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        this.logger.warn(`Skipping ${name}: it is not valid JSON`);
+        continue;
+      }
+      const result = parseCredential(raw, this.defaults);
+      if (!result.ok || result.credential.kind !== 'oauth') {
+        this.logger.warn(`Skipping ${name}: it ${result.ok ? 'holds an API key; use GEMINI_API_KEYS' : result.problem}`);
+        continue;
+      }
+      const credential: OAuthCredential = { ...result.credential, sourceFile: file };
+      if (isReload && existing) {
+        // The user replaced the file (a new login, a fixed licence): give the account a fresh start.
+        credential.id = existing.id;
+        this.pool.enable(existing.id);
+        this.tokens.forget(existing.id);
+        this.logger.log(`Reloaded ${name}; its credential is enabled again`);
+      }
+      out.push(credential);
+    }
+    return out;
+  }
+
+  private onTokenRefreshed(credential: OAuthCredential, token: RefreshedToken): void {
+    const updated: OAuthCredential = {
+      ...this.current(credential),
+      accessToken: token.accessToken,
+      expiryDate: token.expiryDate,
+    };
+    this.pool.update(updated);
+    this.writeBack(updated, { access_token: token.accessToken, expiry_date: token.expiryDate });
+  }
+
+  /** Merges fields into the credential's file, keeping every field it already had. Serialised per file. */
+  private writeBack(credential: OAuthCredential, fields: Record<string, unknown>): void {
+    const file = credential.sourceFile;
+    if (!file) return;
+    const previous = this.writes.get(file) ?? Promise.resolve();
+    const next = previous
+      .then(async () => {
+        const current = JSON.parse((await this.files.read(file)).text) as Record<string, unknown>;
+        await this.files.writeJson(file, { ...current, ...fields });
+      })
+      .catch((error: Error) => {
+        this.logger.warn(`Could not update ${path.basename(file)}: ${error.message}`);
+      });
+    this.writes.set(file, next);
+    void next.finally(() => {
+      if (this.writes.get(file) === next) this.writes.delete(file);
+    });
+  }
+
+  private logTable(): void {
+    const list = this.pool.list();
+    if (list.length === 0) {
+      this.logger.warn(
+        'No credentials loaded. Add Google accounts with `npm run gen-creds` (files go to ' +
+          `${this.config.storagePath}), set CREDENTIALS_JSON_LIST, or set GEMINI_API_KEYS. ` +
+          'Model calls answer 503 until then.',
+      );
+      return;
+    }
+    const rows = list.map((c) =>
+      c.kind === 'oauth'
+        ? ['oauth', c.email ?? `refresh ${secretSuffix(c.refreshToken)}`, c.projectId ?? '(discover on first use)']
+        : ['api-key', secretSuffix(c.apiKey), '-'],
+    );
+    const widths = [7, 10, 7].map((w, i) => Math.max(w, ...rows.map((r) => r[i].length)));
+    const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ');
+    this.logger.log(
+      `Loaded ${list.length} credential(s):\n${line(['KIND', 'ACCOUNT', 'PROJECT'])}\n${rows.map(line).join('\n')}`,
+    );
+  }
+}
