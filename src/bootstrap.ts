@@ -2,7 +2,8 @@ import { ConsoleLogger, INestApplication, Logger, LogLevel } from '@nestjs/commo
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { json, urlencoded } from 'express';
+import { json, RequestHandler, urlencoded } from 'express';
+import { ApiError } from './http/api-error';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import { debugRequested, serverConfig } from './config/configuration';
@@ -66,8 +67,8 @@ export async function listen(
 export function configureHttp(app: NestExpressApplication, bodyLimit: string): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.use(json({ limit: bodyLimit, type: ['application/json', 'text/plain', '+json'] }));
-  app.use(urlencoded({ limit: '1mb', extended: false }));
+  app.use(withBodyErrors(json({ limit: bodyLimit, type: ['application/json', 'text/plain', '+json'] })));
+  app.use(withBodyErrors(urlencoded({ limit: '1mb', extended: false })));
   app.enableCors({ origin: true, credentials: false, maxAge: 600 });
 }
 
@@ -118,4 +119,21 @@ function drainOnSignals(app: INestApplication, tracker: RequestTracker, graceMs:
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   });
+}
+
+/** body-parser's failures become domain errors here, before Nest flattens them into a bare 400. */
+function withBodyErrors(parser: RequestHandler): RequestHandler {
+  return (req, res, next) =>
+    parser(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const type = (error as { type?: string }).type;
+      const status = (error as { status?: number }).status ?? 400;
+      const message =
+        type === 'entity.parse.failed'
+          ? 'The request body is not valid JSON.'
+          : type === 'entity.too.large'
+            ? 'The request body is larger than BODY_LIMIT allows.'
+            : `The request body could not be read (${type ?? 'unknown error'}).`;
+      next(new ApiError({ status, kind: 'invalid_request', message }));
+    });
 }

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
 import { debugRequested, oauthConfig, serverConfig } from '../config/configuration';
 import { GeneratorModule } from './generator.module';
 import { isLoopbackHost } from './redirect-notes';
@@ -28,7 +29,6 @@ export async function startGenerator(
     ],
   });
   configureGeneratorApp(app);
-  app.enableShutdownHooks();
   const config = app.get(ConfigService);
   const server = config.getOrThrow<ReturnType<typeof serverConfig>>('server');
   const oauth = config.getOrThrow<ReturnType<typeof oauthConfig>>('oauth');
@@ -47,7 +47,27 @@ export async function startGenerator(
         `${listening}: Google will send the browser to ${oauth.redirectUri}. Set DOMAIN_NAME to match PORT.`,
     );
   }
+  exitOnSignals(app);
   return app;
+}
+
+/**
+ * Ctrl-C or `docker stop` ends the generator with exit code 0. Nest's enableShutdownHooks() would
+ * re-raise the signal after closing, which a container reports as a failure (143).
+ */
+function exitOnSignals(app: INestApplication): void {
+  const stop = () => {
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  (app.getHttpServer() as Server).once('close', () => {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  });
 }
 
 /** Views, body parsing and the headers every generator page carries. Tests building the app call it too. */
