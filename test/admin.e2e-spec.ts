@@ -269,7 +269,7 @@ describe('pool status API and page', () => {
       expect(page).toContain('api-key ...qwert');
       expect(page).toContain('SUBSCRIPTION_REQUIRED');
       expect(page).toContain(`href="${FIX_URL.replace(/&/g, '&amp;')}"`);
-      expect(page).toMatch(/gemini-2\.5-pro<\/code> <span class="left">1 min 30 s left/);
+      expect(page).toMatch(/gemini-2\.5-pro<\/code>\s*<span class="left">1 min 30 s left/);
       expect(page).toContain(
         `action="/admin/credentials/${encodeURIComponent(ADA_ID)}/enable?key=${TEST_PASSWORD}"`,
       );

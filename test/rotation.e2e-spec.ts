@@ -381,7 +381,11 @@ describe('rotation over an OAuth pool on Code Assist', () => {
       project_id: a.projectId,
       user_email: a.email,
     }));
-    proxy = await startPoolProxy({ ...fake.env(), CREDENTIALS_JSON_LIST: JSON.stringify(list) });
+    proxy = await startPoolProxy({
+      ...fake.env(),
+      CREDENTIALS_JSON_LIST: JSON.stringify(list),
+      UPSTREAM_TIMEOUT_MS: '1000',
+    });
     // Both accounts fetch their first access token here, so that later counts only see forced refreshes.
     for (let i = 0; i < 2; i++) expect((await generate(proxy, `warm ${i}`)).status).toBe(200);
   });
@@ -429,6 +433,22 @@ describe('rotation over an OAuth pool on Code Assist', () => {
     expect(await credentialStatus(proxy, `${revoked.email}/${revoked.projectId}`)).toMatchObject({
       state: 'disabled',
       disabled: { reason: 'invalid_grant' },
+    });
+  });
+
+  it('bounds a token refresh that hangs by UPSTREAM_TIMEOUT_MS and fails over to another account', async () => {
+    fake.failNext(unauthenticated());
+    fake.failNext({ kind: 'hang' }, { action: 'refresh_token' });
+    const started = Date.now();
+    const res = await generate(proxy, 'token endpoint hangs');
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const calls = modelCalls(fake);
+    const stuck = accounts.find((a) => a.email === calls[0].credential)!;
+    expect(calls[calls.length - 1].credential).not.toBe(stuck.email);
+    expect(await credentialStatus(proxy, `${stuck.email}/${stuck.projectId}`)).toMatchObject({
+      state: 'cooling',
+      cooldowns: [expect.objectContaining({ kind: 'transient', reason: 'timeout' })],
     });
   });
 });

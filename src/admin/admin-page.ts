@@ -219,7 +219,8 @@ tr.state-ok td.who { box-shadow: inset 3px 0 0 #4ac26b; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; width: 1%; }
 td.kind { white-space: nowrap; }
 td.action { width: 1%; white-space: nowrap; }
-td.who { overflow-wrap: anywhere; min-width: 180px; }
+thead th.num { white-space: normal; }
+td.who { overflow-wrap: break-word; }
 .sub { color: var(--muted); font-size: 12px; }
 .badge { display: inline-block; padding: 0 8px; border-radius: 4px; font-size: 12px; font-weight: 600; }
 .badge.ok { color: var(--ok); background: var(--ok-bg); }
@@ -233,7 +234,7 @@ ul.cooldowns { list-style: none; margin: 4px 0 0; padding: 0; }
 ul.cooldowns li { margin: 2px 0; }
 .left { font-weight: 600; }
 code, .code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
-td.error { min-width: 200px; max-width: 300px; }
+td.error { min-width: 180px; max-width: 280px; }
 td.error .code { overflow-wrap: anywhere; }
 button { font: inherit; font-size: 13px; padding: 4px 12px; border-radius: 6px; border: 1px solid var(--line); background: var(--bg); cursor: pointer; white-space: nowrap; }
 button:hover { background: #eaeef2; }
