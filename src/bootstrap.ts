@@ -67,7 +67,9 @@ export async function listen(
 export function configureHttp(app: NestExpressApplication, bodyLimit: string): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.use(withBodyErrors(json({ limit: bodyLimit, type: ['application/json', 'text/plain', '+json'] })));
+  app.use(
+    withBodyErrors(json({ limit: bodyLimit, type: ['application/json', 'text/plain', '+json'] })),
+  );
   app.use(withBodyErrors(urlencoded({ limit: '1mb', extended: false })));
   app.enableCors({ origin: true, credentials: false, maxAge: 600 });
 }

@@ -42,25 +42,40 @@ describe('proxy password and error dialects', () => {
     const res = await native();
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({
-      error: { code: 401, message: expect.stringMatching(/Missing proxy password/), status: 'UNAUTHENTICATED' },
+      error: {
+        code: 401,
+        message: expect.stringMatching(/Missing proxy password/),
+        status: 'UNAUTHENTICATED',
+      },
     });
   });
 
   it('answers a wrong password on /v1 with 401 in OpenAI’s shape', async () => {
-    const res = await fetch(`${proxy.url}/v1/models`, { headers: { authorization: 'Bearer wrong-password' } });
+    const res = await fetch(`${proxy.url}/v1/models`, {
+      headers: { authorization: 'Bearer wrong-password' },
+    });
     expect(res.status).toBe(401);
     const body = (await res.json()) as { error: Record<string, unknown> };
-    expect(body.error).toMatchObject({ message: 'Invalid proxy password.', type: 'authentication_error' });
+    expect(body.error).toMatchObject({
+      message: 'Invalid proxy password.',
+      type: 'authentication_error',
+    });
     expect(JSON.stringify(body)).not.toContain('wrong-password');
   });
 
   it('answers an unknown route with 404 in the route’s dialect', async () => {
-    const google = await fetch(`${proxy.url}/v1beta/nothing`, { headers: { 'x-goog-api-key': TEST_PASSWORD } });
+    const google = await fetch(`${proxy.url}/v1beta/nothing`, {
+      headers: { 'x-goog-api-key': TEST_PASSWORD },
+    });
     expect(google.status).toBe(404);
     expect(((await google.json()) as { error: { status: string } }).error.status).toBe('NOT_FOUND');
-    const openai = await fetch(`${proxy.url}/v1/nothing`, { headers: { authorization: `Bearer ${TEST_PASSWORD}` } });
+    const openai = await fetch(`${proxy.url}/v1/nothing`, {
+      headers: { authorization: `Bearer ${TEST_PASSWORD}` },
+    });
     expect(openai.status).toBe(404);
-    expect(((await openai.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
+    expect(((await openai.json()) as { error: { type: string } }).error.type).toBe(
+      'invalid_request_error',
+    );
   });
 
   it('answers invalid JSON with a 400 that says so', async () => {
@@ -71,7 +86,11 @@ describe('proxy password and error dialects', () => {
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      error: { code: 400, message: 'The request body is not valid JSON.', status: 'INVALID_ARGUMENT' },
+      error: {
+        code: 400,
+        message: 'The request body is not valid JSON.',
+        status: 'INVALID_ARGUMENT',
+      },
     });
   });
 
@@ -82,7 +101,9 @@ describe('proxy password and error dialects', () => {
       body: JSON.stringify({ contents: [{ parts: [{ text: 'x'.repeat(5000) }] }] }),
     });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/BODY_LIMIT/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /BODY_LIMIT/,
+    );
   });
 
   it('answers an unsupported native action with 404 naming the supported ones', async () => {
@@ -92,6 +113,8 @@ describe('proxy password and error dialects', () => {
       body: '{}',
     });
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/generateContent/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /generateContent/,
+    );
   });
 });

@@ -25,8 +25,16 @@ describe('native Gemini API through @google/genai', () => {
     fake = await FakeGoogle.start();
     fake.addApiKey(KEY_A);
     fake.addApiKey(KEY_B);
-    fake.addOAuthAccount({ email: 'ada@example.com', refreshToken: 'rt-ada-0000011111', projectId: 'proj-ada' });
-    fake.addOAuthAccount({ email: 'bob@example.com', refreshToken: 'rt-bob-0000022222', projectId: 'proj-bob' });
+    fake.addOAuthAccount({
+      email: 'ada@example.com',
+      refreshToken: 'rt-ada-0000011111',
+      projectId: 'proj-ada',
+    });
+    fake.addOAuthAccount({
+      email: 'bob@example.com',
+      refreshToken: 'rt-bob-0000022222',
+      projectId: 'proj-bob',
+    });
     fake.addOAuthAccount({
       email: 'new@example.com',
       refreshToken: 'rt-new-0000033333',
@@ -53,7 +61,10 @@ describe('native Gemini API through @google/genai', () => {
     });
 
     it('generates content', async () => {
-      const res = await client(proxy).models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi there' });
+      const res = await client(proxy).models.generateContent({
+        model: 'gemini-2.5-flash',
+        contents: 'hi there',
+      });
       expect(res.text).toBe('Hello from gemini-2.5-flash: hi there');
       expect(res.usageMetadata?.totalTokenCount).toBeGreaterThan(0);
     });
@@ -62,13 +73,19 @@ describe('native Gemini API through @google/genai', () => {
       await client(proxy).models.generateContent({
         model: 'gemini-2.5-flash',
         contents: [{ role: 'user', parts: [{ text: 'x', thoughtSignature: 'c2ln' }] }],
-        config: { systemInstruction: 'be brief', temperature: 0.2, toolConfig: { functionCallingConfig: { mode: 'AUTO' } } } as never,
+        config: {
+          systemInstruction: 'be brief',
+          temperature: 0.2,
+          toolConfig: { functionCallingConfig: { mode: 'AUTO' } },
+        } as never,
       });
-      const seen = fake.requests.find((r) => r.action === 'generateContent')!.body as Record<string, any>;
-      expect(seen.systemInstruction.parts[0].text).toBe('be brief');
-      expect(seen.generationConfig.temperature).toBe(0.2);
-      expect(seen.toolConfig.functionCallingConfig.mode).toBe('AUTO');
-      expect(seen.contents[0].parts[0].thoughtSignature).toBe('c2ln');
+      const seen = fake.requests.find((r) => r.action === 'generateContent')!.body;
+      expect(seen).toMatchObject({
+        systemInstruction: { parts: [{ text: 'be brief' }] },
+        generationConfig: { temperature: 0.2 },
+        toolConfig: { functionCallingConfig: { mode: 'AUTO' } },
+        contents: [{ parts: [{ text: 'x', thoughtSignature: 'c2ln' }] }],
+      });
     });
 
     it('streams content as server-sent events', async () => {
@@ -83,7 +100,10 @@ describe('native Gemini API through @google/genai', () => {
     });
 
     it('counts tokens', async () => {
-      const res = await client(proxy).models.countTokens({ model: 'gemini-2.5-flash', contents: 'one two three' });
+      const res = await client(proxy).models.countTokens({
+        model: 'gemini-2.5-flash',
+        contents: 'one two three',
+      });
       expect(res.totalTokens).toBe(3);
     });
 
@@ -109,8 +129,11 @@ describe('native Gemini API through @google/genai', () => {
 
     it('rotates the keys request by request', async () => {
       const ai = client(proxy);
-      for (let i = 0; i < 4; i++) await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: `n${i}` });
-      const used = fake.requests.filter((r) => r.action === 'generateContent').map((r) => r.credential);
+      for (let i = 0; i < 4; i++)
+        await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: `n${i}` });
+      const used = fake.requests
+        .filter((r) => r.action === 'generateContent')
+        .map((r) => r.credential);
       expect(used).toEqual([used[0], used[1], used[0], used[1]]);
       expect(new Set(used)).toEqual(new Set([KEY_A, KEY_B]));
     });
@@ -122,7 +145,9 @@ describe('native Gemini API through @google/genai', () => {
         body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'array please' }] }] }),
       });
       expect(res.status).toBe(200);
-      const items = JSON.parse(await res.text()) as { candidates: { content: { parts: { text: string }[] } }[] }[];
+      const items = JSON.parse(await res.text()) as {
+        candidates: { content: { parts: { text: string }[] } }[];
+      }[];
       expect(items.length).toBeGreaterThan(1);
       expect(items.map((i) => i.candidates[0].content.parts[0].text).join('')).toBe(
         'Hello from gemini-2.5-flash: array please',
@@ -130,7 +155,16 @@ describe('native Gemini API through @google/genai', () => {
     });
 
     it('returns Google’s own error status and body for a bad request', async () => {
-      fake.failNext({ status: 400, body: { error: { code: 400, message: 'Invalid JSON payload received.', status: 'INVALID_ARGUMENT' } } });
+      fake.failNext({
+        status: 400,
+        body: {
+          error: {
+            code: 400,
+            message: 'Invalid JSON payload received.',
+            status: 'INVALID_ARGUMENT',
+          },
+        },
+      });
       const res = await fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
         method: 'POST',
         headers: { 'x-goog-api-key': TEST_PASSWORD, 'content-type': 'application/json' },
@@ -176,24 +210,38 @@ describe('native Gemini API through @google/genai', () => {
       const one = await ai.models.generateContent({ model: 'gemini-2.5-pro', contents: 'hello' });
       expect(one.text).toBe('Hello from gemini-2.5-pro: hello');
       const texts: string[] = [];
-      for await (const c of await ai.models.generateContentStream({ model: 'gemini-2.5-pro', contents: 'again' })) {
+      for await (const c of await ai.models.generateContentStream({
+        model: 'gemini-2.5-pro',
+        contents: 'again',
+      })) {
         texts.push(c.text ?? '');
       }
       expect(texts.join('')).toBe('Hello from gemini-2.5-pro: again');
-      const sent = fake.requests.find((r) => r.api === 'code-assist' && r.action === 'generateContent')!;
-      expect(sent.body).toMatchObject({ model: 'gemini-2.5-pro', request: { contents: expect.any(Array) } });
+      const sent = fake.requests.find(
+        (r) => r.api === 'code-assist' && r.action === 'generateContent',
+      )!;
+      expect(sent.body).toMatchObject({
+        model: 'gemini-2.5-pro',
+        request: { contents: expect.any(Array) },
+      });
       expect(['proj-ada', 'proj-bob']).toContain((sent.body as { project: string }).project);
     });
 
     it('counts tokens through Code Assist', async () => {
-      const res = await client(proxy).models.countTokens({ model: 'gemini-2.5-pro', contents: 'a b c d' });
+      const res = await client(proxy).models.countTokens({
+        model: 'gemini-2.5-pro',
+        contents: 'a b c d',
+      });
       expect(res.totalTokens).toBe(4);
     });
 
     it('alternates the accounts', async () => {
       const ai = client(proxy);
-      for (let i = 0; i < 4; i++) await ai.models.generateContent({ model: 'gemini-2.5-pro', contents: `n${i}` });
-      const used = fake.requests.filter((r) => r.action === 'generateContent').map((r) => r.credential);
+      for (let i = 0; i < 4; i++)
+        await ai.models.generateContent({ model: 'gemini-2.5-pro', contents: `n${i}` });
+      const used = fake.requests
+        .filter((r) => r.action === 'generateContent')
+        .map((r) => r.credential);
       expect(used).toEqual([used[0], used[1], used[0], used[1]]);
       expect(new Set(used)).toEqual(new Set(['ada@example.com', 'bob@example.com']));
     });
@@ -202,10 +250,15 @@ describe('native Gemini API through @google/genai', () => {
       const before = fake.tokenRefreshes('rt-ada-0000011111');
       const ai = client(proxy);
       await Promise.all(
-        Array.from({ length: 6 }, (_, i) => ai.models.generateContent({ model: 'gemini-2.5-flash', contents: `c${i}` })),
+        Array.from({ length: 6 }, (_, i) =>
+          ai.models.generateContent({ model: 'gemini-2.5-flash', contents: `c${i}` }),
+        ),
       );
       expect(fake.tokenRefreshes('rt-ada-0000011111') - before).toBeLessThanOrEqual(1);
-      await waitFor(async () => JSON.parse(readFileSync(adaFile, 'utf8')).access_token !== 'expired-access-token');
+      await waitFor(
+        async () =>
+          JSON.parse(readFileSync(adaFile, 'utf8')).access_token !== 'expired-access-token',
+      );
       const saved = JSON.parse(readFileSync(adaFile, 'utf8'));
       expect(saved.refresh_token).toBe('rt-ada-0000011111');
       expect(saved.expiry_date).toBeGreaterThan(Date.now());
@@ -217,14 +270,23 @@ describe('native Gemini API through @google/genai', () => {
     it('onboards it and saves the project id in its file', async () => {
       const proxy = await startTestProxy({ ...fake.env() });
       try {
-        const file = writeCredential(proxy.credentialsDir, 'oauth_creds_new_example_com_unspecified.json', {
-          refresh_token: 'rt-new-0000033333',
-          user_email: 'new@example.com',
-        });
+        const file = writeCredential(
+          proxy.credentialsDir,
+          'oauth_creds_new_example_com_unspecified.json',
+          {
+            refresh_token: 'rt-new-0000033333',
+            user_email: 'new@example.com',
+          },
+        );
         await waitFor(async () => (await health(proxy)).credentials === 1);
-        const res = await client(proxy).models.generateContent({ model: 'gemini-2.5-flash', contents: 'first' });
+        const res = await client(proxy).models.generateContent({
+          model: 'gemini-2.5-flash',
+          contents: 'first',
+        });
         expect(res.text).toBe('Hello from gemini-2.5-flash: first');
-        await waitFor(async () => JSON.parse(readFileSync(file, 'utf8')).project_id === 'proj-created');
+        await waitFor(
+          async () => JSON.parse(readFileSync(file, 'utf8')).project_id === 'proj-created',
+        );
         const onboard = fake.requests.find((r) => r.action === 'onboardUser')!;
         expect(onboard.body).not.toHaveProperty('cloudaicompanionProject');
       } finally {
@@ -237,13 +299,18 @@ describe('native Gemini API through @google/genai', () => {
     it('starts and answers model calls with a 503 that says how to add credentials', async () => {
       const proxy = await startTestProxy({ ...fake.env() });
       try {
-        const res = await fetch(`${proxy.url}/v1beta/models/gemini-2.5-pro:generateContent?key=${TEST_PASSWORD}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ contents: [{ parts: [{ text: 'x' }] }] }),
-        });
+        const res = await fetch(
+          `${proxy.url}/v1beta/models/gemini-2.5-pro:generateContent?key=${TEST_PASSWORD}`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ contents: [{ parts: [{ text: 'x' }] }] }),
+          },
+        );
         expect(res.status).toBe(503);
-        const body = (await res.json()) as { error: { code: number; message: string; status: string } };
+        const body = (await res.json()) as {
+          error: { code: number; message: string; status: string };
+        };
         expect(body.error.status).toBe('UNAVAILABLE');
         expect(body.error.message).toMatch(/gen-creds/);
         expect(body.error.message).toMatch(/GEMINI_API_KEYS/);

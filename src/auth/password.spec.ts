@@ -1,6 +1,7 @@
 import { passwordMatches, presentedPasswords } from './password';
 
-const basic = (user: string, pw: string) => `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
+const basic = (user: string, pw: string) =>
+  `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
 
 describe('presentedPasswords', () => {
   it.each([

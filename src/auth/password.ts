@@ -5,7 +5,8 @@ export interface PresentedCredentials {
   query: Record<string, unknown>;
 }
 
-const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+const first = (v: string | string[] | undefined): string | undefined =>
+  Array.isArray(v) ? v[0] : v;
 
 /**
  * Every password the request presents, in the five ways clients send one: `Authorization:

@@ -13,8 +13,18 @@ describe('validateEnvironment', () => {
   });
 
   it('converts numbers and booleans given as strings', () => {
-    const env = validateEnvironment({ PORT: '8080', DEBUG: '1', DEBUG_REDACT_LOGS: 'false', MAX_ATTEMPTS: '5' });
-    expect(env).toMatchObject({ PORT: 8080, DEBUG: true, DEBUG_REDACT_LOGS: false, MAX_ATTEMPTS: 5 });
+    const env = validateEnvironment({
+      PORT: '8080',
+      DEBUG: '1',
+      DEBUG_REDACT_LOGS: 'false',
+      MAX_ATTEMPTS: '5',
+    });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      DEBUG: true,
+      DEBUG_REDACT_LOGS: false,
+      MAX_ATTEMPTS: 5,
+    });
   });
 
   it('treats an empty value as unset', () => {
@@ -46,7 +56,9 @@ describe('validateEnvironment', () => {
   });
 
   it('reports every bad variable in one line', () => {
-    expect(() => validateEnvironment({ PORT: 'x', DEBUG: 'y' })).toThrow(/PORT.*\|.*DEBUG|DEBUG.*\|.*PORT/);
+    expect(() => validateEnvironment({ PORT: 'x', DEBUG: 'y' })).toThrow(
+      /PORT.*\|.*DEBUG|DEBUG.*\|.*PORT/,
+    );
   });
 });
 

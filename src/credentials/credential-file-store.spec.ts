@@ -9,7 +9,13 @@ describe('CredentialFileStore', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('lists only credential files, sorted', async () => {
-    for (const n of ['oauth_creds_b.json', 'oauth_creds_a.json', 'oauth_creds.json', 'notes.txt', 'other.json']) {
+    for (const n of [
+      'oauth_creds_b.json',
+      'oauth_creds_a.json',
+      'oauth_creds.json',
+      'notes.txt',
+      'other.json',
+    ]) {
       writeFileSync(path.join(dir, n), '{}');
     }
     const names = (await new CredentialFileStore(dir).list()).map((f) => path.basename(f));

@@ -44,7 +44,10 @@ export class CredentialFileStore {
 
   async writeJson(file: string, value: unknown): Promise<void> {
     const text = `${JSON.stringify(value, null, 2)}\n`;
-    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+    const tmp = path.join(
+      path.dirname(file),
+      `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
+    );
     const handle = await fs.open(tmp, 'w', 0o600);
     try {
       await handle.writeFile(text, 'utf8');
@@ -96,7 +99,10 @@ function hash(text: string): string {
 }
 
 /** `oauth_creds_{email}_{project}.json`, with the seed's "safe" rule for each part. */
-export function credentialFileName(email: string | undefined, projectId: string | undefined): string {
+export function credentialFileName(
+  email: string | undefined,
+  projectId: string | undefined,
+): string {
   const safe = (s: string | undefined) => {
     const cleaned = (s ?? '').replace(/[@.]/g, '_').replace(/[^A-Za-z0-9_.-]/g, '');
     return cleaned === '' ? 'unspecified' : cleaned;

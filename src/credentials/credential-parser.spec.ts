@@ -30,7 +30,13 @@ describe('parseCredential', () => {
 
   it('reads gemini-cli’s own oauth_creds.json with the default client', () => {
     const r = parseCredential(
-      { access_token: 'ya29.x', refresh_token: '1//rt', scope: 's', token_type: 'Bearer', expiry_date: 1750000000000 },
+      {
+        access_token: 'ya29.x',
+        refresh_token: '1//rt',
+        scope: 's',
+        token_type: 'Bearer',
+        expiry_date: 1750000000000,
+      },
       defaults,
     );
     expect(r.ok && r.credential).toMatchObject({
@@ -43,13 +49,23 @@ describe('parseCredential', () => {
   });
 
   it('reads the older token/expiry shape with an ISO date', () => {
-    const r = parseCredential({ token: 'ya29.y', refresh_token: '1//rt', expiry: '2026-01-01T00:00:00' }, defaults);
-    expect(r.ok && r.credential).toMatchObject({ accessToken: 'ya29.y', expiryDate: Date.parse('2026-01-01T00:00:00Z') });
+    const r = parseCredential(
+      { token: 'ya29.y', refresh_token: '1//rt', expiry: '2026-01-01T00:00:00' },
+      defaults,
+    );
+    expect(r.ok && r.credential).toMatchObject({
+      accessToken: 'ya29.y',
+      expiryDate: Date.parse('2026-01-01T00:00:00Z'),
+    });
   });
 
   it('reads an API key entry', () => {
     const r = parseCredential({ api_key: 'AIzaKey-12345' }, defaults);
-    expect(r.ok && r.credential).toEqual({ kind: 'api-key', id: 'key...12345', apiKey: 'AIzaKey-12345' });
+    expect(r.ok && r.credential).toEqual({
+      kind: 'api-key',
+      id: 'key...12345',
+      apiKey: 'AIzaKey-12345',
+    });
   });
 
   it('names a credential without an email by the end of its refresh token only', () => {

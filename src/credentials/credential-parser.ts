@@ -55,7 +55,9 @@ function parseExpiry(value: unknown): number | undefined {
   if (typeof value === 'string' && value.trim() !== '') {
     const n = Number(value);
     if (Number.isFinite(n)) return n;
-    const t = Date.parse(value.endsWith('Z') || /[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
+    const t = Date.parse(
+      value.endsWith('Z') || /[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`,
+    );
     if (Number.isFinite(t)) return t;
   }
   return undefined;

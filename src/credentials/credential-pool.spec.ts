@@ -1,7 +1,12 @@
 import { Clock } from './clock';
 import { apiKeyCredential, parseCredential } from './credential-parser';
 import { Credential } from './credential';
-import { CredentialPool, MODEL_UNAVAILABLE_BACKOFF, RATE_LIMIT_BACKOFF, TRANSIENT_BACKOFF } from './credential-pool';
+import {
+  CredentialPool,
+  MODEL_UNAVAILABLE_BACKOFF,
+  RATE_LIMIT_BACKOFF,
+  TRANSIENT_BACKOFF,
+} from './credential-pool';
 import { ALL_MODELS, InMemoryPoolStateStore } from './pool-state-store';
 
 class FakeClock extends Clock {
@@ -14,7 +19,10 @@ class FakeClock extends Clock {
 }
 
 function oauth(email: string): Credential {
-  const r = parseCredential({ refresh_token: `rt-${email}`, user_email: email }, { clientId: 'c', clientSecret: 's' });
+  const r = parseCredential(
+    { refresh_token: `rt-${email}`, user_email: email },
+    { clientId: 'c', clientSecret: 's' },
+  );
   if (!r.ok) throw new Error(r.problem);
   return r.credential;
 }
@@ -56,7 +64,13 @@ describe('CredentialPool', () => {
 
   it('cools every model when the cooldown is for the whole credential', () => {
     const { pool, pick, clock } = setup([oauth('a@x')]);
-    pool.cool('a@x', ALL_MODELS, 'INSUFFICIENT_G1_CREDITS_BALANCE', clock.t + 10_000, RATE_LIMIT_BACKOFF);
+    pool.cool(
+      'a@x',
+      ALL_MODELS,
+      'INSUFFICIENT_G1_CREDITS_BALANCE',
+      clock.t + 10_000,
+      RATE_LIMIT_BACKOFF,
+    );
     expect(pick('other')).toBe('all-cooling');
   });
 
@@ -64,7 +78,10 @@ describe('CredentialPool', () => {
     const { pool, clock } = setup([oauth('a@x'), oauth('b@x')]);
     pool.cool('a@x', 'm', 'r', clock.t + 30_000, RATE_LIMIT_BACKOFF);
     pool.cool('b@x', 'm', 'r', clock.t + 5_000, RATE_LIMIT_BACKOFF);
-    expect(pool.select({ model: 'm' })).toEqual({ outcome: 'all-cooling', soonest: clock.t + 5_000 });
+    expect(pool.select({ model: 'm' })).toEqual({
+      outcome: 'all-cooling',
+      soonest: clock.t + 5_000,
+    });
   });
 
   it('doubles the backoff on consecutive strikes when Google gives no delay', () => {
@@ -87,7 +104,9 @@ describe('CredentialPool', () => {
     pool.cool('a@x', 'm', 'r', clock.t + 5_000, RATE_LIMIT_BACKOFF);
     pool.markSuccess('a@x', 'm');
     expect(pick()).toBe('a@x');
-    expect(pool.cool('a@x', 'm', 'r', undefined, RATE_LIMIT_BACKOFF) - clock.t).toBe(RATE_LIMIT_BACKOFF.baseMs);
+    expect(pool.cool('a@x', 'm', 'r', undefined, RATE_LIMIT_BACKOFF) - clock.t).toBe(
+      RATE_LIMIT_BACKOFF.baseMs,
+    );
   });
 
   it('skips disabled credentials and says why when none is left', () => {
@@ -96,7 +115,10 @@ describe('CredentialPool', () => {
     expect([pick(), pick()]).toEqual(['b@x', 'b@x']);
     pool.disable('b@x', { reason: 'VALIDATION_REQUIRED', message: 'verify' });
     const s = pool.select({ model: 'm' });
-    expect(s).toEqual({ outcome: 'all-disabled', reasons: expect.arrayContaining(['a@x: SUBSCRIPTION_REQUIRED']) });
+    expect(s).toEqual({
+      outcome: 'all-disabled',
+      reasons: expect.arrayContaining(['a@x: SUBSCRIPTION_REQUIRED']),
+    });
   });
 
   it('re-enables a credential on request', () => {
@@ -147,7 +169,10 @@ describe('CredentialPool', () => {
     const { pool } = setup([oauth('a@x'), oauth('b@x')]);
     pool.cool('a@x', 'm', 'NOT_FOUND', undefined, MODEL_UNAVAILABLE_BACKOFF);
     pool.cool('b@x', 'm', 'NOT_FOUND', undefined, MODEL_UNAVAILABLE_BACKOFF);
-    expect(pool.select({ model: 'm' })).toMatchObject({ outcome: 'all-cooling', unavailable: true });
+    expect(pool.select({ model: 'm' })).toMatchObject({
+      outcome: 'all-cooling',
+      unavailable: true,
+    });
     pool.cool('b@x', 'm', 'RATE_LIMIT_EXCEEDED', undefined, RATE_LIMIT_BACKOFF);
     expect(pool.select({ model: 'm' })).not.toHaveProperty('unavailable');
   });
@@ -155,7 +180,9 @@ describe('CredentialPool', () => {
   it('keeps the kind of each cooldown for the status view', () => {
     const { pool } = setup([oauth('a@x')]);
     pool.cool('a@x', 'm', 'UNAVAILABLE', undefined, TRANSIENT_BACKOFF);
-    expect(pool.status()[0].cooldowns).toEqual([expect.objectContaining({ kind: 'transient', reason: 'UNAVAILABLE' })]);
+    expect(pool.status()[0].cooldowns).toEqual([
+      expect.objectContaining({ kind: 'transient', reason: 'UNAVAILABLE' }),
+    ]);
   });
 
   it('counts requests, successes, rate limits and errors through the store, not through a shared object', () => {

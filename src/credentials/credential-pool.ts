@@ -31,7 +31,11 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-export const RATE_LIMIT_BACKOFF: BackoffPolicy = { kind: 'rate-limit', baseMs: 1_000, maxMs: 30 * 60_000 };
+export const RATE_LIMIT_BACKOFF: BackoffPolicy = {
+  kind: 'rate-limit',
+  baseMs: 1_000,
+  maxMs: 30 * 60_000,
+};
 export const TRANSIENT_BACKOFF: BackoffPolicy = { kind: 'transient', baseMs: 2_000, maxMs: 60_000 };
 /** A 404 for one model on one credential: usually a missing entitlement, not a passing fault. */
 export const MODEL_UNAVAILABLE_BACKOFF: BackoffPolicy = {
@@ -49,7 +53,13 @@ export interface CredentialStatus {
   email?: string;
   projectId?: string;
   state: CredentialState;
-  cooldowns: { model: string; until: number; remainingMs: number; reason: string; kind: CooldownKind }[];
+  cooldowns: {
+    model: string;
+    until: number;
+    remainingMs: number;
+    reason: string;
+    kind: CooldownKind;
+  }[];
   disabled?: DisabledEntry;
   counters: CredentialCounters;
   sourceFile?: string;
@@ -133,7 +143,11 @@ export class CredentialPool {
   }
 
   /** The active cooldown that ends last, of the model's own and the whole-credential one. */
-  private blockingCooldown(id: string, model: string, now: number): Readonly<CooldownEntry> | undefined {
+  private blockingCooldown(
+    id: string,
+    model: string,
+    now: number,
+  ): Readonly<CooldownEntry> | undefined {
     const own = this.store.getCooldown(id, model);
     const all = this.store.getCooldown(id, ALL_MODELS);
     const a = own && own.until > now ? own : undefined;
@@ -147,12 +161,21 @@ export class CredentialPool {
    * Cools a credential for one model (or all). Google's own delay wins; without one the wait
    * doubles with each consecutive strike. A later, shorter deadline never shortens an earlier one.
    */
-  cool(id: string, model: string, reason: string, untilMs: number | undefined, policy: BackoffPolicy): number {
+  cool(
+    id: string,
+    model: string,
+    reason: string,
+    untilMs: number | undefined,
+    policy: BackoffPolicy,
+  ): number {
     const now = this.clock.now();
     const previous = this.store.getCooldown(id, model);
     const strikes = (previous?.strikes ?? 0) + 1;
     const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** (strikes - 1));
-    const until = Math.max(untilMs ?? now + backoff, previous && previous.until > now ? previous.until : 0);
+    const until = Math.max(
+      untilMs ?? now + backoff,
+      previous && previous.until > now ? previous.until : 0,
+    );
     const entry: CooldownEntry = { until, reason, strikes, kind: policy.kind };
     this.store.setCooldown(id, model, entry);
     return until;
@@ -168,7 +191,13 @@ export class CredentialPool {
     this.store.recordUse(id, this.clock.now());
   }
 
-  recordError(id: string, status: number, reason: string, message: string, rateLimited = false): void {
+  recordError(
+    id: string,
+    status: number,
+    reason: string,
+    message: string,
+    rateLimited = false,
+  ): void {
     this.store.recordFailure(
       id,
       { at: this.clock.now(), status, reason, message: message.slice(0, 300) },

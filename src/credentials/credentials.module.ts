@@ -21,7 +21,8 @@ export const POOL_STATE_STORE = Symbol('POOL_STATE_STORE');
     {
       provide: CredentialFileStore,
       inject: [credentialsConfig.KEY],
-      useFactory: (cfg: ConfigType<typeof credentialsConfig>) => new CredentialFileStore(cfg.storagePath),
+      useFactory: (cfg: ConfigType<typeof credentialsConfig>) =>
+        new CredentialFileStore(cfg.storagePath),
     },
     CredentialsService,
   ],

@@ -128,7 +128,8 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
   private async loadFiles(isReload: boolean): Promise<OAuthCredential[]> {
     await this.files.ensureDir().catch(() => undefined);
     const bySource = new Map<string, OAuthCredential>();
-    for (const c of this.pool.list()) if (c.kind === 'oauth' && c.sourceFile) bySource.set(c.sourceFile, c);
+    for (const c of this.pool.list())
+      if (c.kind === 'oauth' && c.sourceFile) bySource.set(c.sourceFile, c);
     const out: OAuthCredential[] = [];
     for (const file of await this.files.list()) {
       const name = path.basename(file);
@@ -153,7 +154,9 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
       }
       const result = parseCredential(raw, this.defaults);
       if (!result.ok || result.credential.kind !== 'oauth') {
-        this.logger.warn(`Skipping ${name}: it ${result.ok ? 'holds an API key; use GEMINI_API_KEYS' : result.problem}`);
+        this.logger.warn(
+          `Skipping ${name}: it ${result.ok ? 'holds an API key; use GEMINI_API_KEYS' : result.problem}`,
+        );
         continue;
       }
       const credential: OAuthCredential = { ...result.credential, sourceFile: file };
@@ -210,7 +213,11 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     }
     const rows = list.map((c) =>
       c.kind === 'oauth'
-        ? ['oauth', c.email ?? `refresh ${secretSuffix(c.refreshToken)}`, c.projectId ?? '(discover on first use)']
+        ? [
+            'oauth',
+            c.email ?? `refresh ${secretSuffix(c.refreshToken)}`,
+            c.projectId ?? '(discover on first use)',
+          ]
         : ['api-key', secretSuffix(c.apiKey), '-'],
     );
     const widths = [7, 10, 7].map((w, i) => Math.max(w, ...rows.map((r) => r[i].length)));

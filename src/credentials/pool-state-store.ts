@@ -136,7 +136,8 @@ export class InMemoryPoolStateStore implements PoolStateStore {
 
   private live(credentialId: string): CredentialCounters {
     let c = this.stats.get(credentialId);
-    if (!c) this.stats.set(credentialId, (c = { requests: 0, successes: 0, rateLimits: 0, errors: 0 }));
+    if (!c)
+      this.stats.set(credentialId, (c = { requests: 0, successes: 0, rateLimits: 0, errors: 0 }));
     return c;
   }
 }

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { clientAbortSignal } from '../http/abort-signal';
 import { sendReply } from '../http/reply';
@@ -30,6 +41,9 @@ export class GeminiController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await sendReply(res, await this.gemini.call(modelAction, body, alt, clientAbortSignal(req, res)));
+    await sendReply(
+      res,
+      await this.gemini.call(modelAction, body, alt, clientAbortSignal(req, res)),
+    );
   }
 }

@@ -29,7 +29,12 @@ export class GeminiService {
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
   ) {}
 
-  async call(modelAction: string, body: unknown, alt: string | undefined, signal: AbortSignal): Promise<Reply> {
+  async call(
+    modelAction: string,
+    body: unknown,
+    alt: string | undefined,
+    signal: AbortSignal,
+  ): Promise<Reply> {
     const { model, action } = parseModelAction(modelAction);
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw ApiError.badRequest('The request body must be a JSON object.');
@@ -38,7 +43,10 @@ export class GeminiService {
     switch (action) {
       case 'generateContent': {
         const { model: upstream, request } = applyModelVariant(model, json as GeminiRequest);
-        return { kind: 'json', body: await this.dispatcher.generate({ model: upstream, body: request, signal }) };
+        return {
+          kind: 'json',
+          body: await this.dispatcher.generate({ model: upstream, body: request, signal }),
+        };
       }
       case 'streamGenerateContent': {
         const { model: upstream, request } = applyModelVariant(model, json as GeminiRequest);
@@ -46,10 +54,20 @@ export class GeminiService {
         return alt === 'sse' ? this.sse(stream) : this.jsonArray(stream);
       }
       case 'countTokens':
-        return { kind: 'json', body: await this.dispatcher.countTokens({ model: stripVariant(model), body: json, signal }) };
+        return {
+          kind: 'json',
+          body: await this.dispatcher.countTokens({
+            model: stripVariant(model),
+            body: json,
+            signal,
+          }),
+        };
       case 'embedContent':
       case 'batchEmbedContents':
-        return { kind: 'json', body: await this.dispatcher.embed(action, { model, body: json, signal }) };
+        return {
+          kind: 'json',
+          body: await this.dispatcher.embed(action, { model, body: json, signal }),
+        };
     }
   }
 
@@ -60,7 +78,12 @@ export class GeminiService {
   async getModel(id: string): Promise<Reply> {
     const model = await this.models.find(id);
     if (!model) {
-      throw new ApiError({ status: 404, kind: 'not_found', message: `Model ${id} is not found.`, googleStatus: 'NOT_FOUND' });
+      throw new ApiError({
+        status: 404,
+        kind: 'not_found',
+        message: `Model ${id} is not found.`,
+        googleStatus: 'NOT_FOUND',
+      });
     }
     return { kind: 'json', body: model };
   }
@@ -105,9 +128,13 @@ export class GeminiService {
 
 function parseModelAction(modelAction: string): { model: string; action: Action } {
   const colon = modelAction.lastIndexOf(':');
-  const model = decodeURIComponent(colon >= 0 ? modelAction.slice(0, colon) : modelAction).replace(/^models\//, '');
+  const model = decodeURIComponent(colon >= 0 ? modelAction.slice(0, colon) : modelAction).replace(
+    /^models\//,
+    '',
+  );
   const action = colon >= 0 ? modelAction.slice(colon + 1) : '';
-  if (!model) throw ApiError.badRequest('The path must name a model: /v1beta/models/{model}:{action}.');
+  if (!model)
+    throw ApiError.badRequest('The path must name a model: /v1beta/models/{model}:{action}.');
   if (!(ACTIONS as readonly string[]).includes(action)) {
     throw new ApiError({
       status: 404,

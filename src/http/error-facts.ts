@@ -25,8 +25,14 @@ export function toErrorFacts(exception: unknown): ApiError {
     }
     return new ApiError({ status, kind: kindForStatus(status), message });
   }
-  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-  return new ApiError({ status: 500, kind: 'internal', message: 'Internal proxy error; see the proxy log.' });
+  logger.error(
+    exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+  );
+  return new ApiError({
+    status: 500,
+    kind: 'internal',
+    message: 'Internal proxy error; see the proxy log.',
+  });
 }
 
 function kindForStatus(status: number): ApiErrorKind {

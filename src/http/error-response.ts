@@ -5,7 +5,12 @@ import { ApiError } from './api-error';
  * Sends an error in a dialect. When a stream has already started, the error becomes the stream's
  * last event instead, since the status line is gone.
  */
-export function sendError(res: Response, error: ApiError, body: unknown, sseFrame: (body: unknown) => string): void {
+export function sendError(
+  res: Response,
+  error: ApiError,
+  body: unknown,
+  sseFrame: (body: unknown) => string,
+): void {
   if (res.headersSent) {
     if (!res.writableEnded) {
       const type = String(res.getHeader('content-type') ?? '');
@@ -14,7 +19,8 @@ export function sendError(res: Response, error: ApiError, body: unknown, sseFram
     }
     return;
   }
-  if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
+  if (error.retryAfterSeconds !== undefined)
+    res.setHeader('retry-after', String(error.retryAfterSeconds));
   if (error.status === 401) res.setHeader('www-authenticate', 'Bearer, Basic realm="gemini-proxy"');
   res.status(error.status).json(body);
 }

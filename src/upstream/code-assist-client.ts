@@ -1,4 +1,8 @@
-import type { CodeAssistSetupApi, LoadCodeAssistResponse, LongRunningOperation } from './code-assist-setup';
+import type {
+  CodeAssistSetupApi,
+  LoadCodeAssistResponse,
+  LongRunningOperation,
+} from './code-assist-setup';
 import { GeminiRequest, GeminiResponse, JsonObject } from './gemini-types';
 import { decodeSse } from './sse-decoder';
 import { BackendCall, UpstreamAuth, UpstreamBackend } from './upstream-backend';
@@ -47,7 +51,10 @@ export class CodeAssistClient implements UpstreamBackend {
   }
 
   async countTokens(auth: UpstreamAuth, call: BackendCall<JsonObject>): Promise<JsonObject> {
-    const native = call.body as { contents?: unknown; generateContentRequest?: { contents?: unknown } };
+    const native = call.body as {
+      contents?: unknown;
+      generateContentRequest?: { contents?: unknown };
+    };
     // Code Assist counts `{request:{model:"models/…", contents}}` only, as gemini-cli sends it.
     const contents = native.contents ?? native.generateContentRequest?.contents ?? [];
     return this.http.json<JsonObject>({
@@ -130,7 +137,7 @@ async function* unwrapStream(
   try {
     for await (const data of decodeSse(body)) {
       if (data.trim() === '' || data.trim() === '[DONE]') continue;
-      yield unwrap(parseEvent(data) as CodeAssistEnvelope);
+      yield unwrap(parseEvent(data));
     }
   } catch (error) {
     throw toNetworkError(error, signal);

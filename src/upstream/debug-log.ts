@@ -1,7 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { Credential, secretSuffix } from '../credentials/credential';
 
-const REDACTED_KEYS = new Set(['text', 'data', 'thoughtSignature', 'thought_signature', 'args', 'response']);
+const REDACTED_KEYS = new Set([
+  'text',
+  'data',
+  'thoughtSignature',
+  'thought_signature',
+  'args',
+  'response',
+]);
 
 /** Replaces prompt and response text (and inline media) with its length, keeping the shape. */
 export function redactPayload(value: unknown, depth = 0): unknown {
@@ -10,7 +17,7 @@ export function redactPayload(value: unknown, depth = 0): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (REDACTED_KEYS.has(k) && (typeof v === 'string' || (k === 'args' || k === 'response'))) {
+      if (REDACTED_KEYS.has(k) && (typeof v === 'string' || k === 'args' || k === 'response')) {
         out[k] = typeof v === 'string' ? `<REDACTED ${v.length} chars>` : '<REDACTED>';
       } else {
         out[k] = redactPayload(v, depth + 1);
@@ -43,7 +50,9 @@ export class DebugLog {
             `Credential Used (Refresh Token ending in): ${secretSuffix(c.refreshToken)}`,
           ]
         : [`Credential Used (API key ending in): ${secretSuffix(c.apiKey)}`];
-    this.logger.debug(['--- Credential Details ---', ...lines, `Model: ${model}`, `Attempt: ${attempt}`].join('\n'));
+    this.logger.debug(
+      ['--- Credential Details ---', ...lines, `Model: ${model}`, `Attempt: ${attempt}`].join('\n'),
+    );
   }
 
   upstreamRequest(backend: string, action: string, model: string, body: unknown): void {
@@ -55,7 +64,9 @@ export class DebugLog {
 
   upstreamResponse(status: number, body: unknown): void {
     if (!this.enabled) return;
-    this.logger.debug(`--- Upstream Response from Google ---\nstatus=${status}\n${this.show(body)}`);
+    this.logger.debug(
+      `--- Upstream Response from Google ---\nstatus=${status}\n${this.show(body)}`,
+    );
   }
 
   private show(body: unknown): string {

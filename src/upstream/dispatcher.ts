@@ -272,9 +272,7 @@ export class UpstreamDispatcher {
     this.debug.upstreamRequest('code-assist', action, req.model, req.body);
     const auth = async (fresh: boolean): Promise<UpstreamAuth> => ({
       kind: 'oauth',
-      accessToken: fresh
-        ? await this.credentials.forceRefresh(ready)
-        : await this.credentials.accessToken(ready),
+      accessToken: await this.token(ready, fresh, req.signal),
       projectId: ready.projectId ?? '',
     });
     try {
@@ -302,7 +300,7 @@ export class UpstreamDispatcher {
     const running = this.setups.get(credential.id);
     if (running) return running;
     const promise = (async () => {
-      const token = await this.credentials.accessToken(credential);
+      const token = await this.token(credential, false, signal);
       const api = this.codeAssist.setupApi(token, signal);
       const result = await setUpCodeAssistProject(api, {
         projectId: this.credentialsCfg.googleCloudProject,
@@ -314,6 +312,32 @@ export class UpstreamDispatcher {
     })().finally(() => this.setups.delete(credential.id));
     this.setups.set(credential.id, promise);
     return promise;
+  }
+
+  /**
+   * An access token, within UPSTREAM_TIMEOUT_MS: google-auth-library sets no time limit on the token
+   * endpoint, so a hanging refresh would otherwise hold the request (and the client) forever.
+   */
+  private token(credential: OAuthCredential, fresh: boolean, signal: AbortSignal): Promise<string> {
+    const pending = fresh
+      ? this.credentials.forceRefresh(credential)
+      : this.credentials.accessToken(credential);
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new UpstreamNetworkError('timeout', 'Google’s token endpoint did not answer in time'),
+          ),
+        this.config.timeoutMs,
+      );
+      const onAbort = () =>
+        reject(new UpstreamNetworkError('aborted', 'The client closed the request'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      pending.then(resolve, reject).finally(() => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+      });
+    });
   }
 
   private handleFailure(credential: Credential, model: string, error: unknown): Verdict {

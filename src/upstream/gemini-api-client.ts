@@ -1,6 +1,12 @@
 import { GeminiResponse, JsonObject } from './gemini-types';
 import { decodeSse } from './sse-decoder';
-import { BackendCall, EmbedAction, EmbeddingBackend, UpstreamAuth, UpstreamBackend } from './upstream-backend';
+import {
+  BackendCall,
+  EmbedAction,
+  EmbeddingBackend,
+  UpstreamAuth,
+  UpstreamBackend,
+} from './upstream-backend';
 import { parseEvent } from './code-assist-client';
 import { httpError, readText, toNetworkError, UpstreamHttp } from './upstream-http';
 
@@ -37,7 +43,11 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     return this.post<JsonObject>(auth, call.model, 'countTokens', call.body, call.signal);
   }
 
-  embed(auth: UpstreamAuth, action: EmbedAction, call: BackendCall<JsonObject>): Promise<JsonObject> {
+  embed(
+    auth: UpstreamAuth,
+    action: EmbedAction,
+    call: BackendCall<JsonObject>,
+  ): Promise<JsonObject> {
     return this.post<JsonObject>(auth, call.model, action, call.body, call.signal);
   }
 
@@ -61,7 +71,13 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     return models;
   }
 
-  private post<T>(auth: UpstreamAuth, model: string, action: string, body: unknown, signal: AbortSignal): Promise<T> {
+  private post<T>(
+    auth: UpstreamAuth,
+    model: string,
+    action: string,
+    body: unknown,
+    signal: AbortSignal,
+  ): Promise<T> {
     return this.http.json<T>({
       method: 'POST',
       url: this.modelUrl(model, action),
@@ -82,7 +98,10 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
   }
 }
 
-async function* parseStream(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncGenerator<GeminiResponse> {
+async function* parseStream(
+  body: AsyncIterable<Uint8Array>,
+  signal: AbortSignal,
+): AsyncGenerator<GeminiResponse> {
   try {
     for await (const data of decodeSse(body)) {
       if (data.trim() === '') continue;

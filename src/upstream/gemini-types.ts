@@ -19,7 +19,8 @@ export interface GeminiPart {
 }
 
 export interface GeminiContent {
-  role?: 'user' | 'model' | string;
+  /** `user` or `model`; kept open because Google may add roles. */
+  role?: string;
   parts: GeminiPart[];
 }
 

@@ -28,7 +28,8 @@ export class ModelListService {
     const live = await this.liveModels();
     const byName = new Map<string, GeminiModel>();
     for (const m of live ?? []) byName.set(m.name, m);
-    if (hasOAuth || !live) for (const m of GEMINI_MODELS) if (!byName.has(m.name)) byName.set(m.name, m);
+    if (hasOAuth || !live)
+      for (const m of GEMINI_MODELS) if (!byName.has(m.name)) byName.set(m.name, m);
     return withVariants([...byName.values()]);
   }
 
@@ -49,7 +50,9 @@ export class ModelListService {
         return list;
       })
       .catch((error: Error) => {
-        this.logger.warn(`Could not list Google's models (${error.message}); serving the maintained list`);
+        this.logger.warn(
+          `Could not list Google's models (${error.message}); serving the maintained list`,
+        );
         return undefined;
       })
       .finally(() => (this.loading = undefined));

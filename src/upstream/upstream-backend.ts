@@ -1,8 +1,7 @@
 import { GeminiRequest, GeminiResponse, JsonObject } from './gemini-types';
 
 export type UpstreamAuth =
-  | { kind: 'oauth'; accessToken: string; projectId: string }
-  | { kind: 'api-key'; apiKey: string };
+  { kind: 'oauth'; accessToken: string; projectId: string } | { kind: 'api-key'; apiKey: string };
 
 export interface BackendCall<B = GeminiRequest> {
   model: string;
@@ -24,5 +23,9 @@ export interface UpstreamBackend {
 }
 
 export interface EmbeddingBackend {
-  embed(auth: UpstreamAuth, action: EmbedAction, call: BackendCall<JsonObject>): Promise<JsonObject>;
+  embed(
+    auth: UpstreamAuth,
+    action: EmbedAction,
+    call: BackendCall<JsonObject>,
+  ): Promise<JsonObject>;
 }

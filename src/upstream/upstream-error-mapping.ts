@@ -35,7 +35,11 @@ export function toApiError(error: unknown): ApiError {
       message: 'The credential was revoked or expired (invalid_grant); log the account in again.',
     });
   }
-  return new ApiError({ status: 502, kind: 'upstream', message: `Upstream call failed: ${message}` });
+  return new ApiError({
+    status: 502,
+    kind: 'upstream',
+    message: `Upstream call failed: ${message}`,
+  });
 }
 
 /** The answer when no credential can take the request at all. */
@@ -70,7 +74,8 @@ export function noCredentialError(
       });
     case 'all-cooling': {
       const seconds = Math.max(1, Math.ceil((selection.soonest - now) / 1000));
-      const google = lastError instanceof UpstreamHttpError ? unwrapGoogleError(lastError.body) : undefined;
+      const google =
+        lastError instanceof UpstreamHttpError ? unwrapGoogleError(lastError.body) : undefined;
       return new ApiError({
         status: 429,
         kind: 'rate_limited',

@@ -38,10 +38,10 @@ function upstreamMessage(status: number, body: unknown): string {
 export function unwrapGoogleError(
   body: unknown,
 ): { code?: number; message?: string; status?: string; details?: unknown[] } | undefined {
-  const candidate = Array.isArray(body) ? (body[0] as unknown) : body;
+  const candidate: unknown = Array.isArray(body) ? body[0] : body;
   if (candidate && typeof candidate === 'object' && 'error' in candidate) {
-    const error = (candidate as { error: unknown }).error;
-    if (error && typeof error === 'object') return error as ReturnType<typeof unwrapGoogleError>;
+    const error: unknown = candidate.error;
+    if (error && typeof error === 'object') return error;
   }
   return undefined;
 }

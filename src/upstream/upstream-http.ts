@@ -55,7 +55,10 @@ export class UpstreamHttp {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new UpstreamNetworkError('protocol', `Google sent a response that is not JSON (HTTP ${res.status})`);
+      throw new UpstreamNetworkError(
+        'protocol',
+        `Google sent a response that is not JSON (HTTP ${res.status})`,
+      );
     }
   }
 
@@ -80,12 +83,21 @@ export function httpError(res: UpstreamResponse, text: string): UpstreamHttpErro
     // Proxies and load balancers in front of Google answer HTML or plain text; keep it as is.
   }
   const retryAfter = res.headers['retry-after'];
-  return new UpstreamHttpError(res.status, body, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+  return new UpstreamHttpError(
+    res.status,
+    body,
+    Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+  );
 }
 
-export function toNetworkError(error: unknown, clientSignal: AbortSignal, timeout?: AbortSignal): Error {
+export function toNetworkError(
+  error: unknown,
+  clientSignal: AbortSignal,
+  timeout?: AbortSignal,
+): Error {
   if (error instanceof UpstreamHttpError || error instanceof UpstreamNetworkError) return error;
-  if (clientSignal.aborted) return new UpstreamNetworkError('aborted', 'The client closed the request');
+  if (clientSignal.aborted)
+    return new UpstreamNetworkError('aborted', 'The client closed the request');
   if (
     timeout?.aborted ||
     error instanceof errors.HeadersTimeoutError ||
@@ -97,5 +109,8 @@ export function toNetworkError(error: unknown, clientSignal: AbortSignal, timeou
   }
   const code = (error as { code?: string }).code ?? '';
   const message = error instanceof Error ? error.message : String(error);
-  return new UpstreamNetworkError('connection', `Could not reach Google${code ? ` (${code})` : ''}: ${message}`);
+  return new UpstreamNetworkError(
+    'connection',
+    `Could not reach Google${code ? ` (${code})` : ''}: ${message}`,
+  );
 }

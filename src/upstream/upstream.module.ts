@@ -35,7 +35,15 @@ import { UpstreamHttp } from './upstream-http';
     UpstreamDispatcher,
     ModelListService,
   ],
-  exports: [UpstreamDispatcher, ModelListService, UpstreamEvents, GeminiApiClient, CodeAssistClient, DebugLog, CredentialsModule],
+  exports: [
+    UpstreamDispatcher,
+    ModelListService,
+    UpstreamEvents,
+    GeminiApiClient,
+    CodeAssistClient,
+    DebugLog,
+    CredentialsModule,
+  ],
 })
 export class UpstreamModule implements OnApplicationShutdown {
   constructor(private readonly http: UpstreamHttp) {}

@@ -17,8 +17,11 @@ export interface RunningProxy {
  * Starts the real proxy on 127.0.0.1 with the given environment (pointed at a fake Google),
  * restoring the environment when it closes.
  */
-export async function startTestProxy(env: Record<string, string | undefined>): Promise<RunningProxy> {
-  const credentialsDir = env.PERSISTENT_STORAGE_PATH ?? mkdtempSync(path.join(tmpdir(), 'proxy-creds-'));
+export async function startTestProxy(
+  env: Record<string, string | undefined>,
+): Promise<RunningProxy> {
+  const credentialsDir =
+    env.PERSISTENT_STORAGE_PATH ?? mkdtempSync(path.join(tmpdir(), 'proxy-creds-'));
   const ownsDir = env.PERSISTENT_STORAGE_PATH === undefined;
   const saved = { ...process.env };
   Object.assign(process.env, {
@@ -30,7 +33,11 @@ export async function startTestProxy(env: Record<string, string | undefined>): P
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
   let app: INestApplication;
   try {
-    app = await startProxy({ port: 0, host: '127.0.0.1', logger: process.env.TEST_LOGS ? undefined : false });
+    app = await startProxy({
+      port: 0,
+      host: '127.0.0.1',
+      logger: process.env.TEST_LOGS ? undefined : false,
+    });
   } finally {
     process.env = saved;
   }
@@ -46,6 +53,12 @@ export async function startTestProxy(env: Record<string, string | undefined>): P
   };
 }
 
-export async function health(proxy: RunningProxy): Promise<{ status: string; credentials: number; usable: number }> {
-  return (await (await fetch(`${proxy.url}/health`)).json()) as { status: string; credentials: number; usable: number };
+export async function health(
+  proxy: RunningProxy,
+): Promise<{ status: string; credentials: number; usable: number }> {
+  return (await (await fetch(`${proxy.url}/health`)).json()) as {
+    status: string;
+    credentials: number;
+    usable: number;
+  };
 }
