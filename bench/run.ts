@@ -457,9 +457,11 @@ async function main(): Promise<number> {
   const children = new Children(workDir);
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
-    (cleaning ??= children
-      .stopAll()
-      .finally(() => rmSync(workDir, { recursive: true, force: true })));
+    (cleaning ??= children.stopAll().finally(() => {
+      // BENCH_KEEP=1 keeps the children's logs and the credential files for a look afterwards.
+      if (process.env.BENCH_KEEP === '1') log(`kept ${workDir}`);
+      else rmSync(workDir, { recursive: true, force: true });
+    }));
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping everything the benchmark started`);
     void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));

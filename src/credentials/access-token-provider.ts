@@ -8,6 +8,7 @@ export interface RefreshedToken {
 
 /** Refreshes this long before expiry, so that a token never dies mid-request. */
 const EAGER_REFRESH_MS = 5 * 60_000;
+const TOKEN_TIMEOUT_MS = 30_000;
 
 /**
  * Access tokens for OAuth credentials, from google-auth-library's OAuth2Client pointed at the
@@ -66,7 +67,8 @@ export class AccessTokenProvider {
       endpoints: { oauth2TokenUrl: this.tokenUrl },
       // Node's own fetch: gaxios would otherwise import node-fetch lazily, which fails inside VM
       // sandboxes such as jest's and costs a module load on the first refresh.
-      transporterOptions: { fetchImplementation: fetch },
+      // A token endpoint that hangs must not hold a refresh (and every request waiting on it) forever.
+      transporterOptions: { fetchImplementation: fetch, timeout: TOKEN_TIMEOUT_MS },
     });
     client.setCredentials({ refresh_token: credential.refreshToken });
     this.clients.set(credential.id, { client, refreshToken: credential.refreshToken });
