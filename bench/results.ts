@@ -52,7 +52,7 @@ export interface BenchResults {
     settings: Record<string, number | string | boolean>;
   };
   throughput: Partial<Record<Load, Outcome<ThroughputResult>>>;
-  streaming: Partial<Record<'direct' | 'native' | 'openai', Outcome<StreamTiming>>>;
+  streaming: Partial<Record<'direct' | 'passthrough' | 'native' | 'openai', Outcome<StreamTiming>>>;
   openStreams?: Outcome<OpenStreamsResult>;
   soak?: Outcome<SoakResult>;
   startup?: Outcome<StartupResult>;

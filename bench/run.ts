@@ -37,6 +37,7 @@ class Bench {
   readonly results: BenchResults;
   private fake!: FakeGoogleProcess;
   private passthrough?: { child: Child; url: string };
+  /** API keys only: native, OpenAI, streams and the soak. Started unless none of those runs. */
   private keyProxy!: ProxyProcess;
   private oauthProxy?: ProxyProcess;
   private credentialsDir!: string;
@@ -116,13 +117,21 @@ class Bench {
 
     const needsOAuth = wants.startup || wants.throughput('code-assist');
     if (needsOAuth) await this.prepareCredentialFiles();
-    if (wants.throughput('passthrough')) await this.startPassthrough();
+    if (wants.throughput('passthrough') || wants.streaming) await this.startPassthrough();
 
-    this.keyProxy = await this.startProxy('proxy-keys', {
-      GEMINI_API_KEYS: API_KEYS.join(','),
-      PERSISTENT_STORAGE_PATH: this.emptyDir('no-credentials'),
-    });
-    log(`proxy (API keys) healthy after ${Math.round(this.keyProxy.startupMs)} ms`);
+    const needsKeyProxy =
+      wants.startup ||
+      wants.throughput('native') ||
+      wants.throughput('openai') ||
+      wants.streaming ||
+      wants.soak;
+    if (needsKeyProxy) {
+      this.keyProxy = await this.startProxy('proxy-keys', {
+        GEMINI_API_KEYS: API_KEYS.join(','),
+        PERSISTENT_STORAGE_PATH: this.emptyDir('no-credentials'),
+      });
+      log(`proxy (API keys) healthy after ${Math.round(this.keyProxy.startupMs)} ms`);
+    }
     if (needsOAuth) await this.measureStartup();
 
     for (const load of ['passthrough', 'native', 'code-assist', 'openai'] as const) {
@@ -275,6 +284,11 @@ class Bench {
         url: this.fake.url,
         spec: (m: string) => nativeRequest({ stream: true, apiKey: API_KEYS[0], marker: m }),
       },
+      // What any extra hop costs a stream: the floor under the proxy's figures.
+      passthrough: {
+        url: this.passthrough?.url ?? '',
+        spec: (m: string) => nativeRequest({ stream: true, apiKey: API_KEYS[0], marker: m }),
+      },
       native: {
         url: this.keyProxy.url,
         spec: (m: string) => nativeRequest({ stream: true, apiKey: BENCH_PASSWORD, marker: m }),
@@ -288,6 +302,7 @@ class Bench {
       keyof typeof modes,
       (typeof modes)['direct'],
     ][]) {
+      if (!url) continue;
       const problem = await probe(url, spec('probe'));
       if (problem) {
         const pending = mode === 'openai' && problem.startsWith('HTTP 404');

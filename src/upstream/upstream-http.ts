@@ -24,7 +24,8 @@ export class UpstreamHttp {
   private readonly agent = new Agent({
     keepAliveTimeout: 60_000,
     keepAliveMaxTimeout: 600_000,
-    connections: 256,
+    // No cap per origin: every open stream holds a connection, and a thousand streams must not queue.
+    connections: null,
     connect: { timeout: 30_000 },
   });
 
