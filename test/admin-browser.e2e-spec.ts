@@ -1,13 +1,12 @@
 import { chromium, type Browser } from 'playwright-core';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { FakeGoogle } from './fake-google/fake-google';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, describeWithChromium } from './support/chromium';
 import { permissionDenied, rateLimited } from './fake-google/google-errors';
 import { generate, ManualClock, poolStatus, startPoolProxy } from './support/pool-harness';
 import { RunningProxy, TEST_PASSWORD } from './support/proxy';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
 const FIX_URL = 'https://console.cloud.google.com/gemini-admin/licenses?project=proj-ada';
 const KEY_OK = 'AIzaBrowserKeyOKOKOKOKOKOKOKOKOKOKOKokay1';
 const KEY_LIMITED = 'AIzaBrowserKeyLIMITEDLIMITEDLIMITEDslow2';
@@ -17,14 +16,7 @@ const ADA = {
   projectId: 'proj-ada',
 };
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `Chromium not installed: skipping the /admin browser test (${CHROMIUM} is missing; ` +
-      'install Debian\'s "chromium" package to run it).',
-  );
-}
-const describeInBrowser = hasChromium ? describe : describe.skip;
+const describeInBrowser = describeWithChromium('the /admin browser test');
 
 describeInBrowser('the /admin page in a browser', () => {
   let fake: FakeGoogle;
@@ -65,16 +57,7 @@ describeInBrowser('the /admin page in a browser', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
   });
 

@@ -11,20 +11,12 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FakeGoogle } from './fake-google/fake-google';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, describeWithChromium } from './support/chromium';
 import { freePort, RunningGenerator, startTestGenerator } from './generator/harness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
 const PHONE = { width: 390, height: 844 };
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `Chromium not installed: skipping the generator browser tests (${CHROMIUM} is missing; ` +
-      'install Debian\'s "chromium" package to run them).',
-  );
-}
-const describeInBrowser = hasChromium ? describe : describe.skip;
+const describeInBrowser = describeWithChromium('the generator browser tests');
 
 /** A fresh headless Chromium profile that records every address it asks for. */
 async function openBrowser(): Promise<{
@@ -37,16 +29,7 @@ async function openBrowser(): Promise<{
     executablePath: CHROMIUM,
     headless: true,
     viewport: PHONE,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   const requested: string[] = [];
   context.on('request', (request) => requested.push(request.url()));
