@@ -18,6 +18,8 @@ export interface BenchOptions {
   streamIntervalMs: number;
   connections: number;
   durationS: number;
+  /** Offered load for the latency-at-a-fixed-rate runs (below every server's capacity). */
+  fixedRate: number;
   warmupS: number;
   /** Streams timed per streaming mode, `streamConcurrency` at a time. */
   streams: number;
@@ -58,6 +60,7 @@ const NUMBERS: Record<
   connections: { flag: 'connections', env: 'BENCH_CONNECTIONS', full: 32, quick: 32 },
   durationS: { flag: 'duration', env: 'BENCH_DURATION_S', full: 10, quick: 2 },
   warmupS: { flag: 'warmup', env: 'BENCH_WARMUP_S', full: 2, quick: 1 },
+  fixedRate: { flag: 'fixed-rate', env: 'BENCH_FIXED_RATE', full: 500, quick: 500 },
   streams: { flag: 'streams', env: 'BENCH_STREAMS', full: 200, quick: 24 },
   streamConcurrency: {
     flag: 'stream-concurrency',

@@ -1,4 +1,5 @@
 import type { Load } from './options';
+import type { LoadResult } from './load';
 import type { BenchResults, Outcome, ThroughputResult } from './results';
 import { round } from './stats';
 import type { StreamTiming } from './stream-timing';
@@ -47,6 +48,20 @@ export function buildRows(results: BenchResults): Row[] {
     const outcome = results.throughput[load];
     if (!outcome) continue;
     rows.push(throughputRow(load, outcome, load === 'passthrough' ? undefined : reference));
+  }
+
+  const pacedReference = okResult(results.fixedRate.passthrough);
+  for (const load of ['passthrough', 'native', 'code-assist', 'openai'] as const) {
+    const outcome = results.fixedRate[load];
+    if (!outcome) continue;
+    rows.push(
+      fixedRateRow(
+        load,
+        outcome,
+        load === 'passthrough' ? undefined : pacedReference,
+        Number(results.meta.settings.fixedRate),
+      ),
+    );
   }
 
   const direct = okResult(results.streaming.direct);
@@ -172,6 +187,36 @@ function throughputRow(
       : '',
     versus,
     target,
+    status: statusOf(outcome, checks),
+    checks,
+  };
+}
+
+function fixedRateRow(
+  load: Load,
+  outcome: Outcome<LoadResult>,
+  reference: LoadResult | undefined,
+  rate: number,
+): Row {
+  const r = okResult(outcome);
+  const checks: Check[] = [];
+  let versus = load === 'passthrough' ? 'reference' : '';
+  if (r && reference) {
+    const addedP50 = r.p50Ms - reference.p50Ms;
+    const addedP99 = r.p99Ms - reference.p99Ms;
+    versus = `+${fmt(addedP50, 2)} / +${fmt(addedP99, 2)} ms`;
+    checks.push(atMost(`+p50 ≤${TARGETS.addedP50Ms} ms`, addedP50, TARGETS.addedP50Ms, 'ms'));
+    checks.push(atMost(`+p99 ≤${TARGETS.addedP99Ms} ms`, addedP99, TARGETS.addedP99Ms, 'ms'));
+  }
+  const failures = r ? r.errors + r.non2xx : 0;
+  return {
+    section: `Latency at ${rate.toLocaleString('en-US')} req/s`,
+    scenario: LOAD_NAMES[load],
+    measured: r
+      ? `p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms (${fmt(r.rps, 0)} req/s served)${failures ? ` · ${failures} failed` : ''}`
+      : '',
+    versus,
+    target: checks.map((c) => c.target).join(', '),
     status: statusOf(outcome, checks),
     checks,
   };
@@ -309,8 +354,10 @@ Settings: ${settings}. Load average ${m.loadAverage.before} before, ${m.loadAver
 
 ${table}
 
-Throughput: autocannon, ${m.settings.connections} connections, ${m.settings.durationS} s after ${m.settings.warmupS} s of warm-up; latency
-percentiles are exact (from each response), "+" columns subtract the pass-through's. Streaming: time to first body
+Throughput: autocannon, ${m.settings.connections} connections as fast as answered, ${m.settings.durationS} s after ${m.settings.warmupS} s of warm-up;
+latency percentiles are exact (from each response), "+" columns subtract the pass-through's; CPU is the server
+process's own (user + system) per answered request. Latency at a fixed rate: the same requests offered at
+${m.settings.fixedRate} req/s over the same connections, so queueing does not hide the hop's own cost. Streaming: time to first body
 byte, and each event's delay from the fake's write to the client's read, paired per stream; "+" subtracts the fake
 direct. Memory: VmRSS of the proxy process. Start-up: spawn to the first 200 from /health.
 `;

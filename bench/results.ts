@@ -52,6 +52,8 @@ export interface BenchResults {
     settings: Record<string, number | string | boolean>;
   };
   throughput: Partial<Record<Load, Outcome<ThroughputResult>>>;
+  /** The same requests offered at a fixed rate: the hop's own latency, without queueing. */
+  fixedRate: Partial<Record<Load, Outcome<LoadResult>>>;
   streaming: Partial<Record<'direct' | 'passthrough' | 'native' | 'openai', Outcome<StreamTiming>>>;
   openStreams?: Outcome<OpenStreamsResult>;
   soak?: Outcome<SoakResult>;

@@ -13,6 +13,7 @@ import { Child, Children, cpuTimeMs, rssMB, whenReady } from './children';
 import { benchAccounts, mintAccessTokens, writeCredentialFiles } from './credential-files';
 import { FakeGoogleProcess } from './fake-google-process';
 import { probe, runLoad } from './load';
+import { runPaced } from './paced-load';
 import { holdOpenStreams, OpenStreamsResult } from './open-streams';
 import { BenchOptions, Load, parseOptions, USAGE, UsageError } from './options';
 import { BENCH_PASSWORD, ProxyProcess } from './proxy-process';
@@ -66,6 +67,7 @@ class Bench {
           streamIntervalMs: o.streamIntervalMs,
           connections: o.connections,
           durationS: o.durationS,
+          fixedRate: o.fixedRate,
           warmupS: o.warmupS,
           streams: o.streams,
           streamConcurrency: o.streamConcurrency,
@@ -76,6 +78,7 @@ class Bench {
         },
       },
       throughput: {},
+      fixedRate: {},
       streaming: {},
     };
   }
@@ -239,6 +242,17 @@ class Bench {
       `${load}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
         `${result.serverCpuMsPerRequest} ms CPU/request, ${result.errors + result.non2xx} failed`,
     );
+    // At saturation a closed loop's latency is connections ÷ throughput (Little's law), so the
+    // hop's own cost is read at an offered rate every server can carry.
+    const paced = await runPaced({
+      baseUrl: target.url,
+      spec: target.spec,
+      rate: o.fixedRate,
+      durationS: Math.max(2, o.durationS / 2),
+      connections: o.connections,
+    });
+    this.results.fixedRate[load] = ok(paced);
+    log(`${load} at ${o.fixedRate} req/s: p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms`);
     return ok(result);
   }
 

@@ -4,16 +4,20 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { authConfig } from '../config/configuration';
 import { ApiError } from '../http/api-error';
-import { passwordMatches, presentedPasswords } from './password';
+import { digestMatches, passwordDigest, presentedPasswords } from './password';
 import { IS_PUBLIC } from './public.decorator';
 
 /** Checks the proxy password on every route not marked @Public(). */
 @Injectable()
 export class PasswordGuard implements CanActivate {
+  private readonly expected: Buffer;
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
-  ) {}
+  ) {
+    this.expected = passwordDigest(this.config.password);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
@@ -25,7 +29,7 @@ export class PasswordGuard implements CanActivate {
     const presented = presentedPasswords({ headers: req.headers, query: req.query });
     // Check every presented value so the time taken does not depend on which one matched.
     let ok = false;
-    for (const candidate of presented) ok = passwordMatches(candidate, this.config.password) || ok;
+    for (const candidate of presented) ok = digestMatches(candidate, this.expected) || ok;
     if (ok) return true;
     throw new ApiError({
       status: 401,

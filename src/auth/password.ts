@@ -35,7 +35,14 @@ export function presentedPasswords({ headers, query }: PresentedCredentials): st
 
 /** Compares in constant time; hashing first makes the lengths equal and leaks nothing about them. */
 export function passwordMatches(candidate: string, expected: string): boolean {
-  const a = createHash('sha256').update(candidate).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return digestMatches(candidate, passwordDigest(expected));
+}
+
+export function passwordDigest(password: string): Buffer {
+  return createHash('sha256').update(password).digest();
+}
+
+/** As passwordMatches, against a digest computed once at boot rather than on every request. */
+export function digestMatches(candidate: string, expected: Buffer): boolean {
+  return timingSafeEqual(passwordDigest(candidate), expected);
 }

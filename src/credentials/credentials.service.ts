@@ -131,15 +131,17 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     for (const c of this.pool.list())
       if (c.kind === 'oauth' && c.sourceFile) bySource.set(c.sourceFile, c);
     const out: OAuthCredential[] = [];
-    for (const file of await this.files.list()) {
+    // Every read at once: one after another, 1,000 files cost 1,000 thread-pool round trips at boot.
+    const files = await this.files.list();
+    const reads = await Promise.allSettled(files.map((file) => this.files.read(file)));
+    for (const [i, file] of files.entries()) {
       const name = path.basename(file);
-      let text: string;
-      try {
-        text = (await this.files.read(file)).text;
-      } catch (error) {
-        this.logger.warn(`Skipping ${name}: cannot read it (${(error as Error).message})`);
+      const read = reads[i];
+      if (read.status === 'rejected') {
+        this.logger.warn(`Skipping ${name}: cannot read it (${(read.reason as Error).message})`);
         continue;
       }
+      const text = read.value.text;
       const existing = bySource.get(file);
       if (existing && this.files.isOwnWrite(file, text)) {
         out.push(existing);
