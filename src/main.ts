@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { startProxy } from './bootstrap';
+import { checkEnvironment } from './config/configuration';
 import { ConfigValidationError } from './config/env.validation';
 
 async function main(): Promise<void> {
+  checkEnvironment();
   if (process.argv.includes('--gen-creds')) {
     const { startGenerator } = await import('./oauth/generator-bootstrap');
     await startGenerator();

@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { existsSync } from 'node:fs';
 import {
   DEFAULT_CLIENT_ID,
   DEFAULT_PASSWORD,
@@ -93,4 +94,13 @@ export const allConfigs = [
 /** Read before the app exists, to pick the logger's levels; the full check comes with the app. */
 export function debugRequested(): boolean {
   return /^(1|true|yes|on)$/i.test(process.env.DEBUG ?? '');
+}
+
+/**
+ * Reads `.env` (never overriding the real environment, as ConfigModule does) and validates it
+ * before Nest starts, so that a bad value ends start-up with one readable line, not a stack trace.
+ */
+export function checkEnvironment(): void {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  validateEnvironment(process.env);
 }
