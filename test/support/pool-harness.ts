@@ -1,13 +1,6 @@
-import { Test } from '@nestjs/testing';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import type { AdminCredential, AdminStatus } from '../../src/admin/admin-view';
-import { AppModule } from '../../src/app.module';
-import { listen } from '../../src/bootstrap';
 import { Clock } from '../../src/credentials/clock';
-import { RunningProxy, TEST_PASSWORD } from './proxy';
+import { RunningProxy, startTestProxy, TEST_PASSWORD } from './proxy';
 
 /**
  * Real time plus an offset the test moves forward, so cooldowns expire without waiting; or, once
@@ -33,47 +26,8 @@ export class ManualClock extends Clock {
 export const AUTH = { authorization: `Bearer ${TEST_PASSWORD}` };
 export const JSON_AUTH = { ...AUTH, 'content-type': 'application/json' };
 
-/**
- * Starts the real proxy on 127.0.0.1 like startTestProxy, but built through Nest's testing module
- * so that the pool's clock can be swapped at the module seam.
- */
-export async function startPoolProxy(
-  env: Record<string, string | undefined>,
-  options: { clock?: Clock } = {},
-): Promise<RunningProxy> {
-  const credentialsDir =
-    env.PERSISTENT_STORAGE_PATH ?? mkdtempSync(path.join(tmpdir(), 'proxy-creds-'));
-  const ownsDir = env.PERSISTENT_STORAGE_PATH === undefined;
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    GEMINI_AUTH_PASSWORD: TEST_PASSWORD,
-    PERSISTENT_STORAGE_PATH: credentialsDir,
-    HOST: '127.0.0.1',
-    ...env,
-  });
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
-  let app: NestExpressApplication;
-  try {
-    let builder = Test.createTestingModule({ imports: [AppModule.register()] });
-    if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);
-    const moduleRef = await builder.compile();
-    const logger = process.env.TEST_LOGS ? undefined : false;
-    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger });
-    await listen(app, { port: 0, host: '127.0.0.1', logger, handleSignals: false });
-  } finally {
-    process.env = saved;
-  }
-  const address = app.getHttpServer().address() as { port: number };
-  return {
-    app,
-    url: `http://127.0.0.1:${address.port}`,
-    credentialsDir,
-    close: async () => {
-      await app.close();
-      if (ownsDir) rmSync(credentialsDir, { recursive: true, force: true });
-    },
-  };
-}
+/** The proxy with a swappable clock (the same start-up as every other e2e suite). */
+export const startPoolProxy = startTestProxy;
 
 export function nativeUrl(proxy: RunningProxy, model: string, action: string, query = ''): string {
   return `${proxy.url}/v1beta/models/${model}:${action}${query}`;

@@ -1,8 +1,12 @@
 import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startProxy } from '../../src/bootstrap';
+import { AppModule } from '../../src/app.module';
+import { listen } from '../../src/bootstrap';
+import { Clock } from '../../src/credentials/clock';
 
 export const TEST_PASSWORD = 'test-password-12345';
 
@@ -15,10 +19,12 @@ export interface RunningProxy {
 
 /**
  * Starts the real proxy on 127.0.0.1 with the given environment (pointed at a fake Google),
- * restoring the environment when it closes.
+ * restoring the environment once it is up. It is built through Nest's testing module so that a
+ * test can swap the pool's clock at the module seam; `listen()` is the production set-up.
  */
 export async function startTestProxy(
   env: Record<string, string | undefined>,
+  options: { clock?: Clock } = {},
 ): Promise<RunningProxy> {
   const credentialsDir =
     env.PERSISTENT_STORAGE_PATH ?? mkdtempSync(path.join(tmpdir(), 'proxy-creds-'));
@@ -31,13 +37,15 @@ export async function startTestProxy(
     ...env,
   });
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
-  let app: INestApplication;
+  let app: NestExpressApplication;
   try {
-    app = await startProxy({
-      port: 0,
-      host: '127.0.0.1',
-      logger: process.env.TEST_LOGS ? undefined : false,
-    });
+    let builder = Test.createTestingModule({ imports: [AppModule.register()] });
+    if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);
+    const moduleRef = await builder.compile();
+    const logger = process.env.TEST_LOGS ? undefined : false;
+    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger });
+    // Several apps share the jest process: none may take over Ctrl-C.
+    await listen(app, { port: 0, host: '127.0.0.1', logger, handleSignals: false });
   } finally {
     process.env = saved;
   }
