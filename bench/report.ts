@@ -346,10 +346,8 @@ Run ${m.startedAt} (${m.wallS} s), Node ${m.node}, ${m.cpus} × ${m.cpuModel}${m
     m.quick ? ', **quick smoke run (not comparable)**' : ''
   }${m.profiled ? ', **proxies under --cpu-prof (slower)**' : ''}.
 
-Settings: ${settings}. Load average ${m.loadAverage.before} before, ${m.loadAverage.after} after${
-    Math.max(m.loadAverage.before, m.loadAverage.after) > m.cpus / 2
-      ? ' (**busy machine: figures are skewed**)'
-      : ''
+Settings: ${settings}. Load average ${m.loadAverage.before} before the run, ${m.loadAverage.after} after it (the benchmark's own load)${
+    m.loadAverage.before > m.cpus / 2 ? ' (**busy machine: figures are skewed**)' : ''
   }.
 
 ${table}
