@@ -125,9 +125,9 @@ export function buildRows(results: BenchResults): Row[] {
       section: 'Memory',
       scenario: `RSS over ${r ? r.requests.toLocaleString('en-US') : ''} requests`,
       measured: r
-        ? `${fmt(r.rssAfterWarmupMB, 0)} → ${fmt(r.rssEndMB, 0)} MB (max ${fmt(r.rssMaxMB, 0)}); ${r.mix}; ${r.errors + r.non2xx} failed`
+        ? `peaks ${fmt(r.rssStartMB, 0)} → ${fmt(r.rssEndMB, 0)} MB (range ${fmt(r.rssMinMB, 0)}–${fmt(r.rssMaxMB, 0)}); ${r.mix}; ${r.errors + r.non2xx} failed`
         : '',
-      versus: r ? `${r.growthPct >= 0 ? '+' : ''}${fmt(r.growthPct, 1)} %` : '',
+      versus: r ? `${signed(r.growthPct, 1)} %` : '',
       target: `≤${TARGETS.soakGrowthPct} % growth`,
       status: statusOf(results.soak, checks),
       checks,
@@ -168,7 +168,7 @@ function throughputRow(
     const addedP50 = r.p50Ms - reference.p50Ms;
     const addedP99 = r.p99Ms - reference.p99Ms;
     const cpu = r.serverCpuMsPerRequest / reference.serverCpuMsPerRequest;
-    versus = `${fmt(ratio, 2)}× · +${fmt(addedP50, 2)} / +${fmt(addedP99, 2)} ms · CPU ${fmt(cpu, 1)}×`;
+    versus = `${fmt(ratio, 2)}× · ${signed(addedP50, 2)} / ${signed(addedP99, 2)} ms · CPU ${fmt(cpu, 1)}×`;
     const minRatio =
       load === 'native' ? TARGETS.nativeRatio : load === 'openai' ? TARGETS.openaiRatio : undefined;
     if (minRatio !== undefined) checks.push(atLeast(`≥${minRatio}×`, ratio, minRatio, '×'));
@@ -204,7 +204,7 @@ function fixedRateRow(
   if (r && reference) {
     const addedP50 = r.p50Ms - reference.p50Ms;
     const addedP99 = r.p99Ms - reference.p99Ms;
-    versus = `+${fmt(addedP50, 2)} / +${fmt(addedP99, 2)} ms`;
+    versus = `${signed(addedP50, 2)} / ${signed(addedP99, 2)} ms`;
     checks.push(atMost(`+p50 ≤${TARGETS.addedP50Ms} ms`, addedP50, TARGETS.addedP50Ms, 'ms'));
     checks.push(atMost(`+p99 ≤${TARGETS.addedP99Ms} ms`, addedP99, TARGETS.addedP99Ms, 'ms'));
   }
@@ -234,7 +234,7 @@ function streamRow(
   if (r && reference) {
     const ttfb = r.ttfbP50Ms - reference.ttfbP50Ms;
     const event = r.eventP50Ms - reference.eventP50Ms;
-    versus = `TTFB +${fmt(ttfb, 2)} ms · event +${fmt(event, 2)} ms`;
+    versus = `TTFB ${signed(ttfb, 2)} ms · event ${signed(event, 2)} ms`;
     if (withTarget) {
       checks.push(atMost(`TTFB +≤${TARGETS.ttfbAddedMs} ms`, ttfb, TARGETS.ttfbAddedMs, 'ms'));
       checks.push(atMost(`event +≤${TARGETS.eventAddedMs} ms`, event, TARGETS.eventAddedMs, 'ms'));
@@ -282,6 +282,10 @@ function atLeast(target: string, value: number, limit: number, unit: string): Ch
 
 function okResult<T>(outcome: Outcome<T> | undefined): T | undefined {
   return outcome?.status === 'ok' ? outcome.result : undefined;
+}
+
+function signed(value: number, digits: number): string {
+  return `${value >= 0 ? '+' : ''}${fmt(value, digits)}`;
 }
 
 function fmt(value: number, digits: number): string {

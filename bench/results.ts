@@ -18,10 +18,14 @@ export interface SoakResult {
   rps: number;
   errors: number;
   non2xx: number;
-  rssAfterWarmupMB: number;
+  /** Highest RSS in the first and in the last fifth of the run (RSS is a sawtooth under load). */
+  rssStartMB: number;
   rssEndMB: number;
+  rssMinMB: number;
   rssMaxMB: number;
   growthPct: number;
+  /** RSS every half second during the run. */
+  trace: number[];
 }
 
 export interface StartupResult {
