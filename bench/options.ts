@@ -87,40 +87,41 @@ const NUMBERS: Record<
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  --quick                      short smoke run (about 30 s)
-  --only <groups>              comma list of ${GROUPS.join(', ')} (default: all)
-  --loads <loads>              throughput loads to run: ${LOADS.join(', ')} (default: all)
-  --profile <dir>              run the proxies under node --cpu-prof, profiles written to <dir>
-  --results <dir>              where latest.json and latest.md go (default bench/results)
+  --quick                        short smoke run (about 45 s; cold JIT, not comparable)
+  --only <groups>                comma list of ${GROUPS.join(', ')} (default: all)
+  --loads <loads>                throughput loads to run: ${LOADS.join(', ')} (default: all)
+  --profile <dir>                run the proxies under node --cpu-prof, profiles written to <dir>
+  --results <dir>                where latest.json and latest.md go (default bench/results)
 ${Object.values(NUMBERS)
-  .map((s) => `  --${s.flag} <n>`.padEnd(31) + `default ${s.full} (quick ${s.quick}); env ${s.env}`)
+  .map((s) => `  --${s.flag} <n>`.padEnd(33) + `default ${s.full} (quick ${s.quick}); env ${s.env}`)
   .join('\n')}
 `;
 
 export class UsageError extends Error {}
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new UsageError(`Unexpected argument "${arg}"`);
-    const eq = arg.indexOf('=');
-    if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else if (arg === '--quick' || arg === '--help') flags.set(arg.slice(2), 'true');
-    else if (i + 1 < argv.length) flags.set(arg.slice(2), argv[++i]);
-    else throw new UsageError(`${arg} needs a value`);
-  }
-  if (flags.has('help')) throw new UsageError('');
   const known = new Set([
     'quick',
+    'help',
     'only',
     'loads',
     'profile',
     'results',
     ...Object.values(NUMBERS).map((s) => s.flag),
   ]);
-  for (const name of flags.keys())
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new UsageError(`Unexpected argument "${arg}"`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq > 0 ? eq : undefined);
     if (!known.has(name)) throw new UsageError(`Unknown option --${name}`);
+    if (eq > 0) flags.set(name, arg.slice(eq + 1));
+    else if (name === 'quick' || name === 'help') flags.set(name, 'true');
+    else if (i + 1 < argv.length) flags.set(name, argv[++i]);
+    else throw new UsageError(`${arg} needs a value`);
+  }
+  if (flags.has('help')) throw new UsageError('');
 
   const quick = isTrue(flags.get('quick') ?? env.BENCH_QUICK);
   const numbers = {} as Record<keyof typeof NUMBERS, number>;
