@@ -135,6 +135,99 @@ describe('graceful shutdown of the proxy process', () => {
   });
 });
 
+/** Reads a streamed answer up to its first data frame; `rest` settles with the whole text once it ends. */
+async function startedStream(res: Response): Promise<{ rest: Promise<string> }> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('data:')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  const rest = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return text;
+        text += decoder.decode(value, { stream: true });
+      }
+    } catch {
+      return `${text}\n[connection cut]`;
+    }
+  })();
+  return { rest };
+}
+
+function lastDataFrame(text: string): unknown {
+  const frames = text.split('\n\n').filter((f) => f.startsWith('data: ') && f !== 'data: [DONE]');
+  return JSON.parse(frames[frames.length - 1].slice(6));
+}
+
+describe('shutdown past SHUTDOWN_GRACE_MS', () => {
+  let fake: FakeGoogle;
+  let proc: ProxyProcess | undefined;
+
+  beforeAll(async () => {
+    fake = await FakeGoogle.start({ streamEvents: 50, streamIntervalMs: 200 });
+    fake.addApiKey(KEY_A);
+  });
+
+  afterEach(async () => {
+    await proc?.stop();
+    proc = undefined;
+    fake.reset();
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('ends every open stream with an error event in its dialect and answers every waiting request 503 with Retry-After', async () => {
+    proc = await ProxyProcess.start({
+      ...fake.env(),
+      GEMINI_API_KEYS: KEY_A,
+      SHUTDOWN_GRACE_MS: '500',
+    });
+    fake.failNext({ kind: 'slowFirstByte', ms: 60_000 });
+    const waiting = generateRequest(proc.url, 'an answer that will not come in time');
+    await fake.waitForRequest((r) => r.action === 'generateContent');
+    const native = await startedStream(await streamRequest(proc.url, 'a long native stream'));
+    const chat = await startedStream(
+      await fetch(`${proc.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: JSON_AUTH,
+        body: JSON.stringify({
+          model: 'gemini-2.5-flash',
+          stream: true,
+          messages: [{ role: 'user', content: 'a long chat stream' }],
+        }),
+      }),
+    );
+
+    proc.child.kill('SIGTERM');
+
+    const refused = await waiting;
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await refused.json()).toEqual({
+      error: { code: 503, message: expect.stringMatching(/shutting down/), status: 'UNAVAILABLE' },
+    });
+    expect(lastDataFrame(await native.rest)).toEqual({
+      error: { code: 503, message: expect.stringMatching(/shutting down/), status: 'UNAVAILABLE' },
+    });
+    expect(lastDataFrame(await chat.rest)).toEqual({
+      error: expect.objectContaining({
+        message: expect.stringMatching(/shutting down/),
+        type: 'server_error',
+      }),
+    });
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    await fake.waitForAbort((r) => r.action === 'generateContent', 2_000);
+    await fake.waitForAbort((r) => r.action === 'streamGenerateContent', 2_000);
+  });
+});
+
 describe('per-request log lines', () => {
   let fake: FakeGoogle;
   let proc: ProxyProcess | undefined;
