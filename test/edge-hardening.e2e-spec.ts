@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { BodyBudget } from '../src/http/body-budget';
 import { BODY_DEADLINES } from '../src/http/body.interceptor';
+import { RequestTracker } from '../src/logging/request-tracker';
 import { FakeGoogle } from './fake-google/fake-google';
 import { JSON_AUTH, userTurn } from './support/pool-harness';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
@@ -314,7 +315,11 @@ describe('the HTTP edge', () => {
       request.socket.pause();
 
       await fake.waitForAbort((r) => r.action === 'streamGenerateContent', 15_000);
-      await waitFor(() => proxy.app.get(BodyBudget).inFlight === 0, 1_000, 'the budget');
+      await waitFor(
+        () => proxy.app.get(RequestTracker).inFlight === 0,
+        2_000,
+        'the request to end',
+      );
     });
   });
 });

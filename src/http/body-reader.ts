@@ -42,9 +42,9 @@ export function readBody<T>(
   if (encoding === 'identity' && budget.inFlight + declared > budget.capacity) {
     return Promise.reject(busy());
   }
-  if (encoding !== 'identity' && !DECODERS.has(encoding))
-    return Promise.reject(unsupportedEncoding(encoding));
-  const decoder = decoderFor(encoding);
+  const makeDecoder = DECODERS.get(encoding);
+  if (encoding !== 'identity' && !makeDecoder) return Promise.reject(unsupportedEncoding(encoding));
+  const decoder = makeDecoder?.();
   return new Promise<T>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let taken = 0;
@@ -142,10 +142,6 @@ const DECODERS = new Map<string, () => Transform>([
   ['deflate', createInflate],
   ['br', createBrotliDecompress],
 ]);
-
-function decoderFor(encoding: string): Transform | undefined {
-  return DECODERS.get(encoding)?.();
-}
 
 function unsupportedEncoding(encoding: string): ApiError {
   return new ApiError({
