@@ -164,6 +164,18 @@ describe('the HTTP edge', () => {
       );
     });
 
+    it('refuses a Content-Encoding it cannot inflate with 415', async () => {
+      const res = await fetch(`${proxy.url}${NATIVE}`, {
+        method: 'POST',
+        headers: { ...JSON_AUTH, 'content-encoding': 'compress' },
+        body: 'anything',
+      });
+      expect(res.status).toBe(415);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /Content-Encoding/,
+      );
+    });
+
     it('still serves a compressed body within the limit', async () => {
       const res = await fetch(`${proxy.url}${NATIVE}`, {
         method: 'POST',
