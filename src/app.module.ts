@@ -6,6 +6,7 @@ import { AppConfigModule } from './config/config.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { GeminiModule } from './gemini/gemini.module';
 import { HealthController } from './health.controller';
+import { BodyModule } from './http/body.module';
 import { FallbackErrorFilter } from './http/fallback-error.filter';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -20,6 +21,7 @@ export class AppModule {
       imports: [
         AppConfigModule.register(),
         AuthModule,
+        BodyModule,
         CredentialsModule,
         GeminiModule,
         OpenAIModule,

@@ -2,12 +2,18 @@ import { ConsoleLogger, INestApplication, Logger, LogLevel } from '@nestjs/commo
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { json, RequestHandler, urlencoded } from 'express';
-import { ApiError } from './http/api-error';
+import type { Response } from 'express';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import { debugRequested, serverConfig } from './config/configuration';
+import { ApiError } from './http/api-error';
+import { endUnfinished } from './http/final-answer';
 import { RequestTracker } from './logging/request-tracker';
+
+/** How long clients told to come back after a restart should wait. */
+const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+/** Time for the final answers written at the end of the grace period to reach their clients. */
+const FINAL_ANSWER_FLUSH_MS = 1_000;
 
 export interface StartOptions {
   /** Overrides PORT (0 picks a free port; tests use it). */
@@ -53,8 +59,7 @@ export async function listen(
   }
   const tracker = app.get(RequestTracker);
   app.use(tracker.track);
-  configureHttp(app, server.bodyLimit);
-  app.use(tracker.bind);
+  configureHttp(app);
   const port = options.port ?? server.port;
   const host = options.host ?? server.host;
   await app.listen(port, host);
@@ -64,14 +69,18 @@ export async function listen(
   return app;
 }
 
-export function configureHttp(app: NestExpressApplication, bodyLimit: string): void {
+/**
+ * Express settings. There is deliberately no body-parsing middleware: bodies are read by
+ * BodyInterceptor, after the password guard (src/http/body.module.ts).
+ */
+export function configureHttp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.use(
-    withBodyErrors(json({ limit: bodyLimit, type: ['application/json', 'text/plain', '+json'] })),
-  );
-  app.use(withBodyErrors(urlencoded({ limit: '1mb', extended: false })));
   app.enableCors({ origin: true, credentials: false, maxAge: 600 });
+  // Node answers "Expect: 100-continue" by inviting the body at once; handled as a plain request
+  // instead, the invitation is sent only once the password has been accepted (BodyInterceptor).
+  const httpServer: Server = app.getHttpServer();
+  httpServer.on('checkContinue', (req, res) => httpServer.emit('request', req, res));
 }
 
 /**
@@ -103,7 +112,17 @@ function drainOnSignals(app: INestApplication, tracker: RequestTracker, graceMs:
         tracker.whenIdle(graceMs),
         skipped.then(() => tracker.inFlight),
       ]);
-      if (left > 0) logger.warn(`Grace period over: closing ${left} unfinished request(s)`);
+      if (left > 0) {
+        logger.warn(`Grace period over: closing ${left} unfinished request(s)`);
+        const error = new ApiError({
+          status: 503,
+          kind: 'internal',
+          message: 'The proxy is shutting down; retry shortly.',
+          retryAfterSeconds: SHUTDOWN_RETRY_AFTER_SECONDS,
+        });
+        for (const res of tracker.unfinished()) endUnfinished(res as Response, error);
+        await tracker.whenIdle(FINAL_ANSWER_FLUSH_MS);
+      }
       httpServer.closeAllConnections();
       try {
         await app.close();
@@ -121,21 +140,4 @@ function drainOnSignals(app: INestApplication, tracker: RequestTracker, graceMs:
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   });
-}
-
-/** body-parser's failures become domain errors here, before Nest flattens them into a bare 400. */
-function withBodyErrors(parser: RequestHandler): RequestHandler {
-  return (req, res, next) =>
-    parser(req, res, (error?: unknown) => {
-      if (!error) return next();
-      const type = (error as { type?: string }).type;
-      const status = (error as { status?: number }).status ?? 400;
-      const message =
-        type === 'entity.parse.failed'
-          ? 'The request body is not valid JSON.'
-          : type === 'entity.too.large'
-            ? 'The request body is larger than BODY_LIMIT allows.'
-            : `The request body could not be read (${type ?? 'unknown error'}).`;
-      next(new ApiError({ status, kind: 'invalid_request', message }));
-    });
 }

@@ -1,88 +1,13 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { FakeGoogle } from './fake-google/fake-google';
 import { rateLimited } from './fake-google/google-errors';
 import { JSON_AUTH, readSse, userTurn } from './support/pool-harness';
 import { TEST_PASSWORD } from './support/proxy';
+import { ProxyProcess } from './support/proxy-process';
 import { waitFor } from './support/wait';
 
-const ROOT = path.resolve(__dirname, '..');
 const KEY_A = 'AIzaShutdownKeyAAAAAAAAAAAAAAAAAAAAaaaaa';
 const KEY_B = 'AIzaShutdownKeyBBBBBBBBBBBBBBBBBBBBbbbbb';
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-/** `node dist/main.js` as deployed (dist/ is built by the jest global setup), on a free port. */
-class ProxyProcess {
-  readonly stdout: string[] = [];
-  readonly stderr: string[] = [];
-  readonly exited: Promise<Exit>;
-  url = '';
-
-  private constructor(
-    readonly child: ChildProcess,
-    private readonly dir: string,
-  ) {
-    const collect = (stream: NodeJS.ReadableStream | null, into: string[]) => {
-      let partial = '';
-      stream?.setEncoding('utf8');
-      stream?.on('data', (chunk: string) => {
-        const lines = (partial + chunk).split('\n');
-        partial = lines.pop() ?? '';
-        into.push(...lines);
-      });
-    };
-    collect(child.stdout, this.stdout);
-    collect(child.stderr, this.stderr);
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    void this.exited.then(() => rmSync(dir, { recursive: true, force: true }));
-  }
-
-  static async start(env: Record<string, string>): Promise<ProxyProcess> {
-    const dir = mkdtempSync(path.join(tmpdir(), 'proxy-process-'));
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        GEMINI_AUTH_PASSWORD: TEST_PASSWORD,
-        PERSISTENT_STORAGE_PATH: dir,
-        ...env,
-      },
-    });
-    const proc = new ProxyProcess(child, dir);
-    await waitFor(
-      () => proc.stdout.some((l) => /Listening on http:\/\/127\.0\.0\.1:\d+/.test(l)),
-      15_000,
-      'the proxy to listen',
-    );
-    const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(proc.stdout.join('\n'))![1];
-    proc.url = `http://127.0.0.1:${port}`;
-    return proc;
-  }
-
-  /** Everything the process wrote, without the colour codes Nest's text logger adds. */
-  get output(): string {
-    // eslint-disable-next-line no-control-regex
-    return [...this.stdout, ...this.stderr].join('\n').replace(/\u001b\[[0-9;]*m/g, '');
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-    await this.exited;
-  }
-}
 
 /** A request on a brand-new connection (no keep-alive pool), to see whether the port still accepts. */
 function freshConnection(url: string): Promise<'accepted' | 'refused'> {
@@ -207,6 +132,99 @@ describe('graceful shutdown of the proxy process', () => {
     proc.child.kill('SIGINT');
     expect(await proc.exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalledAt).toBeLessThan(3_000);
+  });
+});
+
+/** Reads a streamed answer up to its first data frame; `rest` settles with the whole text once it ends. */
+async function startedStream(res: Response): Promise<{ rest: Promise<string> }> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('data:')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  const rest = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return text;
+        text += decoder.decode(value, { stream: true });
+      }
+    } catch {
+      return `${text}\n[connection cut]`;
+    }
+  })();
+  return { rest };
+}
+
+function lastDataFrame(text: string): unknown {
+  const frames = text.split('\n\n').filter((f) => f.startsWith('data: ') && f !== 'data: [DONE]');
+  return JSON.parse(frames[frames.length - 1].slice(6));
+}
+
+describe('shutdown past SHUTDOWN_GRACE_MS', () => {
+  let fake: FakeGoogle;
+  let proc: ProxyProcess | undefined;
+
+  beforeAll(async () => {
+    fake = await FakeGoogle.start({ streamEvents: 50, streamIntervalMs: 200 });
+    fake.addApiKey(KEY_A);
+  });
+
+  afterEach(async () => {
+    await proc?.stop();
+    proc = undefined;
+    fake.reset();
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('ends every open stream with an error event in its dialect and answers every waiting request 503 with Retry-After', async () => {
+    proc = await ProxyProcess.start({
+      ...fake.env(),
+      GEMINI_API_KEYS: KEY_A,
+      SHUTDOWN_GRACE_MS: '500',
+    });
+    fake.failNext({ kind: 'slowFirstByte', ms: 60_000 });
+    const waiting = generateRequest(proc.url, 'an answer that will not come in time');
+    await fake.waitForRequest((r) => r.action === 'generateContent');
+    const native = await startedStream(await streamRequest(proc.url, 'a long native stream'));
+    const chat = await startedStream(
+      await fetch(`${proc.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: JSON_AUTH,
+        body: JSON.stringify({
+          model: 'gemini-2.5-flash',
+          stream: true,
+          messages: [{ role: 'user', content: 'a long chat stream' }],
+        }),
+      }),
+    );
+
+    proc.child.kill('SIGTERM');
+
+    const refused = await waiting;
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await refused.json()).toEqual({
+      error: { code: 503, message: expect.stringMatching(/shutting down/), status: 'UNAVAILABLE' },
+    });
+    expect(lastDataFrame(await native.rest)).toEqual({
+      error: { code: 503, message: expect.stringMatching(/shutting down/), status: 'UNAVAILABLE' },
+    });
+    expect(lastDataFrame(await chat.rest)).toEqual({
+      error: expect.objectContaining({
+        message: expect.stringMatching(/shutting down/),
+        type: 'server_error',
+      }),
+    });
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    await fake.waitForAbort((r) => r.action === 'generateContent', 2_000);
+    await fake.waitForAbort((r) => r.action === 'streamGenerateContent', 2_000);
   });
 });
 

@@ -20,6 +20,7 @@ export const serverConfig = registerAs('server', () => {
     domainName: e.DOMAIN_NAME.replace(/\/+$/, ''),
     bodyLimitBytes: parseByteSize(e.BODY_LIMIT),
     bodyLimit: e.BODY_LIMIT,
+    bodyBytesInFlight: parseByteSize(e.BODY_BYTES_IN_FLIGHT),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logFormat: e.LOG_FORMAT,
   };

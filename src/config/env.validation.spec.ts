@@ -38,12 +38,25 @@ describe('validateEnvironment', () => {
     ['CODE_ASSIST_ENDPOINT', 'not a url', /CODE_ASSIST_ENDPOINT/],
     ['MAX_ATTEMPTS', '0', /MAX_ATTEMPTS/],
     ['BODY_LIMIT', 'lots', /BODY_LIMIT must look like/],
+    ['BODY_BYTES_IN_FLIGHT', 'lots', /BODY_BYTES_IN_FLIGHT must look like/],
     ['LOG_FORMAT', 'xml', /LOG_FORMAT/],
     ['CREDENTIALS_JSON_LIST', '{"a":1}', /CREDENTIALS_JSON_LIST: must be a JSON array/],
     ['CREDENTIALS_JSON_LIST', '[{', /CREDENTIALS_JSON_LIST: .*not valid JSON/],
     ['GEMINI_API_KEYS', '["a",', /GEMINI_API_KEYS/],
   ])('rejects %s=%j with a line naming the variable', (name, value, pattern) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(pattern);
+  });
+
+  it('sizes request bodies for a small server: 24mb each, 64mb in flight at once', () => {
+    const env = validateEnvironment({});
+    expect(env.BODY_LIMIT).toBe('24mb');
+    expect(env.BODY_BYTES_IN_FLIGHT).toBe('64mb');
+  });
+
+  it('rejects BODY_BYTES_IN_FLIGHT smaller than BODY_LIMIT', () => {
+    expect(() => validateEnvironment({ BODY_LIMIT: '32mb', BODY_BYTES_IN_FLIGHT: '16mb' })).toThrow(
+      /BODY_BYTES_IN_FLIGHT .* must be at least BODY_LIMIT/,
+    );
   });
 
   it('never echoes a password in its error', () => {

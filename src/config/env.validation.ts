@@ -54,8 +54,12 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1000) UPSTREAM_TIMEOUT_MS = 300_000;
   @Transform(toInt) @IsInt() @Min(1) @Max(100) MAX_ATTEMPTS = 3;
   @Transform(toInt) @IsInt() @Min(100) STREAM_HEARTBEAT_MS = 15_000;
-  @Matches(/^\d+(b|kb|mb|gb)?$/i, { message: 'BODY_LIMIT must look like 50mb, 512kb or 1048576' })
-  BODY_LIMIT = '50mb';
+  @Matches(/^\d+(b|kb|mb|gb)?$/i, { message: 'BODY_LIMIT must look like 24mb, 512kb or 1048576' })
+  BODY_LIMIT = '24mb';
+  @Matches(/^\d+(b|kb|mb|gb)?$/i, {
+    message: 'BODY_BYTES_IN_FLIGHT must look like 64mb, 512kb or 1048576',
+  })
+  BODY_BYTES_IN_FLIGHT = '64mb';
   @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_GRACE_MS = 10_000;
   @IsIn(['text', 'json']) LOG_FORMAT: 'text' | 'json' = 'text';
   @Transform(toInt) @IsInt() @Min(1024) MEDIA_FETCH_MAX_BYTES = 20 * 1024 * 1024;
@@ -88,6 +92,11 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   }
   parseCredentialsJsonList(env.CREDENTIALS_JSON_LIST);
   parseApiKeys(env.GEMINI_API_KEYS);
+  if (parseByteSize(env.BODY_BYTES_IN_FLIGHT) < parseByteSize(env.BODY_LIMIT)) {
+    throw new ConfigValidationError(
+      `Invalid configuration: BODY_BYTES_IN_FLIGHT (${env.BODY_BYTES_IN_FLIGHT}) must be at least BODY_LIMIT (${env.BODY_LIMIT}), or no body of the largest size could ever be received`,
+    );
+  }
   return env;
 }
 

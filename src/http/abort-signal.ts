@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
 
+const controllers = new WeakMap<object, AbortController>();
+
 /**
  * An AbortSignal that fires when the client goes away before the answer is complete, so the
  * upstream request is cancelled at once and Google stops generating for nobody.
@@ -11,5 +13,11 @@ export function clientAbortSignal(req: Request, res: Response): AbortSignal {
   };
   res.once('close', onClose);
   req.once('aborted', onClose);
+  controllers.set(res, controller);
   return controller.signal;
+}
+
+/** Cancels the upstream call behind an answer the proxy itself ended early (shutdown). */
+export function abortUpstream(res: object): void {
+  controllers.get(res)?.abort();
 }

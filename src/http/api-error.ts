@@ -70,9 +70,12 @@ export function googleStatusFor(status: number): string {
       return 'PERMISSION_DENIED';
     case 404:
       return 'NOT_FOUND';
+    case 408:
+      return 'DEADLINE_EXCEEDED';
     case 409:
       return 'ABORTED';
     case 413:
+    case 415:
       return 'INVALID_ARGUMENT';
     case 429:
       return 'RESOURCE_EXHAUSTED';

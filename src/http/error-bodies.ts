@@ -13,6 +13,11 @@ export function googleErrorBody(error: ApiError): unknown {
   };
 }
 
+/** The error shape of the API a path belongs to: Google's under /v1beta, OpenAI's elsewhere. */
+export function errorBodyForPath(path: string, error: ApiError): unknown {
+  return path.startsWith('/v1beta') ? googleErrorBody(error) : openAIErrorBody(error);
+}
+
 /** OpenAI's error shape; the openai SDK picks its error class from the HTTP status. */
 export function openAIErrorBody(error: ApiError): unknown {
   return {

@@ -22,5 +22,8 @@ export function sendError(
   if (error.retryAfterSeconds !== undefined)
     res.setHeader('retry-after', String(error.retryAfterSeconds));
   if (error.status === 401) res.setHeader('www-authenticate', 'Bearer, Basic realm="gemini-proxy"');
+  // A body left unread (refused before or while reading it) is never read: the connection ends
+  // with this answer, so a refused upload costs no more than its headers.
+  if (res.req && !res.req.complete) res.setHeader('connection', 'close');
   res.status(error.status).json(body);
 }

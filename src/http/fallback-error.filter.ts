@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { googleErrorBody, openAIErrorBody } from './error-bodies';
+import { errorBodyForPath } from './error-bodies';
 import { toErrorFacts } from './error-facts';
 import { sendError } from './error-response';
 
@@ -15,8 +15,11 @@ export class FallbackErrorFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const error = toErrorFacts(exception);
-    const google = req.path.startsWith('/v1beta');
-    const body = google ? googleErrorBody(error) : openAIErrorBody(error);
-    sendError(res, error, body, (b) => `data: ${JSON.stringify(b)}\n\n`);
+    sendError(
+      res,
+      error,
+      errorBodyForPath(req.path, error),
+      (b) => `data: ${JSON.stringify(b)}\n\n`,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { onFinalAnswer } from './final-answer';
 
 export interface EventStreamOptions {
   /** An SSE comment is sent whenever the stream has been silent this long. */
@@ -12,7 +13,15 @@ export interface EventStreamOptions {
   heartbeat?: string;
   /** Called once, with the error, when the stream ended on a failure. */
   onError?(error: unknown): void;
+  /** How long a client may leave written bytes unread before it is dropped (default: 4 heartbeats). */
+  stallMs?: number;
 }
+
+/**
+ * Heartbeats exist so that idle intermediaries keep the stream open; a client that has taken no
+ * byte through four of them is as gone as one those intermediaries would have cut.
+ */
+const STALL_HEARTBEATS = 4;
 
 export function sseFrame(data: string): string {
   return `data: ${data}\n\n`;
@@ -32,6 +41,8 @@ export async function writeEventStream(
   let lastWrite = Date.now();
   let closed = false;
   res.once('close', () => (closed = true));
+  const open = () => !closed && !res.writableEnded;
+  const stallMs = options.stallMs ?? STALL_HEARTBEATS * options.heartbeatMs;
   const start = () => {
     if (res.headersSent) return;
     res.status(200);
@@ -43,10 +54,14 @@ export async function writeEventStream(
   };
   const write = async (chunk: string) => {
     lastWrite = Date.now();
-    if (closed) return;
+    if (!open()) return;
     if (!res.write(chunk)) {
+      // A client that stops reading would otherwise hold this stream, and Google's socket behind
+      // it, forever: destroying the response fires the client-abort signal that cancels upstream.
       await new Promise<void>((resolve) => {
+        const stalled = setTimeout(() => res.destroy(), stallMs);
         const done = () => {
+          clearTimeout(stalled);
           res.off('drain', done);
           res.off('close', done);
           resolve();
@@ -58,13 +73,18 @@ export async function writeEventStream(
   };
   const heartbeat = setInterval(
     () => {
-      if (closed || Date.now() - lastWrite < options.heartbeatMs) return;
+      if (!open() || res.writableNeedDrain || Date.now() - lastWrite < options.heartbeatMs) return;
       start();
       lastWrite = Date.now();
       res.write(options.heartbeat ?? ': keep-alive\n\n');
     },
     Math.max(25, Math.min(1000, Math.floor(options.heartbeatMs / 4))),
   );
+  const stopFinalAnswer = onFinalAnswer(res, (error) => {
+    if (!open()) return;
+    start();
+    res.end(options.errorFrame(error));
+  });
   let iterable: AsyncIterable<string>;
   try {
     try {
@@ -72,30 +92,31 @@ export async function writeEventStream(
     } catch (error) {
       // Nothing has been sent yet: let the dialect's filter answer with the right status.
       if (!res.headersSent) throw error;
-      if (closed) return;
+      if (!open()) return;
       options.onError?.(error);
       await write(options.errorFrame(error));
       return;
     }
     try {
       for await (const frame of iterable) {
-        if (closed) break;
+        if (!open()) break;
         start();
         await write(frame);
       }
-      if (!closed) {
+      if (open()) {
         start();
         if (options.trailer) await write(options.trailer);
       }
     } catch (error) {
       // A client that left aborted the upstream call itself: that failure is nobody's to hear about.
-      if (closed) return;
+      if (!open()) return;
       options.onError?.(error);
       start();
       await write(options.errorFrame(error));
     }
   } finally {
     clearInterval(heartbeat);
-    if (!closed && res.headersSent) res.end();
+    stopFinalAnswer();
+    if (open() && res.headersSent) res.end();
   }
 }

@@ -23,7 +23,6 @@ interface RoutedRequest extends IncomingMessage {
 @Injectable()
 export class RequestTracker implements OnModuleDestroy {
   private readonly context = new AsyncLocalStorage<RequestRecord>();
-  private readonly records = new WeakMap<IncomingMessage, RequestRecord>();
   private readonly active = new Set<ServerResponse>();
   private readonly listeners: ((request: CompletedRequest) => void)[] = [];
   private readonly idleWaiters = new Set<() => void>();
@@ -83,7 +82,15 @@ export class RequestTracker implements OnModuleDestroy {
     };
   }
 
-  /** Express middleware, first in the chain, so that even a body the parser refuses is counted. */
+  /** Responses not finished yet, for the shutdown to answer once its grace period is over. */
+  unfinished(): ServerResponse[] {
+    return [...this.active];
+  }
+
+  /**
+   * Express middleware, first in the chain, so that every request is counted (refused ones too);
+   * the rest of the request runs inside the record's async context.
+   */
   readonly track = (req: IncomingMessage, res: ServerResponse, next: Next): void => {
     const record: RequestRecord = {
       method: req.method ?? 'GET',
@@ -91,21 +98,10 @@ export class RequestTracker implements OnModuleDestroy {
       startedAt: performance.now(),
       attempts: 0,
     };
-    this.records.set(req, record);
     this.active.add(res);
     if (this.onSettled) res.setHeader('connection', 'close');
     res.once('close', () => this.complete(req, res, record));
-    next();
-  };
-
-  /**
-   * Express middleware after the body parsers: runs the rest of the request inside the record's
-   * async context. (Entering it earlier would be lost in the parsers' stream callbacks.)
-   */
-  readonly bind = (req: IncomingMessage, _res: ServerResponse, next: Next): void => {
-    const record = this.records.get(req);
-    if (record) this.context.run(record, next);
-    else next();
+    this.context.run(record, next);
   };
 
   /**

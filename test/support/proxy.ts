@@ -24,7 +24,7 @@ export interface RunningProxy {
  */
 export async function startTestProxy(
   env: Record<string, string | undefined>,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; overrides?: { provide: unknown; useValue: unknown }[] } = {},
 ): Promise<RunningProxy> {
   const credentialsDir =
     env.PERSISTENT_STORAGE_PATH ?? mkdtempSync(path.join(tmpdir(), 'proxy-creds-'));
@@ -41,6 +41,9 @@ export async function startTestProxy(
   try {
     let builder = Test.createTestingModule({ imports: [AppModule.register()] });
     if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);
+    for (const { provide, useValue } of options.overrides ?? []) {
+      builder = builder.overrideProvider(provide).useValue(useValue);
+    }
     const moduleRef = await builder.compile();
     const logger = process.env.TEST_LOGS ? undefined : false;
     app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger });

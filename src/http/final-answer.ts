@@ -1,0 +1,29 @@
+import type { Response } from 'express';
+import { abortUpstream } from './abort-signal';
+import { ApiError } from './api-error';
+import { errorBodyForPath } from './error-bodies';
+import { sendError } from './error-response';
+
+const streamEnders = new WeakMap<object, (error: ApiError) => void>();
+
+/** A running stream says how to end itself with an error event in its own dialect. */
+export function onFinalAnswer(res: object, end: (error: ApiError) => void): () => void {
+  streamEnders.set(res, end);
+  return () => streamEnders.delete(res);
+}
+
+/**
+ * Ends an answer the proxy can no longer finish (shutdown past its grace period): a stream gets
+ * its dialect's error event, a request not yet answered gets the error with its status and
+ * Retry-After, and the upstream call behind either is cancelled.
+ */
+export function endUnfinished(res: Response, error: ApiError): void {
+  if (res.writableEnded) return;
+  const endStream = streamEnders.get(res);
+  if (!res.headersSent) {
+    sendError(res, error, errorBodyForPath(res.req.path, error), () => '');
+  } else if (endStream) {
+    endStream(error);
+  }
+  abortUpstream(res);
+}
