@@ -1,4 +1,5 @@
 import Anthropic, {
+  APIError,
   AuthenticationError,
   BadRequestError,
   InternalServerError,
@@ -254,6 +255,80 @@ describe('Anthropic Messages API through @anthropic-ai/sdk', () => {
         messages: [{ role: 'user', content: 'cut me short' }],
       });
       await expect(stream.finalMessage()).rejects.toThrow();
+    });
+  });
+
+  describe('what Claude Code sends', () => {
+    it('accepts its request shape: betas, system messages, deferred tools, adaptive thinking', async () => {
+      const res = await fetch(`${proxy.url}/v1/messages?beta=true`, {
+        method: 'POST',
+        headers: {
+          'x-api-key': TEST_PASSWORD,
+          'anthropic-version': '2023-06-01',
+          'anthropic-beta':
+            'claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27,advanced-tool-use-2025-11-20,effort-2025-11-24',
+          'anthropic-dangerous-direct-browser-access': 'true',
+          'x-app': 'cli',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          model: 'claude-sonnet-4-5',
+          max_tokens: 32000,
+          stream: true,
+          metadata: { user_id: '{"device_id":"d","account_uuid":"","session_id":"s"}' },
+          thinking: { type: 'adaptive', display: 'omitted' },
+          context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+          output_config: { effort: 'high' },
+          system: [
+            {
+              type: 'text',
+              text: 'x-anthropic-billing-header: cc_version=2.1.328.abc; cc_entrypoint=sdk-cli;',
+            },
+            { type: 'text', text: 'You are a Claude agent.', cache_control: { type: 'ephemeral' } },
+          ],
+          tools: [
+            bashTool,
+            {
+              name: 'DeferredToolPlaceholder',
+              description: 'never call this tool.',
+              input_schema: { type: 'object', properties: {} },
+              defer_loading: true,
+            },
+          ],
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: '<system-reminder>attribution</system-reminder>' },
+                { type: 'text', text: 'say hi' },
+              ],
+            },
+            {
+              role: 'system',
+              output_config: { effort: 'medium' },
+              content: [
+                { type: 'text', text: '# Environment', cache_control: { type: 'ephemeral' } },
+              ],
+            },
+          ],
+        }),
+      });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('event: message_stop');
+      const body = lastModelCall().body;
+      expect(lastModelCall().model).toBe('gemini-2.5-pro');
+      expect(body.systemInstruction.parts).toEqual([
+        { text: 'You are a Claude agent.' },
+        { text: '# Environment' },
+      ]);
+      expect(body.tools).toEqual([
+        { functionDeclarations: [expect.objectContaining({ name: 'Bash' })] },
+      ]);
+      expect(body.generationConfig).toMatchObject({
+        maxOutputTokens: 32000,
+        thinkingConfig: { thinkingBudget: 24576, includeThoughts: false },
+      });
     });
   });
 
@@ -581,6 +656,44 @@ describe('Anthropic Messages API through @anthropic-ai/sdk', () => {
       expect(error).toBeInstanceOf(InternalServerError);
       expect(error.status).toBe(529);
       expect(error.error).toMatchObject({ error: { type: 'overloaded_error' } });
+    });
+
+    it('answers a body over BODY_LIMIT with request_too_large, and pings a silent model', async () => {
+      const small = await startTestProxy({
+        ...fake.env(),
+        GEMINI_API_KEYS: KEY_SOLO,
+        BODY_LIMIT: '4kb',
+        STREAM_HEARTBEAT_MS: '100',
+      });
+      try {
+        const c = new Anthropic({ baseURL: small.url, apiKey: TEST_PASSWORD, maxRetries: 0 });
+        const error = (await c.messages
+          .create({
+            model: 'gemini-2.5-flash',
+            max_tokens: 10,
+            messages: [{ role: 'user', content: 'x'.repeat(8000) }],
+          })
+          .catch((e: unknown) => e)) as APIError;
+        expect(error.status).toBe(413);
+        expect(error.error).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
+
+        fake.failNext({ kind: 'slowFirstByte', ms: 400 });
+        const res = await fetch(`${small.url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'x-api-key': TEST_PASSWORD, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'gemini-2.5-flash',
+            max_tokens: 10,
+            stream: true,
+            messages: [{ role: 'user', content: 'slow' }],
+          }),
+        });
+        const frames = (await res.text()).trim().split('\n\n');
+        expect(frames[0]).toBe('event: ping\ndata: {"type":"ping"}');
+        expect(frames).toContain('event: message_stop\ndata: {"type":"message_stop"}');
+      } finally {
+        await small.close();
+      }
     });
 
     it('turns Google’s 429 into rate_limit_error with retry-after', async () => {
