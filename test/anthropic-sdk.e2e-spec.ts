@@ -10,7 +10,7 @@ import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGoogle, type GeminiResponse, type RecordedRequest } from './fake-google/fake-google';
-import { rateLimited, serverError } from './fake-google/google-errors';
+import { badRequest, rateLimited, serverError } from './fake-google/google-errors';
 import { THOUGHT_TEXT } from './fake-google/model-replies';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 
@@ -642,6 +642,22 @@ describe('Anthropic Messages API through @anthropic-ai/sdk', () => {
       expect(await res.json()).toMatchObject({
         type: 'error',
         error: { type: 'invalid_request_error' },
+      });
+    });
+
+    it('rewords Google’s over-long prompt error as Anthropic’s, for Claude Code’s compaction', async () => {
+      fake.failNext(
+        badRequest(
+          'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
+        ),
+      );
+      const error = (await ask()) as BadRequestError;
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect(error.error).toMatchObject({
+        error: {
+          type: 'invalid_request_error',
+          message: 'prompt is too long: 1200000 tokens > 1048576 maximum',
+        },
       });
     });
 

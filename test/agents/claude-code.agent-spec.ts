@@ -149,5 +149,12 @@ describe('Claude Code 2.1.328 against the proxy', () => {
       functionCall: { name: 'Bash' },
       thoughtSignature: 'Y2xhdWRlLWNvZGUtc2lnbmF0dXJl',
     });
+
+    // Claude Code's JSON Schema 2020-12 tool schemas reached Google in Gemini's subset.
+    const tools = JSON.stringify((calls[0].body as { tools: unknown }).tools);
+    expect(tools).toContain('"name":"Bash"');
+    expect(tools).not.toMatch(
+      /"\$schema"|"additionalProperties"|"propertyNames"|"exclusiveMinimum"/,
+    );
   });
 });
