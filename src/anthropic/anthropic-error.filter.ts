@@ -3,14 +3,7 @@ import type { Response } from 'express';
 import { ApiError } from '../http/api-error';
 import { toErrorFacts } from '../http/error-facts';
 import { sendError } from '../http/error-response';
-import { newRequestId, toAnthropicError } from './anthropic-errors';
-
-export const REQUEST_ID_HEADER = 'request-id';
-
-/** An error as Anthropic streams it once the answer has started: an `error` event. */
-export function errorEvent(body: unknown): string {
-  return `event: error\ndata: ${JSON.stringify(body)}\n\n`;
-}
+import { errorEvent, newRequestId, REQUEST_ID_HEADER, toAnthropicError } from './anthropic-errors';
 
 /**
  * Anthropic's `{"type":"error","error":{"type","message"}}` for every Messages failure, with the
@@ -37,6 +30,6 @@ export class AnthropicErrorFilter implements ExceptionFilter {
       message: facts.message,
       retryAfterSeconds: facts.retryAfterSeconds,
     });
-    sendError(res, sent, body, errorEvent);
+    sendError(res, sent, body, () => errorEvent(body));
   }
 }

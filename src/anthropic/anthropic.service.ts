@@ -14,10 +14,14 @@ import type {
 import { ModelPage, toAnthropicModel, toAnthropicModelList } from '../translation/anthropic/models';
 import type { AnthropicStreamSequencer } from '../translation/anthropic/stream-sequencer';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
-import type { GeminiContent, GeminiRequest, GeminiResponse } from '../upstream/gemini-types';
+import type {
+  GeminiContent,
+  GeminiRequest,
+  GeminiResponse,
+  JsonObject,
+} from '../upstream/gemini-types';
 import { ModelListService } from '../upstream/model-list.service';
-import { toAnthropicError } from './anthropic-errors';
-import { errorEvent } from './anthropic-error.filter';
+import { errorEvent, toAnthropicError } from './anthropic-errors';
 
 /** What Anthropic sends while the model is silent; its SDK skips it. */
 const PING = eventFrame({ type: 'ping' });
@@ -67,7 +71,7 @@ export class AnthropicService {
     const { model, request } = await this.translate(req);
     const counted = await this.dispatcher.countTokens({
       model,
-      body: { contents: countedContents(request) } as never,
+      body: { contents: countedContents(request) } as unknown as JsonObject,
       signal,
     });
     const total = typeof counted.totalTokens === 'number' ? counted.totalTokens : 0;

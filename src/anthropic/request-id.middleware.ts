@@ -1,6 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { newRequestId } from './anthropic-errors';
-import { REQUEST_ID_HEADER } from './anthropic-error.filter';
+import { newRequestId, REQUEST_ID_HEADER } from './anthropic-errors';
 
 /**
  * Anthropic answers every request with a `request-id` header, which its SDK reports in errors.

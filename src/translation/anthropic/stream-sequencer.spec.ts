@@ -2,8 +2,10 @@ import type { GeminiPart, GeminiResponse } from '../../upstream/gemini-types';
 import { InMemoryThoughtSignatureStore } from '../thought-signature-store';
 import type { AnthropicStreamEvent } from './anthropic-types';
 import { toAnthropicMessage } from './response-mapper';
-import { AnthropicStreamSequencer, toAnthropicUsage, toStopReason } from './stream-sequencer';
+import { toStopReason } from './stop-reason';
+import { AnthropicStreamSequencer } from './stream-sequencer';
 import { toAnthropicSignature } from './thought-signature';
+import { toAnthropicUsage } from './usage';
 
 const chunk = (
   parts: GeminiPart[],

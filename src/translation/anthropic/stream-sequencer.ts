@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { GeminiPart, GeminiResponse, GeminiUsageMetadata } from '../../upstream/gemini-types';
-import { mapFinishReason } from '../finish-reason';
 import type { ThoughtSignatureStore } from '../thought-signature-store';
 import type {
   AnthropicContentBlock,
   AnthropicDelta,
   AnthropicMessage,
-  AnthropicStopReason,
   AnthropicStreamEvent,
-  AnthropicUsage,
 } from './anthropic-types';
+import { toStopReason } from './stop-reason';
 import { toAnthropicSignature } from './thought-signature';
+import { toAnthropicUsage } from './usage';
 
 export interface SequencerContext {
   /** The model as the client asked for it. */
@@ -21,49 +20,10 @@ export interface SequencerContext {
   id?: string;
 }
 
-const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const token = (bytes: number): string => randomBytes(bytes).toString('hex');
 
 /** Anthropic requires tool ids to match ^[a-zA-Z0-9_-]+$; Gemini's own id is used when it fits. */
 const TOOL_ID = /^[a-zA-Z0-9_-]{1,128}$/;
-
-/**
- * Gemini usage → Anthropic's. Anthropic's input_tokens excludes cache reads, which it reports
- * apart; thinking tokens are billed as output.
- */
-export function toAnthropicUsage(usage: GeminiUsageMetadata | undefined): AnthropicUsage {
-  const cached = count(usage?.cachedContentTokenCount);
-  const prompt = count(usage?.promptTokenCount) + count(usage?.toolUsePromptTokenCount);
-  return {
-    input_tokens: Math.max(0, prompt - cached),
-    output_tokens: count(usage?.candidatesTokenCount) + count(usage?.thoughtsTokenCount),
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: cached,
-  };
-}
-
-/**
- * Gemini's finish → Anthropic's stop_reason. Calls decide first (Gemini says STOP after them and
- * Claude Code runs tools only on `tool_use`); Gemini's STOP also covers stop sequences, which it
- * does not name, so `stop_sequence` is never reported.
- */
-export function toStopReason(
-  reason: string | undefined,
-  hasToolUse: boolean,
-  blocked: boolean,
-): AnthropicStopReason {
-  if (blocked && !hasToolUse) return 'refusal';
-  switch (mapFinishReason(reason, hasToolUse)) {
-    case 'tool_calls':
-      return 'tool_use';
-    case 'length':
-      return 'max_tokens';
-    case 'content_filter':
-      return 'refusal';
-    case 'stop':
-      return 'end_turn';
-  }
-}
 
 /**
  * Turns Gemini stream events into Anthropic's event sequence as they arrive: `message_start`,
@@ -210,53 +170,4 @@ export class AnthropicStreamSequencer {
     out.push({ type: 'content_block_stop', index: this.open.index });
     this.open = undefined;
   }
-}
-
-/** Folds an event sequence into the message it describes (the non-streaming answer). */
-export function foldEvents(events: readonly AnthropicStreamEvent[]): AnthropicMessage {
-  let message: AnthropicMessage | undefined;
-  const json = new Map<number, string>();
-  for (const event of events) {
-    switch (event.type) {
-      case 'message_start':
-        message = structuredClone(event.message);
-        break;
-      case 'content_block_start':
-        message?.content.splice(event.index, 0, structuredClone(event.content_block));
-        break;
-      case 'content_block_delta': {
-        const block = message?.content[event.index];
-        const d = event.delta;
-        if (block?.type === 'text' && d.type === 'text_delta') block.text += d.text;
-        else if (block?.type === 'thinking' && d.type === 'thinking_delta') {
-          block.thinking += d.thinking;
-        } else if (block?.type === 'thinking' && d.type === 'signature_delta') {
-          block.signature = d.signature;
-        } else if (block?.type === 'tool_use' && d.type === 'input_json_delta') {
-          json.set(event.index, (json.get(event.index) ?? '') + d.partial_json);
-        }
-        break;
-      }
-      case 'content_block_stop': {
-        const block = message?.content[event.index];
-        const raw = json.get(event.index);
-        if (block?.type === 'tool_use' && raw) {
-          block.input = JSON.parse(raw) as Record<string, unknown>;
-        }
-        break;
-      }
-      case 'message_delta':
-        if (message) {
-          message.stop_reason = event.delta.stop_reason;
-          message.stop_sequence = event.delta.stop_sequence;
-          message.usage = event.usage;
-        }
-        break;
-      case 'message_stop':
-      case 'ping':
-        break;
-    }
-  }
-  if (!message) throw new Error('An Anthropic event sequence must begin with message_start.');
-  return message;
 }
