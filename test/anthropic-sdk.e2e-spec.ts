@@ -589,6 +589,23 @@ describe('Anthropic Messages API through @anthropic-ai/sdk', () => {
         headers: { authorization: `Bearer ${TEST_PASSWORD}` },
       });
       expect(((await res.json()) as { object: string }).object).toBe('list');
+      const refused = await fetch(`${proxy.url}/v1/models`, {
+        headers: { authorization: 'Bearer wrong' },
+      });
+      expect(refused.status).toBe(401);
+      const body = (await refused.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({
+        error: { type: 'authentication_error', code: 'invalid_api_key' },
+      });
+      expect(body).not.toHaveProperty('type');
+      expect(refused.headers.get('request-id')).toBeNull();
+    });
+
+    it('answers a wrong password on the models route in Anthropic’s shape for Anthropic clients', async () => {
+      const bad = new Anthropic({ baseURL: proxy.url, apiKey: 'wrong', maxRetries: 0 });
+      const error = (await bad.models.list().catch((e: unknown) => e)) as AuthenticationError;
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(error.error).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
     });
   });
 

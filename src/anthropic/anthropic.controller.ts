@@ -20,6 +20,7 @@ import { AnthropicBodyPipe } from './anthropic-body.pipe';
 import { AnthropicErrorFilter } from './anthropic-error.filter';
 import { AnthropicService } from './anthropic.service';
 import { countTokensRule, createMessageRule } from './dto/messages-request.rules';
+import { ModelsErrorFilter } from './models-error.filter';
 
 /** Anthropic's Messages API (Claude Code calls it with `?beta=true`, which changes nothing). */
 @Controller('v1/messages')
@@ -56,7 +57,7 @@ const pageSize = (limit: string | undefined): number | undefined =>
  * request passes to the OpenAI route of the same path (registered after this one).
  */
 @Controller('v1/models')
-@UseFilters(AnthropicErrorFilter)
+@UseFilters(ModelsErrorFilter)
 export class AnthropicModelsController {
   constructor(private readonly anthropic: AnthropicService) {}
 
