@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
+import { AnthropicModule } from './anthropic/anthropic.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import { CredentialsModule } from './credentials/credentials.module';
@@ -24,6 +25,8 @@ export class AppModule {
         BodyModule,
         CredentialsModule,
         GeminiModule,
+        // Before OpenAIModule: its GET /v1/models answers requests with anthropic-version first.
+        AnthropicModule,
         OpenAIModule,
         LoggingModule,
         MetricsModule,

@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { existsSync } from 'node:fs';
+import { parseModelAliases } from '../models/model-aliases';
 import {
   DEFAULT_CLIENT_ID,
   DEFAULT_PASSWORD,
@@ -82,6 +83,10 @@ export const mediaConfig = registerAs('media', () => {
   };
 });
 
+export const modelsConfig = registerAs('models', () => ({
+  aliases: parseModelAliases(env().MODEL_ALIASES),
+}));
+
 export const allConfigs = [
   serverConfig,
   authConfig,
@@ -90,6 +95,7 @@ export const allConfigs = [
   upstreamConfig,
   debugConfig,
   mediaConfig,
+  modelsConfig,
 ];
 
 /** Read before the app exists, to pick the logger's levels; the full check comes with the app. */

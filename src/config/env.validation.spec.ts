@@ -43,6 +43,8 @@ describe('validateEnvironment', () => {
     ['CREDENTIALS_JSON_LIST', '{"a":1}', /CREDENTIALS_JSON_LIST: must be a JSON array/],
     ['CREDENTIALS_JSON_LIST', '[{', /CREDENTIALS_JSON_LIST: .*not valid JSON/],
     ['GEMINI_API_KEYS', '["a",', /GEMINI_API_KEYS/],
+    ['MODEL_ALIASES', '{claude:1}', /^Invalid configuration: MODEL_ALIASES: .*not valid JSON/],
+    ['MODEL_ALIASES', '["x"]', /MODEL_ALIASES: must be a JSON object/],
   ])('rejects %s=%j with a line naming the variable', (name, value, pattern) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(pattern);
   });

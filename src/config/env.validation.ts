@@ -13,6 +13,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { ModelAliasesError, parseModelAliases } from '../models/model-aliases';
 
 export const DEFAULT_PASSWORD = 'a-secure-password';
 // gemini-cli's public installed-app client: Google only accepts loopback redirect URIs for it.
@@ -65,6 +66,7 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1024) MEDIA_FETCH_MAX_BYTES = 20 * 1024 * 1024;
   @Transform(toInt) @IsInt() @Min(100) MEDIA_FETCH_TIMEOUT_MS = 15_000;
   @Transform(toBool) @IsBoolean() MEDIA_FETCH_ALLOW_PRIVATE = false;
+  @IsString() MODEL_ALIASES = '{}';
 }
 
 export class ConfigValidationError extends Error {}
@@ -97,7 +99,17 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
       `Invalid configuration: BODY_BYTES_IN_FLIGHT (${env.BODY_BYTES_IN_FLIGHT}) must be at least BODY_LIMIT (${env.BODY_LIMIT}), or no body of the largest size could ever be received`,
     );
   }
+  checkModelAliases(env.MODEL_ALIASES);
   return env;
+}
+
+function checkModelAliases(raw: string): void {
+  try {
+    parseModelAliases(raw);
+  } catch (error) {
+    if (!(error instanceof ModelAliasesError)) throw error;
+    throw new ConfigValidationError(`Invalid configuration: MODEL_ALIASES: ${error.message}`);
+  }
 }
 
 export function parseCredentialsJsonList(raw: string): unknown[] {

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ModelsModule } from '../models/models.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { GeminiController } from './gemini.controller';
 import { GeminiService } from './gemini.service';
 
 @Module({
-  imports: [UpstreamModule],
+  imports: [UpstreamModule, ModelsModule],
   controllers: [GeminiController],
   providers: [GeminiService],
 })

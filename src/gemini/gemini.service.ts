@@ -10,6 +10,8 @@ import { applyModelVariant } from '../translation/model-variant';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import { GeminiRequest, GeminiResponse, JsonObject } from '../upstream/gemini-types';
 import { ModelListService } from '../upstream/model-list.service';
+import { ModelAliasesService } from '../models/model-aliases.service';
+import { findModel } from '../translation/model-catalogue';
 
 const ACTIONS = [
   'generateContent',
@@ -26,6 +28,7 @@ export class GeminiService {
   constructor(
     private readonly dispatcher: UpstreamDispatcher,
     private readonly models: ModelListService,
+    private readonly aliases: ModelAliasesService,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
   ) {}
 
@@ -35,7 +38,9 @@ export class GeminiService {
     alt: string | undefined,
     signal: AbortSignal,
   ): Promise<Reply> {
-    const { model, action } = parseModelAction(modelAction);
+    const parsed = parseModelAction(modelAction);
+    const { action } = parsed;
+    const model = this.aliases.resolve(parsed.model);
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw ApiError.badRequest('The request body must be a JSON object.');
     }
@@ -72,11 +77,11 @@ export class GeminiService {
   }
 
   async listModels(): Promise<Reply> {
-    return { kind: 'json', body: { models: await this.models.list() } };
+    return { kind: 'json', body: { models: this.aliases.withAliases(await this.models.list()) } };
   }
 
   async getModel(id: string): Promise<Reply> {
-    const model = await this.models.find(id);
+    const model = findModel(this.aliases.withAliases(await this.models.list()), id);
     if (!model) {
       throw new ApiError({
         status: 404,

@@ -1,19 +1,24 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { AnthropicErrorFilter } from '../anthropic/anthropic-error.filter';
 import { errorBodyForPath } from './error-bodies';
 import { toErrorFacts } from './error-facts';
 import { sendError } from './error-response';
 
 /**
  * For errors outside any controller's own filter (unknown routes, bad bodies): answers in the
- * dialect the path belongs to, Google's under /v1beta and OpenAI's elsewhere.
+ * dialect the path belongs to: Google's under /v1beta, Anthropic's under /v1/messages (a body too
+ * large or not JSON is refused before the route), and OpenAI's elsewhere.
  */
 @Catch()
 export class FallbackErrorFilter implements ExceptionFilter {
+  private readonly anthropic = new AnthropicErrorFilter();
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
+    if (req.path.startsWith('/v1/messages')) return this.anthropic.catch(exception, host);
     const error = toErrorFacts(exception);
     sendError(
       res,

@@ -6,13 +6,14 @@ import { openAIErrorBody } from '../http/error-bodies';
 import { toErrorFacts } from '../http/error-facts';
 import { Reply } from '../http/reply';
 import { sseFrame } from '../http/sse-writer';
-import { toOpenAIModel, toOpenAIModelList } from '../translation/model-catalogue';
+import { findModel, toOpenAIModel, toOpenAIModelList } from '../translation/model-catalogue';
 import type { OpenAIChatRequest, OpenAIEmbeddingsRequest } from '../translation/openai-types';
 import type { ChatStreamMapper } from '../translation/stream-mapper';
 import { TranslationService } from '../translation/translation.service';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { GeminiResponse, JsonObject } from '../upstream/gemini-types';
 import { ModelListService } from '../upstream/model-list.service';
+import { ModelAliasesService } from '../models/model-aliases.service';
 
 const DONE = sseFrame('[DONE]');
 
@@ -23,11 +24,12 @@ export class OpenAIService {
     private readonly translation: TranslationService,
     private readonly dispatcher: UpstreamDispatcher,
     private readonly models: ModelListService,
+    private readonly aliases: ModelAliasesService,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
   ) {}
 
   async chatCompletion(req: OpenAIChatRequest, signal: AbortSignal): Promise<Reply> {
-    const { model, request } = await this.translation.toGeminiRequest(req);
+    const { model, request } = await this.translation.toGeminiRequest(this.aliased(req));
     if (!req.stream) {
       const response = await this.dispatcher.generate({ model, body: request, signal });
       return {
@@ -52,7 +54,7 @@ export class OpenAIService {
   }
 
   async embeddings(req: OpenAIEmbeddingsRequest, signal: AbortSignal): Promise<Reply> {
-    const { model, batches } = this.translation.toEmbeddingsRequest(req);
+    const { model, batches } = this.translation.toEmbeddingsRequest(this.aliased(req));
     const responses: JsonObject[] = [];
     // One batch after another: Google counts them against the same per-minute quota.
     for (const batch of batches) {
@@ -68,11 +70,14 @@ export class OpenAIService {
   }
 
   async listModels(): Promise<Reply> {
-    return { kind: 'json', body: toOpenAIModelList(await this.models.list()) };
+    return {
+      kind: 'json',
+      body: toOpenAIModelList(this.aliases.withAliases(await this.models.list())),
+    };
   }
 
   async getModel(id: string): Promise<Reply> {
-    const model = await this.models.find(id);
+    const model = findModel(this.aliases.withAliases(await this.models.list()), id);
     if (!model) {
       throw new ApiError({
         status: 404,
@@ -83,6 +88,13 @@ export class OpenAIService {
       });
     }
     return { kind: 'json', body: toOpenAIModel(model) };
+  }
+
+  /** MODEL_ALIASES applies before translation; answers still name the model the client asked for. */
+  private aliased<T extends { model?: unknown }>(req: T): T {
+    if (typeof req.model !== 'string') return req;
+    const model = this.aliases.resolve(req.model);
+    return model === req.model ? req : { ...req, model };
   }
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { mediaConfig } from '../config/configuration';
+import { AnthropicTranslationService } from './anthropic/anthropic-translation.service';
 import { HttpMediaFetcher, MEDIA_FETCHER } from './media-fetcher';
 import { InMemoryThoughtSignatureStore, THOUGHT_SIGNATURE_STORE } from './thought-signature-store';
 import { TranslationService } from './translation.service';
@@ -8,6 +9,7 @@ import { TranslationService } from './translation.service';
 @Module({
   providers: [
     TranslationService,
+    AnthropicTranslationService,
     {
       provide: MEDIA_FETCHER,
       inject: [mediaConfig.KEY],
@@ -21,6 +23,6 @@ import { TranslationService } from './translation.service';
     // In memory for one process; a shared store (Redis) replaces it here for several replicas.
     { provide: THOUGHT_SIGNATURE_STORE, useFactory: () => new InMemoryThoughtSignatureStore() },
   ],
-  exports: [TranslationService],
+  exports: [TranslationService, AnthropicTranslationService],
 })
 export class TranslationModule {}

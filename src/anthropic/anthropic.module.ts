@@ -1,0 +1,29 @@
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { ModelsModule } from '../models/models.module';
+import { TranslationModule } from '../translation/translation.module';
+import { UpstreamModule } from '../upstream/upstream.module';
+import { AnthropicController, AnthropicModelsController } from './anthropic.controller';
+import { AnthropicService } from './anthropic.service';
+import { requestIdMiddleware } from './request-id.middleware';
+
+/**
+ * Anthropic's Messages API. Imported before the OpenAI module, so that its model routes see
+ * `GET /v1/models` first and pass it on when the request is not in Anthropic's dialect.
+ */
+@Module({
+  imports: [UpstreamModule, TranslationModule, ModelsModule],
+  controllers: [AnthropicController, AnthropicModelsController],
+  providers: [AnthropicService],
+})
+export class AnthropicModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(requestIdMiddleware)
+      .forRoutes(
+        { path: 'v1/messages', method: RequestMethod.POST },
+        { path: 'v1/messages/count_tokens', method: RequestMethod.POST },
+        { path: 'v1/models', method: RequestMethod.GET },
+        { path: 'v1/models/:id', method: RequestMethod.GET },
+      );
+  }
+}
