@@ -293,4 +293,19 @@ describe('pool status API and page', () => {
       }
     });
   });
+
+  describe('unknown routes', () => {
+    it.each(['/nope', '/admin/nope', '/v1beta/nope'])(
+      'answers %s?key=… with a 404 that does not repeat the query',
+      async (route) => {
+        const res = await fetch(`${proxy.url}${route}?key=secret-in-query&x=1`, {
+          headers: AUTH,
+        });
+        expect(res.status).toBe(404);
+        const body = await res.text();
+        expect(body).toContain(route);
+        expect(body).not.toContain('secret-in-query');
+      },
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { googleErrorBody, openAIErrorBody } from './error-bodies';
 import { toErrorFacts } from './error-facts';
@@ -14,9 +14,19 @@ export class FallbackErrorFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
-    const error = toErrorFacts(exception);
+    const error = toErrorFacts(withoutQuery(exception, req));
     const google = req.path.startsWith('/v1beta');
     const body = google ? googleErrorBody(error) : openAIErrorBody(error);
     sendError(res, error, body, (b) => `data: ${JSON.stringify(b)}\n\n`);
   }
+}
+
+/**
+ * Nest's unknown-route 404 repeats the whole URL, `?key=<password>` included; name the path only,
+ * so that a secret in the query never comes back in a body that clients and their logs keep.
+ */
+function withoutQuery(exception: unknown, req: Request): unknown {
+  if (!(exception instanceof NotFoundException)) return exception;
+  if (exception.message !== `Cannot ${req.method} ${req.originalUrl}`) return exception;
+  return new NotFoundException(`Cannot ${req.method} ${req.path}`);
 }
