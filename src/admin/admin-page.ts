@@ -4,8 +4,6 @@ import { html, Html } from './html';
 export interface AdminPageOptions {
   /** Epoch ms the page is rendered at; countdowns and "ago" are relative to it. */
   now: number;
-  /** The password when the page was opened with `?key=`, so that its forms and links keep working. */
-  key?: string;
   /** The id of a credential just re-enabled, to confirm it. */
   enabled?: string;
 }
@@ -16,17 +14,13 @@ export interface AdminPageOptions {
  */
 export function renderAdminPage(status: AdminStatus, options: AdminPageOptions): string {
   const { summary } = status;
-  const withKey = (href: string) =>
-    options.key
-      ? `${href}${href.includes('?') ? '&' : '?'}key=${encodeURIComponent(options.key)}`
-      : href;
-  const rows = status.credentials.map((c) => row(c, options.now, withKey));
+  const rows = status.credentials.map((c) => row(c, options.now));
   return html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>Credential pool · Gemini proxy</title>
         <style>
           ${STYLE}
@@ -44,7 +38,7 @@ export function renderAdminPage(status: AdminStatus, options: AdminPageOptions):
               >as of
               <time datetime="${status.generatedAt}">${displayTime(status.generatedAt)}</time></span
             >
-            <a href="${withKey('/admin')}">Refresh</a>
+            <a href="/admin">Refresh</a>
           </p>
         </header>
         ${options.enabled ? html`<p class="flash" role="status">Re-enabled <strong>${options.enabled}</strong>; it takes requests again.</p>` : ''}
@@ -80,17 +74,17 @@ export function renderAdminPage(status: AdminStatus, options: AdminPageOptions):
                 </div>`
           }
           <p class="foot muted">
-            JSON: <a href="${withKey('/admin/credentials')}">/admin/credentials</a> · Metrics:
-            <a href="${withKey('/metrics')}">/metrics</a>. Cooling credentials come back by
-            themselves; disabled ones need the fix shown, then <em>Re-enable</em> (a changed
-            credential file re-enables its account too).
+            JSON: <a href="/admin/credentials">/admin/credentials</a> · Metrics:
+            <a href="/metrics">/metrics</a>. Cooling credentials come back by themselves; disabled
+            ones need the fix shown, then <em>Re-enable</em> (a changed credential file re-enables
+            its account too).
           </p>
         </main>
       </body>
     </html> `.text;
 }
 
-function row(c: AdminCredential, now: number, withKey: (href: string) => string): Html {
+function row(c: AdminCredential, now: number): Html {
   return html`<tr class="state-${c.state}" data-id="${c.id}">
     <td class="who">
       <strong>${c.kind === 'oauth' ? (c.email ?? c.label) : c.label}</strong
@@ -121,10 +115,7 @@ function row(c: AdminCredential, now: number, withKey: (href: string) => string)
       ${
         c.state === 'ok'
           ? ''
-          : html`<form
-              method="post"
-              action="${withKey(`/admin/credentials/${encodeURIComponent(c.id)}/enable`)}"
-            >
+          : html`<form method="post" action="/admin/credentials/${encodeURIComponent(c.id)}/enable">
               <button type="submit">
                 ${c.state === 'disabled' ? 'Re-enable' : 'Clear cooldown'}
               </button>
