@@ -18,7 +18,8 @@ const ADA = {
 
 const describeInBrowser = describeWithChromium('the /admin browser test');
 
-const VIEWPORT = { width: 1440, height: 900 };
+/** A common laptop window: the page must fit it without scrolling sideways. */
+const VIEWPORT = { width: 1280, height: 800 };
 
 describeInBrowser('the /admin page in a browser', () => {
   let fake: FakeGoogle;
@@ -113,6 +114,25 @@ describeInBrowser('the /admin page in a browser', () => {
 
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'admin.png'), fullPage: true });
+
+      // Every action button lies inside the 1280-px window, with nothing to scroll sideways to.
+      const buttons = await page.locator('td.action button').all();
+      expect(buttons).toHaveLength(2);
+      for (const button of buttons) {
+        const box = (await button.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(VIEWPORT.width);
+      }
+      const widths = await page.evaluate(() => {
+        const scroll = document.querySelector('.scroll')!;
+        return {
+          page: document.documentElement.scrollWidth,
+          table: scroll.scrollWidth,
+          frame: scroll.clientWidth,
+        };
+      });
+      expect(widths.page).toBeLessThanOrEqual(VIEWPORT.width);
+      expect(widths.table).toBeLessThanOrEqual(widths.frame);
 
       await ada.getByRole('button', { name: 'Re-enable' }).click();
       await page.waitForURL(/\/admin\?enabled=/);
