@@ -107,7 +107,7 @@ function row(c: AdminCredential, now: number): Html {
     <td class="num">${c.successes}</td>
     <td class="num">${c.rateLimits}</td>
     <td class="num">${c.errors}</td>
-    <td class="used">
+    <td>
       ${c.lastUsedAt ? html`<time datetime="${c.lastUsedAt}" title="${displayTime(c.lastUsedAt)}">${ago(c.lastUsedAt, now)}</time>` : html`<span class="muted">never</span>`}
     </td>
     <td class="error">${lastErrorCell(c, now)}</td>
