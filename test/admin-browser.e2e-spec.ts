@@ -18,6 +18,9 @@ const ADA = {
 
 const describeInBrowser = describeWithChromium('the /admin browser test');
 
+/** A common laptop window: the page must fit it without scrolling sideways. */
+const VIEWPORT = { width: 1280, height: 800 };
+
 describeInBrowser('the /admin page in a browser', () => {
   let fake: FakeGoogle;
   let proxy: RunningProxy;
@@ -69,7 +72,7 @@ describeInBrowser('the /admin page in a browser', () => {
 
   it('renders a cooling and a disabled credential, signs in with Basic auth, and re-enables from the page', async () => {
     const context = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
+      viewport: VIEWPORT,
       httpCredentials: { username: 'admin', password: TEST_PASSWORD },
     });
     const requested: string[] = [];
@@ -112,6 +115,25 @@ describeInBrowser('the /admin page in a browser', () => {
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'admin.png'), fullPage: true });
 
+      // Every action button lies inside the 1280-px window, with nothing to scroll sideways to.
+      const buttons = await page.locator('td.action button').all();
+      expect(buttons).toHaveLength(2);
+      for (const button of buttons) {
+        const box = (await button.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(VIEWPORT.width);
+      }
+      const widths = await page.evaluate(() => {
+        const scroll = document.querySelector('.scroll')!;
+        return {
+          page: document.documentElement.scrollWidth,
+          table: scroll.scrollWidth,
+          frame: scroll.clientWidth,
+        };
+      });
+      expect(widths.page).toBeLessThanOrEqual(VIEWPORT.width);
+      expect(widths.table).toBeLessThanOrEqual(widths.frame);
+
       await ada.getByRole('button', { name: 'Re-enable' }).click();
       await page.waitForURL(/\/admin\?enabled=/);
       await expect(page.locator('.flash').innerText()).resolves.toMatch(
@@ -123,6 +145,32 @@ describeInBrowser('the /admin page in a browser', () => {
 
       // No asset came from anywhere but the proxy.
       expect(requested.every((url) => url.startsWith(proxy.url))).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('trades ?key= for a cookie, drops the password from the address and the page, and re-enables with it', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    try {
+      const page = await context.newPage();
+      const response = await page.goto(`${proxy.url}/admin?key=${TEST_PASSWORD}`);
+      expect(response?.status()).toBe(200);
+      expect(page.url()).toBe(`${proxy.url}/admin`);
+      expect(await page.content()).not.toContain(TEST_PASSWORD);
+      const cookies = await context.cookies();
+      expect(cookies).toEqual([
+        expect.objectContaining({ path: '/admin', httpOnly: true, sameSite: 'Strict' }),
+      ]);
+      expect(cookies[0].value).not.toContain(TEST_PASSWORD);
+
+      const limited = page.locator('tr', { hasText: 'api-key ...slow2' });
+      await limited.getByRole('button', { name: 'Clear cooldown' }).click();
+      await page.waitForURL(/\/admin\?enabled=/);
+      await expect(page.locator('.flash').innerText()).resolves.toMatch(
+        /Re-enabled key\.\.\.slow2/,
+      );
+      expect(page.url()).not.toContain(TEST_PASSWORD);
     } finally {
       await context.close();
     }

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import * as path from 'node:path';
 import { FakeGoogle } from './fake-google/fake-google';
 import { permissionDenied, rateLimited } from './fake-google/google-errors';
@@ -24,6 +25,7 @@ const ADA = {
 const ADA_ID = `${ADA.email}/${ADA.projectId}`;
 const CLIENT_SECRET = 'GOCSPX-admin-client-secret-value';
 const FIX_URL = 'https://console.cloud.google.com/gemini-admin/licenses?project=proj-ada';
+const DOMAIN_NAME = 'https://proxy.example.com';
 
 const basic = (password: string, user = 'anyone') =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -38,7 +40,7 @@ describe('pool status API and page', () => {
     fake = await FakeGoogle.start();
     fake.addApiKey(KEY);
     fake.addOAuthAccount(ADA);
-    proxy = await startPoolProxy({ ...fake.env(), GEMINI_API_KEYS: KEY }, { clock });
+    proxy = await startPoolProxy({ ...fake.env(), GEMINI_API_KEYS: KEY, DOMAIN_NAME }, { clock });
     adaFile = path.join(proxy.credentialsDir, 'oauth_creds_ada_example_com_proj-ada.json');
     writeFileSync(
       adaFile,
@@ -103,7 +105,7 @@ describe('pool status API and page', () => {
 
     it.each([
       ['Basic auth with any user name', `/admin`, { authorization: basic(TEST_PASSWORD) }],
-      ['the ?key= query parameter', `/admin?key=${TEST_PASSWORD}`, {}],
+      ['the ?key= query parameter', `/admin/credentials?key=${TEST_PASSWORD}`, {}],
       ['a Bearer token', `/admin/credentials`, AUTH],
     ])('accepts %s', async (_how, url, headers) => {
       expect((await fetch(`${proxy.url}${url}`, { headers })).status).toBe(200);
@@ -112,6 +114,72 @@ describe('pool status API and page', () => {
     it('refuses a wrong Basic password', async () => {
       const res = await fetch(`${proxy.url}/admin`, { headers: { authorization: basic('wrong') } });
       expect(res.status).toBe(401);
+    });
+  });
+
+  describe('signing in with ?key=', () => {
+    it('trades the password for an HttpOnly SameSite=Strict cookie and a 303 to the bare address', async () => {
+      const res = await fetch(`${proxy.url}/admin?key=${TEST_PASSWORD}`, { redirect: 'manual' });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/admin');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const cookie = res.headers.get('set-cookie')!;
+      expect(cookie).toMatch(/^gemini_proxy_admin=[^;]+;/);
+      expect(cookie).toMatch(/; HttpOnly/i);
+      expect(cookie).toMatch(/; SameSite=Strict/i);
+      expect(cookie).toMatch(/; Path=\/admin(;|$)/);
+      expect(cookie).not.toMatch(/; Secure/i);
+      expect(cookie).not.toContain(TEST_PASSWORD);
+      expect(await res.text()).not.toContain(TEST_PASSWORD);
+
+      const page = await fetch(`${proxy.url}/admin`, {
+        headers: { cookie: cookie.split(';')[0] },
+      });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('Credential pool');
+      expect(html).not.toContain(TEST_PASSWORD);
+      expect(html).not.toMatch(/[?&]key=/);
+    });
+
+    it('keeps the confirmation of a re-enable when it drops the key', async () => {
+      const res = await fetch(`${proxy.url}/admin?key=${TEST_PASSWORD}&enabled=${KEY_ID}`, {
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe(`/admin?enabled=${encodeURIComponent(KEY_ID)}`);
+    });
+
+    it('marks the cookie Secure when the request came over https (through a trusted proxy)', async () => {
+      const res = await fetch(`${proxy.url}/admin?key=${TEST_PASSWORD}`, {
+        redirect: 'manual',
+        headers: { 'x-forwarded-proto': 'https' },
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('set-cookie')).toMatch(/; Secure/i);
+    });
+
+    it('sets no cookie for a wrong key, even when Basic auth let the request in', async () => {
+      const res = await fetch(`${proxy.url}/admin?key=wrong-password`, {
+        redirect: 'manual',
+        headers: { authorization: basic(TEST_PASSWORD) },
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/admin');
+      expect(res.headers.get('set-cookie')).toBeNull();
+    });
+
+    it('accepts the cookie on /admin routes only', async () => {
+      const signIn = await fetch(`${proxy.url}/admin?key=${TEST_PASSWORD}`, { redirect: 'manual' });
+      const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+      const withCookie = (route: string) => fetch(`${proxy.url}${route}`, { headers: { cookie } });
+      expect((await withCookie('/admin/credentials')).status).toBe(200);
+      expect((await withCookie('/v1/models')).status).toBe(401);
+      expect((await withCookie('/metrics')).status).toBe(401);
+      const forged = await fetch(`${proxy.url}/admin/credentials`, {
+        headers: { cookie: `gemini_proxy_admin=${TEST_PASSWORD}` },
+      });
+      expect(forged.status).toBe(401);
     });
   });
 
@@ -204,42 +272,79 @@ describe('pool status API and page', () => {
       expect(res.status).toBe(404);
     });
 
-    it('sends the page’s form back to the page, keeping ?key=', async () => {
-      await troubledPool();
-      const res = await fetch(
-        `${proxy.url}/admin/credentials/${encodeURIComponent(ADA_ID)}/enable?key=${TEST_PASSWORD}`,
-        {
-          method: 'POST',
-          redirect: 'manual',
-          headers: {
-            accept: 'text/html',
-            origin: proxy.url,
-            'content-type': 'application/x-www-form-urlencoded',
-          },
+    /** The page's Re-enable form, as a browser signed in with the cookie posts it. */
+    async function postForm(headers: Record<string, string>): Promise<Response> {
+      const signIn = await fetch(`${proxy.url}/admin?key=${TEST_PASSWORD}`, { redirect: 'manual' });
+      const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+      return fetch(`${proxy.url}/admin/credentials/${encodeURIComponent(ADA_ID)}/enable`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          cookie,
+          accept: 'text/html',
+          'content-type': 'application/x-www-form-urlencoded',
+          ...headers,
         },
-      );
+      });
+    }
+
+    it('sends the page’s form, posted from DOMAIN_NAME’s origin, back to the page', async () => {
+      await troubledPool();
+      const res = await postForm({ origin: DOMAIN_NAME });
       expect(res.status).toBe(303);
-      const location = new URL(res.headers.get('location')!, proxy.url);
-      expect(location.pathname).toBe('/admin');
-      expect(location.searchParams.get('key')).toBe(TEST_PASSWORD);
-      expect(location.searchParams.get('enabled')).toBe(ADA_ID);
+      expect(res.headers.get('location')).toBe(`/admin?enabled=${encodeURIComponent(ADA_ID)}`);
       expect((await credentialStatus(proxy, ADA_ID)).state).toBe('ok');
     });
 
-    it('refuses a form posted from another site', async () => {
+    it('accepts the origin a trusted reverse proxy forwards (X-Forwarded-Host and -Proto)', async () => {
       await troubledPool();
-      const res = await fetch(
-        `${proxy.url}/admin/credentials/${encodeURIComponent(ADA_ID)}/enable`,
-        {
-          method: 'POST',
-          headers: {
-            authorization: basic(TEST_PASSWORD),
-            origin: 'https://evil.example',
-            accept: 'text/html',
-          },
-        },
-      );
+      const res = await postForm({
+        origin: 'https://admin.internal.example:8443',
+        'x-forwarded-host': 'admin.internal.example:8443',
+        'x-forwarded-proto': 'https',
+      });
+      expect(res.status).toBe(303);
+      expect((await credentialStatus(proxy, ADA_ID)).state).toBe('ok');
+    });
+
+    it.each([
+      ['another site', { origin: 'https://evil.example' }],
+      ['Origin: null (a sandboxed frame or data: page)', { origin: 'null' }],
+      ['DOMAIN_NAME’s host over another scheme', { origin: 'http://proxy.example.com' }],
+      ['a cross-site fetch without Origin', { 'sec-fetch-site': 'cross-site' }],
+    ])('refuses a form posted from %s', async (_from, headers) => {
+      await troubledPool();
+      const res = await postForm(headers);
       expect(res.status).toBe(403);
+      expect((await credentialStatus(proxy, ADA_ID)).state).toBe('disabled');
+    });
+
+    it('refuses a page that reached the proxy under another name (DNS rebinding)', async () => {
+      await troubledPool();
+      const signIn = await fetch(`${proxy.url}/admin?key=${TEST_PASSWORD}`, { redirect: 'manual' });
+      const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+      const port = new URL(proxy.url).port;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          `${proxy.url}/admin/credentials/${encodeURIComponent(ADA_ID)}/enable`,
+          {
+            method: 'POST',
+            headers: {
+              host: `rebound.example:${port}`,
+              origin: `http://rebound.example:${port}`,
+              cookie,
+              accept: 'text/html',
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(403);
       expect((await credentialStatus(proxy, ADA_ID)).state).toBe('disabled');
     });
 
@@ -260,19 +365,20 @@ describe('pool status API and page', () => {
   describe('GET /admin', () => {
     it('renders every credential with its state, the reason, a clickable fix link and an enable form', async () => {
       await troubledPool();
-      const res = await fetch(`${proxy.url}/admin?key=${TEST_PASSWORD}`);
+      const res = await fetch(`${proxy.url}/admin`, {
+        headers: { authorization: basic(TEST_PASSWORD) },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
-      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      // Same-origin only: the page's own forms keep their Origin, Google's fix links learn nothing.
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
       const page = await res.text();
       expect(page).toContain('ada@example.com');
       expect(page).toContain('api-key ...qwert');
       expect(page).toContain('SUBSCRIPTION_REQUIRED');
       expect(page).toContain(`href="${FIX_URL.replace(/&/g, '&amp;')}"`);
       expect(page).toMatch(/gemini-2\.5-pro<\/code>\s*<span class="left">1 min 30 s left/);
-      expect(page).toContain(
-        `action="/admin/credentials/${encodeURIComponent(ADA_ID)}/enable?key=${TEST_PASSWORD}"`,
-      );
+      expect(page).toContain(`action="/admin/credentials/${encodeURIComponent(ADA_ID)}/enable"`);
     });
 
     it('loads nothing from elsewhere: no scripts, stylesheets, images or frames', async () => {
@@ -292,5 +398,20 @@ describe('pool status API and page', () => {
         await empty.close();
       }
     });
+  });
+
+  describe('unknown routes', () => {
+    it.each(['/nope', '/admin/nope', '/v1beta/nope'])(
+      'answers %s?key=… with a 404 that does not repeat the query',
+      async (route) => {
+        const res = await fetch(`${proxy.url}${route}?key=secret-in-query&x=1`, {
+          headers: AUTH,
+        });
+        expect(res.status).toBe(404);
+        const body = await res.text();
+        expect(body).toContain(route);
+        expect(body).not.toContain('secret-in-query');
+      },
+    );
   });
 });

@@ -515,6 +515,30 @@ describe('credential generator configuration', () => {
     }
   }
 
+  it('keeps a browser’s login when another browser posts /login 20 times', async () => {
+    fake.addOAuthAccount({
+      email: 'quinn@example.com',
+      refreshToken: '1//rt-quinn',
+      projectId: 'quinn-proj',
+    });
+    // Room for 10 logins in all: without a cap per browser, the flood would push B's out.
+    await withGenerator(
+      {},
+      async (gen) => {
+        const b = await pressLogin(gen);
+        let a = await pressLogin(gen);
+        for (let i = 1; i < 20; i++) a = await pressLogin(gen, '', a.session);
+        const callback = await consent(fake, b.consentUrl, { email: 'quinn@example.com' });
+        const page = await followCallback(gen, callback, b.session);
+        expect(page.status).toBe(200);
+        expect(readdirSync(gen.credentialsDir)).toContain(
+          'oauth_creds_quinn_example_com_quinn-proj.json',
+        );
+      },
+      { loginStates: { maxPending: 10 } },
+    );
+  });
+
   it('tells the user to bring a Web application client when the default one meets a public DOMAIN_NAME', async () => {
     await withGenerator({ DOMAIN_NAME: 'https://proxy.example.com' }, async (gen) => {
       const html = await (await fetch(`${gen.url}/`)).text();

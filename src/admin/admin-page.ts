@@ -4,8 +4,6 @@ import { html, Html } from './html';
 export interface AdminPageOptions {
   /** Epoch ms the page is rendered at; countdowns and "ago" are relative to it. */
   now: number;
-  /** The password when the page was opened with `?key=`, so that its forms and links keep working. */
-  key?: string;
   /** The id of a credential just re-enabled, to confirm it. */
   enabled?: string;
 }
@@ -16,17 +14,13 @@ export interface AdminPageOptions {
  */
 export function renderAdminPage(status: AdminStatus, options: AdminPageOptions): string {
   const { summary } = status;
-  const withKey = (href: string) =>
-    options.key
-      ? `${href}${href.includes('?') ? '&' : '?'}key=${encodeURIComponent(options.key)}`
-      : href;
-  const rows = status.credentials.map((c) => row(c, options.now, withKey));
+  const rows = status.credentials.map((c) => row(c, options.now));
   return html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>Credential pool · Gemini proxy</title>
         <style>
           ${STYLE}
@@ -44,7 +38,7 @@ export function renderAdminPage(status: AdminStatus, options: AdminPageOptions):
               >as of
               <time datetime="${status.generatedAt}">${displayTime(status.generatedAt)}</time></span
             >
-            <a href="${withKey('/admin')}">Refresh</a>
+            <a href="/admin">Refresh</a>
           </p>
         </header>
         ${options.enabled ? html`<p class="flash" role="status">Re-enabled <strong>${options.enabled}</strong>; it takes requests again.</p>` : ''}
@@ -80,17 +74,17 @@ export function renderAdminPage(status: AdminStatus, options: AdminPageOptions):
                 </div>`
           }
           <p class="foot muted">
-            JSON: <a href="${withKey('/admin/credentials')}">/admin/credentials</a> · Metrics:
-            <a href="${withKey('/metrics')}">/metrics</a>. Cooling credentials come back by
-            themselves; disabled ones need the fix shown, then <em>Re-enable</em> (a changed
-            credential file re-enables its account too).
+            JSON: <a href="/admin/credentials">/admin/credentials</a> · Metrics:
+            <a href="/metrics">/metrics</a>. Cooling credentials come back by themselves; disabled
+            ones need the fix shown, then <em>Re-enable</em> (a changed credential file re-enables
+            its account too).
           </p>
         </main>
       </body>
     </html> `.text;
 }
 
-function row(c: AdminCredential, now: number, withKey: (href: string) => string): Html {
+function row(c: AdminCredential, now: number): Html {
   return html`<tr class="state-${c.state}" data-id="${c.id}">
     <td class="who">
       <strong>${c.kind === 'oauth' ? (c.email ?? c.label) : c.label}</strong
@@ -105,7 +99,7 @@ function row(c: AdminCredential, now: number, withKey: (href: string) => string)
               <div class="sub">Gemini API</div>`
       }
     </td>
-    <td>
+    <td class="project">
       ${c.project ?? html`<span class="muted">${c.kind === 'oauth' ? 'not yet discovered' : '—'}</span>`}
     </td>
     <td class="state">${stateCell(c, now)}</td>
@@ -121,10 +115,7 @@ function row(c: AdminCredential, now: number, withKey: (href: string) => string)
       ${
         c.state === 'ok'
           ? ''
-          : html`<form
-              method="post"
-              action="${withKey(`/admin/credentials/${encodeURIComponent(c.id)}/enable`)}"
-            >
+          : html`<form method="post" action="/admin/credentials/${encodeURIComponent(c.id)}/enable">
               <button type="submit">
                 ${c.state === 'disabled' ? 'Re-enable' : 'Clear cooldown'}
               </button>
@@ -210,8 +201,8 @@ a { color: #0969da; }
 .flash { background: var(--ok-bg); border: 1px solid #aceebb; padding: 8px 12px; border-radius: 6px; }
 .scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; }
 table { border-collapse: collapse; width: 100%; min-width: 980px; }
-th, td { text-align: left; vertical-align: top; padding: 9px 10px; border-bottom: 1px solid var(--line); }
-thead th { background: var(--bg); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); white-space: nowrap; }
+th, td { text-align: left; vertical-align: top; padding: 9px 8px; border-bottom: 1px solid var(--line); }
+thead th { background: var(--bg); font-size: 11px; text-transform: uppercase; letter-spacing: .02em; color: var(--muted); white-space: nowrap; }
 tbody tr:last-child td { border-bottom: 0; }
 tr.state-disabled td.who { box-shadow: inset 3px 0 0 var(--off); }
 tr.state-cooling td.who { box-shadow: inset 3px 0 0 #d4a72c; }
@@ -220,21 +211,24 @@ tr.state-ok td.who { box-shadow: inset 3px 0 0 #4ac26b; }
 td.kind { white-space: nowrap; }
 td.action { width: 1%; white-space: nowrap; }
 thead th.num { white-space: normal; }
-td.who { overflow-wrap: break-word; }
+/* Long emails, file names and project ids wrap anywhere, so that they never push the action column out of a laptop window. */
+td.who, td.project { overflow-wrap: anywhere; }
+td.who { min-width: 170px; }
+td.project { min-width: 80px; }
 .sub { color: var(--muted); font-size: 12px; }
 .badge { display: inline-block; padding: 0 8px; border-radius: 4px; font-size: 12px; font-weight: 600; }
 .badge.ok { color: var(--ok); background: var(--ok-bg); }
 .badge.cooling { color: var(--cool); background: var(--cool-bg); }
 .badge.disabled { color: var(--off); background: var(--off-bg); }
-td.state { min-width: 240px; max-width: 360px; }
+td.state { min-width: 180px; max-width: 300px; }
 .reason { font-weight: 600; margin-top: 4px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 .msg { color: var(--fg); font-size: 12.5px; margin-top: 2px; overflow-wrap: anywhere; }
 .fix { display: inline-block; margin-top: 4px; font-weight: 600; }
 ul.cooldowns { list-style: none; margin: 4px 0 0; padding: 0; }
 ul.cooldowns li { margin: 2px 0; }
-.left { font-weight: 600; }
+.left { font-weight: 600; white-space: nowrap; }
 code, .code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
-td.error { min-width: 180px; max-width: 280px; }
+td.error { min-width: 170px; max-width: 240px; }
 td.error .code { overflow-wrap: anywhere; }
 button { font: inherit; font-size: 13px; padding: 4px 12px; border-radius: 6px; border: 1px solid var(--line); background: var(--bg); cursor: pointer; white-space: nowrap; }
 button:hover { background: #eaeef2; }

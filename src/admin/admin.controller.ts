@@ -11,23 +11,36 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { ADMIN_COOKIE, ADMIN_COOKIE_MAX_AGE_MS, ADMIN_COOKIE_PATH } from '../auth/admin-cookie';
 import { AdminErrorFilter } from './admin-error.filter';
 import { AdminStatus } from './admin-view';
 import { AdminService } from './admin.service';
 import { SameOriginGuard } from './same-origin.guard';
 
-/** The pool status page and API. The global password guard protects every route here. */
+/**
+ * The pool status page and API. The global password guard protects every route here; it also
+ * takes the sign-in cookie that `/admin?key=<password>` sets.
+ */
 @Controller('admin')
 @UseFilters(AdminErrorFilter)
 export class AdminController {
   constructor(private readonly admin: AdminService) {}
 
+  /** With `?key=`, trades the password for the cookie and sends the browser to the bare address. */
   @Get()
-  page(@Query('key') key: unknown, @Query('enabled') enabled: unknown, @Res() res: Response): void {
-    res
-      .set(PAGE_HEADERS)
-      .type('html')
-      .send(this.admin.page({ key: text(key), enabled: text(enabled) }));
+  page(
+    @Query('key') key: unknown,
+    @Query('enabled') enabled: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): void {
+    res.set(PAGE_HEADERS);
+    if (key !== undefined) {
+      this.signIn(key, req, res);
+      res.redirect(303, pageAddress(text(enabled)));
+      return;
+    }
+    res.type('html').send(this.admin.page({ enabled: text(enabled) }));
   }
 
   @Get('credentials')
@@ -47,22 +60,45 @@ export class AdminController {
   ): void {
     const credential = this.admin.enable(id);
     if (req.accepts(['json', 'html']) === 'html') {
-      const query = new URLSearchParams({ enabled: id, ...(text(key) ? { key: text(key) } : {}) });
-      res.redirect(303, `/admin?${query.toString()}`);
+      this.signIn(key, req, res);
+      res.redirect(303, pageAddress(id));
       return;
     }
     res.json(credential);
+  }
+
+  /**
+   * A password in the address stays in history, bookmarks and screenshots: when it is the right
+   * one, the browser gets a cookie for /admin instead. Strict, so no other site's link or form
+   * carries it; HttpOnly, so no script reads it.
+   */
+  private signIn(key: unknown, req: Request, res: Response): void {
+    const presented = text(key);
+    const value = presented === undefined ? undefined : this.admin.signInCookie(presented);
+    if (value === undefined) return;
+    res.cookie(ADMIN_COOKIE, value, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: ADMIN_COOKIE_PATH,
+      maxAge: ADMIN_COOKIE_MAX_AGE_MS,
+    });
   }
 }
 
 const PAGE_HEADERS = {
   'cache-control': 'no-store',
-  // The page may carry the password in its URL: never let it leak to the fix links Google gives.
-  'referrer-policy': 'no-referrer',
+  // Google's fix links must not learn where the proxy runs. Not `no-referrer`: under it browsers
+  // send `Origin: null` with the page's own forms, which the same-origin check must refuse.
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
   'content-security-policy':
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 };
+
+function pageAddress(enabled: string | undefined): string {
+  return enabled ? `/admin?${new URLSearchParams({ enabled }).toString()}` : '/admin';
+}
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;

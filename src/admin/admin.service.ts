@@ -1,4 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { AdminCookie } from '../auth/admin-cookie';
+import { authConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
 import { CredentialPool } from '../credentials/credential-pool';
 import { ApiError } from '../http/api-error';
@@ -9,17 +12,26 @@ import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
 @Injectable()
 export class AdminService {
   private readonly logger = new Logger('Admin');
+  private readonly cookie: AdminCookie;
 
   constructor(
     private readonly pool: CredentialPool,
     private readonly clock: Clock,
-  ) {}
+    @Inject(authConfig.KEY) auth: ConfigType<typeof authConfig>,
+  ) {
+    this.cookie = new AdminCookie(auth.password);
+  }
 
   status(): AdminStatus {
     return toAdminStatus(this.pool.status(), this.clock.now());
   }
 
-  page(options: { key?: string; enabled?: string }): string {
+  /** The sign-in cookie's value for a `?key=` that is the proxy password; undefined otherwise. */
+  signInCookie(key: string): string | undefined {
+    return this.cookie.valueFor(key);
+  }
+
+  page(options: { enabled?: string }): string {
     const now = this.clock.now();
     return renderAdminPage(toAdminStatus(this.pool.status(), now), { ...options, now });
   }

@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { authConfig } from '../config/configuration';
 import { ApiError } from '../http/api-error';
+import { AdminCookie, isAdminPath } from './admin-cookie';
 import { digestMatches, passwordDigest, presentedPasswords } from './password';
 import { IS_PUBLIC } from './public.decorator';
 
@@ -11,12 +12,14 @@ import { IS_PUBLIC } from './public.decorator';
 @Injectable()
 export class PasswordGuard implements CanActivate {
   private readonly expected: Buffer;
+  private readonly adminCookie: AdminCookie;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {
     this.expected = passwordDigest(this.config.password);
+    this.adminCookie = new AdminCookie(this.config.password);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -30,6 +33,8 @@ export class PasswordGuard implements CanActivate {
     // Check every presented value so the time taken does not depend on which one matched.
     let ok = false;
     for (const candidate of presented) ok = digestMatches(candidate, this.expected) || ok;
+    // The status page's sign-in cookie (set after `/admin?key=`) opens /admin and nothing else.
+    if (isAdminPath(req.path)) ok = this.adminCookie.presentIn(req.headers.cookie) || ok;
     if (ok) return true;
     throw new ApiError({
       status: 401,

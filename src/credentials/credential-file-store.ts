@@ -4,6 +4,22 @@ import * as path from 'node:path';
 
 export const CREDENTIAL_FILE_PATTERN = /^oauth_creds(_.*)?\.json$/;
 
+/** The temporary files of `writeJson`: `.{credential file name}.{12 hex}.tmp`. */
+export const TEMP_FILE_PATTERN = /^\.oauth_creds(_.*)?\.json\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Age past which a temporary file is taken for the leftover of a write that was killed. A write
+ * lasts milliseconds (write, fsync, rename); the margin covers a slow disk and another replica's
+ * write on a shared volume, which this process cannot see in flight.
+ */
+export const STALE_TEMP_FILE_MS = 60_000;
+
+export interface TempFileSweep {
+  removed: number;
+  /** When the youngest temporary file left in place becomes stale (epoch ms), if any is left. */
+  nextStaleAt?: number;
+}
+
 export interface StoredFile {
   path: string;
   text: string;
@@ -17,8 +33,13 @@ export interface StoredFile {
 export class CredentialFileStore {
   /** Hashes of what this process wrote last, so the watcher can ignore its own write-backs. */
   private readonly ownWrites = new Map<string, string>();
+  /** Temporary files this process is writing right now; never removed as stale. */
+  private readonly writing = new Set<string>();
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly staleTempFileMs = STALE_TEMP_FILE_MS,
+  ) {}
 
   async ensureDir(): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -44,25 +65,56 @@ export class CredentialFileStore {
 
   async writeJson(file: string, value: unknown): Promise<void> {
     const text = `${JSON.stringify(value, null, 2)}\n`;
-    const tmp = path.join(
-      path.dirname(file),
-      `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
-    );
-    const handle = await fs.open(tmp, 'w', 0o600);
+    const tmp = path.join(path.dirname(file), tempFileName(path.basename(file)));
+    this.writing.add(tmp);
     try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
+      const handle = await fs.open(tmp, 'w', 0o600);
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await fs.chmod(tmp, 0o600);
       this.ownWrites.set(path.resolve(file), hash(text));
       await fs.rename(tmp, file);
     } catch (error) {
       await fs.rm(tmp, { force: true });
       throw error;
+    } finally {
+      this.writing.delete(tmp);
     }
+  }
+
+  /**
+   * Deletes the temporary files a killed write left behind (each holds a whole credential,
+   * refresh token included). Only names of this store's own pattern, only once stale, and never
+   * one this process is still writing.
+   */
+  async removeStaleTempFiles(now: number): Promise<TempFileSweep> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { removed: 0 };
+      throw error;
+    }
+    let removed = 0;
+    let nextStaleAt: number | undefined;
+    for (const name of names.filter((n) => TEMP_FILE_PATTERN.test(n))) {
+      const file = path.join(this.dir, name);
+      if (this.writing.has(file)) continue;
+      const stat = await fs.lstat(file).catch(() => undefined);
+      if (!stat?.isFile()) continue;
+      const staleAt = stat.mtimeMs + this.staleTempFileMs;
+      if (staleAt > now) {
+        nextStaleAt = Math.min(nextStaleAt ?? staleAt, staleAt);
+        continue;
+      }
+      await fs.rm(file, { force: true });
+      removed++;
+    }
+    return nextStaleAt === undefined ? { removed } : { removed, nextStaleAt };
   }
 
   /** True when `text` is exactly what this process last wrote to `file`. */
@@ -70,12 +122,26 @@ export class CredentialFileStore {
     return this.ownWrites.get(path.resolve(file)) === hash(text);
   }
 
-  /** Calls `onChange` (debounced) whenever a credential file appears, changes or disappears. */
-  watch(onChange: () => void, debounceMs = 300): { close(): void } {
+  /**
+   * Calls `onChange` (debounced) whenever a credential file appears, changes or disappears, and
+   * `onTempFile` (debounced) when one of the temporary files appears or changes.
+   */
+  watch(
+    onChange: () => void,
+    { onTempFile, debounceMs = 300 }: { onTempFile?: () => void; debounceMs?: number } = {},
+  ): { close(): void } {
     let timer: NodeJS.Timeout | undefined;
+    let tempTimer: NodeJS.Timeout | undefined;
     let watcher: FSWatcher | undefined;
     try {
       watcher = watch(this.dir, { persistent: false }, (_event, name) => {
+        if (name && TEMP_FILE_PATTERN.test(name.toString())) {
+          if (!onTempFile) return;
+          clearTimeout(tempTimer);
+          tempTimer = setTimeout(onTempFile, debounceMs);
+          tempTimer.unref();
+          return;
+        }
         if (name && !CREDENTIAL_FILE_PATTERN.test(name.toString())) return;
         clearTimeout(timer);
         timer = setTimeout(onChange, debounceMs);
@@ -88,10 +154,15 @@ export class CredentialFileStore {
     return {
       close: () => {
         clearTimeout(timer);
+        clearTimeout(tempTimer);
         watcher?.close();
       },
     };
   }
+}
+
+function tempFileName(target: string): string {
+  return `.${target}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
 function hash(text: string): string {

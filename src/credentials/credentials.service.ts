@@ -20,6 +20,8 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
   private readonly defaults: ParseDefaults;
   private readonly tokens: AccessTokenProvider;
   private watcher?: { close(): void };
+  private tempSweepTimer?: NodeJS.Timeout;
+  private stopped = false;
   private writes = new Map<string, Promise<void>>();
   private reloading: Promise<void> = Promise.resolve();
 
@@ -43,13 +45,20 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    if (this.usesFiles) await this.removeStaleTempFiles();
     await this.load();
     this.logTable();
-    if (this.usesFiles) this.watcher = this.files.watch(() => void this.reload());
+    if (this.usesFiles) {
+      this.watcher = this.files.watch(() => void this.reload(), {
+        onTempFile: () => void this.removeStaleTempFiles(),
+      });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     this.watcher?.close();
+    clearTimeout(this.tempSweepTimer);
     await this.flush();
   }
 
@@ -172,6 +181,32 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
       out.push(credential);
     }
     return out;
+  }
+
+  /**
+   * A write killed mid-way (`kill -9`, a crash, a full disk) leaves its temporary file, a whole
+   * credential with its refresh token. Removes those that are stale, and looks again when the
+   * first one left in place becomes stale (a young one may be another replica's write under way).
+   */
+  private async removeStaleTempFiles(): Promise<void> {
+    try {
+      const { removed, nextStaleAt } = await this.files.removeStaleTempFiles(this.clock.now());
+      if (removed > 0) {
+        this.logger.log(
+          `Removed ${removed} stale temporary credential file(s) left by an interrupted write`,
+        );
+      }
+      clearTimeout(this.tempSweepTimer);
+      if (nextStaleAt !== undefined && !this.stopped) {
+        this.tempSweepTimer = setTimeout(
+          () => void this.removeStaleTempFiles(),
+          Math.max(0, nextStaleAt - this.clock.now()) + 100,
+        );
+        this.tempSweepTimer.unref();
+      }
+    } catch (error) {
+      this.logger.warn(`Could not remove stale temporary files: ${(error as Error).message}`);
+    }
   }
 
   private onTokenRefreshed(credential: OAuthCredential, token: RefreshedToken): void {

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AnthropicErrorFilter } from '../anthropic/anthropic-error.filter';
 import { errorBodyForPath } from './error-bodies';
@@ -18,13 +18,26 @@ export class FallbackErrorFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
-    if (req.path.startsWith('/v1/messages')) return this.anthropic.catch(exception, host);
-    const error = toErrorFacts(exception);
+    const exposed = withoutQuery(exception, req);
+    if (req.path.startsWith('/v1/messages')) return this.anthropic.catch(exposed, host);
+    const error = toErrorFacts(exposed);
     sendError(
       res,
       error,
       errorBodyForPath(req.path, error),
-      (b) => `data: ${JSON.stringify(b)}\n\n`,
+      (b) => `data: ${JSON.stringify(b)}
+
+`,
     );
   }
+}
+
+/**
+ * Nest's unknown-route 404 repeats the whole URL, `?key=<password>` included; name the path only,
+ * so that a secret in the query never comes back in a body that clients and their logs keep.
+ */
+function withoutQuery(exception: unknown, req: Request): unknown {
+  if (!(exception instanceof NotFoundException)) return exception;
+  if (exception.message !== `Cannot ${req.method} ${req.originalUrl}`) return exception;
+  return new NotFoundException(`Cannot ${req.method} ${req.path}`);
 }

@@ -2,22 +2,3 @@
 export const LOGIN_COOKIE = 'gen_creds_browser';
 
 export const LOGIN_COOKIE_MAX_AGE_MS = 60 * 60_000;
-
-/** One cookie's value from a `Cookie` header; no cookie-parser needed for a single name. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
-    const value = pair
-      .slice(eq + 1)
-      .trim()
-      .replace(/^"(.*)"$/, '$1');
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/public.decorator';
-import { LOGIN_COOKIE, LOGIN_COOKIE_MAX_AGE_MS, readCookie } from './browser-cookie';
+import { readCookie } from '../http/read-cookie';
+import { LOGIN_COOKIE, LOGIN_COOKIE_MAX_AGE_MS } from './browser-cookie';
 import { GeneratorService } from './generator.service';
 import { renderPage } from './views';
 

@@ -98,12 +98,32 @@ describe('LoginStateStore', () => {
 
   it('keeps at most maxPending attempts, dropping the oldest', () => {
     const store = new LoginStateStore({ maxPending: 2 });
-    const browser = store.browserId(undefined);
-    const first = store.start({ browserId: browser, redirectUri: REDIRECT });
-    store.start({ browserId: browser, redirectUri: REDIRECT });
-    store.start({ browserId: browser, redirectUri: REDIRECT });
+    const browsers = [1, 2, 3].map(() => store.browserId(undefined));
+    const [first] = browsers.map((b) => store.start({ browserId: b, redirectUri: REDIRECT }));
     expect(store.size).toBe(2);
-    expect(problemOf(() => store.take(first.state, browser))).toBe('unknown-state');
+    expect(problemOf(() => store.take(first.state, browsers[0]))).toBe('unknown-state');
+  });
+
+  it('keeps at most maxPerBrowser attempts of one browser, dropping its own oldest', () => {
+    const store = new LoginStateStore({ maxPerBrowser: 3 });
+    const browser = store.browserId(undefined);
+    const attempts = [1, 2, 3, 4, 5].map(() =>
+      store.start({ browserId: browser, redirectUri: REDIRECT }),
+    );
+    expect(store.size).toBe(3);
+    for (const old of attempts.slice(0, 2))
+      expect(problemOf(() => store.take(old.state, browser))).toBe('unknown-state');
+    for (const kept of attempts.slice(2)) expect(store.take(kept.state, browser)).toBe(kept);
+  });
+
+  it('does not let one browser posting /login in a loop push out another browser’s login', () => {
+    const store = new LoginStateStore({ maxPending: 10, maxPerBrowser: 5 });
+    const real = store.browserId(undefined);
+    const flooder = store.browserId(undefined);
+    const login = store.start({ browserId: real, redirectUri: REDIRECT, projectId: 'mine' });
+    for (let i = 0; i < 50; i++) store.start({ browserId: flooder, redirectUri: REDIRECT });
+    expect(store.size).toBe(6);
+    expect(store.take(login.state, real).projectId).toBe('mine');
   });
 
   it('lets one browser run two logins at once', () => {

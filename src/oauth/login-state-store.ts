@@ -20,6 +20,11 @@ export interface LoginStateOptions {
   ttlMs?: number;
   /** Oldest attempts are dropped beyond this, so that a flood of POST /login cannot grow memory. */
   maxPending?: number;
+  /**
+   * Attempts one browser may have under way; its own oldest goes first. Without it, one browser
+   * posting /login in a loop pushes every other browser's login out of `maxPending`.
+   */
+  maxPerBrowser?: number;
   now?: () => number;
 }
 
@@ -36,11 +41,13 @@ export class LoginStateStore {
   private readonly pending = new Map<string, LoginAttempt>();
   private readonly ttlMs: number;
   private readonly maxPending: number;
+  private readonly maxPerBrowser: number;
   private readonly now: () => number;
 
   constructor(options: LoginStateOptions = {}) {
     this.ttlMs = options.ttlMs ?? 10 * 60_000;
     this.maxPending = options.maxPending ?? 1000;
+    this.maxPerBrowser = options.maxPerBrowser ?? 5;
     this.now = options.now ?? Date.now;
   }
 
@@ -63,6 +70,7 @@ export class LoginStateStore {
       createdAt: this.now(),
       ...(input.projectId ? { projectId: input.projectId } : {}),
     };
+    this.dropOldestOf(input.browserId, this.maxPerBrowser - 1);
     this.pending.set(attempt.state, attempt);
     while (this.pending.size > this.maxPending) {
       const oldest = this.pending.keys().next().value as string;
@@ -89,6 +97,14 @@ export class LoginStateStore {
   /** Spends a state without checking it, for a callback that failed before it mattered. */
   discard(state: string): void {
     this.pending.delete(state);
+  }
+
+  /** Drops this browser's oldest attempts until it has at most `keep` (the map is in start order). */
+  private dropOldestOf(browserId: string, keep: number): void {
+    const mine = [...this.pending.values()].filter((a) => a.browserId === browserId);
+    for (const attempt of mine.slice(0, Math.max(0, mine.length - keep))) {
+      this.pending.delete(attempt.state);
+    }
   }
 
   private sweep(): void {

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpMediaFetcher, isPublicAddress, MediaFetcherOptions } from './media-fetcher';
+import { HttpMediaFetcher, MediaFetcherOptions } from './media-fetcher';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
@@ -127,39 +127,5 @@ describe('HttpMediaFetcher', () => {
 
   it.each(['ftp://example.com/a.png', 'not a url'])('refuses %s', async (url) => {
     await expect(fetcher().fetchMedia(url)).rejects.toThrow(/URL/);
-  });
-});
-
-describe('isPublicAddress', () => {
-  it.each([
-    '8.8.8.8',
-    '93.184.215.14',
-    '2606:4700:4700::1111',
-    '64:ff9b::808:808',
-    '::ffff:8.8.8.8',
-  ])('treats %s as public', (address) => {
-    expect(isPublicAddress(address)).toBe(true);
-  });
-
-  it.each([
-    '127.0.0.1',
-    '10.1.2.3',
-    '172.20.0.1',
-    '192.168.1.1',
-    '169.254.169.254',
-    '100.64.0.1',
-    '0.0.0.0',
-    '224.0.0.1',
-    '::1',
-    '::',
-    'fe80::1',
-    'fd00::1',
-    '::ffff:127.0.0.1',
-    '::ffff:7f00:1',
-    '64:ff9b::a00:1',
-    '2002:c0a8:101::1',
-    'localhost',
-  ])('treats %s as private or local', (address) => {
-    expect(isPublicAddress(address)).toBe(false);
   });
 });

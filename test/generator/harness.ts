@@ -11,6 +11,7 @@ import { configureGeneratorApp, startGenerator } from '../../src/oauth/generator
 import { GeneratorModule } from '../../src/oauth/generator.module';
 import { ONBOARDING_POLLING, OnboardingPolling } from '../../src/oauth/generator.service';
 import { GoogleLogin } from '../../src/oauth/google-login';
+import { LoginStateStore, LoginStateOptions } from '../../src/oauth/login-state-store';
 import type { FakeGoogle } from '../fake-google/fake-google';
 
 export interface RunningGenerator {
@@ -30,6 +31,8 @@ export interface GeneratorTestOptions {
   polling?: OnboardingPolling;
   /** Wraps the real Google boundary, to make Google misbehave in ways the fake cannot. */
   googleLogin?: (real: GoogleLogin) => GoogleLogin;
+  /** Sizes the store of logins under way (small caps make eviction visible in a few requests). */
+  loginStates?: LoginStateOptions;
   /** Start through the production `startGenerator` rather than a testing module. */
   production?: boolean;
 }
@@ -79,6 +82,11 @@ async function buildGenerator(options: GeneratorTestOptions): Promise<INestAppli
       inject: [oauthConfig.KEY],
       factory: (cfg: ConfigType<typeof oauthConfig>) => wrap(new GoogleLogin(cfg)),
     });
+  }
+  if (options.loginStates) {
+    builder = builder
+      .overrideProvider(LoginStateStore)
+      .useValue(new LoginStateStore(options.loginStates));
   }
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger });

@@ -1,4 +1,4 @@
-import { readCookie } from './browser-cookie';
+import { readCookie } from './read-cookie';
 
 describe('readCookie', () => {
   it.each([
