@@ -10,6 +10,7 @@ import { FallbackErrorFilter } from './http/fallback-error.filter';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
+import { ResponsesModule } from './responses/responses.module';
 
 /** The proxy. Built by `register()` so that configuration is read when the app starts, not on import. */
 @Module({})
@@ -23,6 +24,7 @@ export class AppModule {
         CredentialsModule,
         GeminiModule,
         OpenAIModule,
+        ResponsesModule,
         LoggingModule,
         MetricsModule,
         AdminModule,

@@ -81,6 +81,11 @@ export const mediaConfig = registerAs('media', () => {
   };
 });
 
+export const responsesConfig = registerAs('responses', () => {
+  const e = env();
+  return { ttlSeconds: e.RESPONSES_TTL_S };
+});
+
 export const allConfigs = [
   serverConfig,
   authConfig,
@@ -89,6 +94,7 @@ export const allConfigs = [
   upstreamConfig,
   debugConfig,
   mediaConfig,
+  responsesConfig,
 ];
 
 /** Read before the app exists, to pick the logger's levels; the full check comes with the app. */
