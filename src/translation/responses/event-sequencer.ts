@@ -198,6 +198,18 @@ export class ResponseEventSequencer {
     ];
   }
 
+  /** A reasoning item with no summary, only there to carry sealed signatures. */
+  private carrier(encrypted: string): Emitted[] {
+    const item: ReasoningItem = { type: 'reasoning', id: newItemId('rs'), summary: [] };
+    const index = this.response.output.push(item) - 1;
+    const added = structuredClone(item);
+    item.encrypted_content = encrypted;
+    return [
+      { type: 'response.output_item.added', output_index: index, item: added },
+      { type: 'response.output_item.done', output_index: index, item: structuredClone(item) },
+    ];
+  }
+
   /** Ends the open item; a reasoning item takes the signatures of the call that follows it. */
   private close(signatures: Record<string, string> = {}): Emitted[] {
     const open = this.open;
@@ -255,9 +267,7 @@ export class ResponseEventSequencer {
     else {
       out.push(...this.close());
       // No thoughts were shown, but a stateless client still needs the signature back.
-      if (piece.signature && this.ctx.seal) {
-        out.push(...this.openReasoning(), ...this.close(signed));
-      }
+      if (piece.signature && this.ctx.seal) out.push(...this.carrier(this.ctx.seal(signed)));
     }
     const tool = this.ctx.tools.get(piece.name);
     const namespace = tool?.namespace ? { namespace: tool.namespace } : {};
