@@ -302,6 +302,77 @@ describe('Responses API through the openai SDK', () => {
     });
   });
 
+  it('resolves an item_reference to a stored item', async () => {
+    fake.enqueue({ response: textAnswer('Remembered.') });
+    const first = await openai.responses.create({
+      model: 'gemini-2.5-flash',
+      input: 'Remember 7.',
+    });
+    fake.enqueue({ response: textAnswer('7.') });
+    await openai.responses.create({
+      model: 'gemini-2.5-flash',
+      input: [
+        { type: 'item_reference', id: first.output[0].id },
+        { role: 'user', content: 'Which number?' },
+      ],
+    });
+    expect(lastModelCall().body.contents).toEqual([
+      { role: 'model', parts: [{ text: 'Remembered.' }] },
+      { role: 'user', parts: [{ text: 'Which number?' }] },
+    ]);
+  });
+
+  it('pages input_items newest first by default, oldest first when asked', async () => {
+    const created = await openai.responses.create({
+      model: 'gemini-2.5-flash',
+      input: [
+        { role: 'user', content: 'one' },
+        { role: 'user', content: 'two' },
+        { role: 'user', content: 'three' },
+      ],
+    });
+    const texts = (items: { content?: unknown }[]) =>
+      items.map((i) => (i.content as { text: string }[])[0].text);
+    const newest = await openai.responses.inputItems.list(created.id, { limit: 2 });
+    expect(texts(newest.data)).toEqual(['three', 'two']);
+    expect(newest.has_more).toBe(true);
+    const asc = await openai.responses.inputItems.list(created.id, { order: 'asc' });
+    expect(texts(asc.data)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('returns a custom tool call the client sees as one, and takes its output back', async () => {
+    const patchTool = {
+      type: 'custom' as const,
+      name: 'apply_patch',
+      description: 'Edit files.',
+      format: { type: 'grammar' as const, syntax: 'lark' as const, definition: 'start: "x"' },
+    };
+    fake.enqueue({ response: callAnswer('apply_patch', { input: '*** Begin Patch' }) });
+    const first = await openai.responses.create({
+      model: 'gemini-2.5-flash',
+      input: 'patch it',
+      tools: [patchTool],
+    });
+    const call = first.output[0];
+    expect(call).toMatchObject({
+      type: 'custom_tool_call',
+      name: 'apply_patch',
+      input: '*** Begin Patch',
+    });
+    if (call.type !== 'custom_tool_call') throw new Error('expected a custom tool call');
+    fake.enqueue({ response: textAnswer('Patched.') });
+    await openai.responses.create({
+      model: 'gemini-2.5-flash',
+      previous_response_id: first.id,
+      tools: [patchTool],
+      input: [{ type: 'custom_tool_call_output', call_id: call.call_id, output: 'Done!' }],
+    });
+    expect((lastModelCall().body.contents as Body[])[2]).toEqual({
+      role: 'user',
+      parts: [{ functionResponse: { name: 'apply_patch', response: { output: 'Done!' } } }],
+    });
+  });
+
   it('counts input tokens through Gemini countTokens', async () => {
     const counted = await openai.responses.inputTokens.count({
       model: 'gemini-2.5-flash',
@@ -325,6 +396,30 @@ describe('Responses API through the openai SDK', () => {
     await expect(
       openai.responses.create({ model: 'gemini-2.5-flash-lite', input: 'x', stream: true }),
     ).rejects.toBeInstanceOf(RateLimitError);
+  });
+
+  it('sends heartbeat comments while the model is silent', async () => {
+    fake.failNext({ kind: 'slowFirstByte', ms: 400 });
+    const res = await fetch(`${proxy.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_PASSWORD}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gemini-2.5-flash', input: 'slow', stream: true }),
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text.indexOf(': keep-alive')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf(': keep-alive')).toBeLessThan(text.indexOf('event: response.created'));
+    expect(text).toContain('event: response.completed');
+  });
+
+  it("answers 401 in OpenAI's shape without the password", async () => {
+    const res = await fetch(`${proxy.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gemini-2.5-flash', input: 'x' }),
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as Body).error.type).toBe('authentication_error');
   });
 
   it('ends a stream cut mid-way with response.failed', async () => {

@@ -46,8 +46,12 @@ export class ResponsesController {
   }
 
   @Get(':id')
-  async retrieve(@Param('id') id: string, @Res() res: Response): Promise<void> {
-    await sendReply(res, await this.responses.retrieve(id));
+  async retrieve(
+    @Param('id') id: string,
+    @Query('stream') stream: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    await sendReply(res, await this.responses.retrieve(id, stream === 'true'));
   }
 
   @Delete(':id')

@@ -124,7 +124,14 @@ export class ResponsesService {
     return { kind: 'json', body: { object: 'response.input_tokens', input_tokens: tokens } };
   }
 
-  async retrieve(id: string): Promise<Reply> {
+  async retrieve(id: string, stream = false): Promise<Reply> {
+    if (stream) {
+      // Responses are stored once finished; there is no event log to replay from.
+      throw ApiError.badRequest(
+        'stream=true is not supported when retrieving a response; retrieve it as JSON.',
+        'stream',
+      );
+    }
     return { kind: 'json', body: (await this.stored(id)).response };
   }
 

@@ -274,6 +274,11 @@ describe('toGeminiResponsesRequest', () => {
   describe('generation config', () => {
     it.each([
       ['max_output_tokens', { max_output_tokens: 200 }, { maxOutputTokens: 200 }],
+      [
+        "max_output_tokens above the model's limit, clipped to it",
+        { max_output_tokens: 128_000 },
+        { maxOutputTokens: 65_536 },
+      ],
       ['temperature and top_p', { temperature: 0.2, top_p: 0.9 }, { temperature: 0.2, topP: 0.9 }],
       [
         'text.format json_object',

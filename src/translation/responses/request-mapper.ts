@@ -3,6 +3,7 @@ import type { GeminiContent, GeminiPart, GeminiRequest } from '../../upstream/ge
 import { FetchMedia, toGeminiParts, toTextParts } from '../content-parts';
 import { toGenerationConfig } from '../generation-config';
 import { DEFAULT_SAFETY_SETTINGS } from '../google-extras';
+import { catalogue, findModel } from '../model-catalogue';
 import { parseModelName } from '../model-names';
 import type { ResponseFormat } from '../openai-types';
 import type { ThoughtSignatureStore } from '../thought-signature-store';
@@ -282,6 +283,19 @@ async function mapItems(
   return { system, contents };
 }
 
+// The catalogue is built once: the limits do not change while the proxy runs.
+const MODELS = catalogue();
+
+/**
+ * Gemini answers 400 to a maxOutputTokens above the model's limit, where OpenAI clips; clients
+ * that know only OpenAI's limits (agents ask for 128k) get the model's own limit instead.
+ */
+function outputTokens(requested: number | null | undefined, base: string): number | undefined {
+  if (requested === undefined || requested === null) return undefined;
+  const limit = findModel(MODELS, base)?.outputTokenLimit;
+  return limit !== undefined && requested > limit ? limit : requested;
+}
+
 /** `text.format` in the shape the shared generation rules read (chat's `response_format`). */
 function responseFormat(
   format: Record<string, unknown> | null | undefined,
@@ -333,7 +347,7 @@ export async function toGeminiResponsesRequest(
       messages: [],
       temperature: req.temperature ?? undefined,
       top_p: req.top_p ?? undefined,
-      max_completion_tokens: req.max_output_tokens ?? undefined,
+      max_completion_tokens: outputTokens(req.max_output_tokens, model.base),
       response_format: responseFormat(format),
       reasoning_effort: effort,
     },

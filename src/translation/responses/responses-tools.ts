@@ -195,7 +195,7 @@ function functionCallingConfig(
 /**
  * Responses tools → Gemini tools. Functions and custom tools become declarations (custom ones
  * with one string argument), namespaces are flattened, and web search becomes Google Search when
- * no function is declared (Gemini answers 400 to search combined with function calling). A tool
+ * no function is declared (Gemini 2.5 answers 400 to search combined with function calling). A tool
  * with no Gemini equivalent is left out rather than failing an agent that merely offers it.
  */
 export function toGeminiResponsesTools(
@@ -222,7 +222,8 @@ export function toGeminiResponsesTools(
   } else if (isRecord(choice) && choice.type !== 'allowed_tools') {
     functionCallingConfig(choice, collected);
   }
-  if ((search || collected.search) && collected.decls.length === 0) {
+  // A `-search` model name is the user's explicit choice, kept as on the chat route.
+  if (search || (collected.search && collected.decls.length === 0)) {
     geminiTools.push({ googleSearch: {} });
   } else if (collected.search) {
     out.leftOut.push('web_search (beside functions)');
