@@ -296,6 +296,11 @@ describe('toGeminiResponsesRequest', () => {
         { thinkingConfig: { includeThoughts: true } },
       ],
       [
+        'reasoning.generate_summary, the deprecated name',
+        { reasoning: { generate_summary: 'concise' } },
+        { thinkingConfig: { includeThoughts: true } },
+      ],
+      [
         'reasoning.effort alone, without thoughts shown',
         { reasoning: { effort: 'low' } },
         { thinkingConfig: { thinkingBudget: 1024 } },

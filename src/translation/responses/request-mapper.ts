@@ -356,7 +356,8 @@ export async function toGeminiResponsesRequest(
   );
   if (generationConfig?.thinkingConfig) {
     // Thought summaries are the Responses API's `reasoning.summary`: shown only when asked for.
-    const wantsSummary = typeof req.reasoning?.summary === 'string' && effort !== 'none';
+    const summary = req.reasoning?.summary ?? req.reasoning?.generate_summary;
+    const wantsSummary = typeof summary === 'string' && effort !== 'none';
     const thinking = { ...generationConfig.thinkingConfig };
     if (wantsSummary) thinking.includeThoughts = true;
     else delete thinking.includeThoughts;

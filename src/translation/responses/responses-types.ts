@@ -15,7 +15,12 @@ export interface ResponseCreateRequest {
   tool_choice?: unknown;
   parallel_tool_calls?: boolean | null;
   text?: { format?: Record<string, unknown> | null; verbosity?: string | null } | null;
-  reasoning?: { effort?: ResponsesReasoningEffort | null; summary?: string | null } | null;
+  reasoning?: {
+    effort?: ResponsesReasoningEffort | null;
+    summary?: string | null;
+    /** The deprecated name of `summary`. */
+    generate_summary?: string | null;
+  } | null;
   max_output_tokens?: number | null;
   temperature?: number | null;
   top_p?: number | null;
