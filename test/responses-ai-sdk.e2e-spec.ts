@@ -116,6 +116,90 @@ describe("Responses API through the AI SDK's default OpenAI model", () => {
     expect(contents[2].parts[0].functionResponse.response.output).toContain('snow');
   });
 
+  it('streamText runs a tool loop from streamed function-call events', async () => {
+    fake.enqueue({ stream: [callAnswer('get_weather', { city: 'Lima' })] });
+    fake.enqueue({ stream: [textAnswer('Foggy in Lima.')] });
+    const result = streamText({
+      model: openai('gemini-2.5-flash'),
+      prompt: 'Weather in Lima?',
+      maxRetries: 0,
+      stopWhen: stepCountIs(3),
+      tools: {
+        get_weather: tool({
+          inputSchema: jsonSchema<{ city: string }>({
+            type: 'object',
+            properties: { city: { type: 'string' } },
+            required: ['city'],
+          }),
+          execute: ({ city }) => Promise.resolve(`fog in ${city}`),
+        }),
+      },
+    });
+    expect(await result.text).toBe('Foggy in Lima.');
+    const steps = await result.steps;
+    expect(steps[0].toolCalls.map((c) => [c.toolName, c.input])).toEqual([
+      ['get_weather', { city: 'Lima' }],
+    ]);
+    expect(steps[0].toolResults[0].output).toBe('fog in Lima');
+  });
+
+  it('streams thought summaries as reasoning when asked for (a Gemini id needs forceReasoning)', async () => {
+    const result = streamText({
+      model: openai('gemini-2.5-flash'),
+      prompt: 'think first',
+      maxRetries: 0,
+      providerOptions: { openai: { forceReasoning: true, reasoningSummary: 'auto' } },
+    });
+    expect(await result.reasoningText).toBe('Thinking about it.');
+    expect(await result.text).toBe('Hello from gemini-2.5-flash: think first');
+    expect(modelCalls()[0].body.generationConfig.thinkingConfig.includeThoughts).toBe(true);
+  });
+
+  it('keeps a Gemini 3 thought signature through a reasoning tool loop with stored items', async () => {
+    fake.enqueue({
+      response: {
+        candidates: [
+          {
+            content: {
+              role: 'model',
+              parts: [
+                { text: 'I should look it up.', thought: true },
+                {
+                  functionCall: { name: 'lookup', args: { q: 'x' } },
+                  thoughtSignature: 'c2lnLWFp',
+                },
+              ],
+            },
+            finishReason: 'STOP',
+          },
+        ],
+      },
+    });
+    fake.enqueue({ response: textAnswer('Found it.') });
+    const result = await generateText({
+      model: openai('gemini-3-pro-preview'),
+      prompt: 'Look up x.',
+      maxRetries: 0,
+      stopWhen: stepCountIs(3),
+      providerOptions: { openai: { forceReasoning: true, reasoningSummary: 'auto' } },
+      tools: {
+        lookup: tool({
+          inputSchema: jsonSchema<{ q: string }>({
+            type: 'object',
+            properties: { q: { type: 'string' } },
+            required: ['q'],
+          }),
+          execute: () => Promise.resolve('found'),
+        }),
+      },
+    });
+    expect(result.text).toBe('Found it.');
+    expect(result.steps[0].reasoningText).toBe('I should look it up.');
+    const parts = (modelCalls()[1].body.contents as Body[]).flatMap((c) => c.parts as Body[]);
+    const call = parts.find((p) => p.functionCall?.name === 'lookup');
+    expect(call?.thoughtSignature).toBe('c2lnLWFp');
+  });
+
   it('generateObject gets JSON that matches the schema', async () => {
     fake.enqueue({ response: textAnswer('{"name":"Ada","born":1815}') });
     const schema = {
