@@ -1,5 +1,5 @@
 import { ApiError } from '../../http/api-error';
-import { toGeminiResponsesTools } from './responses-tools';
+import { geminiToolName, toGeminiResponsesTools } from './responses-tools';
 
 const weather = {
   type: 'function',
@@ -171,5 +171,29 @@ describe('toGeminiResponsesTools', () => {
 
   it('answers 400 when tool_choice forces a hosted tool even with no functions declared', () => {
     expect(refusal([{ type: 'file_search' }], { type: 'file_search' }).param).toBe('tool_choice');
+  });
+});
+
+describe('geminiToolName', () => {
+  it.each([
+    ['a plain name, unchanged', 'get_weather', undefined, 'get_weather'],
+    ['a namespaced name, flattened', 'close_agent', 'multi_agent_v1', 'multi_agent_v1.close_agent'],
+    ['characters Gemini refuses, replaced', 'mcp/tool name', undefined, 'mcp_tool_name'],
+    ['a leading digit, prefixed', '1st', undefined, '_1st'],
+  ])('keeps %s', (_name, name, namespace, expected) => {
+    expect(geminiToolName(name, namespace)).toBe(expected);
+  });
+
+  it('shortens a name past 64 characters, stably and distinctly', () => {
+    const a = geminiToolName('a'.repeat(70));
+    expect(a).toHaveLength(64);
+    expect(geminiToolName('a'.repeat(70))).toBe(a);
+    expect(geminiToolName(`${'a'.repeat(69)}b`)).not.toBe(a);
+  });
+
+  it('maps a shortened name back to the client tool', () => {
+    const name = 'x'.repeat(80);
+    const mapped = toGeminiResponsesTools([{ type: 'function', name }], undefined, false);
+    expect(mapped.byGeminiName.get(geminiToolName(name))).toEqual({ kind: 'function', name });
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ApiError } from '../../http/api-error';
 import type { GeminiRequest } from '../../upstream/gemini-types';
 import { sanitizeSchema } from '../schema-sanitizer';
@@ -25,12 +26,22 @@ export interface MappedTools extends Pick<GeminiRequest, 'tools' | 'toolConfig'>
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const GEMINI_NAME_MAX = 64;
+
 /**
- * Namespaced tools are flattened; Gemini names allow letters, digits, `_ . : -` and 64 characters,
- * so `multi_agent_v1.close_agent` stays readable to the model and unambiguous on the way back.
+ * The name Gemini sees for a client tool. Namespaced tools are flattened as `<namespace>.<name>`,
+ * readable to the model and unambiguous on the way back. Gemini takes letters, digits, `_ . : -`
+ * and at most 64 characters (else 400), so other characters become `_` and a longer name keeps
+ * its start plus a hash of the whole; calls map back through the declared table, and replayed
+ * history computes the same name.
  */
 export function geminiToolName(name: string, namespace?: string): string {
-  return namespace ? `${namespace}.${name}` : name;
+  const full = namespace ? `${namespace}.${name}` : name;
+  const safe = full.replace(/[^A-Za-z0-9_.:-]/g, '_').replace(/^(?=[^A-Za-z_])/, '_');
+  if (safe === full && safe.length <= GEMINI_NAME_MAX) return full;
+  if (safe.length <= GEMINI_NAME_MAX) return safe;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${safe.slice(0, GEMINI_NAME_MAX - 9)}_${hash}`;
 }
 
 /** Custom (free-form) tools take one string; the grammar, if any, tells the model its shape. */
