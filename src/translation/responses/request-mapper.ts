@@ -1,13 +1,11 @@
 import { ApiError } from '../../http/api-error';
 import type { GeminiContent, GeminiPart, GeminiRequest } from '../../upstream/gemini-types';
 import { FetchMedia, toGeminiParts, toTextParts } from '../content-parts';
-import { toGenerationConfig } from '../generation-config';
 import { DEFAULT_SAFETY_SETTINGS } from '../google-extras';
-import { catalogue, findModel } from '../model-catalogue';
 import { parseModelName } from '../model-names';
-import type { ResponseFormat } from '../openai-types';
 import type { ThoughtSignatureStore } from '../thought-signature-store';
-import { SKIP_THOUGHT_SIGNATURE } from '../request-mapper';
+import { toResponsesGenerationConfig } from './generation-options';
+import { outputParts, sharedContent } from './input-parts';
 import type { ReasoningSeal } from './reasoning-seal';
 import type { InputItem, ResponseCreateRequest } from './responses-types';
 import { ClientTool, geminiToolName, toGeminiResponsesTools } from './responses-tools';
@@ -28,6 +26,9 @@ export interface MappedResponsesRequest {
   leftOutTools: string[];
 }
 
+/** Google's documented placeholder for a function call whose thought signature is unknown. */
+const SKIP_THOUGHT_SIGNATURE = 'skip_thought_signature_validator';
+
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -35,46 +36,6 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 function validatesSignatures(base: string): boolean {
   const major = /^gemini-(\d+)/.exec(base)?.[1];
   return major !== undefined && Number(major) >= 3;
-}
-
-/** Responses content parts → the content-part shape the shared media rules read. */
-function toSharedPart(part: unknown, at: string): unknown {
-  if (!isRecord(part)) return part;
-  switch (part.type) {
-    case 'input_text':
-    case 'output_text':
-    case 'text':
-      return { type: 'text', text: part.text };
-    case 'refusal':
-      return { type: 'refusal', refusal: part.refusal };
-    case 'input_image':
-      if (typeof part.image_url !== 'string') {
-        const field = part.file_id !== undefined ? 'file_id' : 'image_url';
-        throw ApiError.badRequest(
-          field === 'file_id'
-            ? `${at}.file_id is not supported (the proxy has no Files API); send image_url as a URL or data URL.`
-            : `${at}.image_url is required.`,
-          `${at}.${field}`,
-        );
-      }
-      return { type: 'image_url', image_url: { url: part.image_url } };
-    case 'input_file':
-      // A remote file is fetched like a remote image, under the same size and address rules.
-      if (typeof part.file_url === 'string' && part.file_data === undefined) {
-        return { type: 'image_url', image_url: { url: part.file_url } };
-      }
-      return {
-        type: 'file',
-        file: { file_data: part.file_data, file_id: part.file_id, filename: part.filename },
-      };
-    default:
-      return part;
-  }
-}
-
-function sharedContent(content: unknown, at: string): unknown {
-  if (!Array.isArray(content)) return content;
-  return content.map((part: unknown, j) => toSharedPart(part, `${at}.content[${j}]`));
 }
 
 function parseArguments(raw: unknown, param: string): Record<string, unknown> {
@@ -87,36 +48,6 @@ function parseArguments(raw: unknown, param: string): Record<string, unknown> {
     // Reported below.
   }
   throw ApiError.badRequest(`${param} must be a JSON object string.`, param);
-}
-
-/** A tool result's `output`: a string or input parts; text goes into the functionResponse. */
-function outputParts(
-  output: unknown,
-  at: string,
-  fetchMedia: FetchMedia,
-): { text: string; media: Promise<GeminiPart[]> } {
-  if (typeof output === 'string') return { text: output, media: Promise.resolve([]) };
-  if (!Array.isArray(output)) {
-    throw ApiError.badRequest(
-      `${at}.output must be a string or an array of parts.`,
-      `${at}.output`,
-    );
-  }
-  const text = output
-    .map((p: unknown) =>
-      isRecord(p) && (p.type === 'input_text' || p.type === 'output_text') ? String(p.text) : '',
-    )
-    .join('');
-  const media = output.filter(
-    (p: unknown) => isRecord(p) && (p.type === 'input_image' || p.type === 'input_file'),
-  );
-  return {
-    text,
-    media:
-      media.length > 0
-        ? toGeminiParts(sharedContent(media, at), at, fetchMedia)
-        : Promise.resolve([]),
-  };
 }
 
 interface Conversation {
@@ -283,36 +214,6 @@ async function mapItems(
   return { system, contents };
 }
 
-// The catalogue is built once: the limits do not change while the proxy runs.
-const MODELS = catalogue();
-
-/**
- * Gemini answers 400 to a maxOutputTokens above the model's limit, where OpenAI clips; clients
- * that know only OpenAI's limits (agents ask for 128k) get the model's own limit instead.
- */
-function outputTokens(requested: number | null | undefined, base: string): number | undefined {
-  if (requested === undefined || requested === null) return undefined;
-  const limit = findModel(MODELS, base)?.outputTokenLimit;
-  return limit !== undefined && requested > limit ? limit : requested;
-}
-
-/** `text.format` in the shape the shared generation rules read (chat's `response_format`). */
-function responseFormat(
-  format: Record<string, unknown> | null | undefined,
-): ResponseFormat | undefined {
-  if (!format) return undefined;
-  if (format.type === 'json_schema') {
-    return {
-      type: 'json_schema',
-      json_schema: {
-        name: typeof format.name === 'string' ? format.name : 'response',
-        schema: isRecord(format.schema) ? format.schema : undefined,
-      },
-    };
-  }
-  return format as unknown as ResponseFormat;
-}
-
 /**
  * A Responses request, with the conversation before it (`history`: a stored response's context
  * and output), → the Gemini request. Shared rules do the media, schemas and generation config.
@@ -337,36 +238,8 @@ export async function toGeminiResponsesRequest(
   if (tools.tools) request.tools = tools.tools;
   if (tools.toolConfig) request.toolConfig = tools.toolConfig;
 
-  const format = req.text?.format ?? undefined;
-  // `max` is the shared rules' `-maxthinking` variant; the other efforts are chat's.
-  const requested = req.reasoning?.effort ?? undefined;
-  const effort = requested === 'max' ? undefined : requested;
-  const generationConfig = toGenerationConfig(
-    {
-      model: req.model,
-      messages: [],
-      temperature: req.temperature ?? undefined,
-      top_p: req.top_p ?? undefined,
-      max_completion_tokens: outputTokens(req.max_output_tokens, model.base),
-      response_format: responseFormat(format),
-      reasoning_effort: effort,
-    },
-    requested === 'max' ? { ...model, thinking: model.thinking ?? 'max' } : model,
-    {},
-  );
-  if (generationConfig?.thinkingConfig) {
-    // Thought summaries are the Responses API's `reasoning.summary`: shown only when asked for.
-    const summary = req.reasoning?.summary ?? req.reasoning?.generate_summary;
-    const wantsSummary = typeof summary === 'string' && effort !== 'none';
-    const thinking = { ...generationConfig.thinkingConfig };
-    if (wantsSummary) thinking.includeThoughts = true;
-    else delete thinking.includeThoughts;
-    if (Object.keys(thinking).length > 0) generationConfig.thinkingConfig = thinking;
-    else delete generationConfig.thinkingConfig;
-  }
-  if (generationConfig && Object.keys(generationConfig).length > 0) {
-    request.generationConfig = generationConfig;
-  }
+  const generationConfig = toResponsesGenerationConfig(req, model);
+  if (generationConfig) request.generationConfig = generationConfig;
   request.safetySettings = DEFAULT_SAFETY_SETTINGS.map((s) => ({ ...s }));
   return {
     model: model.base,
