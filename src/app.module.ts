@@ -12,6 +12,7 @@ import { FallbackErrorFilter } from './http/fallback-error.filter';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
+import { ResponsesModule } from './responses/responses.module';
 
 /** The proxy. Built by `register()` so that configuration is read when the app starts, not on import. */
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         // Before OpenAIModule: its GET /v1/models answers requests with anthropic-version first.
         AnthropicModule,
         OpenAIModule,
+        ResponsesModule,
         LoggingModule,
         MetricsModule,
         AdminModule,

@@ -86,6 +86,10 @@ export const mediaConfig = registerAs('media', () => {
 export const modelsConfig = registerAs('models', () => ({
   aliases: parseModelAliases(env().MODEL_ALIASES),
 }));
+export const responsesConfig = registerAs('responses', () => {
+  const e = env();
+  return { ttlSeconds: e.RESPONSES_TTL_S };
+});
 
 export const allConfigs = [
   serverConfig,
@@ -96,6 +100,7 @@ export const allConfigs = [
   debugConfig,
   mediaConfig,
   modelsConfig,
+  responsesConfig,
 ];
 
 /** Read before the app exists, to pick the logger's levels; the full check comes with the app. */

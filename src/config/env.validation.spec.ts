@@ -31,6 +31,12 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ PORT: '' }).PORT).toBe(7860);
   });
 
+  it('keeps stored responses a day unless RESPONSES_TTL_S says otherwise, and at least a second', () => {
+    expect(validateEnvironment({}).RESPONSES_TTL_S).toBe(86_400);
+    expect(validateEnvironment({ RESPONSES_TTL_S: '600' }).RESPONSES_TTL_S).toBe(600);
+    expect(() => validateEnvironment({ RESPONSES_TTL_S: '0' })).toThrow(/RESPONSES_TTL_S/);
+  });
+
   it.each([
     ['PORT', 'abc', /PORT: .*integer.*\(got "abc"\)/],
     ['PORT', '70000', /PORT/],

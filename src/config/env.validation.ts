@@ -67,6 +67,7 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(100) MEDIA_FETCH_TIMEOUT_MS = 15_000;
   @Transform(toBool) @IsBoolean() MEDIA_FETCH_ALLOW_PRIVATE = false;
   @IsString() MODEL_ALIASES = '{}';
+  @Transform(toInt) @IsInt() @Min(1) RESPONSES_TTL_S = 86_400;
 }
 
 export class ConfigValidationError extends Error {}

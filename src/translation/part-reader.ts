@@ -7,12 +7,21 @@ import type { ThoughtSignatureStore } from './thought-signature-store';
 export type Piece =
   | { kind: 'text'; text: string }
   | { kind: 'reasoning'; text: string }
-  | { kind: 'call'; name: string; args: Record<string, unknown>; signature?: string };
+  | {
+      kind: 'call';
+      name: string;
+      args: Record<string, unknown>;
+      signature?: string;
+      /** Gemini's own call id, when it gives one (newer models do). */
+      id?: string;
+    };
 
 function pieceOf(part: GeminiPart): Piece | undefined {
   if (part.functionCall) {
-    const { name, args } = part.functionCall;
-    return { kind: 'call', name, args: args ?? {}, signature: part.thoughtSignature };
+    const { name, args, id } = part.functionCall;
+    const piece: Piece = { kind: 'call', name, args: args ?? {}, signature: part.thoughtSignature };
+    if (id) piece.id = id;
+    return piece;
   }
   if (typeof part.text === 'string') {
     if (part.text === '') return undefined;

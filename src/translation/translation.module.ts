@@ -23,6 +23,12 @@ import { TranslationService } from './translation.service';
     // In memory for one process; a shared store (Redis) replaces it here for several replicas.
     { provide: THOUGHT_SIGNATURE_STORE, useFactory: () => new InMemoryThoughtSignatureStore() },
   ],
-  exports: [TranslationService, AnthropicTranslationService],
+  // The Responses dialect maps with its own pure functions but shares the fetcher and the signatures.
+  exports: [
+    TranslationService,
+    AnthropicTranslationService,
+    MEDIA_FETCHER,
+    THOUGHT_SIGNATURE_STORE,
+  ],
 })
 export class TranslationModule {}
