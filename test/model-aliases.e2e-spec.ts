@@ -46,6 +46,14 @@ describe('MODEL_ALIASES', () => {
     expect(res.choices[0].message.content).toBe('Hello from gemini-2.5-pro: hi');
   });
 
+  it('sends an aliased Responses request to Google under the Gemini name and answers with the asked name', async () => {
+    const openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: TEST_PASSWORD, maxRetries: 0 });
+    const res = await openai.responses.create({ model: 'gpt-5', input: 'hi', store: false });
+    expect(modelCalls().map((r) => r.model)).toEqual(['gemini-2.5-pro']);
+    expect(res.model).toBe('gpt-5');
+    expect(res.output_text).toBe('Hello from gemini-2.5-pro: hi');
+  });
+
   it('sends a native request with an aliased path model to Google under the Gemini name', async () => {
     const genai = new GoogleGenAI({ apiKey: TEST_PASSWORD, httpOptions: { baseUrl: proxy.url } });
     const res = await genai.models.generateContent({ model: 'claude-haiku-4-5', contents: 'yo' });

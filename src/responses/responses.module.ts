@@ -4,6 +4,7 @@ import { authConfig, responsesConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { deriveSealKey, ReasoningSeal } from '../translation/responses/reasoning-seal';
+import { ModelsModule } from '../models/models.module';
 import { TranslationModule } from '../translation/translation.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { InMemoryResponseStore, RESPONSE_STORE } from './response-store';
@@ -14,7 +15,7 @@ import { REASONING_SEAL, ResponsesService } from './responses.service';
 const MAX_STORED_RESPONSES = 2_000;
 
 @Module({
-  imports: [UpstreamModule, TranslationModule, CredentialsModule],
+  imports: [UpstreamModule, TranslationModule, CredentialsModule, ModelsModule],
   controllers: [ResponsesController],
   providers: [
     ResponsesService,

@@ -23,6 +23,7 @@ import {
   THOUGHT_SIGNATURE_STORE,
   ThoughtSignatureStore,
 } from '../translation/thought-signature-store';
+import { ModelAliasesService } from '../models/model-aliases.service';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { GeminiResponse, JsonObject } from '../upstream/gemini-types';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './response-store';
@@ -69,6 +70,7 @@ export class ResponsesService {
     @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,
     @Inject(REASONING_SEAL) private readonly seal: ReasoningSeal,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
+    private readonly aliases: ModelAliasesService,
   ) {}
 
   async create(req: ResponseCreateRequest, signal: AbortSignal): Promise<Reply> {
@@ -204,7 +206,9 @@ export class ResponsesService {
     req: ResponseCreateRequest,
     context: InputItem[],
   ): Promise<MappedResponsesRequest> {
-    const mapped = await toGeminiResponsesRequest(req, context, {
+    // MODEL_ALIASES first, as in every dialect: Codex may ask for its own model names.
+    const aliased = { ...req, model: this.aliases.resolve(req.model) };
+    const mapped = await toGeminiResponsesRequest(aliased, context, {
       fetchMedia: (url) => this.media.fetchMedia(url),
       signatures: this.signatures,
       seal: this.seal,
