@@ -9,7 +9,6 @@ import {
   MODEL_UNAVAILABLE_BACKOFF,
   RATE_LIMIT_BACKOFF,
   Selection,
-  TRANSIENT_BACKOFF,
 } from '../credentials/credential-pool';
 import { CredentialsService } from '../credentials/credentials.service';
 import { ALL_MODELS } from '../credentials/pool-state-store';
@@ -383,12 +382,23 @@ export class UpstreamDispatcher {
         this.logger.warn(`${credential.id} cannot serve ${model}: ${verdict.message}`);
         break;
       case 'transient':
-      case 'refresh':
+      case 'refresh': {
         // 'refresh' here means the retry with a fresh token failed again: a passing fault too.
-        this.cool(credential, model, verdict.reason, undefined, TRANSIENT_BACKOFF);
+        // A passing fault only puts the credential behind the others; it stays eligible.
+        const until = this.pool.lowerPriority(credential.id, model, verdict.reason);
+        if (until !== undefined) {
+          this.events.emit('cooldown', {
+            credentialId: credential.id,
+            model,
+            reason: verdict.reason,
+            kind: 'transient',
+            until,
+          });
+        }
         this.pool.recordError(credential.id, status, verdict.reason, verdict.message);
         this.logger.warn(`${credential.id} failed on ${model}: ${verdict.message}`);
         break;
+      }
       case 'client-error':
         break;
     }
