@@ -7,6 +7,7 @@ import {
   generate,
   JSON_AUTH,
   ManualClock,
+  nativeUrl,
   poolStatus,
 } from './support/pool-harness';
 import { health, RunningProxy, startTestProxy } from './support/proxy';
@@ -89,6 +90,28 @@ describe('Google’s passing faults with a single API key', () => {
     await generate(proxy, 'again');
     expect((await credentialStatus(proxy, keyId(KEY_A))).cooldowns[0]).toMatchObject({
       remainingSeconds: 2,
+    });
+  });
+
+  it('refuses a native body too deep to serialise with a 400, before any call, touching no credential', async () => {
+    const before = await credentialStatus(proxy, keyId(KEY_A));
+    let deep = '"leaf"';
+    for (let i = 0; i < 20_000; i++) deep = `{"a":${deep}}`;
+    const res = await fetch(nativeUrl(proxy, 'gemini-2.5-flash', 'generateContent'), {
+      method: 'POST',
+      headers: JSON_AUTH,
+      body: `{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":${deep}}`,
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as GoogleErrorJson).error.status).toBe('INVALID_ARGUMENT');
+    expect(modelCalls(fake)).toHaveLength(0);
+    const after = await credentialStatus(proxy, keyId(KEY_A));
+    expect(after).toMatchObject({
+      state: 'ok',
+      cooldowns: [],
+      errors: before.errors,
+      rateLimits: before.rateLimits,
+      requests: before.requests,
     });
   });
 

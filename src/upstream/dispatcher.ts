@@ -31,10 +31,16 @@ import { GeminiApiClient } from './gemini-api-client';
 import { GeminiRequest, GeminiResponse, GeminiUsageMetadata, JsonObject } from './gemini-types';
 import { ObservedStream, primeStream } from './observed-stream';
 import { nextPacificMidnight } from './quota-reset';
-import { BackendCall, EmbedAction, UpstreamAuth, UpstreamBackend } from './upstream-backend';
+import {
+  BackendCall,
+  EmbedAction,
+  ModelAction,
+  UpstreamAuth,
+  UpstreamBackend,
+} from './upstream-backend';
 import { UpstreamEvents } from './upstream-events';
 import { toApiError, noCredentialError } from './upstream-error-mapping';
-import { UpstreamNetworkError } from './upstream-errors';
+import { TokenEndpointError, UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
 
 export interface DispatchRequest<B = GeminiRequest> {
   /** The upstream model id, without `models/` and without proxy suffixes. */
@@ -43,11 +49,10 @@ export interface DispatchRequest<B = GeminiRequest> {
   signal: AbortSignal;
 }
 
-type Attempt<T> = (
-  backend: UpstreamBackend,
-  auth: UpstreamAuth,
-  call: BackendCall<never>,
-) => Promise<T>;
+type Attempt<T> = (backend: UpstreamBackend, auth: UpstreamAuth, call: BackendCall) => Promise<T>;
+
+/** The request body as each kind of credential's API takes it, serialised before any pick. */
+type Payloads = Partial<Record<CredentialKind, string>>;
 
 /** What a successful dispatch hands back: the answer and who served it. */
 interface Served<T> {
@@ -122,6 +127,9 @@ export class UpstreamDispatcher {
           });
         } else if (error === undefined || req.signal.aborted) {
           this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'aborted' });
+        } else if (!isFromGoogle(error)) {
+          this.localFailure(error);
+          this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'error' });
         } else {
           // Too late to fail over, but the credential still answers for a cut or an in-stream error.
           const verdict = this.handleFailure(credential, model, error);
@@ -153,7 +161,7 @@ export class UpstreamDispatcher {
 
   private async run<T>(
     req: DispatchRequest<unknown>,
-    action: string,
+    action: ModelAction,
     kind: CredentialKind | undefined,
     attempt: Attempt<T>,
   ): Promise<Served<T>> {
@@ -164,6 +172,7 @@ export class UpstreamDispatcher {
     let status = 200;
     let credentialId: string | undefined;
     try {
+      const payloads = this.encode(action, req.body, kind);
       for (let n = 1; n <= this.config.maxAttempts; n++) {
         const selection = this.pool.select({ model: req.model, kind, exclude: tried });
         if (selection.outcome !== 'selected') {
@@ -175,7 +184,7 @@ export class UpstreamDispatcher {
         credentialId = credential.id;
         const t0 = this.clock.now();
         try {
-          const value = await this.callWith(credential, req, action, n, attempt);
+          const value = await this.callWith(credential, req, payloads, action, n, attempt);
           this.pool.markSuccess(credential.id, req.model);
           this.events.emit('attempt', {
             credential,
@@ -190,6 +199,8 @@ export class UpstreamDispatcher {
           // A client that hung up is nobody's fault: no cooldown, no further attempt.
           if (req.signal.aborted)
             throw new UpstreamNetworkError('aborted', 'The client closed the request');
+          // Only Google's answers and the network to Google may change a credential's state.
+          if (!isFromGoogle(error)) throw this.localFailure(error);
           const verdict = this.handleFailure(credential, req.model, error);
           this.events.emit('attempt', {
             credential,
@@ -220,6 +231,51 @@ export class UpstreamDispatcher {
         durationMs: this.clock.now() - startedAt,
       });
     }
+  }
+
+  /**
+   * Serialises the body once per backend that may serve the request, before any credential is
+   * picked. The whole body is stringified at most once, whatever the backends. A body the proxy
+   * cannot serialise (nested too deeply for the stack) is the client's 400, and no attempt's.
+   */
+  private encode(action: ModelAction, body: unknown, kind: CredentialKind | undefined): Payloads {
+    let whole: string | undefined;
+    const json = () => (whole ??= JSON.stringify(body) ?? '{}');
+    const payloads: Payloads = {};
+    try {
+      for (const k of kind ? [kind] : CREDENTIAL_KINDS) {
+        payloads[k] = this.backendFor(k).encode(action, body, json);
+      }
+    } catch (error) {
+      throw ApiError.badRequest(
+        error instanceof RangeError
+          ? 'The request body is nested too deeply to be sent to Google.'
+          : `The request body cannot be sent to Google: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return payloads;
+  }
+
+  private backendFor(kind: CredentialKind): UpstreamBackend {
+    switch (kind) {
+      case 'api-key':
+        return this.geminiApi;
+      case 'oauth':
+        return this.codeAssist;
+    }
+  }
+
+  /** A failure of the proxy's own during an attempt (a bug): a 500 that blames no credential. */
+  private localFailure(error: unknown): ApiError {
+    this.logger.error(
+      `Internal failure while calling Google: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return new ApiError({
+      status: 500,
+      kind: 'internal',
+      message:
+        'The proxy failed while calling Google; the request was not charged to any credential.',
+    });
   }
 
   /** No credential could even be tried. */
@@ -255,12 +311,17 @@ export class UpstreamDispatcher {
   private async callWith<T>(
     credential: Credential,
     req: DispatchRequest<unknown>,
+    payloads: Payloads,
     action: string,
     n: number,
     attempt: Attempt<T>,
   ): Promise<T> {
     this.pool.markUsed(credential.id);
-    const call = { model: req.model, body: req.body, signal: req.signal } as BackendCall<never>;
+    const call: BackendCall = {
+      model: req.model,
+      payload: payloads[credential.kind] ?? '',
+      signal: req.signal,
+    };
     if (credential.kind === 'api-key') {
       this.debug.credential(credential, req.model, n);
       this.debug.upstreamRequest('gemini-api', action, req.model, req.body);
@@ -332,7 +393,8 @@ export class UpstreamDispatcher {
       const onAbort = () =>
         reject(new UpstreamNetworkError('aborted', 'The client closed the request'));
       signal.addEventListener('abort', onAbort, { once: true });
-      pending.then(resolve, reject).finally(() => {
+      const failed = (error: unknown) => reject(new TokenEndpointError(error));
+      pending.then(resolve, failed).finally(() => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
       });
@@ -450,6 +512,21 @@ function modelUnavailable(model: string, soonest: number, now: number): ApiError
       `Model ${model} is not available to any credential in the pool (Google answered 404 for each). ` +
       `Check the model name or the accounts' entitlements; the proxy asks Google again in ${minutes} min.`,
   });
+}
+
+const CREDENTIAL_KINDS: readonly CredentialKind[] = ['oauth', 'api-key'];
+
+/**
+ * Google's answer, the network to Google, its token endpoint or its onboarding: the failures that
+ * may change a credential's state. Anything else thrown during an attempt is the proxy's own.
+ */
+function isFromGoogle(error: unknown): boolean {
+  return (
+    error instanceof UpstreamHttpError ||
+    error instanceof UpstreamNetworkError ||
+    error instanceof TokenEndpointError ||
+    setupVerdict(error) !== undefined
+  );
 }
 
 function setupVerdict(error: unknown): Verdict | undefined {

@@ -4,6 +4,7 @@ import {
   BackendCall,
   EmbedAction,
   EmbeddingBackend,
+  ModelAction,
   UpstreamAuth,
   UpstreamBackend,
 } from './upstream-backend';
@@ -22,8 +23,13 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     private readonly options: GeminiApiOptions,
   ) {}
 
+  /** Every action posts the native body as the client (or the translation) shaped it. */
+  encode(_action: ModelAction, _body: unknown, json: () => string): string {
+    return json();
+  }
+
   generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse> {
-    return this.post<GeminiResponse>(auth, call.model, 'generateContent', call.body, call.signal);
+    return this.post<GeminiResponse>(auth, 'generateContent', call);
   }
 
   async stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
@@ -31,7 +37,7 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
       method: 'POST',
       url: `${this.modelUrl(call.model, 'streamGenerateContent')}?alt=sse`,
       headers: this.headers(auth),
-      body: JSON.stringify(call.body),
+      body: call.payload,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
@@ -39,16 +45,12 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     return parseStream(res.body, call.signal);
   }
 
-  countTokens(auth: UpstreamAuth, call: BackendCall<JsonObject>): Promise<JsonObject> {
-    return this.post<JsonObject>(auth, call.model, 'countTokens', call.body, call.signal);
+  countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject> {
+    return this.post<JsonObject>(auth, 'countTokens', call);
   }
 
-  embed(
-    auth: UpstreamAuth,
-    action: EmbedAction,
-    call: BackendCall<JsonObject>,
-  ): Promise<JsonObject> {
-    return this.post<JsonObject>(auth, call.model, action, call.body, call.signal);
+  embed(auth: UpstreamAuth, action: EmbedAction, call: BackendCall): Promise<JsonObject> {
+    return this.post<JsonObject>(auth, action, call);
   }
 
   /** Every model the key can see, following Google's pages. */
@@ -71,19 +73,13 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     return models;
   }
 
-  private post<T>(
-    auth: UpstreamAuth,
-    model: string,
-    action: string,
-    body: unknown,
-    signal: AbortSignal,
-  ): Promise<T> {
+  private post<T>(auth: UpstreamAuth, action: string, call: BackendCall): Promise<T> {
     return this.http.json<T>({
       method: 'POST',
-      url: this.modelUrl(model, action),
+      url: this.modelUrl(call.model, action),
       headers: this.headers(auth),
-      body: JSON.stringify(body),
-      signal,
+      body: call.payload,
+      signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
   }
