@@ -9,6 +9,9 @@ import {
   ManualClock,
   nativeUrl,
   poolStatus,
+  readSse,
+  dataFrames,
+  streamNative,
 } from './support/pool-harness';
 import { health, RunningProxy, startTestProxy } from './support/proxy';
 import { MAX_MODEL_ENTRIES, STRIKE_MEMORY_MS } from '../src/credentials/credential-pool';
@@ -188,5 +191,67 @@ describe('a burst of Google’s passing faults over several credentials', () => 
       credentials: KEYS.length,
       usable: KEYS.length - 2,
     });
+  });
+});
+
+describe('UPSTREAM_TIMEOUT_MS on streams', () => {
+  const TIMEOUT_MS = 1_000;
+  let fake: FakeGoogle;
+  let proxy: RunningProxy;
+
+  beforeAll(async () => {
+    fake = await FakeGoogle.start();
+    for (const key of KEYS.slice(0, 2)) fake.addApiKey(key);
+    proxy = await startTestProxy({
+      ...fake.env(),
+      GEMINI_API_KEYS: KEYS.slice(0, 2).join(','),
+      UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
+    });
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await fake?.close();
+  });
+
+  beforeEach(async () => {
+    await enableAll(proxy);
+    fake.reset();
+  });
+
+  it('lets a stream that keeps producing run past the limit to its end', async () => {
+    fake.failNext({ kind: 'slowStream', events: 6, intervalMs: 400 });
+    const sentAt = Date.now();
+    const frames = await readSse(await streamNative(proxy, 'a long answer'), sentAt);
+    const data = dataFrames(frames);
+    expect(frames[frames.length - 1].at).toBeGreaterThan(2 * TIMEOUT_MS);
+    expect(data).toHaveLength(6);
+    expect(data.some((d) => d.includes('"error"'))).toBe(false);
+  });
+
+  it('cuts a stream that falls silent for longer than the limit, and closes Google’s call', async () => {
+    fake.failNext({ kind: 'stallMidStream', afterEvents: 1 });
+    const sentAt = Date.now();
+    const frames = await readSse(await streamNative(proxy, 'then silence'), sentAt);
+    const data = dataFrames(frames);
+    expect(data).toHaveLength(2);
+    expect(JSON.parse(data[1])).toMatchObject({ error: { code: 504 } });
+    expect(frames[frames.length - 1].at).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(frames[frames.length - 1].at).toBeLessThan(3 * TIMEOUT_MS);
+    const stalled = await fake.waitForAbort((r) => r.action === 'streamGenerateContent');
+    expect(stalled.aborted).toBe(true);
+  });
+
+  it('fails a stream over when Google sends no first event within the limit', async () => {
+    fake.failNext({ kind: 'slowFirstByte', ms: 5 * TIMEOUT_MS });
+    const sentAt = Date.now();
+    const frames = await readSse(await streamNative(proxy, 'slow start'), sentAt);
+    const data = dataFrames(frames);
+    expect(data.some((d) => d.includes('"finishReason":"STOP"'))).toBe(true);
+    expect(data.some((d) => d.includes('"error"'))).toBe(false);
+    const calls = fake.requests.filter((r) => r.action === 'streamGenerateContent');
+    expect(calls).toHaveLength(2);
+    expect(calls[1].credential).not.toBe(calls[0].credential);
+    expect(Date.now() - sentAt).toBeLessThan(3 * TIMEOUT_MS);
   });
 });

@@ -4,10 +4,9 @@ import type {
   LongRunningOperation,
 } from './code-assist-setup';
 import { GeminiResponse, JsonObject } from './gemini-types';
-import { decodeSse } from './sse-decoder';
 import { BackendCall, ModelAction, UpstreamAuth, UpstreamBackend } from './upstream-backend';
 import { UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
-import { httpError, readText, toNetworkError, UpstreamHttp } from './upstream-http';
+import { UpstreamHttp } from './upstream-http';
 
 // gemini-cli identifies itself this way; Code Assist uses it to recognise the client.
 const CLI_VERSION = '0.30.0';
@@ -49,7 +48,7 @@ export class CodeAssistClient implements UpstreamBackend {
   }
 
   async stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
-    const res = await this.http.send({
+    const events = await this.http.sse({
       method: 'POST',
       url: `${this.url('streamGenerateContent')}?alt=sse`,
       headers: this.headers(auth),
@@ -57,8 +56,7 @@ export class CodeAssistClient implements UpstreamBackend {
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
-    if (res.status !== 200) throw httpError(res, await readText(res, call.signal));
-    return unwrapStream(res.body, call.signal);
+    return unwrapStream(events);
   }
 
   async countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject> {
@@ -136,17 +134,10 @@ export function unwrap(answer: CodeAssistEnvelope): GeminiResponse {
   return inner;
 }
 
-async function* unwrapStream(
-  body: AsyncIterable<Uint8Array>,
-  signal: AbortSignal,
-): AsyncGenerator<GeminiResponse> {
-  try {
-    for await (const data of decodeSse(body)) {
-      if (data.trim() === '' || data.trim() === '[DONE]') continue;
-      yield unwrap(parseEvent(data));
-    }
-  } catch (error) {
-    throw toNetworkError(error, signal);
+async function* unwrapStream(events: AsyncIterable<string>): AsyncGenerator<GeminiResponse> {
+  for await (const data of events) {
+    if (data.trim() === '' || data.trim() === '[DONE]') continue;
+    yield unwrap(parseEvent(data));
   }
 }
 

@@ -1,5 +1,4 @@
 import { GeminiResponse, JsonObject } from './gemini-types';
-import { decodeSse } from './sse-decoder';
 import {
   BackendCall,
   EmbedAction,
@@ -9,7 +8,7 @@ import {
   UpstreamBackend,
 } from './upstream-backend';
 import { parseEvent } from './code-assist-client';
-import { httpError, readText, toNetworkError, UpstreamHttp } from './upstream-http';
+import { UpstreamHttp } from './upstream-http';
 
 export interface GeminiApiOptions {
   endpoint: string;
@@ -33,7 +32,7 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
   }
 
   async stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
-    const res = await this.http.send({
+    const events = await this.http.sse({
       method: 'POST',
       url: `${this.modelUrl(call.model, 'streamGenerateContent')}?alt=sse`,
       headers: this.headers(auth),
@@ -41,8 +40,7 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
-    if (res.status !== 200) throw httpError(res, await readText(res, call.signal));
-    return parseStream(res.body, call.signal);
+    return parseStream(events);
   }
 
   countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject> {
@@ -94,16 +92,9 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
   }
 }
 
-async function* parseStream(
-  body: AsyncIterable<Uint8Array>,
-  signal: AbortSignal,
-): AsyncGenerator<GeminiResponse> {
-  try {
-    for await (const data of decodeSse(body)) {
-      if (data.trim() === '') continue;
-      yield parseEvent(data);
-    }
-  } catch (error) {
-    throw toNetworkError(error, signal);
+async function* parseStream(events: AsyncIterable<string>): AsyncGenerator<GeminiResponse> {
+  for await (const data of events) {
+    if (data.trim() === '') continue;
+    yield parseEvent(data);
   }
 }
