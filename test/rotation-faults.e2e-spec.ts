@@ -178,6 +178,15 @@ describe('a burst of Google’s passing faults over several credentials', () => 
     expect((await poolStatus(proxy)).summary).toMatchObject({ ok: KEYS.length, cooling: 0 });
   });
 
+  it('answers Google’s 5xx, not a 429, when a rate limit was only one of the failures', async () => {
+    fake.failNext(serverError(503), { times: 2 });
+    fake.failNext(rateLimited(30));
+    const res = await generate(proxy, 'mixed');
+    expect(modelCalls(fake)).toHaveLength(3);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as GoogleErrorJson).error.status).toBe('UNAVAILABLE');
+  });
+
   it('counts credentials cooling after Google’s 429 as not usable in /health', async () => {
     fake.failNext(rateLimited(30), { credential: KEYS[1] });
     fake.failNext(rateLimited(30), { credential: KEYS[2] });

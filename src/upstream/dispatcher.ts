@@ -168,6 +168,7 @@ export class UpstreamDispatcher {
     const startedAt = this.clock.now();
     const tried = new Set<string>();
     let lastError: unknown;
+    let lastFault: unknown;
     let rateLimited = false;
     let status = 200;
     let credentialId: string | undefined;
@@ -213,10 +214,11 @@ export class UpstreamDispatcher {
           });
           if (verdict.action === 'client-error') throw error;
           lastError = error;
+          if (verdict.action === 'transient' || verdict.action === 'refresh') lastFault = error;
           rateLimited ||= verdict.action === 'cooldown';
         }
       }
-      throw this.exhausted(req.model, kind, lastError, rateLimited);
+      throw this.exhausted(req.model, kind, lastError, lastFault, rateLimited);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : toApiError(error);
       status = apiError.status;
@@ -292,12 +294,15 @@ export class UpstreamDispatcher {
 
   /**
    * After the attempts ran out: when every credential is now cooling and a rate limit was among
-   * the failures, 429 with the soonest recovery; else Google's last answer (a 5xx stays a 5xx).
+   * the failures, 429 with the soonest recovery. Else Google's own answer, and Google's last
+   * passing fault (its 5xx) before any other: with credentials still eligible, a 429 from one of
+   * them would tell the client to back off from a pool that is not rate-limited.
    */
   private exhausted(
     model: string,
     kind: CredentialKind | undefined,
     lastError: unknown,
+    lastFault: unknown,
     rateLimited: boolean,
   ): unknown {
     const again = this.pool.select({ model, kind });
@@ -305,7 +310,7 @@ export class UpstreamDispatcher {
       if (again.unavailable) return modelUnavailable(model, again.soonest, this.clock.now());
       if (rateLimited) return noCredentialError(again, model, this.clock.now(), lastError);
     }
-    return lastError;
+    return lastFault ?? lastError;
   }
 
   private async callWith<T>(
