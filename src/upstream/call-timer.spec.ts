@@ -46,6 +46,15 @@ describe('CallTimer', () => {
     expect(timer.timedOut).toBe(false);
   });
 
+  it('starts aborted, and never times out, for a client that already left', () => {
+    const client = new AbortController();
+    client.abort();
+    const timer = new CallTimer(client.signal, 1_000);
+    expect(timer.signal.aborted).toBe(true);
+    jest.advanceTimersByTime(2_000);
+    expect(timer.timedOut).toBe(false);
+  });
+
   it('never fires once stopped', () => {
     const timer = new CallTimer(new AbortController().signal, 1_000);
     timer.stop();

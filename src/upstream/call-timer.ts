@@ -17,7 +17,7 @@ export class CallTimer {
     ms: number,
   ) {
     this.timer = setTimeout(this.expire, ms);
-    if (client.aborted) this.controller.abort(client.reason);
+    if (client.aborted) this.onClientAbort();
     else client.addEventListener('abort', this.onClientAbort, { once: true });
   }
 
