@@ -281,19 +281,19 @@ describe('rotation over an API-key pool', () => {
     [503, 'UNAVAILABLE'],
     [500, 'INTERNAL'],
   ])(
-    'fails over on a %i and gives the failing credential a short cooldown',
+    'fails over on a %i and only puts the failing credential behind the other for a moment',
     async (status, reason) => {
       fake.failNext(serverError(status));
       const res = await generate(proxy, '5xx');
       expect(res.status).toBe(200);
       const [failed, served] = modelCalls(fake);
       expect(served.credential).not.toBe(failed.credential);
-      const cooled = await credentialStatus(proxy, keyId(failed.credential!));
-      expect(cooled).toMatchObject({
-        state: 'cooling',
+      const faulted = await credentialStatus(proxy, keyId(failed.credential!));
+      expect(faulted).toMatchObject({
+        state: 'ok',
         cooldowns: [{ kind: 'transient', reason }],
       });
-      expect(cooled.cooldowns[0].remainingSeconds).toBeLessThanOrEqual(2);
+      expect(faulted.cooldowns[0].remainingSeconds).toBeLessThanOrEqual(10);
     },
   );
 
@@ -306,7 +306,7 @@ describe('rotation over an API-key pool', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     const hung = await fake.waitForAbort((r) => r.action === 'generateContent');
     expect(await credentialStatus(proxy, keyId(hung.credential!))).toMatchObject({
-      state: 'cooling',
+      state: 'ok',
       cooldowns: [{ kind: 'transient', reason: 'timeout' }],
     });
   });
@@ -447,7 +447,7 @@ describe('rotation over an OAuth pool on Code Assist', () => {
     const stuck = accounts.find((a) => a.email === calls[0].credential)!;
     expect(calls[calls.length - 1].credential).not.toBe(stuck.email);
     expect(await credentialStatus(proxy, `${stuck.email}/${stuck.projectId}`)).toMatchObject({
-      state: 'cooling',
+      state: 'ok',
       cooldowns: [expect.objectContaining({ kind: 'transient', reason: 'timeout' })],
     });
   });

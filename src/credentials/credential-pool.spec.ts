@@ -3,9 +3,11 @@ import { apiKeyCredential, parseCredential } from './credential-parser';
 import { Credential } from './credential';
 import {
   CredentialPool,
+  MAX_MODEL_ENTRIES,
   MODEL_UNAVAILABLE_BACKOFF,
+  PASSING_FAULT_MS,
   RATE_LIMIT_BACKOFF,
-  TRANSIENT_BACKOFF,
+  STRIKE_MEMORY_MS,
 } from './credential-pool';
 import { ALL_MODELS, InMemoryPoolStateStore } from './pool-state-store';
 
@@ -29,13 +31,14 @@ function oauth(email: string): Credential {
 
 function setup(creds: Credential[]) {
   const clock = new FakeClock();
-  const pool = new CredentialPool(new InMemoryPoolStateStore(), clock);
+  const store = new InMemoryPoolStateStore();
+  const pool = new CredentialPool(store, clock);
   pool.replaceAll(creds);
-  const pick = (model = 'm', kind?: 'api-key') => {
-    const s = pool.select({ model, kind });
+  const pick = (model = 'm', kind?: 'api-key', exclude?: Set<string>) => {
+    const s = pool.select({ model, kind, exclude });
     return s.outcome === 'selected' ? s.credential.id : s.outcome;
   };
-  return { clock, pool, pick };
+  return { clock, pool, pick, store };
 }
 
 describe('CredentialPool', () => {
@@ -177,12 +180,13 @@ describe('CredentialPool', () => {
     expect(pool.select({ model: 'm' })).not.toHaveProperty('unavailable');
   });
 
-  it('keeps the kind of each cooldown for the status view', () => {
+  it('lists a passing fault with its kind in the status view, and leaves the credential ok', () => {
     const { pool } = setup([oauth('a@x')]);
-    pool.cool('a@x', 'm', 'UNAVAILABLE', undefined, TRANSIENT_BACKOFF);
-    expect(pool.status()[0].cooldowns).toEqual([
-      expect.objectContaining({ kind: 'transient', reason: 'UNAVAILABLE' }),
-    ]);
+    pool.lowerPriority('a@x', 'm', 'UNAVAILABLE');
+    expect(pool.status()[0]).toMatchObject({
+      state: 'ok',
+      cooldowns: [{ kind: 'transient', reason: 'UNAVAILABLE', remainingMs: PASSING_FAULT_MS }],
+    });
   });
 
   it('counts requests, successes, rate limits and errors through the store, not through a shared object', () => {
@@ -202,5 +206,147 @@ describe('CredentialPool', () => {
       lastError: { status: 503, reason: 'UNAVAILABLE' },
     });
     expect(pool.status()[0].counters.lastError!.message).toHaveLength(300);
+  });
+});
+
+describe('CredentialPool after Google’s passing faults', () => {
+  it('puts a credential with a passing fault behind the others for that model', () => {
+    const { pool, pick } = setup([oauth('a@x'), oauth('b@x')]);
+    pool.lowerPriority('a@x', 'm', 'UNAVAILABLE');
+    expect([pick(), pick(), pick(), pick()]).toEqual(['b@x', 'b@x', 'b@x', 'b@x']);
+    expect(pick('other model')).toMatch(/^[ab]@x$/);
+  });
+
+  it('still picks a faulted credential when nothing better is eligible', () => {
+    const { pool, pick } = setup([oauth('a@x'), oauth('b@x')]);
+    pool.lowerPriority('a@x', 'm', 'UNAVAILABLE');
+    expect(pick('m', undefined, new Set(['b@x']))).toBe('a@x');
+    pool.disable('b@x', { reason: 'X', message: 'y' });
+    expect(pick()).toBe('a@x');
+  });
+
+  it('keeps a single credential with a passing fault eligible', () => {
+    const { pool, pick } = setup([oauth('a@x')]);
+    pool.lowerPriority('a@x', 'm', 'timeout');
+    pool.lowerPriority('a@x', 'm', 'UNAVAILABLE');
+    expect(pick()).toBe('a@x');
+  });
+
+  it('prefers, of faulted credentials only, the one whose fault ends first', () => {
+    const { pool, pick, clock } = setup([oauth('a@x'), oauth('b@x'), oauth('c@x')]);
+    pool.lowerPriority('b@x', 'm', 'INTERNAL');
+    clock.t += 1_000;
+    pool.lowerPriority('a@x', 'm', 'INTERNAL');
+    pool.lowerPriority('c@x', 'm', 'INTERNAL');
+    expect([pick(), pick(), pick()]).toEqual(['b@x', 'b@x', 'b@x']);
+  });
+
+  it('returns the credential to the rotation once the moment has passed', () => {
+    const { pool, pick, clock } = setup([oauth('a@x'), oauth('b@x')]);
+    pool.lowerPriority('a@x', 'm', 'UNAVAILABLE');
+    clock.t += PASSING_FAULT_MS;
+    expect(new Set([pick(), pick()])).toEqual(new Set(['a@x', 'b@x']));
+  });
+
+  it('never makes a pool of faulted credentials answer all-cooling', () => {
+    const { pool } = setup([oauth('a@x'), oauth('b@x')]);
+    for (let i = 0; i < 5; i++) {
+      pool.lowerPriority('a@x', 'm', 'UNAVAILABLE');
+      pool.lowerPriority('b@x', 'm', 'UNAVAILABLE');
+    }
+    expect(pool.select({ model: 'm' }).outcome).toBe('selected');
+  });
+
+  it('leaves a running rate limit alone: a passing fault neither shortens nor replaces it', () => {
+    const { pool, pick, clock } = setup([oauth('a@x')]);
+    pool.cool('a@x', 'm', 'RATE_LIMIT_EXCEEDED', clock.t + 30_000, RATE_LIMIT_BACKOFF);
+    expect(pool.lowerPriority('a@x', 'm', 'UNAVAILABLE')).toBeUndefined();
+    expect(pick()).toBe('all-cooling');
+    expect(pool.status()[0].cooldowns).toEqual([
+      expect.objectContaining({ kind: 'rate-limit', remainingMs: 30_000 }),
+    ]);
+  });
+
+  it('lets a rate limit replace a passing fault, and the credential is then ineligible', () => {
+    const { pool, pick } = setup([oauth('a@x')]);
+    pool.lowerPriority('a@x', 'm', 'UNAVAILABLE');
+    pool.cool('a@x', 'm', 'RATE_LIMIT_EXCEEDED', undefined, RATE_LIMIT_BACKOFF);
+    expect(pick()).toBe('all-cooling');
+  });
+});
+
+describe('CredentialPool strikes', () => {
+  it('adds no strike while a limit is running: concurrent 429s are one strike', () => {
+    const { pool, clock } = setup([oauth('a@x')]);
+    const first = pool.cool('a@x', 'm', 'r', undefined, RATE_LIMIT_BACKOFF);
+    expect(pool.cool('a@x', 'm', 'r', undefined, RATE_LIMIT_BACKOFF)).toBe(first);
+    expect(pool.cool('a@x', 'm', 'r', undefined, RATE_LIMIT_BACKOFF)).toBe(first);
+    clock.t = first + 1;
+    expect(pool.cool('a@x', 'm', 'r', undefined, RATE_LIMIT_BACKOFF) - clock.t).toBe(
+      RATE_LIMIT_BACKOFF.baseMs * 2,
+    );
+  });
+
+  it('extends a running limit to a later delay that Google names', () => {
+    const { pool, clock } = setup([oauth('a@x')]);
+    pool.cool('a@x', 'm', 'r', clock.t + 5_000, RATE_LIMIT_BACKOFF);
+    expect(pool.cool('a@x', 'm', 'r', clock.t + 40_000, RATE_LIMIT_BACKOFF)).toBe(clock.t + 40_000);
+  });
+
+  it('keeps the strikes of a limit through a passing fault that followed it', () => {
+    const { pool, clock } = setup([oauth('a@x')]);
+    const first = pool.cool('a@x', 'm', 'r', undefined, RATE_LIMIT_BACKOFF);
+    clock.t = first + 1;
+    pool.lowerPriority('a@x', 'm', 'UNAVAILABLE');
+    expect(pool.cool('a@x', 'm', 'r', undefined, RATE_LIMIT_BACKOFF) - clock.t).toBe(
+      RATE_LIMIT_BACKOFF.baseMs * 2,
+    );
+  });
+
+  it('forgets the strikes once they no longer matter, and starts the backoff afresh', () => {
+    const { pool, clock } = setup([oauth('a@x')]);
+    const first = pool.cool('a@x', 'm', 'r', undefined, RATE_LIMIT_BACKOFF);
+    clock.t = first + STRIKE_MEMORY_MS;
+    expect(pool.cool('a@x', 'm', 'r', undefined, RATE_LIMIT_BACKOFF) - clock.t).toBe(
+      RATE_LIMIT_BACKOFF.baseMs,
+    );
+  });
+});
+
+describe('CredentialPool state bounds', () => {
+  it('prunes entries that are over and whose strikes no longer count', () => {
+    const { pool, clock, store } = setup([oauth('a@x')]);
+    for (let i = 0; i < 10; i++)
+      pool.cool('a@x', `m${i}`, 'NOT_FOUND', undefined, MODEL_UNAVAILABLE_BACKOFF);
+    pool.lowerPriority('a@x', 'x', 'UNAVAILABLE');
+    clock.t += MODEL_UNAVAILABLE_BACKOFF.baseMs + STRIKE_MEMORY_MS;
+    expect(pool.status()[0].cooldowns).toEqual([]);
+    expect(store.getCooldowns('a@x').size).toBe(0);
+  });
+
+  it('keeps at most MAX_MODEL_ENTRIES models per credential, dropping those that end first', () => {
+    const { pool, clock, store } = setup([oauth('a@x')]);
+    for (let i = 0; i < MAX_MODEL_ENTRIES * 4; i++) {
+      pool.cool('a@x', `model-${i}`, 'r', clock.t + 60_000 + i, RATE_LIMIT_BACKOFF);
+    }
+    const kept = [...store.getCooldowns('a@x').keys()];
+    expect(kept).toHaveLength(MAX_MODEL_ENTRIES);
+    expect(kept).toContain(`model-${MAX_MODEL_ENTRIES * 4 - 1}`);
+    expect(kept).not.toContain('model-0');
+  });
+
+  it('never drops a whole-credential limit to make room for model entries', () => {
+    const { pool, clock, pick } = setup([oauth('a@x')]);
+    pool.cool(
+      'a@x',
+      ALL_MODELS,
+      'INSUFFICIENT_G1_CREDITS_BALANCE',
+      clock.t + 1_000,
+      RATE_LIMIT_BACKOFF,
+    );
+    for (let i = 0; i < MAX_MODEL_ENTRIES * 2; i++) {
+      pool.cool('a@x', `model-${i}`, 'r', clock.t + 60_000, RATE_LIMIT_BACKOFF);
+    }
+    expect(pick('unrelated')).toBe('all-cooling');
   });
 });

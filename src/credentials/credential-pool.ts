@@ -36,13 +36,25 @@ export const RATE_LIMIT_BACKOFF: BackoffPolicy = {
   baseMs: 1_000,
   maxMs: 30 * 60_000,
 };
-export const TRANSIENT_BACKOFF: BackoffPolicy = { kind: 'transient', baseMs: 2_000, maxMs: 60_000 };
 /** A 404 for one model on one credential: usually a missing entitlement, not a passing fault. */
 export const MODEL_UNAVAILABLE_BACKOFF: BackoffPolicy = {
   kind: 'unavailable',
   baseMs: 10 * 60_000,
   maxMs: 60 * 60_000,
 };
+
+/**
+ * How long a passing fault of Google's (5xx, timeout, reset, cut) keeps a credential behind the
+ * others for that model. It never makes the credential ineligible (DESIGN §6).
+ */
+export const PASSING_FAULT_MS = 10_000;
+/** How long an expired limit's strikes still count, so that a limit hit again soon backs off longer. */
+export const STRIKE_MEMORY_MS = 5 * 60_000;
+/**
+ * Per-model entries kept per credential. Model names come from clients, so without a bound a
+ * stream of made-up names would grow the state (and every status view) without end.
+ */
+export const MAX_MODEL_ENTRIES = 32;
 
 export type CredentialState = 'ok' | 'cooling' | 'disabled';
 
@@ -67,7 +79,8 @@ export interface CredentialStatus {
 
 /**
  * The rotating pool: round-robin over eligible credentials, per-model cooldowns with
- * exponential backoff, disabled credentials with Google's reason. State lives in the store.
+ * exponential backoff when Google rate-limits, a lower priority for a moment after Google's
+ * passing faults, disabled credentials with Google's reason. State lives in the store.
  */
 export class CredentialPool {
   private credentials: Credential[] = [];
@@ -101,6 +114,10 @@ export class CredentialPool {
     return this.credentials.length;
   }
 
+  /**
+   * The next eligible credential in round-robin order. One that had a passing fault lately is
+   * taken only when no eligible credential is without one; of those, the fault that ends first.
+   */
   select(options: SelectOptions): Selection {
     const n = this.credentials.length;
     if (n === 0) return { outcome: 'empty' };
@@ -111,6 +128,8 @@ export class CredentialPool {
     const disabledReasons: string[] = [];
     let soonest = Infinity;
     let onlyUnavailable = true;
+    let faulted: Credential | undefined;
+    let faultedUntil = Infinity;
     for (let i = 0; i < n; i++) {
       const c = this.credentials[(start + i) % n];
       if (options.kind && c.kind !== options.kind) continue;
@@ -124,14 +143,22 @@ export class CredentialPool {
         disabledReasons.push(`${describeCredential(c)}: ${disabled.reason}`);
         continue;
       }
-      const blocking = this.blockingCooldown(c.id, options.model, now);
+      const own = this.store.getCooldown(c.id, options.model);
+      const blocking = this.blockingCooldown(c.id, own, now);
       if (blocking) {
         soonest = Math.min(soonest, blocking.until);
         if ((blocking.kind ?? 'rate-limit') !== 'unavailable') onlyUnavailable = false;
         continue;
       }
-      return { outcome: 'selected', credential: c };
+      if (own?.kind !== 'transient' || own.until <= now) {
+        return { outcome: 'selected', credential: c };
+      }
+      if (own.until < faultedUntil) {
+        faulted = c;
+        faultedUntil = own.until;
+      }
     }
+    if (faulted) return { outcome: 'selected', credential: faulted };
     if (capable === 0) return { outcome: 'none-capable', kind: options.kind ?? 'oauth' };
     if (excluded > 0) return { outcome: 'exhausted' };
     if (soonest !== Infinity) {
@@ -142,24 +169,25 @@ export class CredentialPool {
     return { outcome: 'all-disabled', reasons: disabledReasons };
   }
 
-  /** The active cooldown that ends last, of the model's own and the whole-credential one. */
+  /** The active limit that ends last, of the model's own and the whole-credential one. */
   private blockingCooldown(
     id: string,
-    model: string,
+    ownEntry: Readonly<CooldownEntry> | undefined,
     now: number,
   ): Readonly<CooldownEntry> | undefined {
-    const own = this.store.getCooldown(id, model);
     const all = this.store.getCooldown(id, ALL_MODELS);
-    const a = own && own.until > now ? own : undefined;
-    const b = all && all.until > now ? all : undefined;
+    const a = ownEntry && isActiveLimit(ownEntry, now) ? ownEntry : undefined;
+    const b = all && isActiveLimit(all, now) ? all : undefined;
     if (!a || !b) return a ?? b;
     if (a.until === b.until) return (a.kind ?? 'rate-limit') !== 'unavailable' ? a : b;
     return a.until > b.until ? a : b;
   }
 
   /**
-   * Cools a credential for one model (or all). Google's own delay wins; without one the wait
-   * doubles with each consecutive strike. A later, shorter deadline never shortens an earlier one.
+   * Makes a credential ineligible for one model (or all) after Google said so (429, quota, 404).
+   * Google's own delay wins; without one the wait doubles with each strike. A strike counts only
+   * when the previous limit had run out: the concurrent failures of one burst are one strike, and
+   * a later, shorter deadline never shortens a running one.
    */
   cool(
     id: string,
@@ -170,15 +198,63 @@ export class CredentialPool {
   ): number {
     const now = this.clock.now();
     const previous = this.store.getCooldown(id, model);
-    const strikes = (previous?.strikes ?? 0) + 1;
+    if (previous && isActiveLimit(previous, now)) {
+      // Google's latest answer names the kind; the strikes stay those of the running limit.
+      const until = Math.max(previous.until, untilMs ?? 0);
+      if (until !== previous.until || previous.kind !== policy.kind) {
+        this.store.setCooldown(id, model, { ...previous, until, reason, kind: policy.kind });
+      }
+      return until;
+    }
+    const strikes = strikesOf(previous, now) + 1;
     const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** (strikes - 1));
-    const until = Math.max(
-      untilMs ?? now + backoff,
-      previous && previous.until > now ? previous.until : 0,
-    );
-    const entry: CooldownEntry = { until, reason, strikes, kind: policy.kind };
-    this.store.setCooldown(id, model, entry);
+    const until = untilMs ?? now + backoff;
+    this.write(id, model, { until, reason, strikes, kind: policy.kind }, now);
     return until;
+  }
+
+  /**
+   * A passing fault of Google's: the credential goes behind the others for this model for a
+   * moment, and stays eligible. Returns when that ends, or undefined when a running limit
+   * already keeps the credential out (the fault adds nothing to it).
+   */
+  lowerPriority(id: string, model: string, reason: string): number | undefined {
+    const now = this.clock.now();
+    const previous = this.store.getCooldown(id, model);
+    if (previous && isActiveLimit(previous, now)) return undefined;
+    const until = now + PASSING_FAULT_MS;
+    this.write(
+      id,
+      model,
+      { until, reason, strikes: strikesOf(previous, now), kind: 'transient' },
+      now,
+    );
+    return until;
+  }
+
+  /**
+   * Writes one entry and keeps the credential's entries bounded: those that no longer matter go,
+   * and past MAX_MODEL_ENTRIES the ones that end first (a limit forgotten early costs one call).
+   */
+  private write(id: string, model: string, entry: CooldownEntry, now: number): void {
+    this.store.setCooldown(id, model, entry);
+    this.prune(id, now, model);
+  }
+
+  private prune(id: string, now: number, keep?: string): void {
+    const entries = this.store.getCooldowns(id);
+    let live = 0;
+    for (const [model, e] of entries) {
+      if (model !== keep && isStale(e, now)) this.store.clearCooldown(id, model);
+      else live++;
+    }
+    if (live <= MAX_MODEL_ENTRIES) return;
+    const evictable = [...entries]
+      .filter(([model, e]) => model !== keep && model !== ALL_MODELS && !isStale(e, now))
+      .sort(([, a], [, b]) => a.until - b.until);
+    for (const [model] of evictable.slice(0, live - MAX_MODEL_ENTRIES)) {
+      this.store.clearCooldown(id, model);
+    }
   }
 
   /** A success clears the backoff for that model. */
@@ -220,9 +296,11 @@ export class CredentialPool {
     return this.store.getDisabled(id) !== undefined;
   }
 
+  /** Every credential with its active entries; entries that no longer matter are pruned on the way. */
   status(): CredentialStatus[] {
     const now = this.clock.now();
     return this.credentials.map((c) => {
+      this.prune(c.id, now);
       const disabled = this.store.getDisabled(c.id);
       const cooldowns = [...this.store.getCooldowns(c.id).entries()]
         .filter(([, e]) => e.until > now)
@@ -233,13 +311,15 @@ export class CredentialPool {
           reason: e.reason,
           kind: e.kind ?? 'rate-limit',
         }));
+      // A passing fault is listed (it explains the lower priority) but leaves the credential ok.
+      const cooling = cooldowns.some((e) => e.kind !== 'transient');
       return {
         id: c.id,
         kind: c.kind,
         label: describeCredential(c),
         email: c.kind === 'oauth' ? c.email : undefined,
         projectId: c.kind === 'oauth' ? c.projectId : undefined,
-        state: disabled ? 'disabled' : cooldowns.length > 0 ? 'cooling' : 'ok',
+        state: disabled ? 'disabled' : cooling ? 'cooling' : 'ok',
         cooldowns,
         disabled: disabled && { ...disabled },
         counters: this.store.counters(c.id),
@@ -247,4 +327,19 @@ export class CredentialPool {
       };
     });
   }
+}
+
+/** Google's limit (429, quota, 404) still running: the credential may not serve the model. */
+function isActiveLimit(entry: Readonly<CooldownEntry>, now: number): boolean {
+  return entry.kind !== 'transient' && entry.until > now;
+}
+
+/** The strikes an earlier entry hands on, while they still count. */
+function strikesOf(entry: Readonly<CooldownEntry> | undefined, now: number): number {
+  return entry && entry.until + STRIKE_MEMORY_MS > now ? entry.strikes : 0;
+}
+
+/** Over, and its strikes no longer count: nothing is lost by forgetting it. */
+function isStale(entry: Readonly<CooldownEntry>, now: number): boolean {
+  return entry.until <= now && (entry.strikes === 0 || entry.until + STRIKE_MEMORY_MS <= now);
 }

@@ -6,14 +6,21 @@
  * maps them to HINCRBY/HSET and HGETALL, and no caller holds a live object to mutate.
  */
 
-/** What kind of trouble a cooldown stands for; the dispatcher answers differently when all are cooling. */
+/**
+ * What kind of trouble an entry stands for. `rate-limit` and `unavailable` make the credential
+ * ineligible for the model until `until` (the dispatcher answers differently when all are cooling);
+ * `transient` is a passing fault of Google's that only lowers the credential's priority until then.
+ */
 export type CooldownKind = 'rate-limit' | 'transient' | 'unavailable';
 
 export interface CooldownEntry {
-  /** Epoch ms at which the credential may serve this model again. */
+  /** Epoch ms at which the entry stops mattering for selection. */
   until: number;
   reason: string;
-  /** Consecutive failures, for exponential backoff when Google gives no delay. */
+  /**
+   * Google's rate limits in a row, for exponential backoff when Google gives no delay; a passing
+   * fault carries over the strikes of the limit it replaced.
+   */
   strikes: number;
   /** Absent on entries written before kinds existed; read as 'rate-limit'. */
   kind?: CooldownKind;

@@ -3,11 +3,10 @@ import type {
   LoadCodeAssistResponse,
   LongRunningOperation,
 } from './code-assist-setup';
-import { GeminiRequest, GeminiResponse, JsonObject } from './gemini-types';
-import { decodeSse } from './sse-decoder';
-import { BackendCall, UpstreamAuth, UpstreamBackend } from './upstream-backend';
+import { GeminiResponse, JsonObject } from './gemini-types';
+import { BackendCall, ModelAction, UpstreamAuth, UpstreamBackend } from './upstream-backend';
 import { UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
-import { httpError, readText, toNetworkError, UpstreamHttp } from './upstream-http';
+import { UpstreamHttp } from './upstream-http';
 
 // gemini-cli identifies itself this way; Code Assist uses it to recognise the client.
 const CLI_VERSION = '0.30.0';
@@ -25,6 +24,17 @@ export class CodeAssistClient implements UpstreamBackend {
     private readonly options: CodeAssistOptions,
   ) {}
 
+  /**
+   * Generate and stream send the native request inside `{model, project, request}`, so the request
+   * is serialised once and each attempt splices it into its own envelope. Code Assist counts
+   * `{request:{model:"models/…", contents}}` only, as gemini-cli sends it.
+   */
+  encode(action: ModelAction, body: unknown, json: () => string): string {
+    if (action !== 'countTokens') return json();
+    const native = body as { contents?: unknown; generateContentRequest?: { contents?: unknown } };
+    return JSON.stringify(native.contents ?? native.generateContentRequest?.contents ?? []);
+  }
+
   async generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse> {
     const answer = await this.http.json<CodeAssistEnvelope>({
       method: 'POST',
@@ -38,7 +48,7 @@ export class CodeAssistClient implements UpstreamBackend {
   }
 
   async stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
-    const res = await this.http.send({
+    const events = await this.http.sse({
       method: 'POST',
       url: `${this.url('streamGenerateContent')}?alt=sse`,
       headers: this.headers(auth),
@@ -46,22 +56,15 @@ export class CodeAssistClient implements UpstreamBackend {
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
-    if (res.status !== 200) throw httpError(res, await readText(res, call.signal));
-    return unwrapStream(res.body, call.signal);
+    return unwrapStream(events);
   }
 
-  async countTokens(auth: UpstreamAuth, call: BackendCall<JsonObject>): Promise<JsonObject> {
-    const native = call.body as {
-      contents?: unknown;
-      generateContentRequest?: { contents?: unknown };
-    };
-    // Code Assist counts `{request:{model:"models/…", contents}}` only, as gemini-cli sends it.
-    const contents = native.contents ?? native.generateContentRequest?.contents ?? [];
+  async countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject> {
     return this.http.json<JsonObject>({
       method: 'POST',
       url: this.url('countTokens'),
       headers: this.headers(auth),
-      body: JSON.stringify({ request: { model: `models/${call.model}`, contents } }),
+      body: `{"request":{"model":${JSON.stringify(`models/${call.model}`)},"contents":${call.payload}}}`,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
@@ -113,9 +116,10 @@ interface CodeAssistEnvelope {
   [key: string]: unknown;
 }
 
-function envelope(auth: UpstreamAuth, call: BackendCall<GeminiRequest>): string {
+/** `{model, project, request}` around the request serialised once by `encode`. */
+function envelope(auth: UpstreamAuth, call: BackendCall): string {
   if (auth.kind !== 'oauth') throw new Error('Code Assist needs an OAuth credential');
-  return JSON.stringify({ model: call.model, project: auth.projectId, request: call.body });
+  return `{"model":${JSON.stringify(call.model)},"project":${JSON.stringify(auth.projectId)},"request":${call.payload}}`;
 }
 
 /** Code Assist wraps each answer as `{response, traceId}`; gemini-cli maps traceId to responseId. */
@@ -130,17 +134,10 @@ export function unwrap(answer: CodeAssistEnvelope): GeminiResponse {
   return inner;
 }
 
-async function* unwrapStream(
-  body: AsyncIterable<Uint8Array>,
-  signal: AbortSignal,
-): AsyncGenerator<GeminiResponse> {
-  try {
-    for await (const data of decodeSse(body)) {
-      if (data.trim() === '' || data.trim() === '[DONE]') continue;
-      yield unwrap(parseEvent(data));
-    }
-  } catch (error) {
-    throw toNetworkError(error, signal);
+async function* unwrapStream(events: AsyncIterable<string>): AsyncGenerator<GeminiResponse> {
+  for await (const data of events) {
+    if (data.trim() === '' || data.trim() === '[DONE]') continue;
+    yield unwrap(parseEvent(data));
   }
 }
 

@@ -9,7 +9,6 @@ import {
   MODEL_UNAVAILABLE_BACKOFF,
   RATE_LIMIT_BACKOFF,
   Selection,
-  TRANSIENT_BACKOFF,
 } from '../credentials/credential-pool';
 import { CredentialsService } from '../credentials/credentials.service';
 import { ALL_MODELS } from '../credentials/pool-state-store';
@@ -32,10 +31,16 @@ import { GeminiApiClient } from './gemini-api-client';
 import { GeminiRequest, GeminiResponse, GeminiUsageMetadata, JsonObject } from './gemini-types';
 import { ObservedStream, primeStream } from './observed-stream';
 import { nextPacificMidnight } from './quota-reset';
-import { BackendCall, EmbedAction, UpstreamAuth, UpstreamBackend } from './upstream-backend';
+import {
+  BackendCall,
+  EmbedAction,
+  ModelAction,
+  UpstreamAuth,
+  UpstreamBackend,
+} from './upstream-backend';
 import { UpstreamEvents } from './upstream-events';
 import { toApiError, noCredentialError } from './upstream-error-mapping';
-import { UpstreamNetworkError } from './upstream-errors';
+import { TokenEndpointError, UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
 
 export interface DispatchRequest<B = GeminiRequest> {
   /** The upstream model id, without `models/` and without proxy suffixes. */
@@ -44,11 +49,10 @@ export interface DispatchRequest<B = GeminiRequest> {
   signal: AbortSignal;
 }
 
-type Attempt<T> = (
-  backend: UpstreamBackend,
-  auth: UpstreamAuth,
-  call: BackendCall<never>,
-) => Promise<T>;
+type Attempt<T> = (backend: UpstreamBackend, auth: UpstreamAuth, call: BackendCall) => Promise<T>;
+
+/** The request body as each kind of credential's API takes it, serialised before any pick. */
+type Payloads = Partial<Record<CredentialKind, string>>;
 
 /** What a successful dispatch hands back: the answer and who served it. */
 interface Served<T> {
@@ -123,6 +127,9 @@ export class UpstreamDispatcher {
           });
         } else if (error === undefined || req.signal.aborted) {
           this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'aborted' });
+        } else if (!isFromGoogle(error)) {
+          this.localFailure(error);
+          this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'error' });
         } else {
           // Too late to fail over, but the credential still answers for a cut or an in-stream error.
           const verdict = this.handleFailure(credential, model, error);
@@ -154,17 +161,19 @@ export class UpstreamDispatcher {
 
   private async run<T>(
     req: DispatchRequest<unknown>,
-    action: string,
+    action: ModelAction,
     kind: CredentialKind | undefined,
     attempt: Attempt<T>,
   ): Promise<Served<T>> {
     const startedAt = this.clock.now();
     const tried = new Set<string>();
     let lastError: unknown;
+    let lastFault: unknown;
     let rateLimited = false;
     let status = 200;
     let credentialId: string | undefined;
     try {
+      const payloads = this.encode(action, req.body, kind);
       for (let n = 1; n <= this.config.maxAttempts; n++) {
         const selection = this.pool.select({ model: req.model, kind, exclude: tried });
         if (selection.outcome !== 'selected') {
@@ -176,7 +185,7 @@ export class UpstreamDispatcher {
         credentialId = credential.id;
         const t0 = this.clock.now();
         try {
-          const value = await this.callWith(credential, req, action, n, attempt);
+          const value = await this.callWith(credential, req, payloads, action, n, attempt);
           this.pool.markSuccess(credential.id, req.model);
           this.events.emit('attempt', {
             credential,
@@ -191,6 +200,8 @@ export class UpstreamDispatcher {
           // A client that hung up is nobody's fault: no cooldown, no further attempt.
           if (req.signal.aborted)
             throw new UpstreamNetworkError('aborted', 'The client closed the request');
+          // Only Google's answers and the network to Google may change a credential's state.
+          if (!isFromGoogle(error)) throw this.localFailure(error);
           const verdict = this.handleFailure(credential, req.model, error);
           this.events.emit('attempt', {
             credential,
@@ -203,10 +214,11 @@ export class UpstreamDispatcher {
           });
           if (verdict.action === 'client-error') throw error;
           lastError = error;
+          if (verdict.action === 'transient' || verdict.action === 'refresh') lastFault = error;
           rateLimited ||= verdict.action === 'cooldown';
         }
       }
-      throw this.exhausted(req.model, kind, lastError, rateLimited);
+      throw this.exhausted(req.model, kind, lastError, lastFault, rateLimited);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : toApiError(error);
       status = apiError.status;
@@ -223,6 +235,51 @@ export class UpstreamDispatcher {
     }
   }
 
+  /**
+   * Serialises the body once per backend that may serve the request, before any credential is
+   * picked. The whole body is stringified at most once, whatever the backends. A body the proxy
+   * cannot serialise (nested too deeply for the stack) is the client's 400, and no attempt's.
+   */
+  private encode(action: ModelAction, body: unknown, kind: CredentialKind | undefined): Payloads {
+    let whole: string | undefined;
+    const json = () => (whole ??= JSON.stringify(body) ?? '{}');
+    const payloads: Payloads = {};
+    try {
+      for (const k of kind ? [kind] : CREDENTIAL_KINDS) {
+        payloads[k] = this.backendFor(k).encode(action, body, json);
+      }
+    } catch (error) {
+      throw ApiError.badRequest(
+        error instanceof RangeError
+          ? 'The request body is nested too deeply to be sent to Google.'
+          : `The request body cannot be sent to Google: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return payloads;
+  }
+
+  private backendFor(kind: CredentialKind): UpstreamBackend {
+    switch (kind) {
+      case 'api-key':
+        return this.geminiApi;
+      case 'oauth':
+        return this.codeAssist;
+    }
+  }
+
+  /** A failure of the proxy's own during an attempt (a bug): a 500 that blames no credential. */
+  private localFailure(error: unknown): ApiError {
+    this.logger.error(
+      `Internal failure while calling Google: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return new ApiError({
+      status: 500,
+      kind: 'internal',
+      message:
+        'The proxy failed while calling Google; the request was not charged to any credential.',
+    });
+  }
+
   /** No credential could even be tried. */
   private noneAvailable(
     selection: Exclude<Selection, { outcome: 'selected' }>,
@@ -237,12 +294,15 @@ export class UpstreamDispatcher {
 
   /**
    * After the attempts ran out: when every credential is now cooling and a rate limit was among
-   * the failures, 429 with the soonest recovery; else Google's last answer (a 5xx stays a 5xx).
+   * the failures, 429 with the soonest recovery. Else Google's own answer, and Google's last
+   * passing fault (its 5xx) before any other: with credentials still eligible, a 429 from one of
+   * them would tell the client to back off from a pool that is not rate-limited.
    */
   private exhausted(
     model: string,
     kind: CredentialKind | undefined,
     lastError: unknown,
+    lastFault: unknown,
     rateLimited: boolean,
   ): unknown {
     const again = this.pool.select({ model, kind });
@@ -250,18 +310,23 @@ export class UpstreamDispatcher {
       if (again.unavailable) return modelUnavailable(model, again.soonest, this.clock.now());
       if (rateLimited) return noCredentialError(again, model, this.clock.now(), lastError);
     }
-    return lastError;
+    return lastFault ?? lastError;
   }
 
   private async callWith<T>(
     credential: Credential,
     req: DispatchRequest<unknown>,
+    payloads: Payloads,
     action: string,
     n: number,
     attempt: Attempt<T>,
   ): Promise<T> {
     this.pool.markUsed(credential.id);
-    const call = { model: req.model, body: req.body, signal: req.signal } as BackendCall<never>;
+    const call: BackendCall = {
+      model: req.model,
+      payload: payloads[credential.kind] ?? '',
+      signal: req.signal,
+    };
     if (credential.kind === 'api-key') {
       this.debug.credential(credential, req.model, n);
       this.debug.upstreamRequest('gemini-api', action, req.model, req.body);
@@ -333,7 +398,8 @@ export class UpstreamDispatcher {
       const onAbort = () =>
         reject(new UpstreamNetworkError('aborted', 'The client closed the request'));
       signal.addEventListener('abort', onAbort, { once: true });
-      pending.then(resolve, reject).finally(() => {
+      const failed = (error: unknown) => reject(new TokenEndpointError(error));
+      pending.then(resolve, failed).finally(() => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
       });
@@ -383,12 +449,23 @@ export class UpstreamDispatcher {
         this.logger.warn(`${credential.id} cannot serve ${model}: ${verdict.message}`);
         break;
       case 'transient':
-      case 'refresh':
+      case 'refresh': {
         // 'refresh' here means the retry with a fresh token failed again: a passing fault too.
-        this.cool(credential, model, verdict.reason, undefined, TRANSIENT_BACKOFF);
+        // A passing fault only puts the credential behind the others; it stays eligible.
+        const until = this.pool.lowerPriority(credential.id, model, verdict.reason);
+        if (until !== undefined) {
+          this.events.emit('cooldown', {
+            credentialId: credential.id,
+            model,
+            reason: verdict.reason,
+            kind: 'transient',
+            until,
+          });
+        }
         this.pool.recordError(credential.id, status, verdict.reason, verdict.message);
         this.logger.warn(`${credential.id} failed on ${model}: ${verdict.message}`);
         break;
+      }
       case 'client-error':
         break;
     }
@@ -440,6 +517,21 @@ function modelUnavailable(model: string, soonest: number, now: number): ApiError
       `Model ${model} is not available to any credential in the pool (Google answered 404 for each). ` +
       `Check the model name or the accounts' entitlements; the proxy asks Google again in ${minutes} min.`,
   });
+}
+
+const CREDENTIAL_KINDS: readonly CredentialKind[] = ['oauth', 'api-key'];
+
+/**
+ * Google's answer, the network to Google, its token endpoint or its onboarding: the failures that
+ * may change a credential's state. Anything else thrown during an attempt is the proxy's own.
+ */
+function isFromGoogle(error: unknown): boolean {
+  return (
+    error instanceof UpstreamHttpError ||
+    error instanceof UpstreamNetworkError ||
+    error instanceof TokenEndpointError ||
+    setupVerdict(error) !== undefined
+  );
 }
 
 function setupVerdict(error: unknown): Verdict | undefined {

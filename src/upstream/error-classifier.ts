@@ -1,4 +1,4 @@
-import { UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
+import { TokenEndpointError, UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
 import { readRpcError, retryHint, type RetryHint, type RpcError } from './retry-delay';
 
 /**
@@ -127,6 +127,7 @@ export function isKnownReason(reason: string): boolean {
 }
 
 export function classifyUpstreamError(error: unknown, now: number): Verdict {
+  if (error instanceof TokenEndpointError) return classifyUpstreamError(error.cause, now);
   if (error instanceof UpstreamHttpError) {
     return classifyHttp(error.status, error.body, error.retryAfterHeader, now);
   }

@@ -1,14 +1,14 @@
 import { GeminiResponse, JsonObject } from './gemini-types';
-import { decodeSse } from './sse-decoder';
 import {
   BackendCall,
   EmbedAction,
   EmbeddingBackend,
+  ModelAction,
   UpstreamAuth,
   UpstreamBackend,
 } from './upstream-backend';
 import { parseEvent } from './code-assist-client';
-import { httpError, readText, toNetworkError, UpstreamHttp } from './upstream-http';
+import { UpstreamHttp } from './upstream-http';
 
 export interface GeminiApiOptions {
   endpoint: string;
@@ -22,33 +22,33 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     private readonly options: GeminiApiOptions,
   ) {}
 
+  /** Every action posts the native body as the client (or the translation) shaped it. */
+  encode(_action: ModelAction, _body: unknown, json: () => string): string {
+    return json();
+  }
+
   generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse> {
-    return this.post<GeminiResponse>(auth, call.model, 'generateContent', call.body, call.signal);
+    return this.post<GeminiResponse>(auth, 'generateContent', call);
   }
 
   async stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
-    const res = await this.http.send({
+    const events = await this.http.sse({
       method: 'POST',
       url: `${this.modelUrl(call.model, 'streamGenerateContent')}?alt=sse`,
       headers: this.headers(auth),
-      body: JSON.stringify(call.body),
+      body: call.payload,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
-    if (res.status !== 200) throw httpError(res, await readText(res, call.signal));
-    return parseStream(res.body, call.signal);
+    return parseStream(events);
   }
 
-  countTokens(auth: UpstreamAuth, call: BackendCall<JsonObject>): Promise<JsonObject> {
-    return this.post<JsonObject>(auth, call.model, 'countTokens', call.body, call.signal);
+  countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject> {
+    return this.post<JsonObject>(auth, 'countTokens', call);
   }
 
-  embed(
-    auth: UpstreamAuth,
-    action: EmbedAction,
-    call: BackendCall<JsonObject>,
-  ): Promise<JsonObject> {
-    return this.post<JsonObject>(auth, call.model, action, call.body, call.signal);
+  embed(auth: UpstreamAuth, action: EmbedAction, call: BackendCall): Promise<JsonObject> {
+    return this.post<JsonObject>(auth, action, call);
   }
 
   /** Every model the key can see, following Google's pages. */
@@ -71,19 +71,13 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     return models;
   }
 
-  private post<T>(
-    auth: UpstreamAuth,
-    model: string,
-    action: string,
-    body: unknown,
-    signal: AbortSignal,
-  ): Promise<T> {
+  private post<T>(auth: UpstreamAuth, action: string, call: BackendCall): Promise<T> {
     return this.http.json<T>({
       method: 'POST',
-      url: this.modelUrl(model, action),
+      url: this.modelUrl(call.model, action),
       headers: this.headers(auth),
-      body: JSON.stringify(body),
-      signal,
+      body: call.payload,
+      signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
   }
@@ -98,16 +92,9 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
   }
 }
 
-async function* parseStream(
-  body: AsyncIterable<Uint8Array>,
-  signal: AbortSignal,
-): AsyncGenerator<GeminiResponse> {
-  try {
-    for await (const data of decodeSse(body)) {
-      if (data.trim() === '') continue;
-      yield parseEvent(data);
-    }
-  } catch (error) {
-    throw toNetworkError(error, signal);
+async function* parseStream(events: AsyncIterable<string>): AsyncGenerator<GeminiResponse> {
+  for await (const data of events) {
+    if (data.trim() === '') continue;
+    yield parseEvent(data);
   }
 }

@@ -1,15 +1,19 @@
-import { GeminiRequest, GeminiResponse, JsonObject } from './gemini-types';
+import { GeminiResponse, JsonObject } from './gemini-types';
 
 export type UpstreamAuth =
   { kind: 'oauth'; accessToken: string; projectId: string } | { kind: 'api-key'; apiKey: string };
 
-export interface BackendCall<B = GeminiRequest> {
+export type EmbedAction = 'embedContent' | 'batchEmbedContents';
+
+export type ModelAction = 'generateContent' | 'streamGenerateContent' | 'countTokens' | EmbedAction;
+
+/** One attempt with one credential. */
+export interface BackendCall {
   model: string;
-  body: B;
+  /** The body as this API takes it, from the backend's `encode`, made once per request. */
+  payload: string;
   signal: AbortSignal;
 }
-
-export type EmbedAction = 'embedContent' | 'batchEmbedContents';
 
 /**
  * One Google model API. Code Assist and the Gemini API implement it; another backend
@@ -17,15 +21,18 @@ export type EmbedAction = 'embedContent' | 'batchEmbedContents';
  * refuses the call, so the dispatcher can still fail over.
  */
 export interface UpstreamBackend {
+  /**
+   * Serialises the body as this API takes it. The dispatcher calls it once per request, before
+   * any credential is picked, so a body the proxy cannot serialise is the client's error and
+   * never an attempt's; `json` is the whole body serialised, computed at most once and shared by
+   * every backend. Attempts only splice the result into their envelope.
+   */
+  encode(action: ModelAction, body: unknown, json: () => string): string;
   generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse>;
   stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>>;
-  countTokens(auth: UpstreamAuth, call: BackendCall<JsonObject>): Promise<JsonObject>;
+  countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject>;
 }
 
 export interface EmbeddingBackend {
-  embed(
-    auth: UpstreamAuth,
-    action: EmbedAction,
-    call: BackendCall<JsonObject>,
-  ): Promise<JsonObject>;
+  embed(auth: UpstreamAuth, action: EmbedAction, call: BackendCall): Promise<JsonObject>;
 }

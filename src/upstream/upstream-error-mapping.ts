@@ -1,10 +1,16 @@
 import { Selection } from '../credentials/credential-pool';
 import { ApiError, ApiErrorKind, googleStatusFor } from '../http/api-error';
-import { UpstreamHttpError, UpstreamNetworkError, unwrapGoogleError } from './upstream-errors';
+import {
+  TokenEndpointError,
+  UpstreamHttpError,
+  UpstreamNetworkError,
+  unwrapGoogleError,
+} from './upstream-errors';
 
 /** Turns what Google (or the network) did into the proxy's domain error, keeping Google's body. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof TokenEndpointError) return toApiError(error.cause);
   if (error instanceof UpstreamHttpError) {
     const google = unwrapGoogleError(error.body);
     return new ApiError({

@@ -27,6 +27,18 @@ export class UpstreamNetworkError extends Error {
   }
 }
 
+/**
+ * Google's token endpoint failed (reached through google-auth-library, whose errors come in its
+ * own shapes). Wrapping marks the failure as Google's, so that it may change the credential's
+ * state; the classifier reads the cause as it came.
+ */
+export class TokenEndpointError extends Error {
+  constructor(readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'TokenEndpointError';
+  }
+}
+
 function upstreamMessage(status: number, body: unknown): string {
   const error = unwrapGoogleError(body);
   if (error && typeof error.message === 'string') return error.message;

@@ -1,10 +1,14 @@
 import { Agent, Dispatcher, errors, request } from 'undici';
+import { CallTimer } from './call-timer';
+import { decodeSse } from './sse-decoder';
 import { UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
 
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData['body'];
+  /** Still running while the body is read; whoever reads the body stops it. */
+  timer: CallTimer;
 }
 
 export interface SendOptions {
@@ -18,7 +22,8 @@ export interface SendOptions {
 
 /**
  * The network boundary to Google: one pooled keep-alive undici agent for every upstream call,
- * with the client's abort signal and the whole-call time limit applied to each request.
+ * the client's abort signal, and one timer per call (undici's own header and body timeouts are
+ * off, so that nothing else cuts a stream that keeps producing).
  */
 export class UpstreamHttp {
   private readonly agent = new Agent({
@@ -30,25 +35,28 @@ export class UpstreamHttp {
   });
 
   async send(options: SendOptions): Promise<UpstreamResponse> {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = AbortSignal.any([options.signal, timeout]);
+    const timer = new CallTimer(options.signal, options.timeoutMs);
     try {
       const res = await request(options.url, {
         method: options.method,
         headers: options.headers,
         body: options.body,
-        signal,
+        signal: timer.signal,
         dispatcher: this.agent,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
+        headersTimeout: 0,
+        bodyTimeout: 0,
       });
-      return { status: res.statusCode, headers: res.headers, body: res.body };
+      return { status: res.statusCode, headers: res.headers, body: res.body, timer };
     } catch (error) {
-      throw toNetworkError(error, options.signal, timeout);
+      timer.stop();
+      throw toNetworkError(error, options.signal, timer);
     }
   }
 
-  /** Sends and reads a whole JSON answer; a non-2xx status becomes an UpstreamHttpError. */
+  /**
+   * Sends and reads a whole JSON answer within UPSTREAM_TIMEOUT_MS, the whole call; a non-2xx
+   * status becomes an UpstreamHttpError.
+   */
   async json<T>(options: SendOptions): Promise<T> {
     const res = await this.send(options);
     const text = await readText(res, options.signal);
@@ -63,16 +71,46 @@ export class UpstreamHttp {
     }
   }
 
+  /**
+   * Sends a streaming call and yields the data of each SSE event. UPSTREAM_TIMEOUT_MS bounds the
+   * wait for the first event and each silence between events, not the stream's length. A refusal
+   * (any status but 200) throws before anything is yielded, so the caller can still fail over.
+   */
+  async sse(options: SendOptions): Promise<AsyncGenerator<string>> {
+    const res = await this.send(options);
+    if (res.status !== 200) throw httpError(res, await readText(res, options.signal));
+    return sseData(res, options.signal);
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }
 }
 
+async function* sseData(res: UpstreamResponse, signal: AbortSignal): AsyncGenerator<string> {
+  const { timer } = res;
+  try {
+    for await (const data of decodeSse(res.body)) {
+      timer.hold();
+      yield data;
+      timer.resume();
+    }
+  } catch (error) {
+    throw toNetworkError(error, signal, timer);
+  } finally {
+    // Also on the consumer's early return: leaving the loop closes the body, which ends the call.
+    timer.stop();
+  }
+}
+
+/** Reads the whole body and stops the call's timer. */
 export async function readText(res: UpstreamResponse, signal: AbortSignal): Promise<string> {
   try {
     return await res.body.text();
   } catch (error) {
-    throw toNetworkError(error, signal);
+    throw toNetworkError(error, signal, res.timer);
+  } finally {
+    res.timer.stop();
   }
 }
 
@@ -94,13 +132,13 @@ export function httpError(res: UpstreamResponse, text: string): UpstreamHttpErro
 export function toNetworkError(
   error: unknown,
   clientSignal: AbortSignal,
-  timeout?: AbortSignal,
+  timer?: CallTimer,
 ): Error {
   if (error instanceof UpstreamHttpError || error instanceof UpstreamNetworkError) return error;
   if (clientSignal.aborted)
     return new UpstreamNetworkError('aborted', 'The client closed the request');
   if (
-    timeout?.aborted ||
+    timer?.timedOut ||
     error instanceof errors.HeadersTimeoutError ||
     error instanceof errors.BodyTimeoutError ||
     error instanceof errors.ConnectTimeoutError ||

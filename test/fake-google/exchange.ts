@@ -16,6 +16,10 @@ export class Exchange {
   readonly entry: RecordedRequest;
   /** Set by a `cutMidStream` fault: the answer stops after this many events (JSON: half the body). */
   cutAfterEvents: number | undefined;
+  /** Set by a `slowStream` fault: this answer's own event count and pace. */
+  streamPace: { events: number; intervalMs: number } | undefined;
+  /** Set by a `stallMidStream` fault: the answer falls silent after this many events. */
+  stallAfterEvents: number | undefined;
   private finished = false;
   private disconnected = false;
   private recorded = false;

@@ -9,6 +9,9 @@ import {
   type ResolvedOptions,
 } from './types';
 
+/** Longer than any test; the sleep ends early when the client leaves. */
+const STALL_MS = 60 * 60_000;
+
 /** How one streamed answer is laid out on the wire. */
 export interface StreamFraming {
   contentType: string;
@@ -63,14 +66,15 @@ export async function answerGenerate(
     ex.json(200, generate.wrap(response));
     return;
   }
+  const pace = ex.streamPace;
   const events = scripted
     ? scriptedEvents(scripted)
-    : defaultStream(generate.model, generate.request, deps.options.streamEvents);
+    : defaultStream(generate.model, generate.request, pace?.events ?? deps.options.streamEvents);
   await writeStream(
     ex,
     events.map((event) => generate.wrap(event)),
     generate.framing,
-    deps.options.streamIntervalMs,
+    pace?.intervalMs ?? deps.options.streamIntervalMs,
   );
 }
 
@@ -81,6 +85,7 @@ async function writeStream(
   intervalMs: number,
 ): Promise<void> {
   const cutAfter = ex.cutAfterEvents;
+  const stallAfter = ex.stallAfterEvents;
   ex.startStream(framing.contentType);
   if (cutAfter === 0) {
     ex.cut();
@@ -91,6 +96,11 @@ async function writeStream(
     ex.write(framing.frame(payloads[i], i));
     if (cutAfter === i + 1) {
       ex.cut();
+      return;
+    }
+    if (stallAfter === i + 1) {
+      // Silent but open: only the client leaving (or the fake closing) ends this answer.
+      await ex.sleep(STALL_MS);
       return;
     }
   }

@@ -81,6 +81,7 @@ export async function applyFault(ex: Exchange, script: Script, call: CallContext
   const fault = script.takeFault(call);
   if (!fault) return true;
   if ('status' in fault) {
+    if (fault.delayMs && !(await ex.sleep(fault.delayMs))) return false;
     ex.json(fault.status, faultBody(fault, call), fault.headers);
     return false;
   }
@@ -89,6 +90,12 @@ export async function applyFault(ex: Exchange, script: Script, call: CallContext
       return ex.sleep(fault.ms);
     case 'cutMidStream':
       ex.cutAfterEvents = Math.max(0, fault.afterEvents);
+      return true;
+    case 'slowStream':
+      ex.streamPace = { events: fault.events, intervalMs: fault.intervalMs };
+      return true;
+    case 'stallMidStream':
+      ex.stallAfterEvents = Math.max(1, fault.afterEvents);
       return true;
     case 'hang':
       // Never answered: the client's abort or close() ends it.

@@ -112,12 +112,18 @@ export interface HttpFault {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Answer only after this long, so that concurrent calls all reach the fake first. */
+  delayMs?: number;
 }
 
 export type Fault =
   | HttpFault
   | { kind: 'slowFirstByte'; ms: number }
   | { kind: 'cutMidStream'; afterEvents: number }
+  /** A healthy stream of `events` events, `intervalMs` apart (a long answer that keeps coming). */
+  | { kind: 'slowStream'; events: number; intervalMs: number }
+  /** A stream that sends `afterEvents` events and then stays silent, open, until the client leaves. */
+  | { kind: 'stallMidStream'; afterEvents: number }
   | { kind: 'hang' };
 
 export type FaultMatch = Match & { times?: number };

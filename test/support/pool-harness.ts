@@ -91,10 +91,13 @@ export async function credentialStatus(proxy: RunningProxy, id: string): Promise
   return found;
 }
 
-/** Clears every disabled mark and cooldown, so that each test starts from a healthy pool. */
+/**
+ * Clears every disabled mark, cooldown and passing fault (which leaves a credential ok but behind
+ * the others), so that each test starts from a healthy pool.
+ */
 export async function enableAll(proxy: RunningProxy): Promise<void> {
   for (const c of (await poolStatus(proxy)).credentials) {
-    if (c.state === 'ok') continue;
+    if (c.state === 'ok' && c.cooldowns.length === 0) continue;
     const res = await fetch(`${proxy.url}/admin/credentials/${encodeURIComponent(c.id)}/enable`, {
       method: 'POST',
       headers: AUTH,
