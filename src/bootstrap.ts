@@ -5,7 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
-import { debugRequested, serverConfig } from './config/configuration';
+import { debugRequested, EnvSource, serverConfig } from './config/configuration';
 import { ApiError } from './http/api-error';
 import { endUnfinished } from './http/final-answer';
 import { RequestTracker } from './logging/request-tracker';
@@ -22,6 +22,8 @@ export interface StartOptions {
   logger?: LogLevel[] | false;
   /** Drain and exit 0 on SIGTERM/SIGINT (default true; tests that run several apps in one process turn it off). */
   handleSignals?: boolean;
+  /** Configuration to use instead of `.env` and the environment. */
+  env?: EnvSource;
 }
 
 type ServerConfig = ReturnType<typeof serverConfig>;
@@ -32,9 +34,9 @@ export async function startProxy(options: StartOptions = {}): Promise<INestAppli
     'log',
     'warn',
     'error',
-    ...(debugRequested() ? (['debug'] as LogLevel[]) : []),
+    ...(debugRequested(options.env) ? (['debug'] as LogLevel[]) : []),
   ];
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options.env), {
     bodyParser: false,
     logger: options.logger ?? levels,
     // Held until the configured format (text or JSON) is known, then printed in it.

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
-import { debugRequested, oauthConfig, serverConfig } from '../config/configuration';
+import { debugRequested, EnvSource, oauthConfig, serverConfig } from '../config/configuration';
 import { GeneratorModule } from './generator.module';
 import { isLoopbackHost } from './redirect-notes';
 import { VIEWS_DIR } from './views';
@@ -14,20 +14,25 @@ export interface GeneratorStartOptions {
   port?: number;
   host?: string;
   logger?: LogLevel[] | false;
+  /** Configuration to use instead of `.env` and the environment. */
+  env?: EnvSource;
 }
 
 /** Starts only the credential generator pages (`npm run gen-creds`); resolves once it listens. */
 export async function startGenerator(
   options: GeneratorStartOptions = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GeneratorModule.register(), {
-    logger: options.logger ?? [
-      'log',
-      'warn',
-      'error',
-      ...(debugRequested() ? (['debug'] as LogLevel[]) : []),
-    ],
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    GeneratorModule.register(options.env),
+    {
+      logger: options.logger ?? [
+        'log',
+        'warn',
+        'error',
+        ...(debugRequested(options.env) ? (['debug'] as LogLevel[]) : []),
+      ],
+    },
+  );
   configureGeneratorApp(app);
   const config = app.get(ConfigService);
   const server = config.getOrThrow<ReturnType<typeof serverConfig>>('server');
