@@ -9,6 +9,7 @@ import { debugRequested, EnvSource, serverConfig } from './config/configuration'
 import { ApiError } from './http/api-error';
 import { endUnfinished } from './http/final-answer';
 import { RequestTracker } from './logging/request-tracker';
+import { useViews } from './views';
 
 /** How long clients told to come back after a restart should wait. */
 const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
@@ -72,13 +73,14 @@ export async function listen(
 }
 
 /**
- * Express settings. There is deliberately no body-parsing middleware: bodies are read by
+ * Express settings and the view engine (the /admin page). There is deliberately no body-parsing middleware: bodies are read by
  * BodyInterceptor, after the password guard (src/http/body.module.ts).
  */
 export function configureHttp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.enableCors({ origin: true, credentials: false, maxAge: 600 });
+  useViews(app);
   // Node answers "Expect: 100-continue" by inviting the body at once; handled as a plain request
   // instead, the invitation is sent only once the password has been accepted (BodyInterceptor).
   const httpServer: Server = app.getHttpServer();

@@ -16,6 +16,7 @@ import { AdminErrorFilter } from './admin-error.filter';
 import { AdminStatus } from './admin-view';
 import { AdminService } from './admin.service';
 import { SameOriginGuard } from './same-origin.guard';
+import { renderView } from '../views';
 
 /**
  * The pool status page and API. The global password guard protects every route here; it also
@@ -40,7 +41,13 @@ export class AdminController {
       res.redirect(303, pageAddress(text(enabled)));
       return;
     }
-    res.type('html').send(this.admin.page({ enabled: text(enabled) }));
+    // A whole document of its own, not the generator's layout.
+    renderView(
+      res,
+      'admin',
+      { ...this.admin.page({ enabled: text(enabled) }), layout: false },
+      { context: 'Admin', failure: 'The admin page could not be rendered.' },
+    );
   }
 
   @Get('credentials')

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { debugRequested, EnvSource, oauthConfig, serverConfig } from '../config/configuration';
 import { GeneratorModule } from './generator.module';
 import { isLoopbackHost } from './redirect-notes';
-import { VIEWS_DIR } from './views';
+import { useViews } from '../views';
 
 export interface GeneratorStartOptions {
   /** Overrides PORT (0 picks a free port; tests use it). */
@@ -79,8 +79,7 @@ function exitOnSignals(app: INestApplication): void {
 export function configureGeneratorApp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.setBaseViewsDir(VIEWS_DIR);
-  app.setViewEngine('hbs');
+  useViews(app);
   app.use((_req: Request, res: Response, next: NextFunction) => {
     // Pages inline their CSS and load nothing else; the callback URL holds a login code, so
     // neither caches nor referrers may keep it.
