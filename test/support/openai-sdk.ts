@@ -1,0 +1,96 @@
+import OpenAI from 'openai';
+import { FakeGoogle, type GeminiResponse, type RecordedRequest } from '../fake-google/fake-google';
+import { RunningProxy, startTestProxy, TEST_PASSWORD } from './proxy';
+
+/** The set-up and fixtures the `openai-*.e2e-spec.ts` suites share. */
+
+export const KEY_A = 'AIzaFakeKeyAAAAAAAAAAAAAAAAAAAAAAAAaaaaa';
+export const KEY_B = 'AIzaFakeKeyBBBBBBBBBBBBBBBBBBBBBBBBbbbbb';
+export const KEY_SOLO = 'AIzaFakeKeySSSSSSSSSSSSSSSSSSSSSSSSsssss';
+/** A 1×1 transparent PNG. */
+export const PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
+/** Google's request bodies, read loosely: the assertions say what each field must be. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Body = Record<string, any>;
+
+export function client(proxy: RunningProxy, apiKey = TEST_PASSWORD): OpenAI {
+  return new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey, maxRetries: 0 });
+}
+
+export const weatherTool = {
+  type: 'function' as const,
+  function: {
+    name: 'get_weather',
+    description: 'The weather in a city',
+    parameters: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+      additionalProperties: false,
+    },
+    strict: true,
+  },
+};
+
+export function functionCallAnswer(
+  calls: { name: string; args: Record<string, unknown>; thoughtSignature?: string }[],
+): GeminiResponse {
+  return {
+    candidates: [
+      {
+        content: {
+          role: 'model',
+          parts: calls.map(({ name, args, thoughtSignature }) => ({
+            functionCall: { name, args },
+            ...(thoughtSignature ? { thoughtSignature } : {}),
+          })),
+        },
+        finishReason: 'STOP',
+        index: 0,
+      },
+    ],
+    usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 },
+  };
+}
+
+export function textAnswer(text: string): GeminiResponse {
+  return {
+    candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: 4, candidatesTokenCount: 3, totalTokenCount: 7 },
+  };
+}
+
+/** The fake Google every suite talks to: the three keys and one OAuth account (ada@example.com). */
+export async function startOpenAIFake(): Promise<FakeGoogle> {
+  const fake = await FakeGoogle.start();
+  for (const key of [KEY_A, KEY_B, KEY_SOLO]) fake.addApiKey(key);
+  fake.addOAuthAccount({
+    email: 'ada@example.com',
+    refreshToken: 'rt-ada-0000011111',
+    projectId: 'proj-ada',
+  });
+  return fake;
+}
+
+export interface OpenAIPool {
+  fake: FakeGoogle;
+  proxy: RunningProxy;
+  openai: OpenAI;
+}
+
+/** The fake Google and a proxy whose pool is the API keys A and B, with an SDK client for it. */
+export async function startOpenAIPool(): Promise<OpenAIPool> {
+  const fake = await startOpenAIFake();
+  const proxy = await startTestProxy({ ...fake.env(), GEMINI_API_KEYS: `${KEY_A},${KEY_B}` });
+  return { fake, proxy, openai: client(proxy) };
+}
+
+/** The bodies Google received for model calls, oldest first. */
+export function modelCallsTo(fake: FakeGoogle): (RecordedRequest & { body: Body })[] {
+  return fake.requests.filter(
+    (r) => r.action === 'generateContent' || r.action === 'streamGenerateContent',
+  ) as (RecordedRequest & { body: Body })[];
+}
