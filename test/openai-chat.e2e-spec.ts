@@ -1,26 +1,16 @@
 import OpenAI from 'openai';
 import type { FakeGoogle } from './fake-google/fake-google';
 import { THOUGHT_TEXT } from './fake-google/model-replies';
-import { Body, modelCallsTo, PNG, startOpenAIPool, textAnswer } from './support/openai-sdk';
-import { RunningProxy } from './support/proxy';
+import { Body, modelCallsTo } from './support/model-calls';
+import { PNG, useOpenAIPool, textAnswer } from './support/openai-sdk';
 
 describe('OpenAI API through the openai SDK', () => {
   let fake: FakeGoogle;
-  let proxy: RunningProxy;
   let openai: OpenAI;
 
   const lastModelCall = () => modelCallsTo(fake).at(-1)!;
 
-  beforeAll(async () => {
-    ({ fake, proxy, openai } = await startOpenAIPool());
-  });
-
-  afterAll(async () => {
-    await proxy?.close();
-    await fake?.close();
-  });
-
-  beforeEach(() => fake.reset());
+  useOpenAIPool((pool) => ({ fake, openai } = pool));
 
   describe('with an API-key pool', () => {
     describe('chat completions', () => {

@@ -2,7 +2,8 @@ import OpenAI, { InternalServerError } from 'openai';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FakeGoogle } from './fake-google/fake-google';
-import { client, modelCallsTo, startOpenAIFake } from './support/openai-sdk';
+import { modelCallsTo } from './support/model-calls';
+import { client, startOpenAIFake } from './support/openai-sdk';
 import { health, RunningProxy, startTestProxy } from './support/proxy';
 import { waitFor } from './support/wait';
 

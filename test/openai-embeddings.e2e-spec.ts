@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import type { FakeGoogle } from './fake-google/fake-google';
-import { Body, startOpenAIPool } from './support/openai-sdk';
+import { Body } from './support/model-calls';
+import { useOpenAIPool } from './support/openai-sdk';
 import { RunningProxy, TEST_PASSWORD } from './support/proxy';
 
 describe('OpenAI API through the openai SDK', () => {
@@ -8,16 +9,7 @@ describe('OpenAI API through the openai SDK', () => {
   let proxy: RunningProxy;
   let openai: OpenAI;
 
-  beforeAll(async () => {
-    ({ fake, proxy, openai } = await startOpenAIPool());
-  });
-
-  afterAll(async () => {
-    await proxy?.close();
-    await fake?.close();
-  });
-
-  beforeEach(() => fake.reset());
+  useOpenAIPool((pool) => ({ fake, proxy, openai } = pool));
 
   describe('with an API-key pool', () => {
     describe('embeddings', () => {

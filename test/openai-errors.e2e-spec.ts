@@ -12,14 +12,8 @@ import {
   rateLimited,
   serverError,
 } from './fake-google/google-errors';
-import {
-  client,
-  KEY_A,
-  KEY_B,
-  KEY_SOLO,
-  modelCallsTo,
-  startOpenAIFake,
-} from './support/openai-sdk';
+import { modelCallsTo } from './support/model-calls';
+import { client, KEY_A, KEY_B, KEY_SOLO, startOpenAIFake } from './support/openai-sdk';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 
 describe('OpenAI API through the openai SDK', () => {

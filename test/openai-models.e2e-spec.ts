@@ -1,23 +1,10 @@
 import OpenAI, { NotFoundError } from 'openai';
-import type { FakeGoogle } from './fake-google/fake-google';
-import { startOpenAIPool } from './support/openai-sdk';
-import { RunningProxy } from './support/proxy';
+import { useOpenAIPool } from './support/openai-sdk';
 
 describe('OpenAI API through the openai SDK', () => {
-  let fake: FakeGoogle;
-  let proxy: RunningProxy;
   let openai: OpenAI;
 
-  beforeAll(async () => {
-    ({ fake, proxy, openai } = await startOpenAIPool());
-  });
-
-  afterAll(async () => {
-    await proxy?.close();
-    await fake?.close();
-  });
-
-  beforeEach(() => fake.reset());
+  useOpenAIPool((pool) => ({ openai } = pool));
 
   describe('with an API-key pool', () => {
     describe('models', () => {

@@ -3,7 +3,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { FakeGoogle } from './fake-google/fake-google';
 import { badRequest } from './fake-google/google-errors';
 import { THOUGHT_TEXT } from './fake-google/model-replies';
-import { startOpenAIPool } from './support/openai-sdk';
+import { useOpenAIPool } from './support/openai-sdk';
 import { RunningProxy, TEST_PASSWORD } from './support/proxy';
 
 describe('OpenAI API through the openai SDK', () => {
@@ -11,16 +11,7 @@ describe('OpenAI API through the openai SDK', () => {
   let proxy: RunningProxy;
   let openai: OpenAI;
 
-  beforeAll(async () => {
-    ({ fake, proxy, openai } = await startOpenAIPool());
-  });
-
-  afterAll(async () => {
-    await proxy?.close();
-    await fake?.close();
-  });
-
-  beforeEach(() => fake.reset());
+  useOpenAIPool((pool) => ({ fake, proxy, openai } = pool));
 
   describe('with an API-key pool', () => {
     describe('streaming', () => {

@@ -1,35 +1,18 @@
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { FakeGoogle } from './fake-google/fake-google';
-import {
-  Body,
-  functionCallAnswer,
-  modelCallsTo,
-  startOpenAIPool,
-  textAnswer,
-  weatherTool,
-} from './support/openai-sdk';
-import { RunningProxy } from './support/proxy';
+import { Body, modelCallsTo } from './support/model-calls';
+import { functionCallAnswer, useOpenAIPool, textAnswer, weatherTool } from './support/openai-sdk';
 
 describe('OpenAI API through the openai SDK', () => {
   let fake: FakeGoogle;
-  let proxy: RunningProxy;
   let openai: OpenAI;
 
   /** The bodies Google received for model calls, oldest first. */
   const modelCalls = () => modelCallsTo(fake);
   const lastModelCall = () => modelCalls()[modelCalls().length - 1];
 
-  beforeAll(async () => {
-    ({ fake, proxy, openai } = await startOpenAIPool());
-  });
-
-  afterAll(async () => {
-    await proxy?.close();
-    await fake?.close();
-  });
-
-  beforeEach(() => fake.reset());
+  useOpenAIPool((pool) => ({ fake, openai } = pool));
 
   describe('with an API-key pool', () => {
     describe('tools', () => {

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { FakeGoogle, type GeminiResponse, type RecordedRequest } from '../fake-google/fake-google';
+import { FakeGoogle, type GeminiResponse } from '../fake-google/fake-google';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './proxy';
 
 /** The set-up and fixtures the `openai-*.e2e-spec.ts` suites share. */
@@ -10,10 +10,6 @@ export const KEY_SOLO = 'AIzaFakeKeySSSSSSSSSSSSSSSSSSSSSSSSsssss';
 /** A 1×1 transparent PNG. */
 export const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
-
-/** Google's request bodies, read loosely: the assertions say what each field must be. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Body = Record<string, any>;
 
 export function client(proxy: RunningProxy, apiKey = TEST_PASSWORD): OpenAI {
   return new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey, maxRetries: 0 });
@@ -81,16 +77,22 @@ export interface OpenAIPool {
   openai: OpenAI;
 }
 
-/** The fake Google and a proxy whose pool is the API keys A and B, with an SDK client for it. */
-export async function startOpenAIPool(): Promise<OpenAIPool> {
-  const fake = await startOpenAIFake();
-  const proxy = await startTestProxy({ ...fake.env(), GEMINI_API_KEYS: `${KEY_A},${KEY_B}` });
-  return { fake, proxy, openai: client(proxy) };
-}
-
-/** The bodies Google received for model calls, oldest first. */
-export function modelCallsTo(fake: FakeGoogle): (RecordedRequest & { body: Body })[] {
-  return fake.requests.filter(
-    (r) => r.action === 'generateContent' || r.action === 'streamGenerateContent',
-  ) as (RecordedRequest & { body: Body })[];
+/**
+ * For a whole suite: the fake Google and a proxy whose pool is the API keys A and B, with an SDK
+ * client for it, handed to `take` once they run; both are closed after the suite and the fake's
+ * record and faults are cleared before each test.
+ */
+export function useOpenAIPool(take: (pool: OpenAIPool) => void): void {
+  let pool: OpenAIPool | undefined;
+  beforeAll(async () => {
+    const fake = await startOpenAIFake();
+    const proxy = await startTestProxy({ ...fake.env(), GEMINI_API_KEYS: `${KEY_A},${KEY_B}` });
+    pool = { fake, proxy, openai: client(proxy) };
+    take(pool);
+  });
+  afterAll(async () => {
+    await pool?.proxy.close();
+    await pool?.fake.close();
+  });
+  beforeEach(() => pool?.fake.reset());
 }
