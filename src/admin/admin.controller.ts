@@ -12,11 +12,11 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ADMIN_COOKIE, ADMIN_COOKIE_MAX_AGE_MS, ADMIN_COOKIE_PATH } from '../auth/admin-cookie';
+import { renderView } from '../views';
 import { AdminErrorFilter } from './admin-error.filter';
 import { AdminStatus } from './admin-view';
 import { AdminService } from './admin.service';
 import { SameOriginGuard } from './same-origin.guard';
-import { renderView } from '../views';
 
 /**
  * The pool status page and API. The global password guard protects every route here; it also
