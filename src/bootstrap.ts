@@ -73,8 +73,9 @@ export async function listen(
 }
 
 /**
- * Express settings and the view engine (the /admin page). There is deliberately no body-parsing middleware: bodies are read by
- * BodyInterceptor, after the password guard (src/http/body.module.ts).
+ * Express settings and the view engine (for the /admin page). There is deliberately no
+ * body-parsing middleware: bodies are read by BodyInterceptor, after the password guard
+ * (src/http/body.module.ts).
  */
 export function configureHttp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
