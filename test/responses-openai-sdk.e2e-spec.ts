@@ -306,7 +306,7 @@ describe('Responses API through the openai SDK', () => {
     await openai.responses.create({
       model: 'gemini-2.5-flash',
       input: [
-        { type: 'item_reference', id: first.output[0].id },
+        { type: 'item_reference', id: first.output[0].id! },
         { role: 'user', content: 'Which number?' },
       ],
     });
@@ -325,8 +325,8 @@ describe('Responses API through the openai SDK', () => {
         { role: 'user', content: 'three' },
       ],
     });
-    const texts = (items: { content?: unknown }[]) =>
-      items.map((i) => (i.content as { text: string }[])[0].text);
+    const texts = (items: object[]) =>
+      items.map((i) => ((i as { content?: unknown }).content as { text: string }[])[0].text);
     const newest = await openai.responses.inputItems.list(created.id, { limit: 2 });
     expect(texts(newest.data)).toEqual(['three', 'two']);
     expect(newest.has_more).toBe(true);
