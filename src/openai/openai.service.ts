@@ -27,7 +27,7 @@ export class OpenAIService {
   ) {}
 
   async chatCompletion(req: OpenAIChatRequest, signal: AbortSignal): Promise<Reply> {
-    const { model, request } = await this.translation.toGeminiRequest(req);
+    const { model, request } = await this.translation.toGeminiRequest(req, signal);
     if (!req.stream) {
       const response = await this.dispatcher.generate({ model, body: request, signal });
       return {
