@@ -334,7 +334,12 @@ function keywordsOf(...sources: Schema[]): Schema {
 }
 
 /** Gemini has no `allOf`: members are merged, properties and `required` united. */
-function mergeAllOf(node: Schema, ctx: Context, nesting: number): Schema {
+function mergeAllOf(
+  node: Schema,
+  ctx: Context,
+  nesting: number,
+  merging: ReadonlySet<string> = new Set(),
+): Schema {
   const { allOf, ...rest } = node;
   let merged: Schema = {};
   const properties: Schema = {};
@@ -342,16 +347,19 @@ function mergeAllOf(node: Schema, ctx: Context, nesting: number): Schema {
   const members = [...(Array.isArray(allOf) ? allOf : []), rest];
   ctx.budget.charge(members.length);
   for (let member of members) {
+    const refs = new Set(merging);
     for (let hops = 0; isRecord(member) && typeof member.$ref === 'string' && hops < 8; hops++) {
       const { $ref, ...siblings } = keywordsOf(member);
-      const target = resolve(ctx, $ref as string);
+      // A schema that includes itself through allOf adds nothing the second time round.
+      const target = refs.has($ref as string) ? undefined : resolve(ctx, $ref as string);
+      refs.add($ref as string);
       member = isRecord(target) ? keywordsOf(target, siblings) : siblings;
     }
     if (!isRecord(member)) continue;
     member = keywordsOf(member);
-    // A member that nests allOf in itself (directly or through $ref) is merged a bounded number of times.
     if (Array.isArray(member.allOf)) {
-      member = nesting < MAX_DEPTH ? mergeAllOf(member, ctx, nesting + 1) : withoutAllOf(member);
+      member =
+        nesting < MAX_DEPTH ? mergeAllOf(member, ctx, nesting + 1, refs) : withoutAllOf(member);
     }
     if (isRecord(member.properties)) {
       ctx.budget.charge(Object.keys(member.properties).length);
