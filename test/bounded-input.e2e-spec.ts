@@ -188,6 +188,14 @@ describe('bounded cost for every input', () => {
       expect(fake.requests.filter((r) => r.action === 'batchEmbedContents')).toHaveLength(0);
     });
 
+    it.each(ODD_NAMES)('refuses %s on GET /v1beta/models/{model} with a 400', async (_, model) => {
+      const res = await fetch(`${proxy.url}/v1beta/models/${encodeURIComponent(model)}`, {
+        headers: AUTH,
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { status: 'INVALID_ARGUMENT' } });
+    });
+
     it.each(ODD_NAMES)('refuses %s in the native path with a 400', async (_, model) => {
       const res = await fetch(nativeUrl(proxy, encodeURIComponent(model), 'generateContent'), {
         method: 'POST',

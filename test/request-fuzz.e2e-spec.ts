@@ -26,8 +26,9 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const FAST_RUNS = 1_500;
 const HTTP_RUNS = 200;
 /**
- * Nesting the generator reaches. Deeper native bodies (thousands of levels) still make the
- * dispatcher's own JSON.stringify throw; limiting JSON depth at parse time is another change.
+ * Nesting the generator reaches. Thousands of levels still overflow the stack in class-transformer
+ * (the /v1 validation pipe) and in the dispatcher's JSON.stringify (native bodies), a 500; the JSON
+ * depth limit at parse time, a separate change, is what answers those with a 400.
  */
 const MAX_NESTING = 400;
 

@@ -77,6 +77,8 @@ export class GeminiService {
   }
 
   async getModel(id: string): Promise<Reply> {
+    const problem = modelNameProblem(id.replace(/^models\//, ''));
+    if (problem) throw ApiError.badRequest(`The model in the path ${problem}`);
     const model = await this.models.find(id);
     if (!model) {
       throw new ApiError({
