@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGoogle } from './fake-google/fake-google';
-import { AUTH, chat, JSON_AUTH, nativeUrl, userTurn } from './support/pool-harness';
+import { AUTH, chat, JSON_AUTH, nativeUrl, poolStatus, userTurn } from './support/pool-harness';
 import { RunningProxy, startTestProxy } from './support/proxy';
 import { waitFor } from './support/wait';
 
@@ -150,6 +150,40 @@ describe('bounded cost for every input', () => {
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
         /not a valid JSON pointer/,
       );
+    });
+  });
+
+  describe('JSON embedded as text', () => {
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const call = { id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } };
+
+    it('answers a tool result holding 20,000-deep JSON, cooling no credential', async () => {
+      const res = await chat(proxy, {
+        messages: [
+          { role: 'user', content: 'go' },
+          { role: 'assistant', tool_calls: [call] },
+          { role: 'tool', tool_call_id: 'c1', content: deep },
+        ],
+      });
+      expect(res.status).toBe(200);
+      expect((await poolStatus(proxy)).summary).toMatchObject({ ok: 1, cooling: 0 });
+    });
+
+    it('answers tool-call arguments nested 20,000 deep with a 400', async () => {
+      const res = await chat(proxy, {
+        messages: [
+          { role: 'user', content: 'go' },
+          {
+            role: 'assistant',
+            tool_calls: [{ ...call, function: { name: 'f', arguments: deep } }],
+          },
+        ],
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        error: { param: 'messages[1].tool_calls[0].function.arguments' },
+      });
+      expect((await poolStatus(proxy)).summary).toMatchObject({ ok: 1, cooling: 0 });
     });
   });
 
