@@ -10,6 +10,11 @@ describe('validateEnvironment', () => {
     expect(env.DEBUG).toBe(false);
     expect(env.DEBUG_REDACT_LOGS).toBe(true);
     expect(env.CODE_ASSIST_ENDPOINT).toBe('https://cloudcode-pa.googleapis.com');
+    expect(env).toMatchObject({
+      MEDIA_FETCH_MAX_URLS: 32,
+      MEDIA_FETCH_MAX_TOTAL_BYTES: 20 * 1024 * 1024,
+      MEDIA_FETCH_CONCURRENCY: 4,
+    });
   });
 
   it('converts numbers and booleans given as strings', () => {
@@ -42,6 +47,9 @@ describe('validateEnvironment', () => {
     ['CREDENTIALS_JSON_LIST', '{"a":1}', /CREDENTIALS_JSON_LIST: must be a JSON array/],
     ['CREDENTIALS_JSON_LIST', '[{', /CREDENTIALS_JSON_LIST: .*not valid JSON/],
     ['GEMINI_API_KEYS', '["a",', /GEMINI_API_KEYS/],
+    ['MEDIA_FETCH_CONCURRENCY', '0', /MEDIA_FETCH_CONCURRENCY/],
+    ['MEDIA_FETCH_MAX_URLS', '-1', /MEDIA_FETCH_MAX_URLS/],
+    ['MEDIA_FETCH_MAX_TOTAL_BYTES', '10', /MEDIA_FETCH_MAX_TOTAL_BYTES/],
   ])('rejects %s=%j with a line naming the variable', (name, value, pattern) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(pattern);
   });
