@@ -12,6 +12,9 @@ export const MAX_SCHEMA_NODES = 50_000;
  */
 export const MAX_SCHEMA_BYTES = 4 * 1024 * 1024;
 
+/** The sanitiser's lists of strings; its other arrays hold schemas, charged as nodes of their own. */
+const LISTS = new Set(['enum', 'required', 'propertyOrdering']);
+
 /** A tool schema the proxy cannot translate: a malformed `$ref`, or past the budget above. */
 export class SchemaError extends Error {
   override name = 'SchemaError';
@@ -63,6 +66,34 @@ export class SchemaBudget {
           pending.push(record[key]);
         }
       } else this.charge(1, 8);
+    }
+  }
+
+  /** A schema node the sanitiser built: one node, and roughly its JSON size without its children. */
+  chargeNode<T extends Record<string, unknown> | undefined>(schema: T): T {
+    if (!schema) return schema;
+    let bytes = 2;
+    for (const [key, value] of Object.entries(schema)) {
+      bytes += key.length + 4;
+      if (typeof value === 'string') bytes += value.length;
+      else if (typeof value === 'number' || typeof value === 'boolean') bytes += 8;
+      else if (key === 'properties' && typeof value === 'object' && value !== null) {
+        for (const name of Object.keys(value)) bytes += name.length + 4;
+      } else if (Array.isArray(value) && LISTS.has(key)) {
+        for (const item of value as unknown[]) bytes += String(item).length + 3;
+      }
+    }
+    this.charge(1, bytes);
+    return schema;
+  }
+
+  /** A value Gemini can only take as JSON text (a non-string enum value); charged before it is written. */
+  json(value: unknown): string {
+    this.chargeValue(value);
+    try {
+      return JSON.stringify(value);
+    } catch {
+      throw new SchemaError('an enum value cannot be written as JSON.');
     }
   }
 }

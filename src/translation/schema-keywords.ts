@@ -126,3 +126,40 @@ export function isValidDefault(value: unknown, out: Schema): boolean {
       return false;
   }
 }
+
+/** Every keyword the sanitiser reads; anything else in a client's schema is dropped unread. */
+export const KEYWORDS = [
+  '$ref',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'type',
+  'nullable',
+  'const',
+  'enum',
+  'title',
+  'description',
+  'format',
+  ...new Set(Object.values(NUMERIC_KEYS).flat()),
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'pattern',
+  'items',
+  'prefixItems',
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'required',
+  'propertyOrdering',
+  'default',
+  'example',
+];
+
+/** Only the keywords the sanitiser reads, so that unknown keys cost nothing however often a node is inlined. */
+export function keywordsOf(...sources: Schema[]): Schema {
+  const out: Schema = {};
+  for (const source of sources) {
+    for (const key of KEYWORDS) if (key in source) out[key] = source[key];
+  }
+  return out;
+}

@@ -16,44 +16,18 @@ import {
   isTypedBranch,
   isValidDefault,
   looksLikeObject,
+  keywordsOf,
   NUMERIC_KEYS,
   resolvePointer,
   Schema,
 } from './schema-keywords';
-import { SchemaBudget, SchemaError } from './schema-budget';
+import { SchemaBudget } from './schema-budget';
 
 export type { Schema } from './schema-keywords';
 
 /** A recursive `$ref` is unrolled this many times before the rest is asked for as JSON text. */
 const MAX_REF_REPEATS = 2;
 const MAX_DEPTH = 32;
-/** Every keyword the sanitiser reads; anything else in a client's schema is dropped unread. */
-const KEYWORDS = [
-  '$ref',
-  'allOf',
-  'anyOf',
-  'oneOf',
-  'type',
-  'nullable',
-  'const',
-  'enum',
-  'title',
-  'description',
-  'format',
-  ...new Set(Object.values(NUMERIC_KEYS).flat()),
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'pattern',
-  'items',
-  'prefixItems',
-  'properties',
-  'patternProperties',
-  'additionalProperties',
-  'required',
-  'propertyOrdering',
-  'default',
-  'example',
-];
 /** References inlined within one another (a chain of `$ref`s that only point on) before giving up. */
 const MAX_REF_CHAIN = 32;
 
@@ -109,8 +83,8 @@ function hasProperties(s: Schema): boolean {
 
 function clean(input: unknown, ctx: Context, depth: number): Schema | undefined {
   if (input === false) return undefined;
-  if (!isRecord(input)) return charged(ctx, { type: 'string' });
-  if (depth > MAX_DEPTH) return charged(ctx, asJsonText(input.description));
+  if (!isRecord(input)) return ctx.budget.chargeNode({ type: 'string' });
+  if (depth > MAX_DEPTH) return ctx.budget.chargeNode(asJsonText(input.description));
   ctx.budget.charge(1);
   if (typeof input.$ref === 'string') return inlineRef(input, input.$ref, ctx, depth);
   let node = keywordsOf(input);
@@ -144,11 +118,10 @@ function clean(input: unknown, ctx: Context, depth: number): Schema | undefined 
       );
     }
     const cleaned = branches.map((b) => clean(b, ctx, depth + 1)).filter(isRecord);
-    return charged(ctx, unionOf(cleaned, rest, nullable));
+    return ctx.budget.chargeNode(unionOf(cleaned, rest, nullable));
   }
   if (types.length > 1) {
-    return charged(
-      ctx,
+    return ctx.budget.chargeNode(
       unionOf(
         types.map((type) => ({ type })),
         rest,
@@ -177,10 +150,10 @@ function cleanTyped(
     const present = values.filter((v) => v !== null);
     type ??= inferType(present);
     if (type === 'string' && present.length > 0) {
-      out.enum = present.map((v) => (typeof v === 'string' ? v : jsonOf(v, ctx)));
+      out.enum = present.map((v) => (typeof v === 'string' ? v : ctx.budget.json(v)));
     } else if (present.length > 0) {
       // Gemini answers 400 "enum: only allowed for STRING type"; the model still reads the description.
-      notes.push(`Allowed values: ${present.map((v) => jsonOf(v, ctx)).join(', ')}.`);
+      notes.push(`Allowed values: ${present.map((v) => ctx.budget.json(v)).join(', ')}.`);
     }
   }
   type ??= looksLikeObject(node) ? 'object' : node.items !== undefined ? 'array' : undefined;
@@ -221,7 +194,7 @@ function cleanTyped(
     // A free-form object (a record, `additionalProperties` only) cannot be described to Gemini,
     // which rejects an OBJECT without properties; the model is asked for the object as JSON text.
     if (Object.keys(properties).length === 0 && depth > 0) {
-      return charged(ctx, asJsonText(out.description, nullable));
+      return ctx.budget.chargeNode(asJsonText(out.description, nullable));
     }
     out.properties = properties;
     if (Array.isArray(node.required)) ctx.budget.charge(node.required.length);
@@ -245,7 +218,7 @@ function cleanTyped(
     out.example = node.example;
     ctx.budget.chargeValue(node.example);
   }
-  return charged(ctx, out);
+  return ctx.budget.chargeNode(out);
 }
 
 function inlineRef(node: Schema, ref: string, ctx: Context, depth: number): Schema | undefined {
@@ -255,7 +228,7 @@ function inlineRef(node: Schema, ref: string, ctx: Context, depth: number): Sche
   const repeats = ctx.refStack.filter((r) => r === id).length;
   if (!isRecord(target) || repeats >= MAX_REF_REPEATS || ctx.refStack.length >= MAX_REF_CHAIN) {
     const description = siblings.description ?? (isRecord(target) ? target.description : undefined);
-    return charged(ctx, asJsonText(description, siblings.nullable === true));
+    return ctx.budget.chargeNode(asJsonText(description, siblings.nullable === true));
   }
   // With siblings the result is this node's own; without, any other use of the reference here shares it.
   const key =
@@ -294,43 +267,6 @@ function refId(ctx: Context, ref: string): number {
 function resolve(ctx: Context, ref: string): unknown {
   if (!ctx.resolved.has(ref)) ctx.resolved.set(ref, resolvePointer(ctx.root, ref));
   return ctx.resolved.get(ref);
-}
-
-/** Charges a schema node the sanitiser built: one node, and roughly its JSON size without children. */
-function charged<T extends Schema | undefined>(ctx: Context, schema: T): T {
-  if (!schema) return schema;
-  let bytes = 2;
-  for (const [key, value] of Object.entries(schema)) {
-    bytes += key.length + 4;
-    if (typeof value === 'string') bytes += value.length;
-    else if (typeof value === 'number' || typeof value === 'boolean') bytes += 8;
-    else if (key === 'properties' && isRecord(value)) {
-      for (const name of Object.keys(value)) bytes += name.length + 4;
-    } else if (key === 'enum' || key === 'required' || key === 'propertyOrdering') {
-      for (const item of value as unknown[]) bytes += String(item).length + 3;
-    }
-  }
-  ctx.budget.charge(1, bytes);
-  return schema;
-}
-
-/** An enum value Gemini can only take as text; charged before it is written out. */
-function jsonOf(value: unknown, ctx: Context): string {
-  ctx.budget.chargeValue(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    throw new SchemaError('an enum value cannot be written as JSON.');
-  }
-}
-
-/** Only the keywords the sanitiser reads, so that unknown keys cost nothing however often a node is inlined. */
-function keywordsOf(...sources: Schema[]): Schema {
-  const out: Schema = {};
-  for (const source of sources) {
-    for (const key of KEYWORDS) if (key in source) out[key] = source[key];
-  }
-  return out;
 }
 
 /** Gemini has no `allOf`: members are merged, properties and `required` united. */
