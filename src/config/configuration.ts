@@ -78,6 +78,9 @@ function slices(env: () => EnvironmentVariables) {
         fetchMaxBytes: e.MEDIA_FETCH_MAX_BYTES,
         fetchTimeoutMs: e.MEDIA_FETCH_TIMEOUT_MS,
         allowPrivate: e.MEDIA_FETCH_ALLOW_PRIVATE,
+        maxUrls: e.MEDIA_FETCH_MAX_URLS,
+        maxTotalBytes: e.MEDIA_FETCH_MAX_TOTAL_BYTES,
+        concurrency: e.MEDIA_FETCH_CONCURRENCY,
       };
     }),
     models: registerAs('models', () => ({
