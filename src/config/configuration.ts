@@ -56,6 +56,9 @@ function slices(env: () => EnvironmentVariables) {
         jsonList: parseCredentialsJsonList(e.CREDENTIALS_JSON_LIST),
         apiKeys: parseApiKeys(e.GEMINI_API_KEYS),
         googleCloudProject: e.GOOGLE_CLOUD_PROJECT?.trim() || undefined,
+        vertexApiKeys: parseApiKeys(e.VERTEX_API_KEYS, 'VERTEX_API_KEYS'),
+        vertexLocation: e.VERTEX_LOCATION,
+        applicationCredentials: e.GOOGLE_APPLICATION_CREDENTIALS?.trim() || undefined,
       };
     }),
     upstream: registerAs('upstream', () => {
@@ -63,6 +66,8 @@ function slices(env: () => EnvironmentVariables) {
       return {
         codeAssistEndpoint: e.CODE_ASSIST_ENDPOINT.replace(/\/+$/, ''),
         geminiApiEndpoint: e.GEMINI_API_ENDPOINT.replace(/\/+$/, ''),
+        vertexEndpoint: e.VERTEX_ENDPOINT?.replace(/\/+$/, ''),
+        tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
         timeoutMs: e.UPSTREAM_TIMEOUT_MS,
         maxAttempts: e.MAX_ATTEMPTS,
         heartbeatMs: e.STREAM_HEARTBEAT_MS,

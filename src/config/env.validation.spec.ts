@@ -32,6 +32,30 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it('defaults Vertex to the global location with no endpoint override', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({ VERTEX_LOCATION: 'global', VERTEX_API_KEYS: '' });
+    expect(env.VERTEX_ENDPOINT).toBeUndefined();
+  });
+
+  it.each([
+    ['VERTEX_ENDPOINT', 'not a url', /VERTEX_ENDPOINT: must be an http\(s\) URL/],
+    ['VERTEX_LOCATION', 'US Central', /VERTEX_LOCATION must be a Google Cloud location/],
+    ['VERTEX_API_KEYS', '["a",', /VERTEX_API_KEYS: looks like a JSON array/],
+    [
+      'GOOGLE_APPLICATION_CREDENTIALS',
+      '/nowhere/sa.json',
+      /GOOGLE_APPLICATION_CREDENTIALS: no file/,
+    ],
+  ])('stops on a bad %s, naming it', (name, value, message) => {
+    expect(() => validateEnvironment({ [name]: value })).toThrow(message);
+  });
+
+  it('accepts a VERTEX_ENDPOINT with {location} in it', () => {
+    const endpoint = 'https://{location}-aiplatform.example.com';
+    expect(validateEnvironment({ VERTEX_ENDPOINT: endpoint }).VERTEX_ENDPOINT).toBe(endpoint);
+  });
+
   it('treats an empty value as unset', () => {
     expect(validateEnvironment({ PORT: '' }).PORT).toBe(7860);
   });

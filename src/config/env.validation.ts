@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  isURL,
   IsUrl,
   Matches,
   Max,
@@ -13,6 +14,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { existsSync } from 'node:fs';
 import { ModelAliasesError, parseModelAliases } from '../models/model-aliases';
 
 export const DEFAULT_PASSWORD = 'a-secure-password';
@@ -71,6 +73,14 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(1000) MEDIA_FETCH_MAX_URLS = 32;
   @Transform(toInt) @IsInt() @Min(1024) MEDIA_FETCH_MAX_TOTAL_BYTES = 20 * 1024 * 1024;
   @Transform(toInt) @IsInt() @Min(1) @Max(64) MEDIA_FETCH_CONCURRENCY = 4;
+  /** Unset: the host follows each credential's location (DESIGN §4). */
+  @IsOptional() @IsString() VERTEX_ENDPOINT?: string;
+  @Matches(/^[a-z][a-z0-9-]*$/, {
+    message: 'VERTEX_LOCATION must be a Google Cloud location such as global, us-central1 or eu',
+  })
+  VERTEX_LOCATION = 'global';
+  @IsString() VERTEX_API_KEYS = '';
+  @IsOptional() @IsString() GOOGLE_APPLICATION_CREDENTIALS?: string;
 }
 
 export class ConfigValidationError extends Error {}
@@ -98,13 +108,31 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   }
   parseCredentialsJsonList(env.CREDENTIALS_JSON_LIST);
   parseApiKeys(env.GEMINI_API_KEYS);
+  parseApiKeys(env.VERTEX_API_KEYS, 'VERTEX_API_KEYS');
   if (parseByteSize(env.BODY_BYTES_IN_FLIGHT) < parseByteSize(env.BODY_LIMIT)) {
     throw new ConfigValidationError(
       `Invalid configuration: BODY_BYTES_IN_FLIGHT (${env.BODY_BYTES_IN_FLIGHT}) must be at least BODY_LIMIT (${env.BODY_LIMIT}), or no body of the largest size could ever be received`,
     );
   }
   checkModelAliases(env.MODEL_ALIASES);
+  checkVertex(env);
   return env;
+}
+
+function checkVertex(env: EnvironmentVariables): void {
+  // `{location}` is replaced per credential, so the URL is checked with a location in its place.
+  const endpoint = env.VERTEX_ENDPOINT?.replaceAll('{location}', 'us-central1');
+  if (endpoint !== undefined && !isURL(endpoint, url)) {
+    throw new ConfigValidationError(
+      `Invalid configuration: VERTEX_ENDPOINT: must be an http(s) URL, optionally with {location} in it (got ${JSON.stringify(env.VERTEX_ENDPOINT)})`,
+    );
+  }
+  const file = env.GOOGLE_APPLICATION_CREDENTIALS?.trim();
+  if (file && !existsSync(file)) {
+    throw new ConfigValidationError(
+      `Invalid configuration: GOOGLE_APPLICATION_CREDENTIALS: no file at ${JSON.stringify(file)}`,
+    );
+  }
 }
 
 function checkModelAliases(raw: string): void {
@@ -133,7 +161,7 @@ export function parseCredentialsJsonList(raw: string): unknown[] {
   return parsed;
 }
 
-export function parseApiKeys(raw: string): string[] {
+export function parseApiKeys(raw: string, name = 'GEMINI_API_KEYS'): string[] {
   const text = raw.trim();
   if (text === '') return [];
   if (text.startsWith('[')) {
@@ -142,12 +170,12 @@ export function parseApiKeys(raw: string): string[] {
       parsed = JSON.parse(text);
     } catch {
       throw new ConfigValidationError(
-        'Invalid configuration: GEMINI_API_KEYS: looks like a JSON array but is not valid JSON',
+        `Invalid configuration: ${name}: looks like a JSON array but is not valid JSON`,
       );
     }
     if (!Array.isArray(parsed) || !parsed.every((k) => typeof k === 'string')) {
       throw new ConfigValidationError(
-        'Invalid configuration: GEMINI_API_KEYS: a JSON value must be an array of strings',
+        `Invalid configuration: ${name}: a JSON value must be an array of strings`,
       );
     }
     return [...new Set(parsed.map((k) => k.trim()).filter(Boolean))];
