@@ -1,15 +1,16 @@
 import * as path from 'node:path';
+import { CredentialKind } from '../credentials/credential';
 import { CredentialState, CredentialStatus } from '../credentials/credential-pool';
 import { CooldownKind } from '../credentials/pool-state-store';
 
 /** One credential as `/admin/credentials` shows it: ids are emails or key suffixes, never secrets. */
 export interface AdminCredential {
   id: string;
-  kind: 'oauth' | 'api-key';
+  kind: CredentialKind;
   label: string;
   email: string | null;
   project: string | null;
-  /** The credential file's name (not its folder), for OAuth accounts loaded from files. */
+  /** The credential file's name (not its folder), for accounts loaded from files. */
   file: string | null;
   state: CredentialState;
   cooldowns: {

@@ -16,18 +16,24 @@ describe('CredentialFileStore', () => {
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'cfs-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('lists only credential files, sorted', async () => {
+  it('lists every JSON file (OAuth files and service-account keys), sorted', async () => {
     for (const n of [
       'oauth_creds_b.json',
       'oauth_creds_a.json',
       'oauth_creds.json',
       'notes.txt',
       'other.json',
+      '.hidden.json',
     ]) {
       writeFileSync(path.join(dir, n), '{}');
     }
     const names = (await new CredentialFileStore(dir).list()).map((f) => path.basename(f));
-    expect(names).toEqual(['oauth_creds.json', 'oauth_creds_a.json', 'oauth_creds_b.json']);
+    expect(names).toEqual([
+      'oauth_creds.json',
+      'oauth_creds_a.json',
+      'oauth_creds_b.json',
+      'other.json',
+    ]);
   });
 
   it('lists nothing for a folder that does not exist', async () => {

@@ -2,7 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { FSWatcher, promises as fs, watch } from 'node:fs';
 import * as path from 'node:path';
 
-export const CREDENTIAL_FILE_PATTERN = /^oauth_creds(_.*)?\.json$/;
+/** The generator's OAuth files. */
+export const OAUTH_FILE_PATTERN = /^oauth_creds(_.*)?\.json$/;
+
+/**
+ * Every file the loader reads: OAuth files by name, and any other `*.json`, which may be a
+ * service-account key (known by its content). Hidden files are never credentials.
+ */
+export const CREDENTIAL_FILE_PATTERN = /^[^.].*\.json$/;
 
 /** The temporary files of `writeJson`: `.{credential file name}.{12 hex}.tmp`. */
 export const TEMP_FILE_PATTERN = /^\.oauth_creds(_.*)?\.json\.[0-9a-f]{12}\.tmp$/;

@@ -1,5 +1,5 @@
 import { Clock } from './clock';
-import { Credential, CredentialKind, describeCredential } from './credential';
+import { accountOf, Credential, CredentialKind, describeCredential } from './credential';
 import {
   ALL_MODELS,
   CooldownEntry,
@@ -11,8 +11,10 @@ import {
 
 export interface SelectOptions {
   model: string;
-  /** Only credentials of this kind can serve the action (embeddings need an API key). */
+  /** Only credentials of this kind can serve the action. */
   kind?: CredentialKind;
+  /** Only credentials this accepts can serve the action (embeddings: see `canEmbed`). */
+  capable?: (c: Credential) => boolean;
   exclude?: ReadonlySet<string>;
 }
 
@@ -133,6 +135,7 @@ export class CredentialPool {
     for (let i = 0; i < n; i++) {
       const c = this.credentials[(start + i) % n];
       if (options.kind && c.kind !== options.kind) continue;
+      if (options.capable && !options.capable(c)) continue;
       capable++;
       if (options.exclude?.has(c.id)) {
         excluded++;
@@ -317,13 +320,12 @@ export class CredentialPool {
         id: c.id,
         kind: c.kind,
         label: describeCredential(c),
-        email: c.kind === 'oauth' ? c.email : undefined,
-        projectId: c.kind === 'oauth' ? c.projectId : undefined,
+        ...accountOf(c),
         state: disabled ? 'disabled' : cooling ? 'cooling' : 'ok',
         cooldowns,
         disabled: disabled && { ...disabled },
         counters: this.store.counters(c.id),
-        sourceFile: c.kind === 'oauth' ? c.sourceFile : undefined,
+        sourceFile: sourceFileOf(c),
       };
     });
   }
@@ -342,4 +344,10 @@ function strikesOf(entry: Readonly<CooldownEntry> | undefined, now: number): num
 /** Over, and its strikes no longer count: nothing is lost by forgetting it. */
 function isStale(entry: Readonly<CooldownEntry>, now: number): boolean {
   return entry.until <= now && (entry.strikes === 0 || entry.until + STRIKE_MEMORY_MS <= now);
+}
+
+function sourceFileOf(c: Credential): string | undefined {
+  if (c.kind === 'oauth') return c.sourceFile;
+  if (c.kind === 'vertex' && c.mode === 'service-account') return c.sourceFile;
+  return undefined;
 }

@@ -1,4 +1,4 @@
-export type CredentialKind = 'oauth' | 'api-key';
+export type CredentialKind = 'oauth' | 'api-key' | 'vertex';
 
 /** An OAuth account that reaches Google through the Code Assist API. */
 export interface OAuthCredential {
@@ -24,7 +24,49 @@ export interface ApiKeyCredential {
   apiKey: string;
 }
 
-export type Credential = OAuthCredential | ApiKeyCredential;
+/** A Vertex AI service account: a key file with its project, used in one location. */
+export interface VertexServiceAccountCredential {
+  kind: 'vertex';
+  mode: 'service-account';
+  /** `{client_email}/{location}`: never the key. */
+  id: string;
+  clientEmail: string;
+  privateKey: string;
+  privateKeyId?: string;
+  projectId: string;
+  location: string;
+  sourceFile?: string;
+}
+
+/** A Vertex AI express-mode API key: the global host, no project, no embeddings. */
+export interface VertexExpressCredential {
+  kind: 'vertex';
+  mode: 'express';
+  id: string;
+  apiKey: string;
+  location: 'global';
+}
+
+export type VertexCredential = VertexServiceAccountCredential | VertexExpressCredential;
+
+export type Credential = OAuthCredential | ApiKeyCredential | VertexCredential;
+
+/** Embeddings need the Gemini API or a Vertex project: Code Assist and express mode have none. */
+export function canEmbed(c: Credential): boolean {
+  return c.kind === 'api-key' || (c.kind === 'vertex' && c.mode === 'service-account');
+}
+
+/** The account e-mail and project a status view shows, where the kind has them. */
+export function accountOf(c: Credential): { email?: string; projectId?: string } {
+  switch (c.kind) {
+    case 'oauth':
+      return { email: c.email, projectId: c.projectId };
+    case 'vertex':
+      return c.mode === 'service-account' ? { email: c.clientEmail, projectId: c.projectId } : {};
+    case 'api-key':
+      return {};
+  }
+}
 
 /** The last `n` characters of a secret, the most any log or page may show. */
 export function secretSuffix(secret: string | undefined, n = 5): string {
@@ -34,7 +76,14 @@ export function secretSuffix(secret: string | undefined, n = 5): string {
 
 /** A human label for logs and the status page: email or key suffix, never the secret. */
 export function describeCredential(c: Credential): string {
-  return c.kind === 'oauth'
-    ? `${c.email ?? `oauth ${secretSuffix(c.refreshToken)}`}${c.projectId ? ` (${c.projectId})` : ''}`
-    : `api-key ${secretSuffix(c.apiKey)}`;
+  switch (c.kind) {
+    case 'oauth':
+      return `${c.email ?? `oauth ${secretSuffix(c.refreshToken)}`}${c.projectId ? ` (${c.projectId})` : ''}`;
+    case 'api-key':
+      return `api-key ${secretSuffix(c.apiKey)}`;
+    case 'vertex':
+      return c.mode === 'service-account'
+        ? `vertex ${c.clientEmail} (${c.projectId}, ${c.location})`
+        : `vertex express ${secretSuffix(c.apiKey)}`;
+  }
 }

@@ -15,7 +15,15 @@ function service(dir: string): CredentialsService {
     new CredentialPool(new InMemoryPoolStateStore(), clock),
     new CredentialFileStore(dir, STALE_MS),
     clock,
-    { storagePath: dir, jsonList: [], apiKeys: [], googleCloudProject: undefined },
+    {
+      storagePath: dir,
+      jsonList: [],
+      apiKeys: [],
+      googleCloudProject: undefined,
+      vertexApiKeys: [],
+      vertexLocation: 'global',
+      applicationCredentials: undefined,
+    },
     {
       clientId: 'client-id',
       clientSecret: 'client-secret',

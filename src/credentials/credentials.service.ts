@@ -4,10 +4,21 @@ import * as path from 'node:path';
 import { credentialsConfig, oauthConfig } from '../config/configuration';
 import { AccessTokenProvider, RefreshedToken } from './access-token-provider';
 import { Clock } from './clock';
-import { Credential, OAuthCredential, secretSuffix } from './credential';
-import { CredentialFileStore } from './credential-file-store';
+import {
+  Credential,
+  OAuthCredential,
+  secretSuffix,
+  VertexServiceAccountCredential,
+} from './credential';
+import { CredentialFileStore, OAUTH_FILE_PATTERN } from './credential-file-store';
 import { apiKeyCredential, parseCredential, ParseDefaults, uniqueIds } from './credential-parser';
 import { CredentialPool } from './credential-pool';
+import {
+  isServiceAccountKey,
+  parseServiceAccount,
+  vertexExpressCredential,
+} from './service-account';
+import { ServiceAccountTokens } from './service-account-tokens';
 
 /**
  * Owns the pool's membership: loads credentials from files, CREDENTIALS_JSON_LIST and
@@ -19,6 +30,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Credentials');
   private readonly defaults: ParseDefaults;
   private readonly tokens: AccessTokenProvider;
+  private readonly serviceAccountTokens: ServiceAccountTokens;
   private watcher?: { close(): void };
   private tempSweepTimer?: NodeJS.Timeout;
   private stopped = false;
@@ -38,6 +50,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
       (c, t) => this.onTokenRefreshed(c, t),
       () => this.clock.now(),
     );
+    this.serviceAccountTokens = new ServiceAccountTokens(oauth.tokenUrl, () => this.clock.now());
   }
 
   get usesFiles(): boolean {
@@ -75,6 +88,11 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     return (await this.tokens.refresh(this.current(credential))).accessToken;
   }
 
+  /** A Vertex access token by the JWT bearer grant; `fresh` after Google answered 401. */
+  serviceAccountToken(credential: VertexServiceAccountCredential, fresh = false): Promise<string> {
+    return this.serviceAccountTokens.accessToken(credential, fresh);
+  }
+
   /** Records a project found by discovery or onboarding, in memory and in the credential's file. */
   setProject(credential: OAuthCredential, projectId: string): OAuthCredential {
     const updated: OAuthCredential = { ...this.current(credential), projectId };
@@ -99,9 +117,11 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async load(isReload = false): Promise<void> {
-    const oauth = this.usesFiles ? await this.loadFiles(isReload) : this.loadJsonList();
+    const fromFiles = this.usesFiles ? await this.loadFiles(isReload) : this.loadJsonList();
     const keys = this.config.apiKeys.map(apiKeyCredential);
-    const next = uniqueIds<Credential>([...oauth, ...keys]);
+    const adc = await this.loadApplicationCredentials();
+    const express = this.config.vertexApiKeys.map(vertexExpressCredential);
+    const next = uniqueIds<Credential>([...fromFiles, ...adc, ...keys, ...express]);
     if (isReload) {
       const before = new Set(this.pool.list().map((c) => c.id));
       const after = new Set(next.map((c) => c.id));
@@ -112,14 +132,26 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
           `Credential folder changed: ${added.length} added, ${removed.length} removed; pool has ${next.length}`,
         );
       }
-      for (const id of removed) this.tokens.forget(id);
+      for (const id of removed) {
+        this.tokens.forget(id);
+        this.serviceAccountTokens.forget(id);
+      }
     }
     this.pool.replaceAll(next);
   }
 
-  private loadJsonList(): OAuthCredential[] {
-    const out: OAuthCredential[] = [];
+  private loadJsonList(): (OAuthCredential | VertexServiceAccountCredential)[] {
+    const out: (OAuthCredential | VertexServiceAccountCredential)[] = [];
     this.config.jsonList.forEach((raw, i) => {
+      if (isServiceAccountKey(raw)) {
+        const account = parseServiceAccount(raw, this.config.vertexLocation);
+        if (account.ok) out.push(account.credential);
+        else
+          this.logger.warn(
+            `Skipping CREDENTIALS_JSON_LIST[${i}]: it is a service-account key that ${account.problem}`,
+          );
+        return;
+      }
       const result = parseCredential(raw, this.defaults);
       if (!result.ok) {
         this.logger.warn(`Skipping CREDENTIALS_JSON_LIST[${i}]: it ${result.problem}`);
@@ -134,12 +166,42 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     return out;
   }
 
-  private async loadFiles(isReload: boolean): Promise<OAuthCredential[]> {
+  /** The one key file GOOGLE_APPLICATION_CREDENTIALS names (Google's ADC convention). */
+  private async loadApplicationCredentials(): Promise<VertexServiceAccountCredential[]> {
+    const file = this.config.applicationCredentials;
+    if (!file) return [];
+    const where = `GOOGLE_APPLICATION_CREDENTIALS (${path.basename(file)})`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse((await this.files.read(file)).text);
+    } catch (error) {
+      this.logger.warn(
+        `Skipping ${where}: ${error instanceof SyntaxError ? 'it is not valid JSON' : `cannot read it (${(error as Error).message})`}`,
+      );
+      return [];
+    }
+    if (!isServiceAccountKey(raw)) {
+      this.logger.warn(
+        `Skipping ${where}: it is not a service-account key ("type": "service_account")`,
+      );
+      return [];
+    }
+    const result = parseServiceAccount(raw, this.config.vertexLocation);
+    if (!result.ok) {
+      this.logger.warn(`Skipping ${where}: it ${result.problem}`);
+      return [];
+    }
+    return [{ ...result.credential, sourceFile: file }];
+  }
+
+  private async loadFiles(
+    isReload: boolean,
+  ): Promise<(OAuthCredential | VertexServiceAccountCredential)[]> {
     await this.files.ensureDir().catch(() => undefined);
     const bySource = new Map<string, OAuthCredential>();
     for (const c of this.pool.list())
       if (c.kind === 'oauth' && c.sourceFile) bySource.set(c.sourceFile, c);
-    const out: OAuthCredential[] = [];
+    const out: (OAuthCredential | VertexServiceAccountCredential)[] = [];
     // Every read at once: one after another, 1,000 files cost 1,000 thread-pool round trips at boot.
     const files = await this.files.list();
     const reads = await Promise.allSettled(files.map((file) => this.files.read(file)));
@@ -163,6 +225,30 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
         this.logger.warn(`Skipping ${name}: it is not valid JSON`);
         continue;
       }
+      // Service-account keys are known by their content, whatever the file is called.
+      if (isServiceAccountKey(raw)) {
+        const account = parseServiceAccount(raw, this.config.vertexLocation);
+        if (!account.ok) {
+          this.logger.warn(`Skipping ${name}: it is a service-account key that ${account.problem}`);
+          continue;
+        }
+        const before = this.pool.get(account.credential.id);
+        if (
+          isReload &&
+          before?.kind === 'vertex' &&
+          before.mode === 'service-account' &&
+          before.privateKey !== account.credential.privateKey
+        ) {
+          // A new key for the account (the old one deleted or disabled): a fresh start.
+          this.pool.enable(before.id);
+          this.serviceAccountTokens.forget(before.id);
+          this.logger.log(`Reloaded ${name}; its credential is enabled again`);
+        }
+        out.push({ ...account.credential, sourceFile: file });
+        continue;
+      }
+      // Any other JSON in the folder that is not named as a credential is somebody else's file.
+      if (!OAUTH_FILE_PATTERN.test(name)) continue;
       const result = parseCredential(raw, this.defaults);
       if (!result.ok || result.credential.kind !== 'oauth') {
         this.logger.warn(
@@ -248,19 +334,30 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
       );
       return;
     }
-    const rows = list.map((c) =>
-      c.kind === 'oauth'
-        ? [
-            'oauth',
-            c.email ?? `refresh ${secretSuffix(c.refreshToken)}`,
-            c.projectId ?? '(discover on first use)',
-          ]
-        : ['api-key', secretSuffix(c.apiKey), '-'],
-    );
-    const widths = [7, 10, 7].map((w, i) => Math.max(w, ...rows.map((r) => r[i].length)));
+    const rows = list.map(tableRow);
+    const widths = [7, 10, 7, 8].map((w, i) => Math.max(w, ...rows.map((r) => r[i].length)));
     const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ');
     this.logger.log(
-      `Loaded ${list.length} credential(s):\n${line(['KIND', 'ACCOUNT', 'PROJECT'])}\n${rows.map(line).join('\n')}`,
+      `Loaded ${list.length} credential(s):\n${line(['KIND', 'ACCOUNT', 'PROJECT', 'LOCATION'])}\n${rows.map(line).join('\n')}`,
     );
+  }
+}
+
+/** One start-up table row: who, never a secret beyond its last five characters. */
+function tableRow(c: Credential): string[] {
+  switch (c.kind) {
+    case 'oauth':
+      return [
+        'oauth',
+        c.email ?? `refresh ${secretSuffix(c.refreshToken)}`,
+        c.projectId ?? '(discover on first use)',
+        '-',
+      ];
+    case 'api-key':
+      return ['api-key', secretSuffix(c.apiKey), '-', '-'];
+    case 'vertex':
+      return c.mode === 'service-account'
+        ? ['vertex', c.clientEmail, c.projectId, c.location]
+        : ['vertex', `express key ${secretSuffix(c.apiKey)}`, '-', c.location];
   }
 }

@@ -42,14 +42,7 @@ export class DebugLog {
 
   credential(c: Credential, model: string, attempt: number): void {
     if (!this.enabled) return;
-    const lines =
-      c.kind === 'oauth'
-        ? [
-            `Project ID: ${c.projectId ?? '(not yet discovered)'}`,
-            `User Email: ${c.email ?? '(unknown)'}`,
-            `Credential Used (Refresh Token ending in): ${secretSuffix(c.refreshToken)}`,
-          ]
-        : [`Credential Used (API key ending in): ${secretSuffix(c.apiKey)}`];
+    const lines = credentialLines(c);
     this.logger.debug(
       ['--- Credential Details ---', ...lines, `Model: ${model}`, `Attempt: ${attempt}`].join('\n'),
     );
@@ -76,5 +69,27 @@ export class DebugLog {
     } catch {
       return '<unserialisable>';
     }
+  }
+}
+
+function credentialLines(c: Credential): string[] {
+  switch (c.kind) {
+    case 'oauth':
+      return [
+        `Project ID: ${c.projectId ?? '(not yet discovered)'}`,
+        `User Email: ${c.email ?? '(unknown)'}`,
+        `Credential Used (Refresh Token ending in): ${secretSuffix(c.refreshToken)}`,
+      ];
+    case 'api-key':
+      return [`Credential Used (API key ending in): ${secretSuffix(c.apiKey)}`];
+    case 'vertex':
+      return c.mode === 'service-account'
+        ? [
+            `Project ID: ${c.projectId}`,
+            `Location: ${c.location}`,
+            `Service Account: ${c.clientEmail}`,
+            `Credential Used (private key id ending in): ${secretSuffix(c.privateKeyId)}`,
+          ]
+        : [`Credential Used (Vertex express key ending in): ${secretSuffix(c.apiKey)}`];
   }
 }

@@ -14,6 +14,7 @@ import { GeminiApiClient } from './gemini-api-client';
 import { UpstreamEvents } from './upstream-events';
 import { UpstreamHttpError } from './upstream-errors';
 import { SendOptions, UpstreamHttp } from './upstream-http';
+import { VertexClient } from './vertex/vertex-client';
 
 const KEYS = ['AIzaDispatchKeyA1111', 'AIzaDispatchKeyB2222', 'AIzaDispatchKeyC3333'];
 
@@ -30,6 +31,7 @@ function setup(send: (options: SendOptions) => Promise<unknown>) {
     clock,
     new CodeAssistClient(http, options),
     new GeminiApiClient(http, options),
+    new VertexClient(http, options),
     new DebugLog(false, true),
     new UpstreamEvents(),
     { maxAttempts: 3, timeoutMs: 1_000 } as ConfigType<typeof upstreamConfig>,

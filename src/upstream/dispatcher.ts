@@ -2,7 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { credentialsConfig, upstreamConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
-import { Credential, CredentialKind, OAuthCredential } from '../credentials/credential';
+import {
+  canEmbed,
+  Credential,
+  CredentialKind,
+  OAuthCredential,
+  VertexServiceAccountCredential,
+} from '../credentials/credential';
 import {
   BackoffPolicy,
   CredentialPool,
@@ -34,10 +40,12 @@ import { nextPacificMidnight } from './quota-reset';
 import {
   BackendCall,
   EmbedAction,
+  EmbeddingBackend,
   ModelAction,
   UpstreamAuth,
   UpstreamBackend,
 } from './upstream-backend';
+import { VertexClient } from './vertex/vertex-client';
 import { UpstreamEvents } from './upstream-events';
 import { toApiError, noCredentialError } from './upstream-error-mapping';
 import { TokenEndpointError, UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
@@ -78,6 +86,7 @@ export class UpstreamDispatcher {
     private readonly clock: Clock,
     private readonly codeAssist: CodeAssistClient,
     private readonly geminiApi: GeminiApiClient,
+    private readonly vertex: VertexClient,
     private readonly debug: DebugLog,
     private readonly events: UpstreamEvents,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
@@ -151,18 +160,19 @@ export class UpstreamDispatcher {
     return served.value;
   }
 
-  /** Code Assist has no embeddings API, so these go to API-key credentials only. */
+  /** Code Assist and Vertex express mode have no embeddings API: API keys and service accounts only. */
   async embed(action: EmbedAction, req: DispatchRequest<JsonObject>): Promise<JsonObject> {
-    const served = await this.run(req, action, 'api-key', (_backend, auth, call) =>
-      this.geminiApi.embed(auth, action, call),
-    );
+    const served = await this.run(req, action, { capable: canEmbed }, (backend, auth, call) => {
+      if (!isEmbeddingBackend(backend)) throw new Error('This backend has no embeddings API');
+      return backend.embed(auth, action, call);
+    });
     return served.value;
   }
 
   private async run<T>(
     req: DispatchRequest<unknown>,
     action: ModelAction,
-    kind: CredentialKind | undefined,
+    only: Capability | undefined,
     attempt: Attempt<T>,
   ): Promise<Served<T>> {
     const startedAt = this.clock.now();
@@ -173,9 +183,9 @@ export class UpstreamDispatcher {
     let status = 200;
     let credentialId: string | undefined;
     try {
-      const payloads = this.encode(action, req.body, kind);
+      const payloads = this.encode(action, req.body);
       for (let n = 1; n <= this.config.maxAttempts; n++) {
-        const selection = this.pool.select({ model: req.model, kind, exclude: tried });
+        const selection = this.pool.select({ model: req.model, ...only, exclude: tried });
         if (selection.outcome !== 'selected') {
           if (tried.size === 0) throw this.noneAvailable(selection, req.model, lastError);
           break;
@@ -218,7 +228,7 @@ export class UpstreamDispatcher {
           rateLimited ||= verdict.action === 'cooldown';
         }
       }
-      throw this.exhausted(req.model, kind, lastError, lastFault, rateLimited);
+      throw this.exhausted(req.model, only, lastError, lastFault, rateLimited);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : toApiError(error);
       status = apiError.status;
@@ -240,12 +250,12 @@ export class UpstreamDispatcher {
    * picked. The whole body is stringified at most once, whatever the backends. A body the proxy
    * cannot serialise (nested too deeply for the stack) is the client's 400, and no attempt's.
    */
-  private encode(action: ModelAction, body: unknown, kind: CredentialKind | undefined): Payloads {
+  private encode(action: ModelAction, body: unknown): Payloads {
     let whole: string | undefined;
     const json = () => (whole ??= JSON.stringify(body) ?? '{}');
     const payloads: Payloads = {};
     try {
-      for (const k of kind ? [kind] : CREDENTIAL_KINDS) {
+      for (const k of CREDENTIAL_KINDS) {
         payloads[k] = this.backendFor(k).encode(action, body, json);
       }
     } catch (error) {
@@ -264,6 +274,8 @@ export class UpstreamDispatcher {
         return this.geminiApi;
       case 'oauth':
         return this.codeAssist;
+      case 'vertex':
+        return this.vertex;
     }
   }
 
@@ -300,12 +312,12 @@ export class UpstreamDispatcher {
    */
   private exhausted(
     model: string,
-    kind: CredentialKind | undefined,
+    only: Capability | undefined,
     lastError: unknown,
     lastFault: unknown,
     rateLimited: boolean,
   ): unknown {
-    const again = this.pool.select({ model, kind });
+    const again = this.pool.select({ model, ...only });
     if (again.outcome === 'all-cooling') {
       if (again.unavailable) return modelUnavailable(model, again.soonest, this.clock.now());
       if (rateLimited) return noCredentialError(again, model, this.clock.now(), lastError);
@@ -332,6 +344,20 @@ export class UpstreamDispatcher {
       this.debug.upstreamRequest('gemini-api', action, req.model, req.body);
       return attempt(this.geminiApi, { kind: 'api-key', apiKey: credential.apiKey }, call);
     }
+    if (credential.kind === 'vertex') {
+      this.debug.credential(credential, req.model, n);
+      this.debug.upstreamRequest('vertex', action, req.model, req.body);
+      if (credential.mode === 'express') {
+        return attempt(this.vertex, { kind: 'vertex-express', apiKey: credential.apiKey }, call);
+      }
+      const auth = async (fresh: boolean): Promise<UpstreamAuth> => ({
+        kind: 'vertex',
+        accessToken: await this.serviceAccountToken(credential, fresh, req.signal),
+        projectId: credential.projectId,
+        location: credential.location,
+      });
+      return this.withRefresh(credential, req, this.vertex, auth, call, attempt);
+    }
     const ready = await this.ensureProject(credential, req.signal);
     this.debug.credential(ready, req.model, n);
     this.debug.upstreamRequest('code-assist', action, req.model, req.body);
@@ -340,8 +366,20 @@ export class UpstreamDispatcher {
       accessToken: await this.token(ready, fresh, req.signal),
       projectId: ready.projectId ?? '',
     });
+    return this.withRefresh(credential, req, this.codeAssist, auth, call, attempt);
+  }
+
+  /** One attempt with a bearer token, and one more with a fresh token if Google answers 401. */
+  private async withRefresh<T>(
+    credential: Credential,
+    req: DispatchRequest<unknown>,
+    backend: UpstreamBackend,
+    auth: (fresh: boolean) => Promise<UpstreamAuth>,
+    call: BackendCall,
+    attempt: Attempt<T>,
+  ): Promise<T> {
     try {
-      return await attempt(this.codeAssist, await auth(false), call);
+      return await attempt(backend, await auth(false), call);
     } catch (error) {
       // A 401 means the access token died early (revoked, clock skew): refresh once, retry once.
       // A refresh that fails (invalid_grant) throws from auth(true) and is classified as such.
@@ -352,7 +390,7 @@ export class UpstreamDispatcher {
         model: req.model,
         reason: 'token-refresh',
       });
-      return attempt(this.codeAssist, await auth(true), call);
+      return attempt(backend, await auth(true), call);
     }
   }
 
@@ -387,6 +425,19 @@ export class UpstreamDispatcher {
     const pending = fresh
       ? this.credentials.forceRefresh(credential)
       : this.credentials.accessToken(credential);
+    return this.withinTimeLimit(pending, signal);
+  }
+
+  /** A service account's token by the JWT bearer grant, within the same limit as OAuth refreshes. */
+  private serviceAccountToken(
+    credential: VertexServiceAccountCredential,
+    fresh: boolean,
+    signal: AbortSignal,
+  ): Promise<string> {
+    return this.withinTimeLimit(this.credentials.serviceAccountToken(credential, fresh), signal);
+  }
+
+  private withinTimeLimit(pending: Promise<string>, signal: AbortSignal): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -519,7 +570,18 @@ function modelUnavailable(model: string, soonest: number, now: number): ApiError
   });
 }
 
-const CREDENTIAL_KINDS: readonly CredentialKind[] = ['oauth', 'api-key'];
+const CREDENTIAL_KINDS: readonly CredentialKind[] = ['oauth', 'api-key', 'vertex'];
+
+/** Which credentials may serve an action, when not all can. */
+interface Capability {
+  capable?: (c: Credential) => boolean;
+}
+
+function isEmbeddingBackend(
+  backend: UpstreamBackend,
+): backend is UpstreamBackend & EmbeddingBackend {
+  return typeof (backend as Partial<EmbeddingBackend>).embed === 'function';
+}
 
 /**
  * Google's answer, the network to Google, its token endpoint or its onboarding: the failures that

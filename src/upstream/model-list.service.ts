@@ -24,7 +24,8 @@ export class ModelListService {
 
   async list(): Promise<GeminiModel[]> {
     const credentials = this.pool.list();
-    const hasOAuth = credentials.some((c) => c.kind === 'oauth');
+    // Code Assist and Vertex have no list of their own here: the maintained catalogue serves them.
+    const hasOAuth = credentials.some((c) => c.kind !== 'api-key');
     const live = await this.liveModels();
     const byName = new Map<string, GeminiModel>();
     for (const m of live ?? []) byName.set(m.name, m);

@@ -1,7 +1,12 @@
 import { GeminiResponse, JsonObject } from './gemini-types';
 
 export type UpstreamAuth =
-  { kind: 'oauth'; accessToken: string; projectId: string } | { kind: 'api-key'; apiKey: string };
+  | { kind: 'oauth'; accessToken: string; projectId: string }
+  | { kind: 'api-key'; apiKey: string }
+  /** A Vertex service account's token, in its project and location. */
+  | { kind: 'vertex'; accessToken: string; projectId: string; location: string }
+  /** A Vertex express-mode key: the global host, no project. */
+  | { kind: 'vertex-express'; apiKey: string };
 
 export type EmbedAction = 'embedContent' | 'batchEmbedContents';
 

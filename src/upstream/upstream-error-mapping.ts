@@ -69,8 +69,8 @@ export function noCredentialError(
         status: 503,
         kind: 'no_credentials',
         message:
-          'This call needs a Gemini API key in the pool (set GEMINI_API_KEYS): Code Assist accounts ' +
-          'have no embeddings API.',
+          'This call needs a Gemini API key (GEMINI_API_KEYS) or a Vertex AI service account in the ' +
+          'pool: Code Assist accounts and Vertex express-mode keys have no embeddings API.',
       });
     case 'all-disabled':
       return new ApiError({

@@ -9,6 +9,7 @@ import { GeminiApiClient } from './gemini-api-client';
 import { ModelListService } from './model-list.service';
 import { UpstreamEvents } from './upstream-events';
 import { UpstreamHttp } from './upstream-http';
+import { VertexClient } from './vertex/vertex-client';
 
 @Module({
   imports: [CredentialsModule],
@@ -25,6 +26,12 @@ import { UpstreamHttp } from './upstream-http';
       inject: [UpstreamHttp, upstreamConfig.KEY],
       useFactory: (http: UpstreamHttp, cfg: ConfigType<typeof upstreamConfig>) =>
         new GeminiApiClient(http, { endpoint: cfg.geminiApiEndpoint, timeoutMs: cfg.timeoutMs }),
+    },
+    {
+      provide: VertexClient,
+      inject: [UpstreamHttp, upstreamConfig.KEY],
+      useFactory: (http: UpstreamHttp, cfg: ConfigType<typeof upstreamConfig>) =>
+        new VertexClient(http, { endpoint: cfg.vertexEndpoint, timeoutMs: cfg.timeoutMs }),
     },
     {
       provide: DebugLog,

@@ -9,6 +9,12 @@ import { Recorder } from './recorder';
 import { parseBody, readBody } from './request-body';
 import type { Route, RouteDeps, RouteTable } from './route';
 import { Script } from './script';
+import {
+  ServiceAccounts,
+  type ServiceAccountInput,
+  type ServiceAccountKey,
+} from './service-accounts';
+import { VertexRoutes } from './vertex-routes';
 import type {
   AccountSetup,
   ApiName,
@@ -33,6 +39,7 @@ export type {
   ScriptedAnswer,
 };
 export type { GeminiResponse } from './types';
+export type { ServiceAccountInput, ServiceAccountKey };
 
 /**
  * A real HTTP server on 127.0.0.1 that speaks Google's OAuth, Code Assist and Gemini API wire
@@ -44,6 +51,7 @@ export class FakeGoogle {
   private readonly lifecycle: Lifecycle = { closing: false };
   private readonly server: Server;
   private readonly accounts: Accounts;
+  private readonly serviceAccounts: ServiceAccounts;
   private readonly script = new Script();
   private readonly recorder: Recorder;
   private readonly routes: RouteTable[];
@@ -52,10 +60,21 @@ export class FakeGoogle {
 
   private constructor(options: ResolvedOptions) {
     this.accounts = new Accounts(options.accessTokenTtlSeconds);
+    this.serviceAccounts = new ServiceAccounts(options.accessTokenTtlSeconds);
     this.recorder = new Recorder(options.record);
     this.requests = this.recorder.requests;
-    const deps: RouteDeps = { accounts: this.accounts, script: this.script, options };
-    this.routes = [new CodeAssistRoutes(deps), new GeminiApiRoutes(deps), new OAuthRoutes(deps)];
+    const deps: RouteDeps = {
+      accounts: this.accounts,
+      serviceAccounts: this.serviceAccounts,
+      script: this.script,
+      options,
+    };
+    this.routes = [
+      new CodeAssistRoutes(deps),
+      new GeminiApiRoutes(deps),
+      new VertexRoutes(deps),
+      new OAuthRoutes(deps),
+    ];
     this.server = createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
   }
 
@@ -81,6 +100,7 @@ export class FakeGoogle {
     return {
       CODE_ASSIST_ENDPOINT: this.url,
       GEMINI_API_ENDPOINT: this.url,
+      VERTEX_ENDPOINT: this.url,
       GOOGLE_OAUTH_AUTH_URL: `${this.url}/o/oauth2/v2/auth`,
       GOOGLE_OAUTH_TOKEN_URL: `${this.url}/token`,
       GOOGLE_USERINFO_URL: `${this.url}/oauth2/v2/userinfo`,
@@ -93,6 +113,28 @@ export class FakeGoogle {
 
   addApiKey(key: string): void {
     this.accounts.addApiKey(key);
+  }
+
+  /**
+   * A Vertex service account whose key pair this fake made: the key file to give the proxy
+   * (write it with `writeServiceAccountFile`). Its tokens serve the project routes of its project.
+   */
+  createServiceAccount(input: ServiceAccountInput): ServiceAccountKey {
+    return this.serviceAccounts.create(input);
+  }
+
+  /** Replaces the account's key: assertions signed with the old one get invalid_grant. */
+  deleteServiceAccountKey(email: string): void {
+    this.serviceAccounts.deleteKey(email);
+  }
+
+  /** JWT bearer grants received for this service account, successful or not. */
+  serviceAccountGrants(email: string): number {
+    return this.serviceAccounts.grantCount(email);
+  }
+
+  addVertexExpressKey(key: string): void {
+    this.serviceAccounts.addExpressKey(key);
   }
 
   /** Later refreshes with this token get 400 invalid_grant (until a new consent grants it again). */
@@ -120,6 +162,7 @@ export class FakeGoogle {
     this.script.clear();
     this.recorder.clear();
     this.accounts.clearCounts();
+    this.serviceAccounts.clearCounts();
   }
 
   waitForRequest(
@@ -203,6 +246,7 @@ function requestUrl(target: string | undefined): URL {
 function apiForPath(path: string): ApiName {
   if (path.startsWith('/v1internal')) return 'code-assist';
   if (path.startsWith('/v1beta')) return 'gemini';
+  if (path.startsWith('/v1/')) return 'vertex';
   if (path.startsWith('/oauth2/')) return 'userinfo';
   if (path.startsWith('/o/oauth2/')) return 'consent';
   return 'oauth';

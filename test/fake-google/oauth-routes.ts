@@ -4,6 +4,7 @@ import { consentErrorPage, consentPage } from './consent-page';
 import type { Exchange } from './exchange';
 import { googleError, UNAUTHENTICATED_HEADERS } from './google-errors';
 import type { Route, RouteDeps, RouteTable } from './route';
+import { JWT_BEARER_GRANT } from './service-accounts';
 import { applyFault } from './script';
 import { isRecord, type ApiName, type CallContext } from './types';
 
@@ -63,6 +64,7 @@ export class OAuthRoutes implements RouteTable {
     const form = stringFields(ex.body);
     if (form.grant_type === 'refresh_token') return this.refresh(ex, form);
     if (form.grant_type === 'authorization_code') return this.exchangeCode(ex, form);
+    if (form.grant_type === JWT_BEARER_GRANT) return this.serviceAccountGrant(ex, form);
     ex.record();
     oauthError(ex, 400, 'unsupported_grant_type', `Invalid grant_type: ${form.grant_type ?? ''}`);
   }
@@ -89,6 +91,17 @@ export class OAuthRoutes implements RouteTable {
       scope: DEFAULT_SCOPE,
       token_type: 'Bearer',
     });
+  }
+
+  /** The JWT bearer grant of service accounts: a signed assertion in, an access token out. */
+  private async serviceAccountGrant(ex: Exchange, form: Record<string, string>): Promise<void> {
+    const check = this.deps.serviceAccounts.check(form.assertion);
+    const email = check.ok ? check.account.email : check.email;
+    const call = this.admit(ex, 'oauth', 'jwt-bearer', email);
+    if (!(await applyFault(ex, this.deps.script, call))) return;
+    if (!check.ok) return oauthError(ex, 400, check.error, check.description);
+    const { accessToken, expiresIn } = this.deps.serviceAccounts.issue(check.account);
+    ex.json(200, { access_token: accessToken, expires_in: expiresIn, token_type: 'Bearer' });
   }
 
   private async exchangeCode(ex: Exchange, form: Record<string, string>): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Accounts } from './accounts';
+import type { ServiceAccounts } from './service-accounts';
 import type { Exchange } from './exchange';
 import type { GenerationDeps } from './generation';
 import type { ApiName } from './types';
@@ -16,6 +17,7 @@ export interface RouteTable {
 
 export interface RouteDeps extends GenerationDeps {
   accounts: Accounts;
+  serviceAccounts: ServiceAccounts;
 }
 
 /** A status and JSON body, for handlers kept free of HTTP plumbing. */

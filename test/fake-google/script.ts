@@ -17,6 +17,7 @@ const MODEL_ACTIONS = new Set([
   'countTokens',
   'embedContent',
   'batchEmbedContents',
+  'predict',
 ]);
 
 interface Entry<T> {

@@ -86,7 +86,7 @@ export interface OAuthAccountInput {
 /** Which calls a scripted answer or fault applies to; every given field must match. */
 export interface Match {
   model?: string;
-  /** The account's email for OAuth calls, the key for API-key calls. */
+  /** The account's email for OAuth and service-account calls, the key for API-key calls. */
   credential?: string;
   /** The method name (`generateContent`, `loadCodeAssist`, `refresh_token`…). Without it: model calls only. */
   action?: string;
@@ -128,7 +128,7 @@ export type Fault =
 
 export type FaultMatch = Match & { times?: number };
 
-export type ApiName = 'code-assist' | 'gemini' | 'oauth' | 'userinfo' | 'consent';
+export type ApiName = 'code-assist' | 'gemini' | 'vertex' | 'oauth' | 'userinfo' | 'consent';
 
 export interface RecordedRequest {
   method: string;

@@ -1,0 +1,154 @@
+import { parseEvent } from '../code-assist-client';
+import { GeminiResponse, JsonObject } from '../gemini-types';
+import {
+  BackendCall,
+  EmbedAction,
+  EmbeddingBackend,
+  ModelAction,
+  UpstreamAuth,
+  UpstreamBackend,
+} from '../upstream-backend';
+import { UpstreamHttp } from '../upstream-http';
+import { fromVertexEmbeddings, toVertexEmbedCalls } from './vertex-embeddings';
+import { vertexBaseUrl } from './vertex-location';
+import { toVertexCountTokensBody, toVertexGenerateBody } from './vertex-request';
+
+export interface VertexOptions {
+  /** VERTEX_ENDPOINT; unset, the host follows the location. */
+  endpoint?: string;
+  timeoutMs: number;
+}
+
+/** Embedding calls of one batch run this many at a time. */
+const EMBED_CONCURRENCY = 4;
+
+/**
+ * Vertex AI's publisher models (`aiplatform.googleapis.com`, v1): a service account's bearer token
+ * on `projects/{project}/locations/{location}/publishers/google/models/{model}`, or an
+ * express-mode key on the global `publishers/google/models/{model}`. The answers are the
+ * Gemini API's shapes, so only requests and embeddings are mapped.
+ */
+export class VertexClient implements UpstreamBackend, EmbeddingBackend {
+  constructor(
+    private readonly http: UpstreamHttp,
+    private readonly options: VertexOptions,
+  ) {}
+
+  encode(action: ModelAction, body: unknown, json: () => string): string {
+    switch (action) {
+      case 'generateContent':
+      case 'streamGenerateContent':
+        return toVertexGenerateBody(body, json);
+      case 'countTokens':
+        return toVertexCountTokensBody(body);
+      case 'embedContent':
+      case 'batchEmbedContents':
+        // Planned per call in embed(): one Gemini API request may become several Vertex calls.
+        return json();
+    }
+  }
+
+  generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse> {
+    return this.post<GeminiResponse>(
+      auth,
+      call.model,
+      'generateContent',
+      call.payload,
+      call.signal,
+    );
+  }
+
+  async stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
+    const events = await this.http.sse({
+      method: 'POST',
+      url: `${this.modelUrl(auth, call.model, 'streamGenerateContent')}?alt=sse`,
+      headers: headers(auth),
+      body: call.payload,
+      signal: call.signal,
+      timeoutMs: this.options.timeoutMs,
+    });
+    return parseStream(events);
+  }
+
+  countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject> {
+    return this.post<JsonObject>(auth, call.model, 'countTokens', call.payload, call.signal);
+  }
+
+  async embed(auth: UpstreamAuth, action: EmbedAction, call: BackendCall): Promise<JsonObject> {
+    const calls = toVertexEmbedCalls(call.model, action, JSON.parse(call.payload) as JsonObject);
+    const answers: JsonObject[] = new Array<JsonObject>(calls.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < calls.length) {
+        const i = next++;
+        const { method, body } = calls[i];
+        answers[i] = await this.post<JsonObject>(
+          auth,
+          call.model,
+          method,
+          JSON.stringify(body),
+          call.signal,
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(EMBED_CONCURRENCY, calls.length) }, worker));
+    return fromVertexEmbeddings(action, calls, answers);
+  }
+
+  private post<T>(
+    auth: UpstreamAuth,
+    model: string,
+    action: string,
+    body: string,
+    signal: AbortSignal,
+  ): Promise<T> {
+    return this.http.json<T>({
+      method: 'POST',
+      url: this.modelUrl(auth, model, action),
+      headers: headers(auth),
+      body,
+      signal,
+      timeoutMs: this.options.timeoutMs,
+    });
+  }
+
+  private modelUrl(auth: UpstreamAuth, model: string, action: string): string {
+    const name = `publishers/google/models/${encodeURIComponent(model)}:${action}`;
+    switch (auth.kind) {
+      case 'vertex': {
+        const base = vertexBaseUrl(auth.location, this.options.endpoint);
+        const project = encodeURIComponent(auth.projectId);
+        return `${base}/v1/projects/${project}/locations/${auth.location}/${name}`;
+      }
+      case 'vertex-express':
+        // Express mode lives on the global host only, whatever the default location.
+        return `${vertexBaseUrl('global', this.options.endpoint)}/v1/${name}`;
+      case 'oauth':
+      case 'api-key':
+        throw new Error('Vertex AI needs a Vertex credential');
+    }
+  }
+}
+
+/**
+ * The express-mode key travels in `x-goog-api-key`, which Google's APIs accept wherever they
+ * accept `?key=`, so that no URL (in a log line, an error) ever carries it.
+ */
+function headers(auth: UpstreamAuth): Record<string, string> {
+  switch (auth.kind) {
+    case 'vertex':
+      return { authorization: `Bearer ${auth.accessToken}`, 'content-type': 'application/json' };
+    case 'vertex-express':
+      return { 'x-goog-api-key': auth.apiKey, 'content-type': 'application/json' };
+    case 'oauth':
+    case 'api-key':
+      throw new Error('Vertex AI needs a Vertex credential');
+  }
+}
+
+async function* parseStream(events: AsyncIterable<string>): AsyncGenerator<GeminiResponse> {
+  for await (const data of events) {
+    if (data.trim() === '') continue;
+    yield parseEvent(data);
+  }
+}
