@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import OpenAI from 'openai';
 import { FakeGoogle, type ServiceAccountKey } from './fake-google/fake-google';
-import { errorInfo, googleError, rateLimited } from './fake-google/google-errors';
+import { errorInfo, googleError } from './fake-google/google-errors';
 import { client as openaiClient } from './support/openai-sdk';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 import { writeServiceAccountFile } from './support/service-account-files';
@@ -393,7 +393,14 @@ describe('Vertex AI credentials', () => {
     afterEach(() => proxy.close());
 
     it('fails over from a rate-limited service account and cools it for that model', async () => {
-      fake.failNext(rateLimited(30, 'RESOURCE_EXHAUSTED'), { times: 1 });
+      // Vertex's 429 carries no RetryInfo: the pool's backoff decides how long it cools.
+      fake.failNext({
+        status: 429,
+        body: googleError(
+          429,
+          'Resource exhausted. Please try again later. Please refer to https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details.',
+        ),
+      });
       const res = await genai(proxy).models.generateContent({
         model: 'gemini-2.5-flash',
         contents: 'go',

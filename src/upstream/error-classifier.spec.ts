@@ -4,7 +4,8 @@ import {
   isKnownReason,
   Verdict,
 } from './error-classifier';
-import { UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
+import { TokenGrantError } from '../credentials/service-account-tokens';
+import { TokenEndpointError, UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
 
 const NOW = Date.parse('2026-09-11T10:00:00Z');
 const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';
@@ -422,5 +423,40 @@ describe('isKnownReason', () => {
 
   it('flags the reason of a verdict built from an unrecognised Google reason', () => {
     expect(isKnownReason(classifyUpstreamError(http(403, UNKNOWN_403), NOW).reason)).toBe(false);
+  });
+});
+
+describe('classifyUpstreamError on Vertex AI answers', () => {
+  const VERTEX_429 = rpc(
+    429,
+    'RESOURCE_EXHAUSTED',
+    'Resource exhausted. Please try again later. Please refer to https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details.',
+  );
+  const VERTEX_IAM = rpc(
+    403,
+    'PERMISSION_DENIED',
+    "Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/p/locations/us-central1/publishers/google/models/gemini-2.5-flash' (or it may not exist).",
+    errorInfo(
+      'IAM_PERMISSION_DENIED',
+      { permission: 'aiplatform.endpoints.predict' },
+      'aiplatform.googleapis.com',
+    ),
+  );
+
+  // prettier-ignore
+  it.each<[string, UpstreamHttpError, Expected]>([
+    ['cools the model on Vertex’s bare 429, leaving the delay to the backoff', http(429, VERTEX_429), cool('RESOURCE_EXHAUSTED')],
+    ['disables a service account without the Vertex AI User role', http(403, VERTEX_IAM), disable('IAM_PERMISSION_DENIED')],
+  ])('%s', (_case, error, expected) => expectVerdict(error, expected));
+
+  it('disables a service account whose key the token endpoint refuses', () => {
+    const refused = new TokenGrantError(400, {
+      error: 'invalid_grant',
+      error_description: 'Invalid JWT Signature.',
+    });
+    expect(classifyUpstreamError(new TokenEndpointError(refused), NOW)).toMatchObject({
+      action: 'disable',
+      reason: 'invalid_grant',
+    });
   });
 });
