@@ -6,8 +6,9 @@ import OpenAI from 'openai';
 import { FakeGoogle, type ServiceAccountKey } from './fake-google/fake-google';
 import { errorInfo, googleError } from './fake-google/google-errors';
 import { client as openaiClient } from './support/openai-sdk';
-import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
+import { health, RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 import { writeServiceAccountFile } from './support/service-account-files';
+import { waitFor } from './support/wait';
 
 const SA_EMAIL = 'proxy-runner@vertex-proj.iam.gserviceaccount.com';
 const SA2_EMAIL = 'second-runner@vertex-proj-2.iam.gserviceaccount.com';
@@ -283,6 +284,43 @@ describe('Vertex AI credentials', () => {
       expect(fake.requests.find((r) => r.api === 'vertex')?.path).toMatch(
         /^\/v1\/projects\/vertex-proj\/locations\/eu\//,
       );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('takes a key file dropped into the folder, and a replaced key re-enables its account', async () => {
+    const email = 'hot-reload@vertex-proj.iam.gserviceaccount.com';
+    const dir = folder({});
+    const proxy = await startTestProxy({ ...fake.env(), PERSISTENT_STORAGE_PATH: dir });
+    try {
+      const first = fake.createServiceAccount({ email, projectId: 'vertex-proj' });
+      writeServiceAccountFile(dir, first, 'dropped.json');
+      await waitFor(
+        async () => (await health(proxy)).credentials === 1,
+        5000,
+        'the new key to load',
+      );
+      fake.deleteServiceAccountKey(email);
+      const ask = () =>
+        fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+          method: 'POST',
+          headers: { ...AUTH, 'content-type': 'application/json' },
+          body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'again' }] }] }),
+        });
+      expect((await ask()).status).not.toBe(200);
+      expect((await adminCredentials(proxy)).credentials[0].state).toBe('disabled');
+      writeServiceAccountFile(
+        dir,
+        fake.createServiceAccount({ email, projectId: 'vertex-proj' }),
+        'dropped.json',
+      );
+      await waitFor(
+        async () => (await adminCredentials(proxy)).credentials[0]?.state === 'ok',
+        5000,
+        'the replaced key to re-enable the account',
+      );
+      expect((await ask()).status).toBe(200);
     } finally {
       await proxy.close();
     }
