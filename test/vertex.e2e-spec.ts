@@ -181,6 +181,34 @@ describe('Vertex AI credentials', () => {
       expect(count.body).not.toHaveProperty('generateContentRequest');
     });
 
+    it('counts tokens for the Responses and Messages routes, system text included', async () => {
+      const responses = await openai.responses.inputTokens.count({
+        model: 'gemini-2.5-flash',
+        input: 'one two three',
+        instructions: 'four five',
+      });
+      expect(responses.input_tokens).toBe(5);
+      const res = await fetch(`${proxy.url}/v1/messages/count_tokens`, {
+        method: 'POST',
+        headers: {
+          'x-api-key': TEST_PASSWORD,
+          'anthropic-version': '2023-06-01',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          model: 'gemini-2.5-flash',
+          system: 'four five',
+          messages: [{ role: 'user', content: 'one two three' }],
+        }),
+      });
+      expect(((await res.json()) as { input_tokens: number }).input_tokens).toBe(5);
+      const counts = fake.requests.filter((r) => r.action === 'countTokens');
+      expect(counts.map((r) => r.path)).toEqual([
+        `${PROJECT_ROUTE}/gemini-2.5-flash:countTokens`,
+        `${PROJECT_ROUTE}/gemini-2.5-flash:countTokens`,
+      ]);
+    });
+
     it('embeds through @google/genai with one predict call per input for gemini-embedding-001', async () => {
       const res = await genai(proxy).models.embedContent({
         model: 'gemini-embedding-001',
