@@ -284,6 +284,50 @@ describe('Vertex AI credentials', () => {
     }
   });
 
+  it('grants a new token before the old one expires', async () => {
+    const email = 'short-lived@vertex-proj.iam.gserviceaccount.com';
+    // Five minutes is the proxy's margin: a four-minute token is renewed on every use.
+    const shortLived = fake.createServiceAccount({
+      email,
+      projectId: 'vertex-proj',
+      accessTokenTtlSeconds: 240,
+    });
+    const proxy = await startTestProxy({
+      ...fake.env(),
+      PERSISTENT_STORAGE_PATH: folder({ 's.json': shortLived }),
+    });
+    try {
+      const ai = genai(proxy);
+      await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'one' });
+      await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'two' });
+      expect(fake.serviceAccountGrants(email)).toBe(2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('gives up on a token endpoint that hangs within UPSTREAM_TIMEOUT_MS, blaming no credential', async () => {
+    const proxy = await startTestProxy({
+      ...fake.env(),
+      PERSISTENT_STORAGE_PATH: folder({ 'k.json': key }),
+      UPSTREAM_TIMEOUT_MS: '1000',
+    });
+    try {
+      fake.failNext({ kind: 'hang' }, { action: 'jwt-bearer' });
+      const started = Date.now();
+      const res = await fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'wait' }] }] }),
+      });
+      expect(res.status).toBe(504);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect((await adminCredentials(proxy)).credentials[0].state).not.toBe('disabled');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('loads the file GOOGLE_APPLICATION_CREDENTIALS names, in the location VERTEX_LOCATION gives', async () => {
     const dir = folder({ 'elsewhere.json': key2 });
     const proxy = await startTestProxy({
