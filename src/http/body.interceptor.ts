@@ -33,19 +33,24 @@ export class BodyInterceptor implements NestInterceptor {
     this.limits = { limitBytes: server.bodyLimitBytes, ...deadlines };
   }
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+  intercept(
+    context: ExecutionContext,
+    next: CallHandler,
+  ): Observable<unknown> | Promise<Observable<unknown>> {
+    if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    if (context.getType() === 'http' && hasBody(req) && !req.readableEnded) {
-      // The server holds back "100 Continue" (see bootstrap): a client that waits for it sends
-      // its body only now, after the guards.
-      if (/^100-continue$/i.test(req.headers.expect ?? '')) {
-        http.getResponse<Response>().writeContinue();
-      }
-      req.body = await readBody(req, this.limits, this.budget, (raw) =>
-        parseRequestBody(raw, req.headers['content-type']),
-      );
-    }
-    return next.handle();
+    // GETs, probes and scrapes have no body: no promise, no parse, straight to the handler.
+    if (!hasBody(req) || req.readableEnded) return next.handle();
+    return this.read(req, http.getResponse<Response>()).then(() => next.handle());
+  }
+
+  private async read(req: Request, res: Response): Promise<void> {
+    // The server holds back "100 Continue" (see bootstrap): a client that waits for it sends its
+    // body only now, after the guards.
+    if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
+    req.body = await readBody(req, this.limits, this.budget, (raw) =>
+      parseRequestBody(raw, req.headers['content-type']),
+    );
   }
 }
