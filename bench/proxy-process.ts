@@ -53,13 +53,17 @@ export class ProxyProcess {
       SHUTDOWN_GRACE_MS: '2000',
       ...options.env,
     };
-    const nodeArgs = options.profileDir
-      ? [
-          '--cpu-prof',
-          `--cpu-prof-dir=${path.resolve(options.profileDir)}`,
-          `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
-        ]
-      : [];
+    const nodeArgs = [
+      // BENCH_NODE_ARGS="--max-semi-space-size=8" tries a V8 flag on every proxy of the run.
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ...(options.profileDir
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${path.resolve(options.profileDir)}`,
+            `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
+          ]
+        : []),
+    ];
     const started = performance.now();
     const child = children.spawnNode(name, MAIN, {
       nodeArgs,
