@@ -1,13 +1,16 @@
+import { usageOf } from './answer-usage';
 import { GeminiResponse, JsonObject } from './gemini-types';
 import { decodeSse } from './sse-decoder';
 import {
   BackendCall,
   EmbedAction,
   EmbeddingBackend,
+  RelayedAnswer,
   UpstreamAuth,
   UpstreamBackend,
 } from './upstream-backend';
 import { parseEvent } from './code-assist-client';
+import { UpstreamNetworkError } from './upstream-errors';
 import { httpError, readText, toNetworkError, UpstreamHttp } from './upstream-http';
 
 export interface GeminiApiOptions {
@@ -24,6 +27,35 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
 
   generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse> {
     return this.post<GeminiResponse>(auth, call.model, 'generateContent', call.body, call.signal);
+  }
+
+  /**
+   * generateContent as the bytes Google sent: a native client gets them unchanged, so parsing
+   * and serialising them again would be work for nothing (most of it for long answers).
+   */
+  async generateBytes(auth: UpstreamAuth, call: BackendCall): Promise<RelayedAnswer> {
+    const res = await this.http.send({
+      method: 'POST',
+      url: this.modelUrl(call.model, 'generateContent'),
+      headers: this.headers(auth),
+      body: JSON.stringify(call.body),
+      signal: call.signal,
+      timeoutMs: this.options.timeoutMs,
+    });
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await res.body.arrayBuffer());
+    } catch (error) {
+      throw toNetworkError(error, call.signal);
+    }
+    if (res.status < 200 || res.status >= 300) throw httpError(res, bytes.toString('utf8'));
+    if (!startsAnObject(bytes)) {
+      throw new UpstreamNetworkError(
+        'protocol',
+        `Google sent a response that is not JSON (HTTP ${res.status})`,
+      );
+    }
+    return { bytes, usage: usageOf(bytes) };
   }
 
   async stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
@@ -96,6 +128,15 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     if (auth.kind !== 'api-key') throw new Error('The Gemini API needs an API key');
     return { 'x-goog-api-key': auth.apiKey, 'content-type': 'application/json' };
   }
+}
+
+/** Whether the first byte past any whitespace opens a JSON object (a proxy's HTML page does not). */
+function startsAnObject(bytes: Buffer): boolean {
+  for (const c of bytes) {
+    if (c === 0x7b) return true;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return false;
 }
 
 async function* parseStream(
