@@ -22,6 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.register(),
+        // AuthModule before BodyModule: their global guards run in this order, password first.
         AuthModule,
         BodyModule,
         CredentialsModule,

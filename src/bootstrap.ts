@@ -72,7 +72,7 @@ export async function listen(
 
 /**
  * Express settings. There is deliberately no body-parsing middleware: bodies are read by
- * BodyInterceptor, after the password guard (src/http/body.module.ts).
+ * BodyGuard, after the password guard (src/http/body.module.ts).
  */
 export function configureHttp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
@@ -81,7 +81,7 @@ export function configureHttp(app: NestExpressApplication): void {
   app.set('etag', false);
   app.enableCors({ origin: true, credentials: false, maxAge: 600 });
   // Node answers "Expect: 100-continue" by inviting the body at once; handled as a plain request
-  // instead, the invitation is sent only once the password has been accepted (BodyInterceptor).
+  // instead, the invitation is sent only once the password has been accepted (BodyGuard).
   const httpServer: Server = app.getHttpServer();
   httpServer.on('checkContinue', (req, res) => httpServer.emit('request', req, res));
 }
