@@ -7,6 +7,9 @@ import { Child, Children, cpuTimeMs } from './children';
 
 const MAIN = path.resolve(__dirname, '..', 'dist', 'main.js');
 
+/** V8's memory flags as production starts the proxy (docker/entrypoint.sh, npm run start:prod). */
+export const PRODUCTION_NODE_ARGS = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
+
 export const BENCH_PASSWORD = 'bench-password-0123456789';
 
 export interface ProxyOptions {
@@ -54,8 +57,9 @@ export class ProxyProcess {
       ...options.env,
     };
     const nodeArgs = [
-      // BENCH_NODE_ARGS="--max-semi-space-size=8" tries a V8 flag on every proxy of the run.
-      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      // BENCH_NODE_ARGS="--max-semi-space-size=4" replaces them on every proxy of the run ("" for
+      // V8's defaults).
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? PRODUCTION_NODE_ARGS),
       ...(options.profileDir
         ? [
             '--cpu-prof',
