@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { parseModelAliases } from '../models/model-aliases';
 import {
   DEFAULT_CLIENT_ID,
@@ -91,6 +92,15 @@ export const responsesConfig = registerAs('responses', () => {
   return { ttlSeconds: e.RESPONSES_TTL_S };
 });
 
+export const redisConfig = registerAs('redis', () => {
+  const e = env();
+  return {
+    url: e.REDIS_URL?.trim() || undefined,
+    keyPrefix: e.REDIS_KEY_PREFIX,
+    replicaId: e.REPLICA_ID ?? hostname(),
+  };
+});
+
 export const allConfigs = [
   serverConfig,
   authConfig,
@@ -101,6 +111,7 @@ export const allConfigs = [
   mediaConfig,
   modelsConfig,
   responsesConfig,
+  redisConfig,
 ];
 
 /** Read before the app exists, to pick the logger's levels; the full check comes with the app. */
