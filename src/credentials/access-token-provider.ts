@@ -1,10 +1,9 @@
 import { OAuth2Client } from 'google-auth-library';
+import { createHash } from 'node:crypto';
 import { OAuthCredential } from './credential';
+import { LocalTokenCoordinator, SharedToken, TokenCoordinator } from './token-coordinator';
 
-export interface RefreshedToken {
-  accessToken: string;
-  expiryDate?: number;
-}
+export type RefreshedToken = SharedToken;
 
 /** Refreshes this long before expiry, so that a token never dies mid-request. */
 const EAGER_REFRESH_MS = 5 * 60_000;
@@ -20,24 +19,52 @@ export class AccessTokenProvider {
 
   constructor(
     private readonly tokenUrl: string,
-    private readonly onRefreshed: (credential: OAuthCredential, token: RefreshedToken) => void,
+    /** `refreshed`: this process called Google; false when another replica's token was reused. */
+    private readonly onRefreshed: (
+      credential: OAuthCredential,
+      token: RefreshedToken,
+      refreshed: boolean,
+    ) => void,
     private readonly now: () => number = Date.now,
+    private readonly coordinator: TokenCoordinator = new LocalTokenCoordinator(),
   ) {}
 
   /** A valid access token, refreshing first when the cached one is missing or near expiry. */
   async accessToken(credential: OAuthCredential): Promise<string> {
     const { accessToken, expiryDate } = credential;
-    if (accessToken && expiryDate !== undefined && expiryDate - EAGER_REFRESH_MS > this.now()) {
-      return accessToken;
-    }
-    return (await this.refresh(credential)).accessToken;
+    if (accessToken && this.isFresh({ accessToken, expiryDate })) return accessToken;
+    return (await this.obtain(credential, false)).accessToken;
   }
 
   /** Refreshes now (after Google answered 401), still sharing a refresh already under way. */
   refresh(credential: OAuthCredential): Promise<RefreshedToken> {
+    return this.obtain(credential, true);
+  }
+
+  private isFresh(token: SharedToken): boolean {
+    return token.expiryDate !== undefined && token.expiryDate - EAGER_REFRESH_MS > this.now();
+  }
+
+  /**
+   * A new token: another replica's when it holds one fresh enough (and, after a 401, not the
+   * very token Google just rejected), else one from Google.
+   */
+  private obtain(credential: OAuthCredential, rejected: boolean): Promise<RefreshedToken> {
     const running = this.inFlight.get(credential.id);
     if (running) return running;
-    const promise = this.doRefresh(credential).finally(() => this.inFlight.delete(credential.id));
+    const fingerprint = createHash('sha256')
+      .update(`${credential.clientId}\n${credential.refreshToken}`)
+      .digest('hex')
+      .slice(0, 32);
+    const acceptable = (t: SharedToken) =>
+      this.isFresh(t) && !(rejected && t.accessToken === credential.accessToken);
+    const promise = this.coordinator
+      .refresh(credential.id, fingerprint, acceptable, () => this.doRefresh(credential))
+      .then(({ token, refreshed }) => {
+        this.onRefreshed(credential, token, refreshed);
+        return token;
+      })
+      .finally(() => this.inFlight.delete(credential.id));
     this.inFlight.set(credential.id, promise);
     return promise;
   }
@@ -54,7 +81,6 @@ export class AccessTokenProvider {
       accessToken: credentials.access_token,
       expiryDate: credentials.expiry_date ?? undefined,
     };
-    this.onRefreshed(credential, token);
     return token;
   }
 

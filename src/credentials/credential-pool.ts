@@ -94,6 +94,12 @@ export class CredentialPool {
     const keep = new Set(next.map((c) => c.id));
     for (const old of this.credentials) if (!keep.has(old.id)) this.store.forget(old.id);
     this.credentials = [...next];
+    void this.store.refresh(this.credentials.map((c) => c.id));
+  }
+
+  /** Takes in what other replicas learned (a no-op with one process); before showing the status. */
+  refresh(): Promise<void> {
+    return this.store.refresh(this.credentials.map((c) => c.id));
   }
 
   /** Replaces one credential in place (e.g. after a token refresh or a discovered project). */

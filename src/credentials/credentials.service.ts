@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import * as path from 'node:path';
 import { credentialsConfig, oauthConfig } from '../config/configuration';
@@ -8,6 +15,7 @@ import { Credential, OAuthCredential, secretSuffix } from './credential';
 import { CredentialFileStore } from './credential-file-store';
 import { apiKeyCredential, parseCredential, ParseDefaults, uniqueIds } from './credential-parser';
 import { CredentialPool } from './credential-pool';
+import { TOKEN_COORDINATOR, TokenCoordinator } from './token-coordinator';
 
 /**
  * Owns the pool's membership: loads credentials from files, CREDENTIALS_JSON_LIST and
@@ -31,12 +39,14 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     private readonly clock: Clock,
     @Inject(credentialsConfig.KEY) private readonly config: ConfigType<typeof credentialsConfig>,
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
+    @Optional() @Inject(TOKEN_COORDINATOR) coordinator?: TokenCoordinator,
   ) {
     this.defaults = { clientId: oauth.clientId, clientSecret: oauth.clientSecret };
     this.tokens = new AccessTokenProvider(
       oauth.tokenUrl,
-      (c, t) => this.onTokenRefreshed(c, t),
+      (c, t, refreshed) => this.onTokenRefreshed(c, t, refreshed),
       () => this.clock.now(),
+      coordinator ?? undefined,
     );
   }
 
@@ -171,6 +181,13 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
         continue;
       }
       const credential: OAuthCredential = { ...result.credential, sourceFile: file };
+      if (isReload && existing && sameGrant(existing, credential)) {
+        // Another replica's write-back (a refreshed token, a discovered project) on a shared
+        // folder: the account is the same, so its shared state (cooldowns, disabled mark) and
+        // its token stay; only a newer token or a project is taken from the file.
+        out.push(mergeWriteBack(existing, credential));
+        continue;
+      }
       if (isReload && existing) {
         // The user replaced the file (a new login, a fixed licence): give the account a fresh start.
         credential.id = existing.id;
@@ -209,14 +226,21 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private onTokenRefreshed(credential: OAuthCredential, token: RefreshedToken): void {
+  /** Only the replica that called Google writes the file; the others reuse the token in memory. */
+  private onTokenRefreshed(
+    credential: OAuthCredential,
+    token: RefreshedToken,
+    refreshed: boolean,
+  ): void {
     const updated: OAuthCredential = {
       ...this.current(credential),
       accessToken: token.accessToken,
       expiryDate: token.expiryDate,
     };
     this.pool.update(updated);
-    this.writeBack(updated, { access_token: token.accessToken, expiry_date: token.expiryDate });
+    if (refreshed) {
+      this.writeBack(updated, { access_token: token.accessToken, expiry_date: token.expiryDate });
+    }
   }
 
   /** Merges fields into the credential's file, keeping every field it already had. Serialised per file. */
@@ -263,4 +287,24 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
       `Loaded ${list.length} credential(s):\n${line(['KIND', 'ACCOUNT', 'PROJECT'])}\n${rows.map(line).join('\n')}`,
     );
   }
+}
+
+/** The same account and grant: what a write-back leaves unchanged. */
+function sameGrant(a: OAuthCredential, b: OAuthCredential): boolean {
+  return (
+    a.refreshToken === b.refreshToken &&
+    a.clientId === b.clientId &&
+    a.clientSecret === b.clientSecret
+  );
+}
+
+/** Keeps the credential's identity; takes the file's token only when it lasts longer. */
+function mergeWriteBack(existing: OAuthCredential, read: OAuthCredential): OAuthCredential {
+  const newer =
+    read.accessToken !== undefined && (read.expiryDate ?? 0) > (existing.expiryDate ?? 0);
+  return {
+    ...existing,
+    projectId: existing.projectId ?? read.projectId,
+    ...(newer ? { accessToken: read.accessToken, expiryDate: read.expiryDate } : {}),
+  };
 }
