@@ -2,7 +2,7 @@ import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { AppConfigModule } from '../config/config.module';
-import { credentialsConfig, oauthConfig, upstreamConfig } from '../config/configuration';
+import { credentialsConfig, EnvSource, oauthConfig, upstreamConfig } from '../config/configuration';
 import { CredentialFileStore } from '../credentials/credential-file-store';
 import { CodeAssistClient } from '../upstream/code-assist-client';
 import { UpstreamHttp } from '../upstream/upstream-http';
@@ -21,10 +21,11 @@ import { LoginStateStore } from './login-state-store';
 export class GeneratorModule implements OnApplicationShutdown {
   constructor(private readonly http: UpstreamHttp) {}
 
-  static register(): DynamicModule {
+  /** `env` replaces `.env` and the environment as the source of configuration (tests). */
+  static register(env?: EnvSource): DynamicModule {
     return {
       module: GeneratorModule,
-      imports: [AppConfigModule.register()],
+      imports: [AppConfigModule.register(env)],
       controllers: [GeneratorController],
       providers: [
         // The whole app is the generator, so its error page may answer every route.
