@@ -208,6 +208,7 @@ export class ResponsesService {
   ): Promise<MappedResponsesRequest> {
     // MODEL_ALIASES first, as in every dialect: Codex may ask for its own model names.
     const aliased = { ...req, model: this.aliases.resolve(req.model) };
+    await this.signatures.loadFor(context);
     const mapped = await toGeminiResponsesRequest(aliased, context, {
       fetchMedia: (url) => this.media.fetchMedia(url),
       signatures: this.signatures,

@@ -45,8 +45,9 @@ export class TranslationService {
   ) {}
 
   /** `signal` is the client's: when it leaves, the image fetches of its request stop. */
-  toGeminiRequest(req: OpenAIChatRequest, signal?: AbortSignal): Promise<MappedChatRequest> {
+  async toGeminiRequest(req: OpenAIChatRequest, signal?: AbortSignal): Promise<MappedChatRequest> {
     const media = new RequestMedia(this.media, this.mediaLimits, signal);
+    await this.signatures.loadFor(req);
     return toGeminiRequest(req, { fetchMedia: media.fetch, signatures: this.signatures });
   }
 
