@@ -7,6 +7,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { credentialsConfig, oauthConfig } from '../config/configuration';
 import { AccessTokenProvider, RefreshedToken } from './access-token-provider';
@@ -32,6 +33,8 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
   private stopped = false;
   private writes = new Map<string, Promise<void>>();
   private reloading: Promise<void> = Promise.resolve();
+  /** Per file, the digest of what a write-back leaves alone (see grantDigest). */
+  private readonly grants = new Map<string, string>();
 
   constructor(
     readonly pool: CredentialPool,
@@ -181,7 +184,10 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
         continue;
       }
       const credential: OAuthCredential = { ...result.credential, sourceFile: file };
-      if (isReload && existing && sameGrant(existing, credential)) {
+      const grant = grantDigest(raw);
+      const onlyWrittenBack = this.grants.get(file) === grant;
+      this.grants.set(file, grant);
+      if (isReload && existing && onlyWrittenBack) {
         // Another replica's write-back (a refreshed token, a discovered project) on a shared
         // folder: the account is the same, so its shared state (cooldowns, disabled mark) and
         // its token stay; only a newer token or a project is taken from the file.
@@ -289,13 +295,18 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** The same account and grant: what a write-back leaves unchanged. */
-function sameGrant(a: OAuthCredential, b: OAuthCredential): boolean {
-  return (
-    a.refreshToken === b.refreshToken &&
-    a.clientId === b.clientId &&
-    a.clientSecret === b.clientSecret
-  );
+/** The fields a replica writes back; a change elsewhere in the file is the user's. */
+const WRITTEN_BACK = new Set(['access_token', 'expiry_date', 'project_id']);
+
+/** The file's content without its written-back fields, so that a write-back leaves it unchanged. */
+function grantDigest(raw: unknown): string {
+  const fields =
+    raw && typeof raw === 'object' && !Array.isArray(raw)
+      ? Object.entries(raw as Record<string, unknown>)
+          .filter(([key]) => !WRITTEN_BACK.has(key))
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      : [];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 /** Keeps the credential's identity; takes the file's token only when it lasts longer. */
