@@ -8,6 +8,8 @@ import {
 } from '../credentials/pool-state-store';
 import { RedisConnection } from './redis-connection';
 
+/** Where the shared cursor wraps (2^52, within Lua's exact integers). */
+const MAX_CURSOR = 2 ** 52;
 /** How often each replica re-reads the shared state (and flushes its counters) besides events. */
 export const RESYNC_MS = 5_000;
 const COUNTER_FLUSH_MS = 1_000;
@@ -45,6 +47,18 @@ redis.call('PUBLISH', KEYS[2], cjson.encode({o = ARGV[6], t = 'cd', id = ARGV[1]
 return encoded
 `;
 
+/**
+ * Advances the shared cursor past the value a replica just used (never backwards, so a replica
+ * that counted alone while Redis was away carries its progress over) and tells every replica.
+ */
+const ADVANCE_CURSOR_LUA = `
+local next = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[1]) + 1)
+if next >= 4503599627370496 then next = 0 end
+redis.call('SET', KEYS[1], next)
+redis.call('PUBLISH', KEYS[2], next)
+return next
+`;
+
 type Event =
   | { o: string; t: 'cd'; id: string; m: string; e: CooldownEntry | null }
   | { o: string; t: 'dis'; id: string; e: DisabledEntry | null };
@@ -61,12 +75,11 @@ const ZERO: Delta = { requests: 0, successes: 0, rateLimits: 0, errors: 0 };
  * the network. Writes apply locally at once, then go to Redis and to the other replicas over
  * pub/sub; a resync every RESYNC_MS (and on each reconnection) repairs whatever an event missed.
  * Counters are summed locally and flushed once a second with HINCRBY. The rotation cursor is
- * Redis's INCR, fetched one value ahead so that no selection waits for it; while none is at hand
- * (Redis away, or a burst within one tick) the replica counts on from the last shared value.
+ * local too, kept in step with the shared one by a script that advances it and announces it.
  *
- * Keys, under REDIS_KEY_PREFIX: `pool:cursor` (an integer), `pool:cd:{id}` (hash model → entry,
+ * Keys, under REDIS_KEY_PREFIX: `pool:cursor` (an integer below 2^52), `pool:cd:{id}` (hash model → entry,
  * expires COOLDOWN_GRACE_MS after its last deadline), `pool:dis:{id}` and `pool:ctr:{id}`
- * (SHARED_STATE_TTL_MS, renewed on each write); events on the `pool:events` channel.
+ * (SHARED_STATE_TTL_MS, renewed on each write); events on the `pool:events` and `pool:cursor-events` channels.
  */
 export class RedisPoolStateStore implements PoolStateStore {
   private readonly local = new InMemoryPoolStateStore();
@@ -77,9 +90,9 @@ export class RedisPoolStateStore implements PoolStateStore {
   private readonly inFlight = new Map<string, number>();
   private sequence = 0;
   private ids: readonly string[] = [];
-  private prefetched: number | undefined;
-  private fetching = false;
-  private localCursor = 0;
+  /** The next cursor value, as far as this replica knows the shared one. */
+  private cursor = 0;
+  private readonly cursorChannel: string;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly channel: string;
 
@@ -88,7 +101,9 @@ export class RedisPoolStateStore implements PoolStateStore {
     private readonly now: () => number = Date.now,
   ) {
     this.channel = redis.key('pool:events');
+    this.cursorChannel = redis.key('pool:cursor-events');
     redis.subscribe(this.channel, (message) => this.onEvent(message));
+    redis.subscribe(this.cursorChannel, (message) => this.adoptCursor(Number(message)));
     redis.onReady(() => void this.rejoin());
     this.timers.push(
       setInterval(() => void this.refresh(this.ids), RESYNC_MS),
@@ -97,16 +112,21 @@ export class RedisPoolStateStore implements PoolStateStore {
     for (const t of this.timers) t.unref();
   }
 
+  /**
+   * The shared cursor without a round trip: every replica hears each advance over pub/sub (well
+   * before the next request in practice), so consecutive requests through different replicas
+   * take consecutive values. Two replicas selecting within the same fraction of a millisecond may
+   * take the same value; each still rotates, and the advance never goes backwards.
+   */
   nextCursor(): number {
-    const shared = this.prefetched;
-    this.prefetched = undefined;
-    this.prefetchCursor();
-    if (shared !== undefined) {
-      this.localCursor = shared + 1;
-      return shared;
+    const value = this.cursor;
+    this.cursor = (value + 1) % MAX_CURSOR;
+    if (this.redis.isUp) {
+      this.redis
+        .eval(ADVANCE_CURSOR_LUA, [this.redis.key('pool:cursor'), this.cursorChannel], [value])
+        .then((next) => this.adoptCursor(Number(next)))
+        .catch(() => undefined);
     }
-    const value = this.localCursor;
-    this.localCursor = (this.localCursor + 1) % Number.MAX_SAFE_INTEGER;
     return value;
   }
 
@@ -162,7 +182,10 @@ export class RedisPoolStateStore implements PoolStateStore {
    * restarted empty is filled again, and no local cooldown is lost to it.
    */
   private async rejoin(): Promise<void> {
-    this.prefetchCursor();
+    this.redis.client
+      .get(this.redis.key('pool:cursor'))
+      .then((next) => this.adoptCursor(Number(next)))
+      .catch(() => undefined);
     const now = this.now();
     const writes: Promise<void>[] = [];
     for (const id of this.ids) {
@@ -332,18 +355,8 @@ export class RedisPoolStateStore implements PoolStateStore {
     this.touched.set(credentialId, ++this.sequence);
   }
 
-  private prefetchCursor(): void {
-    if (this.fetching || this.prefetched !== undefined || !this.redis.isUp) return;
-    this.fetching = true;
-    this.redis.client
-      .incr(this.redis.key('pool:cursor'))
-      .then((value) => {
-        this.prefetched = (value - 1) % Number.MAX_SAFE_INTEGER;
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        this.fetching = false;
-      });
+  private adoptCursor(next: number): void {
+    if (Number.isSafeInteger(next) && next > this.cursor) this.cursor = next;
   }
 
   private publish(event: Event): void {
