@@ -15,6 +15,9 @@ export const TARGETS = {
   openStreamsRssMB: 300,
   soakGrowthPct: 10,
   startupMs: 1500,
+  /** Issue 14: the pool shared through Redis, against the same proxy with its state in memory. */
+  redisRatio: 0.9,
+  redisAddedP50Ms: 0.3,
 };
 
 export interface Check {
@@ -39,6 +42,7 @@ const LOAD_NAMES: Record<Load, string> = {
   native: 'native generateContent (API keys)',
   'code-assist': 'native via Code Assist (OAuth)',
   openai: 'OpenAI chat/completions, non-stream',
+  redis: 'native generateContent, pool state in Redis (REDIS_URL)',
 };
 
 export function buildRows(results: BenchResults): Row[] {
@@ -49,9 +53,11 @@ export function buildRows(results: BenchResults): Row[] {
     if (!outcome) continue;
     rows.push(throughputRow(load, outcome, load === 'passthrough' ? undefined : reference));
   }
+  const shared = results.throughput.redis;
+  if (shared) rows.push(redisRow(shared, okResult(results.throughput.native)));
 
   const pacedReference = okResult(results.fixedRate.passthrough);
-  for (const load of ['passthrough', 'native', 'code-assist', 'openai'] as const) {
+  for (const load of ['passthrough', 'native', 'code-assist', 'openai', 'redis'] as const) {
     const outcome = results.fixedRate[load];
     if (!outcome) continue;
     rows.push(
@@ -187,6 +193,34 @@ function throughputRow(
       : '',
     versus,
     target,
+    status: statusOf(outcome, checks),
+    checks,
+  };
+}
+
+/** The same native load with REDIS_URL, read against the in-memory proxy rather than the pass-through. */
+function redisRow(outcome: Outcome<ThroughputResult>, inMemory?: ThroughputResult): Row {
+  const r = okResult(outcome);
+  const checks: Check[] = [];
+  let versus = '';
+  if (r && inMemory) {
+    const ratio = r.rps / inMemory.rps;
+    const addedP50 = r.p50Ms - inMemory.p50Ms;
+    versus = `${fmt(ratio, 2)}× of in-memory · ${signed(addedP50, 2)} ms p50 · CPU ${fmt(r.serverCpuMsPerRequest / inMemory.serverCpuMsPerRequest, 2)}×`;
+    checks.push(atLeast(`≥${TARGETS.redisRatio}×`, ratio, TARGETS.redisRatio, '×'));
+    checks.push(
+      atMost(`+p50 ≤${TARGETS.redisAddedP50Ms} ms`, addedP50, TARGETS.redisAddedP50Ms, 'ms'),
+    );
+  }
+  const failures = r ? r.errors + r.non2xx : 0;
+  return {
+    section: 'Throughput',
+    scenario: LOAD_NAMES.redis,
+    measured: r
+      ? `${fmt(r.rps, 0)} req/s · p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms · ${fmt(r.serverCpuMsPerRequest * 1000, 0)} µs CPU/req${failures ? ` · ${failures} failed` : ''}`
+      : '',
+    versus: versus || (r ? 'needs the native row' : ''),
+    target: checks.map((c) => c.target).join(', '),
     status: statusOf(outcome, checks),
     checks,
   };
