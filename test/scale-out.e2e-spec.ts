@@ -3,7 +3,7 @@ import { permissionDenied, rateLimited } from './fake-google/google-errors';
 import type { RecordedRequest } from './fake-google/types';
 import { AUTH, JSON_AUTH } from './support/pool-harness';
 import { ProxyProcess } from './support/proxy-process';
-import { RedisServer } from './support/redis-server';
+import { freePort, RedisServer } from './support/redis-server';
 import { waitFor } from './support/wait';
 
 const ACCOUNTS = ['ada', 'bob'].map((name) => ({
@@ -229,5 +229,29 @@ describe('two replicas sharing one pool through Redis', () => {
     // Logged once per outage, not per request.
     expect(a.output.match(/is unreachable/g)).toHaveLength(1);
     expect(a.output).not.toContain('SECRET');
+  });
+});
+
+describe('a REDIS_URL that never answers', () => {
+  it('does not stop start-up: the replica serves on local state and says so once, without the password', async () => {
+    const fake = await FakeGoogle.start();
+    const key = 'AIzaScaleOutUnreachableKeyAAAAAAAAAAAAAA';
+    fake.addApiKey(key);
+    const port = await freePort();
+    const replica = await ProxyProcess.start({
+      ...fake.env(),
+      GEMINI_API_KEYS: key,
+      REDIS_URL: `redis://:hunter2-redis-pass@127.0.0.1:${port}/0`,
+    });
+    try {
+      for (let i = 0; i < 3; i++) expect((await chat(replica)).status).toBe(200);
+      expect((await credentials(replica)).replica.sharedState).toBe('redis-unreachable');
+      expect(replica.output.match(/is unreachable/g)).toHaveLength(1);
+      expect(replica.output).toContain(':***@127.0.0.1');
+      expect(replica.output).not.toContain('hunter2');
+    } finally {
+      await replica.stop();
+      await fake.close();
+    }
   });
 });
