@@ -155,6 +155,18 @@ describe('RedisPoolStateStore across replicas', () => {
     expect(b.counters('cred').requests).toBe(3);
   });
 
+  it('sends the counters still pending when its connection closes at shutdown', async () => {
+    const connection = await connect('shutdown:', 'leaving');
+    const leaving = new RedisPoolStateStore(connection);
+    const b = new RedisPoolStateStore(await connect('shutdown:', 'staying'));
+    stores.push(leaving, b);
+    leaving.recordUse('cred', 1);
+    leaving.recordSuccess('cred');
+    await connection.close();
+    await b.refresh(['cred']);
+    expect(b.counters('cred')).toMatchObject({ requests: 1, successes: 1 });
+  });
+
   it('hands out cursor values from one shared sequence, so replicas interleave', async () => {
     const [a, b] = await redisReplicas(2);
     await waitFor(() => {

@@ -40,6 +40,7 @@ export class RedisConnection {
   private readonly readyListeners: (() => void)[] = [];
   private readonly channels = new Map<string, (message: string) => void>();
   private readonly digests = new Map<string, string>();
+  private readonly closing: (() => Promise<void>)[] = [];
   private up = false;
   private everUp = false;
   private downLogged = false;
@@ -116,11 +117,16 @@ export class RedisConnection {
       this.subscriber.subscribe(channel).catch(() => undefined);
   }
 
+  /** Work to finish while the connection is still open at shutdown (counters not yet sent). */
+  beforeClose(task: () => Promise<void>): void {
+    this.closing.push(task);
+  }
+
   async close(): Promise<void> {
+    await Promise.allSettled(this.closing.map((task) => task()));
     this.closed = true;
     this.client.disconnect();
     this.subscriber.disconnect();
-    await Promise.resolve();
   }
 
   private changed(up: boolean): void {

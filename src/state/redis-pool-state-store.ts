@@ -105,6 +105,10 @@ export class RedisPoolStateStore implements PoolStateStore {
     redis.subscribe(this.channel, (message) => this.onEvent(message));
     redis.subscribe(this.cursorChannel, (message) => this.adoptCursor(Number(message)));
     redis.onReady(() => void this.rejoin());
+    redis.beforeClose(async () => {
+      this.close();
+      await this.flushCounters();
+    });
     this.timers.push(
       setInterval(() => void this.refresh(this.ids), RESYNC_MS),
       setInterval(() => void this.flushCounters(), COUNTER_FLUSH_MS),
