@@ -1,35 +1,24 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Req,
-  Res,
-  UseFilters,
-  UsePipes,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { clientAbortSignal } from '../http/abort-signal';
 import { sendReply } from '../http/reply';
-import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
-import { EmbeddingsRequestDto } from './dto/embeddings-request.dto';
+import type { OpenAIChatRequest, OpenAIEmbeddingsRequest } from '../translation/openai-types';
+import { findChatRequestProblem } from './dto/chat-request-rules';
+import { findEmbeddingsRequestProblem } from './dto/embeddings-request-rules';
+import { OpenAIBodyPipe } from './openai-body.pipe';
 import { OpenAIErrorFilter } from './openai-error.filter';
-import { OpenAIValidationPipe } from './openai-validation.pipe';
 import { OpenAIService } from './openai.service';
 
 /** OpenAI's `/v1` API: chat completions, models and embeddings, served by Gemini. */
 @Controller('v1')
 @UseFilters(OpenAIErrorFilter)
-@UsePipes(new OpenAIValidationPipe())
 export class OpenAIController {
   constructor(private readonly openai: OpenAIService) {}
 
   @Post('chat/completions')
   @HttpCode(200)
   async chatCompletions(
-    @Body() body: ChatCompletionRequestDto,
+    @Body(new OpenAIBodyPipe(findChatRequestProblem)) body: OpenAIChatRequest,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
@@ -49,7 +38,7 @@ export class OpenAIController {
   @Post('embeddings')
   @HttpCode(200)
   async embeddings(
-    @Body() body: EmbeddingsRequestDto,
+    @Body(new OpenAIBodyPipe(findEmbeddingsRequestProblem)) body: OpenAIEmbeddingsRequest,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {

@@ -1,4 +1,4 @@
-import { GeminiResponse, JsonObject } from './gemini-types';
+import { GeminiResponse, GeminiUsageMetadata, JsonObject } from './gemini-types';
 
 export type UpstreamAuth =
   { kind: 'oauth'; accessToken: string; projectId: string } | { kind: 'api-key'; apiKey: string };
@@ -20,6 +20,12 @@ export interface BackendCall {
  * (Vertex AI) is one more class. Streams throw UpstreamHttpError before yielding when Google
  * refuses the call, so the dispatcher can still fail over.
  */
+/** A generateContent answer as Google's own bytes, and its usage for the metrics. */
+export interface RelayedAnswer {
+  bytes: Buffer;
+  usage?: GeminiUsageMetadata;
+}
+
 export interface UpstreamBackend {
   /**
    * Serialises the body as this API takes it. The dispatcher calls it once per request, before
@@ -29,6 +35,8 @@ export interface UpstreamBackend {
    */
   encode(action: ModelAction, body: unknown, json: () => string): string;
   generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse>;
+  /** For a backend whose answer is already what a native client expects: relayed unparsed. */
+  generateBytes?(auth: UpstreamAuth, call: BackendCall): Promise<RelayedAnswer>;
   stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>>;
   countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject>;
 }

@@ -1,3 +1,4 @@
+import { aNonEmptyString, Check } from './field-checks';
 import { modelNameProblem } from '../../translation/model-names';
 import { RequestProblem } from './request-problem';
 
@@ -8,3 +9,7 @@ export function modelNameRuleProblem(value: unknown): RequestProblem | undefined
   if (!problem) return undefined;
   return { param: 'model', message: `Invalid 'model': ${problem}`, code: 'invalid_value' };
 }
+
+/** `model`: a non-empty string that is a plausible model name. */
+export const aModelName: Check = (value, param) =>
+  aNonEmptyString(value, param) ?? modelNameRuleProblem(value);
