@@ -7,6 +7,7 @@ import {
   PoolStateStore,
 } from '../credentials/pool-state-store';
 import { RedisConnection } from './redis-connection';
+import { SharedCounters } from './shared-counters';
 
 /** Where the shared cursor wraps (2^52, within Lua's exact integers). */
 const MAX_CURSOR = 2 ** 52;
@@ -63,13 +64,6 @@ type Event =
   | { o: string; t: 'cd'; id: string; m: string; e: CooldownEntry | null }
   | { o: string; t: 'dis'; id: string; e: DisabledEntry | null };
 
-type Delta = { requests: number; successes: number; rateLimits: number; errors: number } & Pick<
-  CredentialCounters,
-  'lastUsedAt' | 'lastError'
->;
-
-const ZERO: Delta = { requests: 0, successes: 0, rateLimits: 0, errors: 0 };
-
 /**
  * The pool's state shared through Redis, read from a local copy so that selection never waits on
  * the network. Writes apply locally at once, then go to Redis and to the other replicas over
@@ -83,8 +77,7 @@ const ZERO: Delta = { requests: 0, successes: 0, rateLimits: 0, errors: 0 };
  */
 export class RedisPoolStateStore implements PoolStateStore {
   private readonly local = new InMemoryPoolStateStore();
-  private readonly base = new Map<string, CredentialCounters>();
-  private readonly pending = new Map<string, Delta>();
+  private readonly counts: SharedCounters;
   /** Bumped on every local change of a credential, so that an older resync reply never undoes it. */
   private readonly touched = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
@@ -100,6 +93,7 @@ export class RedisPoolStateStore implements PoolStateStore {
     private readonly redis: RedisConnection,
     private readonly now: () => number = Date.now,
   ) {
+    this.counts = new SharedCounters(redis, SHARED_STATE_TTL_MS);
     this.channel = redis.key('pool:events');
     this.cursorChannel = redis.key('pool:cursor-events');
     redis.subscribe(this.channel, (message) => this.onEvent(message));
@@ -107,11 +101,11 @@ export class RedisPoolStateStore implements PoolStateStore {
     redis.onReady(() => void this.rejoin());
     redis.beforeClose(async () => {
       this.close();
-      await this.flushCounters();
+      await this.counts.flush();
     });
     this.timers.push(
       setInterval(() => void this.refresh(this.ids), RESYNC_MS),
-      setInterval(() => void this.flushCounters(), COUNTER_FLUSH_MS),
+      setInterval(() => void this.counts.flush(), COUNTER_FLUSH_MS),
     );
     for (const t of this.timers) t.unref();
   }
@@ -242,36 +236,19 @@ export class RedisPoolStateStore implements PoolStateStore {
   }
 
   counters(credentialId: string): CredentialCounters {
-    const base = this.base.get(credentialId) ?? ZERO;
-    const delta = this.pending.get(credentialId) ?? ZERO;
-    return {
-      requests: base.requests + delta.requests,
-      successes: base.successes + delta.successes,
-      rateLimits: base.rateLimits + delta.rateLimits,
-      errors: base.errors + delta.errors,
-      lastUsedAt: latest(base.lastUsedAt, delta.lastUsedAt),
-      lastError:
-        (delta.lastError?.at ?? 0) >= (base.lastError?.at ?? 0)
-          ? (delta.lastError ?? base.lastError)
-          : base.lastError,
-    };
+    return this.counts.get(credentialId);
   }
 
   recordUse(credentialId: string, at: number): void {
-    const d = this.delta(credentialId);
-    d.requests++;
-    d.lastUsedAt = at;
+    this.counts.recordUse(credentialId, at);
   }
 
   recordSuccess(credentialId: string): void {
-    this.delta(credentialId).successes++;
+    this.counts.recordSuccess(credentialId);
   }
 
   recordFailure(credentialId: string, error: LastError, rateLimited: boolean): void {
-    const d = this.delta(credentialId);
-    if (rateLimited) d.rateLimits++;
-    else d.errors++;
-    d.lastError = { ...error };
+    this.counts.recordFailure(credentialId, error, rateLimited);
   }
 
   /**
@@ -280,21 +257,20 @@ export class RedisPoolStateStore implements PoolStateStore {
    */
   forget(credentialId: string): void {
     this.local.forget(credentialId);
-    this.base.delete(credentialId);
-    this.pending.delete(credentialId);
+    this.counts.forget(credentialId);
   }
 
   /** Re-reads the shared state of these credentials; a no-op while Redis is away. */
   async refresh(credentialIds: readonly string[]): Promise<void> {
     this.ids = credentialIds;
     if (!this.redis.isUp || credentialIds.length === 0) return;
-    await this.flushCounters();
+    await this.counts.flush();
     const started = this.sequence;
     const pipeline = this.redis.client.pipeline();
     for (const id of credentialIds) {
       pipeline.hgetall(this.redis.key(`pool:cd:${id}`));
       pipeline.get(this.redis.key(`pool:dis:${id}`));
-      pipeline.hgetall(this.redis.key(`pool:ctr:${id}`));
+      pipeline.hgetall(this.counts.key(id));
     }
     let replies: [Error | null, unknown][] | null;
     try {
@@ -307,8 +283,7 @@ export class RedisPoolStateStore implements PoolStateStore {
       const [cd, dis, ctr] = replies
         .slice(i * 3, i * 3 + 3)
         .map(([error, value]) => (error ? undefined : value));
-      if (ctr && typeof ctr === 'object')
-        this.base.set(id, parseCounters(ctr as Record<string, string>));
+      if (ctr && typeof ctr === 'object') this.counts.adopt(id, ctr as Record<string, string>);
       if ((this.touched.get(id) ?? -1) > started || this.inFlight.has(id)) return;
       if (cd && typeof cd === 'object') {
         const shared = cd as Record<string, string>;
@@ -325,34 +300,6 @@ export class RedisPoolStateStore implements PoolStateStore {
 
   close(): void {
     for (const t of this.timers) clearInterval(t);
-  }
-
-  /** Sends the counters summed since the last flush, moving them into the shared base. */
-  async flushCounters(): Promise<void> {
-    if (this.pending.size === 0 || !this.redis.isUp) return;
-    const batch = [...this.pending];
-    for (const [id] of batch) this.base.set(id, this.counters(id));
-    this.pending.clear();
-    const pipeline = this.redis.client.pipeline();
-    for (const [id, d] of batch) {
-      const key = this.redis.key(`pool:ctr:${id}`);
-      for (const field of ['requests', 'successes', 'rateLimits', 'errors'] as const)
-        if (d[field] > 0) pipeline.hincrby(key, field, d[field]);
-      if (d.lastUsedAt !== undefined) pipeline.hset(key, 'lastUsedAt', d.lastUsedAt);
-      if (d.lastError) pipeline.hset(key, 'lastError', JSON.stringify(d.lastError));
-      pipeline.pexpire(key, SHARED_STATE_TTL_MS);
-    }
-    try {
-      await pipeline.exec();
-    } catch {
-      // Lost with the connection; the counts shown stay this replica's until the next resync.
-    }
-  }
-
-  private delta(credentialId: string): Delta {
-    let d = this.pending.get(credentialId);
-    if (!d) this.pending.set(credentialId, (d = { ...ZERO }));
-    return d;
   }
 
   private touch(credentialId: string): void {
@@ -380,10 +327,6 @@ export class RedisPoolStateStore implements PoolStateStore {
   }
 }
 
-function latest(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
-}
-
 function parse<T>(raw: string | null | undefined): T | undefined {
   if (!raw) return undefined;
   try {
@@ -391,16 +334,4 @@ function parse<T>(raw: string | null | undefined): T | undefined {
   } catch {
     return undefined;
   }
-}
-
-function parseCounters(raw: Record<string, string>): CredentialCounters {
-  const n = (field: string) => Number(raw[field] ?? 0) || 0;
-  return {
-    requests: n('requests'),
-    successes: n('successes'),
-    rateLimits: n('rateLimits'),
-    errors: n('errors'),
-    lastUsedAt: raw.lastUsedAt ? Number(raw.lastUsedAt) : undefined,
-    lastError: parse<LastError>(raw.lastError),
-  };
 }
