@@ -8,7 +8,6 @@ export interface RefreshedToken {
 
 /** Refreshes this long before expiry, so that a token never dies mid-request. */
 const EAGER_REFRESH_MS = 5 * 60_000;
-const TOKEN_TIMEOUT_MS = 30_000;
 
 /**
  * Access tokens for OAuth credentials, from google-auth-library's OAuth2Client pointed at the
@@ -22,6 +21,12 @@ export class AccessTokenProvider {
     private readonly tokenUrl: string,
     private readonly onRefreshed: (credential: OAuthCredential, token: RefreshedToken) => void,
     private readonly now: () => number = Date.now,
+    /**
+     * The one time limit on a refresh, retries included (UPSTREAM_TIMEOUT_MS). google-auth-library
+     * sets none of its own, so a token endpoint that hangs would otherwise hold the refresh, and
+     * every request waiting on it, forever.
+     */
+    private readonly timeoutMs = 30_000,
   ) {}
 
   /** A valid access token, refreshing first when the cached one is missing or near expiry. */
@@ -37,13 +42,29 @@ export class AccessTokenProvider {
   refresh(credential: OAuthCredential): Promise<RefreshedToken> {
     const running = this.inFlight.get(credential.id);
     if (running) return running;
-    const promise = this.doRefresh(credential).finally(() => this.inFlight.delete(credential.id));
+    const promise = this.withinTimeLimit(this.doRefresh(credential)).finally(() =>
+      this.inFlight.delete(credential.id),
+    );
     this.inFlight.set(credential.id, promise);
     return promise;
   }
 
   forget(id: string): void {
     this.clients.delete(id);
+  }
+
+  private withinTimeLimit<T>(pending: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new DOMException('Google’s token endpoint did not answer in time', 'TimeoutError'),
+          ),
+        this.timeoutMs,
+      );
+    });
+    return Promise.race([pending, limit]).finally(() => clearTimeout(timer));
   }
 
   private async doRefresh(credential: OAuthCredential): Promise<RefreshedToken> {
@@ -67,8 +88,8 @@ export class AccessTokenProvider {
       endpoints: { oauth2TokenUrl: this.tokenUrl },
       // Node's own fetch: gaxios would otherwise import node-fetch lazily, which fails inside VM
       // sandboxes such as jest's and costs a module load on the first refresh.
-      // A token endpoint that hangs must not hold a refresh (and every request waiting on it) forever.
-      transporterOptions: { fetchImplementation: fetch, timeout: TOKEN_TIMEOUT_MS },
+      // Each try's socket is let go at the same limit that bounds the whole refresh.
+      transporterOptions: { fetchImplementation: fetch, timeout: this.timeoutMs },
     });
     client.setCredentials({ refresh_token: credential.refreshToken });
     this.clients.set(credential.id, { client, refreshToken: credential.refreshToken });

@@ -1,7 +1,14 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import * as path from 'node:path';
-import { credentialsConfig, oauthConfig } from '../config/configuration';
+import { credentialsConfig, oauthConfig, upstreamConfig } from '../config/configuration';
 import { AccessTokenProvider, RefreshedToken } from './access-token-provider';
 import { Clock } from './clock';
 import { Credential, OAuthCredential, secretSuffix } from './credential';
@@ -31,12 +38,14 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     private readonly clock: Clock,
     @Inject(credentialsConfig.KEY) private readonly config: ConfigType<typeof credentialsConfig>,
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
+    @Optional() @Inject(upstreamConfig.KEY) upstream?: ConfigType<typeof upstreamConfig>,
   ) {
     this.defaults = { clientId: oauth.clientId, clientSecret: oauth.clientSecret };
     this.tokens = new AccessTokenProvider(
       oauth.tokenUrl,
       (c, t) => this.onTokenRefreshed(c, t),
       () => this.clock.now(),
+      upstream?.timeoutMs,
     );
   }
 

@@ -1,4 +1,9 @@
-import { TokenEndpointError, UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
+import {
+  CredentialSetupError,
+  TokenEndpointError,
+  UpstreamHttpError,
+  UpstreamNetworkError,
+} from './upstream-errors';
 import { readRpcError, retryHint, type RetryHint, type RpcError } from './retry-delay';
 
 /**
@@ -106,7 +111,7 @@ const LOCAL_REASONS = new Set([
   'aborted',
   'unknown',
   'oauth_refresh_failed',
-  // Raised by the dispatcher itself when Code Assist onboarding cannot finish.
+  // Raised by the Code Assist backend when onboarding cannot finish.
   'PROJECT_REQUIRED',
   'ONBOARDING_PENDING',
   'INELIGIBLE',
@@ -128,6 +133,7 @@ export function isKnownReason(reason: string): boolean {
 
 export function classifyUpstreamError(error: unknown, now: number): Verdict {
   if (error instanceof TokenEndpointError) return classifyUpstreamError(error.cause, now);
+  if (error instanceof CredentialSetupError) return error.verdict;
   if (error instanceof UpstreamHttpError) {
     return classifyHttp(error.status, error.body, error.retryAfterHeader, now);
   }

@@ -1,6 +1,7 @@
 import { Selection } from '../credentials/credential-pool';
 import { ApiError, ApiErrorKind, googleStatusFor } from '../http/api-error';
 import {
+  CredentialSetupError,
   TokenEndpointError,
   UpstreamHttpError,
   UpstreamNetworkError,
@@ -10,7 +11,9 @@ import {
 /** Turns what Google (or the network) did into the proxy's domain error, keeping Google's body. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof TokenEndpointError) return toApiError(error.cause);
+  if (error instanceof TokenEndpointError || error instanceof CredentialSetupError) {
+    return toApiError(error.cause);
+  }
   if (error instanceof UpstreamHttpError) {
     const google = unwrapGoogleError(error.body);
     return new ApiError({

@@ -1,3 +1,5 @@
+import type { Verdict } from './error-classifier';
+
 /**
  * Failures met while talking to Google. They carry facts only; the dispatcher classifies them and
  * the per-dialect filters decide the wire shape.
@@ -36,6 +38,21 @@ export class TokenEndpointError extends Error {
   constructor(readonly cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause));
     this.name = 'TokenEndpointError';
+  }
+}
+
+/**
+ * Google refused to set the credential up (an ineligible account, a project it needs, onboarding
+ * that does not finish). The backend that met it gives its verdict; the cause is kept for the
+ * client's answer.
+ */
+export class CredentialSetupError extends Error {
+  constructor(
+    readonly verdict: Verdict,
+    readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'CredentialSetupError';
   }
 }
 
