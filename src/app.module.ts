@@ -4,6 +4,7 @@ import { AdminModule } from './admin/admin.module';
 import { AnthropicModule } from './anthropic/anthropic.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
+import type { EnvSource } from './config/configuration';
 import { CredentialsModule } from './credentials/credentials.module';
 import { GeminiModule } from './gemini/gemini.module';
 import { HealthController } from './health.controller';
@@ -14,14 +15,17 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
 import { ResponsesModule } from './responses/responses.module';
 
-/** The proxy. Built by `register()` so that configuration is read when the app starts, not on import. */
+/**
+ * The proxy. Built by `register()` so that configuration is read when the app starts, not on
+ * import: from `env` when given (tests), else from `.env` and the environment.
+ */
 @Module({})
 export class AppModule {
-  static register(): DynamicModule {
+  static register(env?: EnvSource): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.register(),
+        AppConfigModule.register(env),
         AuthModule,
         BodyModule,
         CredentialsModule,

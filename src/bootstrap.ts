@@ -5,10 +5,11 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
-import { debugRequested, serverConfig } from './config/configuration';
+import { debugRequested, EnvSource, serverConfig } from './config/configuration';
 import { ApiError } from './http/api-error';
 import { endUnfinished } from './http/final-answer';
 import { RequestTracker } from './logging/request-tracker';
+import { useViews } from './views';
 
 /** How long clients told to come back after a restart should wait. */
 const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
@@ -22,6 +23,8 @@ export interface StartOptions {
   logger?: LogLevel[] | false;
   /** Drain and exit 0 on SIGTERM/SIGINT (default true; tests that run several apps in one process turn it off). */
   handleSignals?: boolean;
+  /** Configuration to use instead of `.env` and the environment. */
+  env?: EnvSource;
 }
 
 type ServerConfig = ReturnType<typeof serverConfig>;
@@ -32,9 +35,9 @@ export async function startProxy(options: StartOptions = {}): Promise<INestAppli
     'log',
     'warn',
     'error',
-    ...(debugRequested() ? (['debug'] as LogLevel[]) : []),
+    ...(debugRequested(options.env) ? (['debug'] as LogLevel[]) : []),
   ];
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options.env), {
     bodyParser: false,
     logger: options.logger ?? levels,
     // Held until the configured format (text or JSON) is known, then printed in it.
@@ -70,13 +73,15 @@ export async function listen(
 }
 
 /**
- * Express settings. There is deliberately no body-parsing middleware: bodies are read by
- * BodyInterceptor, after the password guard (src/http/body.module.ts).
+ * Express settings and the view engine (for the /admin page). There is deliberately no
+ * body-parsing middleware: bodies are read by BodyInterceptor, after the password guard
+ * (src/http/body.module.ts).
  */
 export function configureHttp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.enableCors({ origin: true, credentials: false, maxAge: 600 });
+  useViews(app);
   // Node answers "Expect: 100-continue" by inviting the body at once; handled as a plain request
   // instead, the invitation is sent only once the password has been accepted (BodyInterceptor).
   const httpServer: Server = app.getHttpServer();

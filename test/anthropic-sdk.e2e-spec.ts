@@ -9,9 +9,10 @@ import Anthropic, {
 import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeGoogle, type GeminiResponse, type RecordedRequest } from './fake-google/fake-google';
+import { FakeGoogle, type GeminiResponse } from './fake-google/fake-google';
 import { badRequest, rateLimited, serverError } from './fake-google/google-errors';
 import { THOUGHT_TEXT } from './fake-google/model-replies';
+import { Body, modelCallsTo } from './support/model-calls';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 
 const KEY = 'AIzaFakeKeyAAAAAAAAAAAAAAAAAAAAAAAAaaaaa';
@@ -20,10 +21,6 @@ const KEY_SOLO = 'AIzaFakeKeySSSSSSSSSSSSSSSSSSSSSSSSsssss';
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 const ALIASES = { 'claude-sonnet-4-5': 'gemini-2.5-pro', 'claude-*': 'gemini-2.5-flash' };
-
-/** Google's request bodies, read loosely: the assertions say what each field must be. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Body = Record<string, any>;
 
 const bashTool: Tool = {
   name: 'Bash',
@@ -84,10 +81,7 @@ describe('Anthropic Messages API through @anthropic-ai/sdk', () => {
   let proxy: RunningProxy;
   let client: Anthropic;
 
-  const modelCalls = (): (RecordedRequest & { body: Body })[] =>
-    fake.requests.filter(
-      (r) => r.action === 'generateContent' || r.action === 'streamGenerateContent',
-    ) as (RecordedRequest & { body: Body })[];
+  const modelCalls = () => modelCallsTo(fake);
   const lastModelCall = () => modelCalls()[modelCalls().length - 1];
 
   beforeAll(async () => {

@@ -1,12 +1,10 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateObject, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
-import { FakeGoogle, type GeminiResponse, type RecordedRequest } from './fake-google/fake-google';
+import { FakeGoogle, type GeminiResponse } from './fake-google/fake-google';
+import { Body, modelCallsTo } from './support/model-calls';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 
 const KEY = 'AIzaFakeKeyVVVVVVVVVVVVVVVVVVVVVVVVvvvvv';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Body = Record<string, any>;
 
 function callAnswer(name: string, args: Record<string, unknown>): GeminiResponse {
   return {
@@ -33,10 +31,7 @@ describe("Responses API through the AI SDK's default OpenAI model", () => {
   let proxy: RunningProxy;
   let openai: ReturnType<typeof createOpenAI>;
 
-  const modelCalls = (): (RecordedRequest & { body: Body })[] =>
-    fake.requests.filter(
-      (r) => r.action === 'generateContent' || r.action === 'streamGenerateContent',
-    ) as (RecordedRequest & { body: Body })[];
+  const modelCalls = () => modelCallsTo(fake);
 
   beforeAll(async () => {
     fake = await FakeGoogle.start();

@@ -1,14 +1,11 @@
 import OpenAI, { BadRequestError, NotFoundError, RateLimitError } from 'openai';
 import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { FakeGoogle, type GeminiResponse, type RecordedRequest } from './fake-google/fake-google';
+import { FakeGoogle, type GeminiResponse } from './fake-google/fake-google';
 import { rateLimited } from './fake-google/google-errors';
+import { Body, modelCallsTo } from './support/model-calls';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 
 const KEY = 'AIzaFakeKeyRRRRRRRRRRRRRRRRRRRRRRRRrrrrr';
-
-/** Google's request bodies, read loosely: the assertions say what each field must be. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Body = Record<string, any>;
 
 const weatherTool = {
   type: 'function' as const,
@@ -54,10 +51,7 @@ describe('Responses API through the openai SDK', () => {
   let proxy: RunningProxy;
   let openai: OpenAI;
 
-  const modelCalls = (): (RecordedRequest & { body: Body })[] =>
-    fake.requests.filter(
-      (r) => r.action === 'generateContent' || r.action === 'streamGenerateContent',
-    ) as (RecordedRequest & { body: Body })[];
+  const modelCalls = () => modelCallsTo(fake);
   const lastModelCall = () => modelCalls()[modelCalls().length - 1];
 
   beforeAll(async () => {
@@ -312,7 +306,7 @@ describe('Responses API through the openai SDK', () => {
     await openai.responses.create({
       model: 'gemini-2.5-flash',
       input: [
-        { type: 'item_reference', id: first.output[0].id },
+        { type: 'item_reference', id: first.output[0].id! },
         { role: 'user', content: 'Which number?' },
       ],
     });
@@ -331,8 +325,8 @@ describe('Responses API through the openai SDK', () => {
         { role: 'user', content: 'three' },
       ],
     });
-    const texts = (items: { content?: unknown }[]) =>
-      items.map((i) => (i.content as { text: string }[])[0].text);
+    const texts = (items: object[]) =>
+      items.map((i) => ((i as { content?: unknown }).content as { text: string }[])[0].text);
     const newest = await openai.responses.inputItems.list(created.id, { limit: 2 });
     expect(texts(newest.data)).toEqual(['three', 'two']);
     expect(newest.has_more).toBe(true);

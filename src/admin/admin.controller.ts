@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ADMIN_COOKIE, ADMIN_COOKIE_MAX_AGE_MS, ADMIN_COOKIE_PATH } from '../auth/admin-cookie';
+import { renderView } from '../views';
 import { AdminErrorFilter } from './admin-error.filter';
 import { AdminStatus } from './admin-view';
 import { AdminService } from './admin.service';
@@ -40,7 +41,13 @@ export class AdminController {
       res.redirect(303, pageAddress(text(enabled)));
       return;
     }
-    res.type('html').send(this.admin.page({ enabled: text(enabled) }));
+    // A whole document of its own, not the generator's layout.
+    renderView(
+      res,
+      'admin',
+      { ...this.admin.page({ enabled: text(enabled) }), layout: false },
+      { context: 'Admin', failure: 'The admin page could not be rendered.' },
+    );
   }
 
   @Get('credentials')

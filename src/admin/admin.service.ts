@@ -5,10 +5,10 @@ import { authConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
 import { CredentialPool } from '../credentials/credential-pool';
 import { ApiError } from '../http/api-error';
-import { renderAdminPage } from './admin-page';
+import { AdminPage, adminPage } from './admin-page';
 import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
 
-/** The pool's status for people: the JSON view, the HTML page, and re-enabling a credential. */
+/** The pool's status for people: the JSON view, the page's model, and re-enabling a credential. */
 @Injectable()
 export class AdminService {
   private readonly logger = new Logger('Admin');
@@ -31,9 +31,9 @@ export class AdminService {
     return this.cookie.valueFor(key);
   }
 
-  page(options: { enabled?: string }): string {
+  page(options: { enabled?: string }): AdminPage {
     const now = this.clock.now();
-    return renderAdminPage(toAdminStatus(this.pool.status(), now), { ...options, now });
+    return adminPage(toAdminStatus(this.pool.status(), now), { ...options, now });
   }
 
   /** Clears the credential's disabled mark and every cooldown it has. */

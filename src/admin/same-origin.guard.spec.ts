@@ -12,6 +12,7 @@ function appTrusting(trustProxy: string | boolean) {
     port: 7860,
     domainName: 'https://proxy.example.com',
     bodyLimitBytes: 1024,
+    bodyBytesInFlight: 4096,
     bodyLimit: '1kb',
     shutdownGraceMs: 1000,
     logFormat: 'text',

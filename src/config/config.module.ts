@@ -1,22 +1,34 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { allConfigs } from './configuration';
+import { configurationsFrom, EnvSource } from './configuration';
 import { validateEnvironment } from './env.validation';
 
-/** Reads `.env` and the environment once, validates every variable, and exposes typed slices. */
+/**
+ * Validates every variable once and exposes typed slices. Without a source it reads `.env` and
+ * the environment (`npm start`); with one (tests, embedders) it reads that object alone and
+ * leaves `process.env` untouched.
+ */
 @Global()
 @Module({})
 export class AppConfigModule {
-  static register(): DynamicModule {
+  static register(source?: EnvSource): DynamicModule {
     return {
       module: AppConfigModule,
       imports: [
-        ConfigModule.forRoot({
-          load: allConfigs,
-          validate: (raw) => validateEnvironment(raw),
-          ignoreEnvFile: process.env.NODE_ENV === 'test',
-          cache: true,
-        }),
+        source === undefined
+          ? ConfigModule.forRoot({
+              load: configurationsFrom(() => process.env),
+              validate: (raw) => validateEnvironment(raw),
+              ignoreEnvFile: process.env.NODE_ENV === 'test',
+              cache: true,
+            })
+          : ConfigModule.forRoot({
+              load: configurationsFrom(() => source),
+              ignoreEnvFile: true,
+              validatePredefined: false,
+              skipProcessEnv: true,
+              cache: true,
+            }),
       ],
       exports: [ConfigModule],
     };

@@ -4,108 +4,117 @@ import { parseModelAliases } from '../models/model-aliases';
 import {
   DEFAULT_CLIENT_ID,
   DEFAULT_PASSWORD,
+  EnvironmentVariables,
   parseApiKeys,
   parseByteSize,
   parseCredentialsJsonList,
   validateEnvironment,
 } from './env.validation';
 
-// The factories run after ConfigModule has validated process.env (and merged .env into it).
-const env = () => validateEnvironment(process.env);
+/** Where the variables come from: `process.env` (with `.env` merged in) or a caller's own object. */
+export type EnvSource = Record<string, string | undefined>;
 
-export const serverConfig = registerAs('server', () => {
-  const e = env();
+/** The typed slices, each built from the validated environment that `env` returns. */
+function slices(env: () => EnvironmentVariables) {
   return {
-    host: e.HOST,
-    port: e.PORT,
-    domainName: e.DOMAIN_NAME.replace(/\/+$/, ''),
-    bodyLimitBytes: parseByteSize(e.BODY_LIMIT),
-    bodyLimit: e.BODY_LIMIT,
-    bodyBytesInFlight: parseByteSize(e.BODY_BYTES_IN_FLIGHT),
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    logFormat: e.LOG_FORMAT,
+    server: registerAs('server', () => {
+      const e = env();
+      return {
+        host: e.HOST,
+        port: e.PORT,
+        domainName: e.DOMAIN_NAME.replace(/\/+$/, ''),
+        bodyLimitBytes: parseByteSize(e.BODY_LIMIT),
+        bodyLimit: e.BODY_LIMIT,
+        bodyBytesInFlight: parseByteSize(e.BODY_BYTES_IN_FLIGHT),
+        shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+        logFormat: e.LOG_FORMAT,
+      };
+    }),
+    auth: registerAs('auth', () => {
+      const e = env();
+      return {
+        password: e.GEMINI_AUTH_PASSWORD,
+        isDefaultPassword: e.GEMINI_AUTH_PASSWORD === DEFAULT_PASSWORD,
+      };
+    }),
+    oauth: registerAs('oauth', () => {
+      const e = env();
+      return {
+        clientId: e.CLIENT_ID,
+        clientSecret: e.CLIENT_SECRET,
+        usesDefaultClient: e.CLIENT_ID === DEFAULT_CLIENT_ID,
+        authUrl: e.GOOGLE_OAUTH_AUTH_URL,
+        tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
+        userInfoUrl: e.GOOGLE_USERINFO_URL,
+        redirectUri: `${e.DOMAIN_NAME.replace(/\/+$/, '')}/oauth2callback`,
+      };
+    }),
+    credentials: registerAs('credentials', () => {
+      const e = env();
+      return {
+        storagePath: e.PERSISTENT_STORAGE_PATH,
+        jsonList: parseCredentialsJsonList(e.CREDENTIALS_JSON_LIST),
+        apiKeys: parseApiKeys(e.GEMINI_API_KEYS),
+        googleCloudProject: e.GOOGLE_CLOUD_PROJECT?.trim() || undefined,
+      };
+    }),
+    upstream: registerAs('upstream', () => {
+      const e = env();
+      return {
+        codeAssistEndpoint: e.CODE_ASSIST_ENDPOINT.replace(/\/+$/, ''),
+        geminiApiEndpoint: e.GEMINI_API_ENDPOINT.replace(/\/+$/, ''),
+        timeoutMs: e.UPSTREAM_TIMEOUT_MS,
+        maxAttempts: e.MAX_ATTEMPTS,
+        heartbeatMs: e.STREAM_HEARTBEAT_MS,
+      };
+    }),
+    debug: registerAs('debug', () => {
+      const e = env();
+      return { enabled: e.DEBUG, redact: e.DEBUG_REDACT_LOGS };
+    }),
+    media: registerAs('media', () => {
+      const e = env();
+      return {
+        fetchMaxBytes: e.MEDIA_FETCH_MAX_BYTES,
+        fetchTimeoutMs: e.MEDIA_FETCH_TIMEOUT_MS,
+        allowPrivate: e.MEDIA_FETCH_ALLOW_PRIVATE,
+        maxUrls: e.MEDIA_FETCH_MAX_URLS,
+        maxTotalBytes: e.MEDIA_FETCH_MAX_TOTAL_BYTES,
+        concurrency: e.MEDIA_FETCH_CONCURRENCY,
+      };
+    }),
+    models: registerAs('models', () => ({
+      aliases: parseModelAliases(env().MODEL_ALIASES),
+    })),
+    responses: registerAs('responses', () => {
+      const e = env();
+      return { ttlSeconds: e.RESPONSES_TTL_S };
+    }),
   };
-});
+}
 
-export const authConfig = registerAs('auth', () => {
-  const e = env();
-  return {
-    password: e.GEMINI_AUTH_PASSWORD,
-    isDefaultPassword: e.GEMINI_AUTH_PASSWORD === DEFAULT_PASSWORD,
-  };
-});
+// The exported slices give every injection point its token and type; their factories read
+// process.env. AppConfigModule loads slices with the same tokens over the source it is given.
+const fromProcess = slices(() => validateEnvironment(process.env));
+export const serverConfig = fromProcess.server;
+export const authConfig = fromProcess.auth;
+export const oauthConfig = fromProcess.oauth;
+export const credentialsConfig = fromProcess.credentials;
+export const upstreamConfig = fromProcess.upstream;
+export const debugConfig = fromProcess.debug;
+export const mediaConfig = fromProcess.media;
+export const modelsConfig = fromProcess.models;
+export const responsesConfig = fromProcess.responses;
 
-export const oauthConfig = registerAs('oauth', () => {
-  const e = env();
-  return {
-    clientId: e.CLIENT_ID,
-    clientSecret: e.CLIENT_SECRET,
-    usesDefaultClient: e.CLIENT_ID === DEFAULT_CLIENT_ID,
-    authUrl: e.GOOGLE_OAUTH_AUTH_URL,
-    tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
-    userInfoUrl: e.GOOGLE_USERINFO_URL,
-    redirectUri: `${e.DOMAIN_NAME.replace(/\/+$/, '')}/oauth2callback`,
-  };
-});
-
-export const credentialsConfig = registerAs('credentials', () => {
-  const e = env();
-  return {
-    storagePath: e.PERSISTENT_STORAGE_PATH,
-    jsonList: parseCredentialsJsonList(e.CREDENTIALS_JSON_LIST),
-    apiKeys: parseApiKeys(e.GEMINI_API_KEYS),
-    googleCloudProject: e.GOOGLE_CLOUD_PROJECT?.trim() || undefined,
-  };
-});
-
-export const upstreamConfig = registerAs('upstream', () => {
-  const e = env();
-  return {
-    codeAssistEndpoint: e.CODE_ASSIST_ENDPOINT.replace(/\/+$/, ''),
-    geminiApiEndpoint: e.GEMINI_API_ENDPOINT.replace(/\/+$/, ''),
-    timeoutMs: e.UPSTREAM_TIMEOUT_MS,
-    maxAttempts: e.MAX_ATTEMPTS,
-    heartbeatMs: e.STREAM_HEARTBEAT_MS,
-  };
-});
-
-export const debugConfig = registerAs('debug', () => {
-  const e = env();
-  return { enabled: e.DEBUG, redact: e.DEBUG_REDACT_LOGS };
-});
-
-export const mediaConfig = registerAs('media', () => {
-  const e = env();
-  return {
-    fetchMaxBytes: e.MEDIA_FETCH_MAX_BYTES,
-    fetchTimeoutMs: e.MEDIA_FETCH_TIMEOUT_MS,
-    allowPrivate: e.MEDIA_FETCH_ALLOW_PRIVATE,
-  };
-});
-
-export const modelsConfig = registerAs('models', () => ({
-  aliases: parseModelAliases(env().MODEL_ALIASES),
-}));
-export const responsesConfig = registerAs('responses', () => {
-  const e = env();
-  return { ttlSeconds: e.RESPONSES_TTL_S };
-});
-
-export const allConfigs = [
-  serverConfig,
-  authConfig,
-  oauthConfig,
-  credentialsConfig,
-  upstreamConfig,
-  debugConfig,
-  mediaConfig,
-  modelsConfig,
-  responsesConfig,
-];
+/** Every slice over one source, validated once, when the first slice is read. */
+export function configurationsFrom(read: () => EnvSource) {
+  let validated: EnvironmentVariables | undefined;
+  return Object.values(slices(() => (validated ??= validateEnvironment(read()))));
+}
 
 /** Read before the app exists, to pick the logger's levels; the full check comes with the app. */
-export function debugRequested(): boolean {
-  return /^(1|true|yes|on)$/i.test(process.env.DEBUG ?? '');
+export function debugRequested(source: EnvSource = process.env): boolean {
+  return /^(1|true|yes|on)$/i.test(source.DEBUG ?? '');
 }
 
 /**

@@ -10,6 +10,11 @@ describe('validateEnvironment', () => {
     expect(env.DEBUG).toBe(false);
     expect(env.DEBUG_REDACT_LOGS).toBe(true);
     expect(env.CODE_ASSIST_ENDPOINT).toBe('https://cloudcode-pa.googleapis.com');
+    expect(env).toMatchObject({
+      MEDIA_FETCH_MAX_URLS: 32,
+      MEDIA_FETCH_MAX_TOTAL_BYTES: 20 * 1024 * 1024,
+      MEDIA_FETCH_CONCURRENCY: 4,
+    });
   });
 
   it('converts numbers and booleans given as strings', () => {
@@ -51,6 +56,9 @@ describe('validateEnvironment', () => {
     ['GEMINI_API_KEYS', '["a",', /GEMINI_API_KEYS/],
     ['MODEL_ALIASES', '{claude:1}', /^Invalid configuration: MODEL_ALIASES: .*not valid JSON/],
     ['MODEL_ALIASES', '["x"]', /MODEL_ALIASES: must be a JSON object/],
+    ['MEDIA_FETCH_CONCURRENCY', '0', /MEDIA_FETCH_CONCURRENCY/],
+    ['MEDIA_FETCH_MAX_URLS', '-1', /MEDIA_FETCH_MAX_URLS/],
+    ['MEDIA_FETCH_MAX_TOTAL_BYTES', '10', /MEDIA_FETCH_MAX_TOTAL_BYTES/],
   ])('rejects %s=%j with a line naming the variable', (name, value, pattern) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(pattern);
   });

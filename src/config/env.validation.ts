@@ -68,6 +68,9 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsBoolean() MEDIA_FETCH_ALLOW_PRIVATE = false;
   @IsString() MODEL_ALIASES = '{}';
   @Transform(toInt) @IsInt() @Min(1) RESPONSES_TTL_S = 86_400;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1000) MEDIA_FETCH_MAX_URLS = 32;
+  @Transform(toInt) @IsInt() @Min(1024) MEDIA_FETCH_MAX_TOTAL_BYTES = 20 * 1024 * 1024;
+  @Transform(toInt) @IsInt() @Min(1) @Max(64) MEDIA_FETCH_CONCURRENCY = 4;
 }
 
 export class ConfigValidationError extends Error {}

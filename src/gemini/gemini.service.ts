@@ -6,6 +6,7 @@ import { googleErrorBody } from '../http/error-bodies';
 import { toErrorFacts } from '../http/error-facts';
 import { Reply } from '../http/reply';
 import { sseFrame } from '../http/sse-writer';
+import { modelNameProblem } from '../translation/model-names';
 import { applyModelVariant } from '../translation/model-variant';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import { GeminiRequest, GeminiResponse, JsonObject } from '../upstream/gemini-types';
@@ -81,6 +82,8 @@ export class GeminiService {
   }
 
   async getModel(id: string): Promise<Reply> {
+    const problem = modelNameProblem(id.replace(/^models\//, ''));
+    if (problem) throw ApiError.badRequest(`The model in the path ${problem}`);
     const model = findModel(this.aliases.withAliases(await this.models.list()), id);
     if (!model) {
       throw new ApiError({
@@ -131,24 +134,28 @@ export class GeminiService {
   }
 }
 
+/** Express has already decoded the path segment once; a second decode would read `%25E0` as `%E0`. */
 function parseModelAction(modelAction: string): { model: string; action: Action } {
   const colon = modelAction.lastIndexOf(':');
-  const model = decodeURIComponent(colon >= 0 ? modelAction.slice(0, colon) : modelAction).replace(
-    /^models\//,
-    '',
-  );
+  const model = (colon >= 0 ? modelAction.slice(0, colon) : modelAction).replace(/^models\//, '');
   const action = colon >= 0 ? modelAction.slice(colon + 1) : '';
   if (!model)
     throw ApiError.badRequest('The path must name a model: /v1beta/models/{model}:{action}.');
+  const problem = modelNameProblem(model);
+  if (problem) throw ApiError.badRequest(`The model in the path ${problem}`);
   if (!(ACTIONS as readonly string[]).includes(action)) {
     throw new ApiError({
       status: 404,
       kind: 'not_found',
-      message: `Unsupported action "${action}". Supported: ${ACTIONS.join(', ')}.`,
+      message: `Unsupported action "${shorten(action)}". Supported: ${ACTIONS.join(', ')}.`,
       googleStatus: 'NOT_FOUND',
     });
   }
   return { model, action: action as Action };
+}
+
+function shorten(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
 }
 
 function stripVariant(model: string): string {

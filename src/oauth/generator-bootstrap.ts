@@ -4,30 +4,35 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
-import { debugRequested, oauthConfig, serverConfig } from '../config/configuration';
+import { debugRequested, EnvSource, oauthConfig, serverConfig } from '../config/configuration';
 import { GeneratorModule } from './generator.module';
 import { isLoopbackHost } from './redirect-notes';
-import { VIEWS_DIR } from './views';
+import { useViews } from '../views';
 
 export interface GeneratorStartOptions {
   /** Overrides PORT (0 picks a free port; tests use it). */
   port?: number;
   host?: string;
   logger?: LogLevel[] | false;
+  /** Configuration to use instead of `.env` and the environment. */
+  env?: EnvSource;
 }
 
 /** Starts only the credential generator pages (`npm run gen-creds`); resolves once it listens. */
 export async function startGenerator(
   options: GeneratorStartOptions = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GeneratorModule.register(), {
-    logger: options.logger ?? [
-      'log',
-      'warn',
-      'error',
-      ...(debugRequested() ? (['debug'] as LogLevel[]) : []),
-    ],
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    GeneratorModule.register(options.env),
+    {
+      logger: options.logger ?? [
+        'log',
+        'warn',
+        'error',
+        ...(debugRequested(options.env) ? (['debug'] as LogLevel[]) : []),
+      ],
+    },
+  );
   configureGeneratorApp(app);
   const config = app.get(ConfigService);
   const server = config.getOrThrow<ReturnType<typeof serverConfig>>('server');
@@ -74,8 +79,7 @@ function exitOnSignals(app: INestApplication): void {
 export function configureGeneratorApp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.setBaseViewsDir(VIEWS_DIR);
-  app.setViewEngine('hbs');
+  useViews(app);
   app.use((_req: Request, res: Response, next: NextFunction) => {
     // Pages inline their CSS and load nothing else; the callback URL holds a login code, so
     // neither caches nor referrers may keep it.

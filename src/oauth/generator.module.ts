@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { AppConfigModule } from '../config/config.module';
-import { credentialsConfig, oauthConfig } from '../config/configuration';
+import { credentialsConfig, EnvSource, oauthConfig } from '../config/configuration';
 import { CredentialFileStore } from '../credentials/credential-file-store';
 import { CodeAssistClientModule } from '../upstream/code-assist/code-assist-client.module';
 import { GeneratorErrorFilter } from './generator-error.filter';
@@ -18,10 +18,11 @@ import { LoginStateStore } from './login-state-store';
  */
 @Module({})
 export class GeneratorModule {
-  static register(): DynamicModule {
+  /** `env` replaces `.env` and the environment as the source of configuration (tests). */
+  static register(env?: EnvSource): DynamicModule {
     return {
       module: GeneratorModule,
-      imports: [AppConfigModule.register(), CodeAssistClientModule],
+      imports: [AppConfigModule.register(env), CodeAssistClientModule],
       controllers: [GeneratorController],
       providers: [
         // The whole app is the generator, so its error page may answer every route.

@@ -97,6 +97,9 @@ describe('OpenAIValidationPipe', () => {
       'missing_required_parameter',
     ],
     ['a numeric model', 'model', { ...valid(), model: 3 }, 'invalid_type'],
+    ['a 300-character model', 'model', { ...valid(), model: 'g'.repeat(300) }, 'invalid_value'],
+    ['a model with a space', 'model', { ...valid(), model: 'gemini 2.5' }, 'invalid_value'],
+    ['a model with a newline', 'model', { ...valid(), model: 'gemini\nx' }, 'invalid_value'],
     ['missing messages', 'messages', { model: 'm' }, 'missing_required_parameter'],
     ['empty messages', 'messages', { model: 'm', messages: [] }, 'empty_array'],
     [
@@ -233,6 +236,8 @@ describe('OpenAIValidationPipe', () => {
         'invalid_value',
       ],
       ['zero dimensions', 'dimensions', { model: 'e', input: 'x', dimensions: 0 }, 'invalid_value'],
+      ['a 300-character model', 'model', { model: 'e'.repeat(300), input: 'x' }, 'invalid_value'],
+      ['a model with odd unicode', 'model', { model: 'e\u202e', input: 'x' }, 'invalid_value'],
     ])('rejects %s, naming %s', async (_name, param, body, code) => {
       expect(await rejection(body, embeddings)).toMatchObject({ status: 400, param, code });
     });

@@ -29,7 +29,7 @@ export class OpenAIService {
   ) {}
 
   async chatCompletion(req: OpenAIChatRequest, signal: AbortSignal): Promise<Reply> {
-    const { model, request } = await this.translation.toGeminiRequest(this.aliased(req));
+    const { model, request } = await this.translation.toGeminiRequest(this.aliased(req), signal);
     if (!req.stream) {
       const response = await this.dispatcher.generate({ model, body: request, signal });
       return {

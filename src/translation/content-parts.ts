@@ -108,6 +108,7 @@ async function imagePart(value: unknown, at: string, fetchMedia: FetchMedia): Pr
   try {
     return { inlineData: await fetchMedia(url) };
   } catch (err) {
+    if (err instanceof ApiError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     throw ApiError.badRequest(`Could not fetch image_url ${shortUrl(url)}: ${reason}`, param);
   }

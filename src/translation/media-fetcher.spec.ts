@@ -53,6 +53,28 @@ describe('HttpMediaFetcher', () => {
   const fetcher = (patch: Partial<MediaFetcherOptions> = {}) =>
     new HttpMediaFetcher({ maxBytes: 4096, timeoutMs: 2000, allowPrivate: true, ...patch });
 
+  it('stops when the caller’s signal fires, saying the request was cancelled', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    await expect(
+      fetcher().fetchMedia(`${base}/slow.png`, { signal: controller.signal }),
+    ).rejects.toThrow('the request was cancelled');
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it('reports every chunk to onBytes, and stops when onBytes throws', async () => {
+    const seen: number[] = [];
+    const onBytes = (n: number) => {
+      seen.push(n);
+      if (seen.reduce((a, b) => a + b) > 2500) throw new Error('over the request total');
+    };
+    await expect(
+      fetcher({ maxBytes: 100_000 }).fetchMedia(`${base}/big-chunked.png`, { onBytes }),
+    ).rejects.toThrow('over the request total');
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
   it('returns the body as base64 with the content type', async () => {
     expect(await fetcher().fetchMedia(`${base}/cat.png`)).toEqual({
       mimeType: 'image/png',

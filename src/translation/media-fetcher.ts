@@ -4,9 +4,16 @@ import { Agent, fetch } from 'undici';
 import type { FetchedMedia } from './content-parts';
 import { isPublicAddress } from './public-address';
 
+export interface MediaFetchOptions {
+  /** Cancels the fetch: the client left, or another fetch of the request failed. */
+  signal?: AbortSignal;
+  /** Told of every body chunk as it arrives; may throw to stop the download (a per-request total). */
+  onBytes?: (bytes: number) => void;
+}
+
 /** Fetches the media behind an `image_url`; injected under this token so tests can swap it. */
 export interface MediaFetcher {
-  fetchMedia(url: string): Promise<FetchedMedia>;
+  fetchMedia(url: string, options?: MediaFetchOptions): Promise<FetchedMedia>;
 }
 
 export const MEDIA_FETCHER = Symbol('MEDIA_FETCHER');
@@ -49,9 +56,11 @@ export class HttpMediaFetcher implements MediaFetcher {
     this.lookup = options.lookup ?? ((host) => dns.lookup(host, { all: true, verbatim: true }));
   }
 
-  async fetchMedia(url: string): Promise<FetchedMedia> {
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+  async fetchMedia(url: string, options: MediaFetchOptions = {}): Promise<FetchedMedia> {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
     try {
+      options.signal?.throwIfAborted();
       let target = this.checkUrl(url);
       for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
         const addresses = await this.resolve(target.hostname.replace(/^\[|\]$/g, ''));
@@ -72,14 +81,18 @@ export class HttpMediaFetcher implements MediaFetcher {
             target = this.checkUrl(new URL(location, target).toString());
             continue;
           }
-          return await this.read(res);
+          return await this.read(res, options.onBytes);
         } finally {
           void dispatcher.destroy();
         }
       }
       throw new MediaFetchError(`more than ${MAX_REDIRECTS} redirects`);
     } catch (err) {
-      throw new MediaFetchError(this.reason(err));
+      throw new MediaFetchError(
+        options.signal?.aborted && !(err instanceof MediaFetchError)
+          ? 'the request was cancelled'
+          : this.reason(err),
+      );
     }
   }
 
@@ -114,7 +127,10 @@ export class HttpMediaFetcher implements MediaFetcher {
     return addresses;
   }
 
-  private async read(res: Awaited<ReturnType<typeof fetch>>): Promise<FetchedMedia> {
+  private async read(
+    res: Awaited<ReturnType<typeof fetch>>,
+    onBytes: MediaFetchOptions['onBytes'],
+  ): Promise<FetchedMedia> {
     if (!res.ok) {
       await res.body?.cancel();
       throw new MediaFetchError(`the server answered HTTP ${res.status}`);
@@ -138,6 +154,7 @@ export class HttpMediaFetcher implements MediaFetcher {
       size += (chunk as Uint8Array).byteLength;
       // Leaving the loop cancels the body stream.
       if (size > maxBytes) throw tooLarge();
+      onBytes?.((chunk as Uint8Array).byteLength);
       chunks.push(Buffer.from(chunk as Uint8Array));
     }
     return { mimeType, data: Buffer.concat(chunks).toString('base64') };

@@ -1,4 +1,10 @@
-import { parseModelName, thinkingConfigFor, thinkingControlOf } from './model-names';
+import {
+  MAX_MODEL_NAME_LENGTH,
+  modelNameProblem,
+  parseModelName,
+  thinkingConfigFor,
+  thinkingControlOf,
+} from './model-names';
 import type { ReasoningEffort } from './openai-types';
 
 describe('parseModelName', () => {
@@ -128,5 +134,39 @@ describe('thinkingControlOf', () => {
     ['gemini-2.5-flash-image', undefined],
   ])('says %s takes a %s control', (model, kind) => {
     expect(thinkingControlOf(model)).toBe(kind);
+  });
+});
+
+describe('modelNameProblem', () => {
+  it.each([
+    ['gemini-2.5-flash'],
+    ['models/gemini-2.5-pro'],
+    ['gemini-3-pro-preview-search-nothinking'],
+    ['google/gemini-2.5-pro'],
+    ['gemma:7b'],
+    ['claude-sonnet-4-5@20250929'],
+    ['gemini_exp.1206'],
+    [' gemini-2.5-flash '],
+    ['g'.repeat(MAX_MODEL_NAME_LENGTH)],
+  ])('accepts %s', (name) => {
+    expect(modelNameProblem(name)).toBeUndefined();
+  });
+
+  it.each([
+    ['a name past the length limit', 'g'.repeat(MAX_MODEL_NAME_LENGTH + 1), /at most 256/],
+    ['a 100 KB name', 'x'.repeat(100_000), /is 100000 characters long/],
+    ['an empty name', '', /is empty/],
+    ['only spaces', '   ', /is empty/],
+    ['a space inside', 'gemini 2.5', /not a model name/],
+    ['a percent sign', '%E0', /not a model name/],
+    ['a query string', 'gemini?key=x', /not a model name/],
+    ['a newline', 'gemini\nx', /not a model name/],
+    ['a NUL character', 'gemini\u0000', /not a model name/],
+    ['non-ASCII letters', 'gémini', /not a model name/],
+    ['an emoji', 'gemini-🚀', /not a model name/],
+    ['a leading dot', '../gemini', /not a model name/],
+    ['a leading dash', '-search', /not a model name/],
+  ])('refuses %s', (_, name, reason) => {
+    expect(modelNameProblem(name)).toMatch(reason);
   });
 });

@@ -14,6 +14,27 @@ export const SEARCH_SUFFIX = '-search';
 export const NO_THINKING_SUFFIX = '-nothinking';
 export const MAX_THINKING_SUFFIX = '-maxthinking';
 
+/** Longer than any model Google serves; the name is a key in the pool's cooldowns and the metrics. */
+export const MAX_MODEL_NAME_LENGTH = 256;
+// Google's model ids, `models/…`, and the `provider/name`, `name:tag` and `name@version` forms clients use.
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/;
+
+/**
+ * What is wrong with a requested model name, said about the name (the caller names the field), or
+ * undefined when it may be used. Checked before the name is stored, logged or sent anywhere.
+ */
+export function modelNameProblem(requested: string): string | undefined {
+  if (requested.length > MAX_MODEL_NAME_LENGTH) {
+    return `is ${requested.length} characters long; a model name has at most ${MAX_MODEL_NAME_LENGTH}.`;
+  }
+  const name = requested.trim();
+  if (name === '') return 'is empty.';
+  if (!MODEL_NAME.test(name)) {
+    return 'is not a model name: use letters, digits and . _ - : @ / only, starting with a letter or digit.';
+  }
+  return undefined;
+}
+
 const SUFFIXES: readonly { suffix: string; apply: (p: ParsedModelName) => void }[] = [
   { suffix: SEARCH_SUFFIX, apply: (p) => (p.search = true) },
   { suffix: NO_THINKING_SUFFIX, apply: (p) => (p.thinking ??= 'none') },

@@ -51,4 +51,30 @@ describe('applyModelVariant', () => {
       thinkingConfig: { thinkingBudget: 2048 },
     });
   });
+
+  it.each([
+    ['tools that are not an array', 'gemini-2.5-flash-search', { tools: 'search' }, 'tools'],
+    ['a tool that is not an object', 'gemini-2.5-flash-search', { tools: [null, 7] }, undefined],
+    [
+      'a generationConfig that is not an object',
+      'gemini-2.5-flash-nothinking',
+      { generationConfig: 'fast' },
+      'generationConfig',
+    ],
+    [
+      'a thinkingConfig that is not an object',
+      'gemini-2.5-flash-maxthinking',
+      { generationConfig: { thinkingConfig: [] } },
+      'generationConfig.thinkingConfig',
+    ],
+  ])('answers %s with a 400, or passes it on, never a TypeError', (_, model, fields, param) => {
+    const request = { ...base, ...fields } as never;
+    if (param === undefined) {
+      expect(() => applyModelVariant(model, request)).not.toThrow();
+    } else {
+      expect(() => applyModelVariant(model, request)).toThrow(
+        expect.objectContaining({ status: 400, param }),
+      );
+    }
+  });
 });

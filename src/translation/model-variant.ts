@@ -1,5 +1,9 @@
+import { ApiError } from '../http/api-error';
 import type { GeminiRequest } from '../upstream/gemini-types';
 import { parseModelName, thinkingConfigFor } from './model-names';
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Applies a variant name (`-search`, `-nothinking`, `-maxthinking`) to a native request: the
@@ -15,11 +19,23 @@ export function applyModelVariant(
   if (!parsed.search && !parsed.thinking) return { model: parsed.base, request };
   const next: GeminiRequest = { ...request };
   if (parsed.search) {
-    const tools = request.tools ?? [];
-    const hasSearch = tools.some((t) => 'googleSearch' in t || 'google_search' in t);
+    const tools: unknown = request.tools ?? [];
+    // The body is otherwise Google's to validate, but the variant has to read these fields first.
+    if (!Array.isArray(tools)) throw ApiError.badRequest('tools must be an array.', 'tools');
+    const hasSearch = tools.some(
+      (t) => isRecord(t) && ('googleSearch' in t || 'google_search' in t),
+    );
     next.tools = hasSearch ? tools : [...tools, { googleSearch: {} }];
   }
   if (parsed.thinking) {
+    for (const [field, value] of [
+      ['generationConfig', request.generationConfig],
+      ['generationConfig.thinkingConfig', request.generationConfig?.thinkingConfig],
+    ] as const) {
+      if (value !== undefined && value !== null && !isRecord(value)) {
+        throw ApiError.badRequest(`${field} must be an object.`, field);
+      }
+    }
     const fromVariant = thinkingConfigFor(parsed.base, { variant: parsed.thinking });
     if (fromVariant) {
       next.generationConfig = {

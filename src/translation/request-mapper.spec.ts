@@ -200,6 +200,33 @@ describe('toGeminiRequest messages', () => {
     expect([err.status, err.param]).toEqual([400, 'messages[1].tool_calls[1].function.arguments']);
   });
 
+  it('rejects tool-call arguments nested deeper than the proxy can send, naming the field', async () => {
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const err = await errorOf(
+      map([
+        { role: 'user', content: 'go' },
+        { role: 'assistant', tool_calls: [{ id: 'a', function: { name: 'f', arguments: deep } }] },
+      ]),
+    );
+    expect([err.status, err.message]).toEqual([
+      400,
+      'messages[1].tool_calls[0].function.arguments nests deeper than 256 levels.',
+    ]);
+  });
+
+  it('keeps a tool result nested deeper than the proxy can send as text', async () => {
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const request = await map([
+      { role: 'user', content: 'go' },
+      { role: 'assistant', tool_calls: [{ id: 'a', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'a', content: deep },
+    ]);
+    expect(request.contents[2].parts[0]).toEqual({
+      functionResponse: { name: 'f', response: { content: deep } },
+    });
+    expect(() => JSON.stringify(request)).not.toThrow();
+  });
+
   it('rejects tool-call arguments that are JSON but not an object', async () => {
     const err = await errorOf(
       map([

@@ -3,6 +3,7 @@ import type { GeminiContent, GeminiPart, GeminiRequest } from '../upstream/gemin
 import { FetchMedia, toGeminiParts, toTextParts } from './content-parts';
 import { toGenerationConfig } from './generation-config';
 import { DEFAULT_SAFETY_SETTINGS, readGoogleExtras } from './google-extras';
+import { jsonDepthWithin, MAX_EMBEDDED_JSON_DEPTH } from './json-depth';
 import { parseModelName } from './model-names';
 import type { OpenAIChatRequest } from './openai-types';
 import type { ThoughtSignatureStore } from './thought-signature-store';
@@ -34,6 +35,12 @@ function validatesSignatures(base: string): boolean {
 function parseArguments(raw: unknown, param: string): Record<string, unknown> {
   if (raw === undefined || raw === null || raw === '') return {};
   if (isRecord(raw)) return raw;
+  if (typeof raw === 'string' && !jsonDepthWithin(raw)) {
+    throw ApiError.badRequest(
+      `${param} nests deeper than ${MAX_EMBEDDED_JSON_DEPTH} levels.`,
+      param,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = typeof raw === 'string' ? JSON.parse(raw) : undefined;
@@ -118,7 +125,8 @@ function functionResponsePart(
   const text = toolText(msg.content, at);
   let response: Record<string, unknown> = { content: text };
   try {
-    const parsed: unknown = JSON.parse(text);
+    // Text too deeply nested to send as a structure is still a result the model can read.
+    const parsed: unknown = jsonDepthWithin(text) ? JSON.parse(text) : undefined;
     if (isRecord(parsed)) response = parsed;
   } catch {
     // Plain-text results stay under `content`.

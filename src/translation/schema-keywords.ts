@@ -2,6 +2,8 @@
  * The vocabulary of Gemini's function-parameter Schema, and the keyword-level rules the
  * sanitiser applies to one node at a time.
  */
+import { SchemaError } from './schema-budget';
+
 export type Schema = Record<string, unknown>;
 
 // Google's Schema message for function parameters; nothing else may reach the wire.
@@ -30,16 +32,30 @@ export const NUMERIC_KEYS: Partial<Record<GeminiType, string[]>> = {
 export const isRecord = (v: unknown): v is Schema =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** `#/$defs/Address`, `#/definitions/Address`, or any JSON pointer into the same document. */
+/**
+ * `#/$defs/Address`, `#/definitions/Address`, or any JSON pointer into the same document; other
+ * documents are not fetched (undefined). A pointer that cannot be decoded is the client's error.
+ */
 export function resolvePointer(root: Schema, ref: string): unknown {
   if (!ref.startsWith('#')) return undefined;
   const path = ref.slice(1).split('/').filter(Boolean);
   let at: unknown = root;
   for (const raw of path) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    const key = decodePointerToken(raw, ref).replace(/~1/g, '/').replace(/~0/g, '~');
     at = isRecord(at) ? at[key] : Array.isArray(at) ? at[Number(key)] : undefined;
   }
   return at;
+}
+
+function decodePointerToken(raw: string, ref: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    const shown = ref.length > 80 ? `${ref.slice(0, 77)}...` : ref;
+    throw new SchemaError(
+      `$ref ${JSON.stringify(shown)} is not a valid JSON pointer (bad percent-encoding).`,
+    );
+  }
 }
 
 export function asJsonText(description: unknown, nullable = false): Schema {
@@ -109,4 +125,41 @@ export function isValidDefault(value: unknown, out: Schema): boolean {
     default:
       return false;
   }
+}
+
+/** Every keyword the sanitiser reads; anything else in a client's schema is dropped unread. */
+export const KEYWORDS = [
+  '$ref',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'type',
+  'nullable',
+  'const',
+  'enum',
+  'title',
+  'description',
+  'format',
+  ...new Set(Object.values(NUMERIC_KEYS).flat()),
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'pattern',
+  'items',
+  'prefixItems',
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'required',
+  'propertyOrdering',
+  'default',
+  'example',
+];
+
+/** Only the keywords the sanitiser reads, so that unknown keys cost nothing however often a node is inlined. */
+export function keywordsOf(...sources: Schema[]): Schema {
+  const out: Schema = {};
+  for (const source of sources) {
+    for (const key of KEYWORDS) if (key in source) out[key] = source[key];
+  }
+  return out;
 }

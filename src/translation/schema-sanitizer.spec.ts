@@ -1,3 +1,4 @@
+import { MAX_SCHEMA_BYTES, SchemaBudget, SchemaError } from './schema-budget';
 import { sanitizeSchema, Schema } from './schema-sanitizer';
 
 /** Wraps one property so a rule can be checked where Gemini meets it: inside `parameters`. */
@@ -533,5 +534,99 @@ describe('sanitizeSchema for tools without arguments', () => {
     ],
   ])('omits parameters for %s', (_, schema) => {
     expect(sanitizeSchema(schema)).toBeUndefined();
+  });
+});
+
+/** `levels` definitions, each holding two references to the next: 2^levels leaves once inlined. */
+function doublingChain(levels: number, leaf: Schema = { type: 'string' }): Schema {
+  const $defs: Schema = {};
+  for (let i = 0; i < levels; i++) {
+    const next = { $ref: `#/$defs/d${i + 1}` };
+    $defs[`d${i}`] = { type: 'object', properties: { left: next, right: next } };
+  }
+  $defs[`d${levels}`] = leaf;
+  return { type: 'object', $defs, properties: { root: { $ref: '#/$defs/d0' } } };
+}
+
+describe('sanitizeSchema cost', () => {
+  it('inlines a doubling $ref chain that stays inside the budget', () => {
+    const out = sanitizeSchema(doublingChain(10));
+    let node = (out?.properties as Schema).root as Schema;
+    for (let i = 0; i < 10; i++) node = (node.properties as Schema).right as Schema;
+    expect(node).toEqual({ type: 'string' });
+    expect(JSON.stringify(out).length).toBeLessThan(MAX_SCHEMA_BYTES);
+  });
+
+  it.each([
+    ['a doubling $ref chain 20 levels deep', 'nodes', doublingChain(20)],
+    ['a doubling $ref chain 200 levels deep', 'nodes', doublingChain(200)],
+    [
+      'a long description inlined thousands of times',
+      'bytes',
+      doublingChain(12, { type: 'string', description: 'x'.repeat(2000) }),
+    ],
+    [
+      'a large example inlined thousands of times',
+      'nodes',
+      doublingChain(12, { type: 'array', items: {}, example: Array(300).fill('v') }),
+    ],
+  ])('refuses %s, naming the %s limit, within 50 ms', (_, unit, schema) => {
+    const started = performance.now();
+    expect(() => sanitizeSchema(schema)).toThrow(
+      new RegExp(`expand to more than \\d+ ${unit} once every \\$ref is inlined`),
+    );
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+
+  it('shares one budget between the schemas it is given', () => {
+    const budget = new SchemaBudget({ maxNodes: 100, maxBytes: 1_000_000 });
+    const schema = { type: 'object', properties: { a: { type: 'string' } } };
+    expect(() => {
+      for (let i = 0; i < 50; i++) sanitizeSchema(schema, budget);
+    }).toThrow(SchemaError);
+    expect(budget.nodes).toBeGreaterThan(100);
+  });
+
+  it('reads only the keywords it knows, however many other keys a node carries', () => {
+    const junk = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+    const budget = new SchemaBudget();
+    const out = sanitizeSchema(doublingChain(8, { type: 'string', ...junk }), budget);
+    expect(JSON.stringify(out)).not.toContain('k4999');
+    expect(budget.nodes).toBeLessThan(2000);
+  });
+
+  it.each([
+    ['a $ref to itself through allOf', { A: { allOf: [{ $ref: '#/$defs/A' }] } }, 'A'],
+    [
+      'a chain of 5000 references that only point on',
+      Object.fromEntries(
+        Array.from({ length: 5000 }, (_, i) => [`r${i}`, { $ref: `#/$defs/r${i + 1}` }]),
+      ),
+      'r0',
+    ],
+  ])('gives up on %s without overflowing the stack', (_, $defs, start) => {
+    const schema = { type: 'object', $defs, properties: { a: { $ref: `#/$defs/${start}` } } };
+    expect(sanitizeSchema(schema)?.properties).toEqual({ a: expect.any(Object) });
+  });
+});
+
+describe('sanitizeSchema with a malformed $ref', () => {
+  it.each([['#/%E0'], ['#/$defs/%'], ['#/$defs/a%ZZb'], ['#/%C0%AF']])(
+    'refuses %s as a bad JSON pointer',
+    (ref) => {
+      expect(() => x({ $ref: ref })).toThrow(
+        new SchemaError(
+          `$ref ${JSON.stringify(ref)} is not a valid JSON pointer (bad percent-encoding).`,
+        ),
+      );
+    },
+  );
+
+  it.each([
+    ['a pointer to nothing', '#/$defs/Missing'],
+    ['another document', 'https://example.com/schema.json#/Address'],
+    ['a percent-encoded pointer', '#/%24defs/A'],
+  ])('still reads %s', (_, ref) => {
+    expect(() => x({ $ref: ref })).not.toThrow();
   });
 });

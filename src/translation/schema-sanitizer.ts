@@ -16,34 +16,65 @@ import {
   isTypedBranch,
   isValidDefault,
   looksLikeObject,
+  keywordsOf,
   NUMERIC_KEYS,
   resolvePointer,
   Schema,
 } from './schema-keywords';
+import { SchemaBudget } from './schema-budget';
 
 export type { Schema } from './schema-keywords';
 
 /** A recursive `$ref` is unrolled this many times before the rest is asked for as JSON text. */
 const MAX_REF_REPEATS = 2;
 const MAX_DEPTH = 32;
+/** References inlined within one another (a chain of `$ref`s that only point on) before giving up. */
+const MAX_REF_CHAIN = 32;
+
+interface Expansion {
+  schema: Schema | undefined;
+  nodes: number;
+  bytes: number;
+}
 
 interface Context {
   root: Schema;
-  refStack: string[];
+  budget: SchemaBudget;
+  /** The references being inlined, innermost last, as small ids. */
+  refStack: number[];
+  refIds: Map<string, number>;
+  resolved: Map<string, unknown>;
+  /**
+   * A reference inlined again at the same depth under the same references expands to the same
+   * schema: it is reused (and charged again, since it is sent again) instead of recomputed.
+   */
+  expansions: Map<string, Expansion>;
 }
 
 /**
  * Returns Gemini `parameters`, or undefined when the tool takes no arguments: Gemini rejects an
  * OBJECT without properties ("properties: should be non-empty for OBJECT type"), so a no-arg
- * tool must omit `parameters` altogether.
+ * tool must omit `parameters` altogether. Throws SchemaError for a malformed `$ref` and when the
+ * expansion passes the budget, which the tools of one request share.
  */
-export function sanitizeSchema(schema: unknown): Schema | undefined {
+export function sanitizeSchema(
+  schema: unknown,
+  budget: SchemaBudget = new SchemaBudget(),
+): Schema | undefined {
   if (!isRecord(schema)) return undefined;
-  const cleaned = clean(schema, { root: schema, refStack: [] }, 0);
+  const ctx: Context = {
+    root: schema,
+    budget,
+    refStack: [],
+    refIds: new Map(),
+    resolved: new Map(),
+    expansions: new Map(),
+  };
+  const cleaned = clean(schema, ctx, 0);
   const root = cleaned && flattenRootUnion(cleaned);
   if (!root || root.type !== 'object' || !hasProperties(root)) return undefined;
-  delete root.nullable;
-  return root;
+  const { nullable: _n, ...rest } = root;
+  return rest;
 }
 
 function hasProperties(s: Schema): boolean {
@@ -52,11 +83,13 @@ function hasProperties(s: Schema): boolean {
 
 function clean(input: unknown, ctx: Context, depth: number): Schema | undefined {
   if (input === false) return undefined;
-  if (!isRecord(input)) return { type: 'string' };
-  if (depth > MAX_DEPTH) return asJsonText(input.description);
+  if (!isRecord(input)) return ctx.budget.chargeNode({ type: 'string' });
+  if (depth > MAX_DEPTH) return ctx.budget.chargeNode(asJsonText(input.description));
+  ctx.budget.charge(1);
   if (typeof input.$ref === 'string') return inlineRef(input, input.$ref, ctx, depth);
-  let node = input;
-  if (Array.isArray(node.allOf)) node = mergeAllOf(node, ctx);
+  let node = keywordsOf(input);
+  if (Array.isArray(node.allOf)) node = mergeAllOf(node, ctx, 0);
+  if (Array.isArray(node.type)) ctx.budget.charge(node.type.length);
 
   let nullable = node.nullable === true;
   let types = (Array.isArray(node.type) ? node.type : [node.type]).filter(
@@ -70,6 +103,7 @@ function clean(input: unknown, ctx: Context, depth: number): Schema | undefined 
     : Array.isArray(node.oneOf)
       ? node.oneOf
       : [];
+  ctx.budget.charge(union.length);
   const branches = union.filter((b) => !isNullSchema(b));
   if (branches.length < union.length) nullable = true;
   const { anyOf: _a, oneOf: _o, ...rest } = node;
@@ -84,13 +118,15 @@ function clean(input: unknown, ctx: Context, depth: number): Schema | undefined 
       );
     }
     const cleaned = branches.map((b) => clean(b, ctx, depth + 1)).filter(isRecord);
-    return unionOf(cleaned, rest, nullable);
+    return ctx.budget.chargeNode(unionOf(cleaned, rest, nullable));
   }
   if (types.length > 1) {
-    return unionOf(
-      types.map((type) => ({ type })),
-      rest,
-      nullable,
+    return ctx.budget.chargeNode(
+      unionOf(
+        types.map((type) => ({ type })),
+        rest,
+        nullable,
+      ),
     );
   }
   return cleanTyped(rest, types[0], nullable, ctx, depth);
@@ -109,14 +145,15 @@ function cleanTyped(
 
   const values = 'const' in node ? [node.const] : Array.isArray(node.enum) ? node.enum : undefined;
   if (values) {
+    ctx.budget.charge(values.length);
     if (values.includes(null)) nullable = true;
     const present = values.filter((v) => v !== null);
     type ??= inferType(present);
     if (type === 'string' && present.length > 0) {
-      out.enum = present.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+      out.enum = present.map((v) => (typeof v === 'string' ? v : ctx.budget.json(v)));
     } else if (present.length > 0) {
       // Gemini answers 400 "enum: only allowed for STRING type"; the model still reads the description.
-      notes.push(`Allowed values: ${present.map((v) => JSON.stringify(v)).join(', ')}.`);
+      notes.push(`Allowed values: ${present.map((v) => ctx.budget.json(v)).join(', ')}.`);
     }
   }
   type ??= looksLikeObject(node) ? 'object' : node.items !== undefined ? 'array' : undefined;
@@ -157,9 +194,11 @@ function cleanTyped(
     // A free-form object (a record, `additionalProperties` only) cannot be described to Gemini,
     // which rejects an OBJECT without properties; the model is asked for the object as JSON text.
     if (Object.keys(properties).length === 0 && depth > 0) {
-      return asJsonText(out.description, nullable);
+      return ctx.budget.chargeNode(asJsonText(out.description, nullable));
     }
     out.properties = properties;
+    if (Array.isArray(node.required)) ctx.budget.charge(node.required.length);
+    if (Array.isArray(node.propertyOrdering)) ctx.budget.charge(node.propertyOrdering.length);
     const required = (Array.isArray(node.required) ? node.required : []).filter(
       (r): r is string => typeof r === 'string' && r in properties,
     );
@@ -171,49 +210,111 @@ function cleanTyped(
     }
   }
 
-  if ('default' in node && isValidDefault(node.default, out)) out.default = node.default;
-  if ('example' in node) out.example = node.example;
-  return out;
+  if ('default' in node && isValidDefault(node.default, out)) {
+    out.default = node.default;
+    ctx.budget.chargeValue(node.default);
+  }
+  if ('example' in node) {
+    out.example = node.example;
+    ctx.budget.chargeValue(node.example);
+  }
+  return ctx.budget.chargeNode(out);
 }
 
 function inlineRef(node: Schema, ref: string, ctx: Context, depth: number): Schema | undefined {
-  const { $ref: _ref, ...siblings } = node;
-  const target = resolvePointer(ctx.root, ref);
-  const repeats = ctx.refStack.filter((r) => r === ref).length;
-  if (!isRecord(target) || repeats >= MAX_REF_REPEATS) {
+  const { $ref: _ref, ...siblings } = keywordsOf(node);
+  const target = resolve(ctx, ref);
+  const id = refId(ctx, ref);
+  const repeats = ctx.refStack.filter((r) => r === id).length;
+  if (!isRecord(target) || repeats >= MAX_REF_REPEATS || ctx.refStack.length >= MAX_REF_CHAIN) {
     const description = siblings.description ?? (isRecord(target) ? target.description : undefined);
-    return asJsonText(description, siblings.nullable === true);
+    return ctx.budget.chargeNode(asJsonText(description, siblings.nullable === true));
   }
-  ctx.refStack.push(ref);
+  // With siblings the result is this node's own; without, any other use of the reference here shares it.
+  const key =
+    Object.keys(siblings).length === 0 ? `${depth}|${ctx.refStack.join(',')}|${id}` : undefined;
+  const seen = key === undefined ? undefined : ctx.expansions.get(key);
+  if (seen) {
+    ctx.budget.charge(seen.nodes, seen.bytes);
+    return seen.schema;
+  }
+  const before = { nodes: ctx.budget.nodes, bytes: ctx.budget.bytes };
+  ctx.refStack.push(id);
   try {
-    return clean({ ...target, ...siblings }, ctx, depth);
+    const schema = clean(keywordsOf(target, siblings), ctx, depth);
+    if (key !== undefined) {
+      ctx.expansions.set(key, {
+        schema,
+        nodes: ctx.budget.nodes - before.nodes,
+        bytes: ctx.budget.bytes - before.bytes,
+      });
+    }
+    return schema;
   } finally {
     ctx.refStack.pop();
   }
 }
 
+function refId(ctx: Context, ref: string): number {
+  let id = ctx.refIds.get(ref);
+  if (id === undefined) {
+    id = ctx.refIds.size;
+    ctx.refIds.set(ref, id);
+  }
+  return id;
+}
+
+function resolve(ctx: Context, ref: string): unknown {
+  if (!ctx.resolved.has(ref)) ctx.resolved.set(ref, resolvePointer(ctx.root, ref));
+  return ctx.resolved.get(ref);
+}
+
 /** Gemini has no `allOf`: members are merged, properties and `required` united. */
-function mergeAllOf(node: Schema, ctx: Context): Schema {
+function mergeAllOf(
+  node: Schema,
+  ctx: Context,
+  nesting: number,
+  merging: ReadonlySet<string> = new Set(),
+): Schema {
   const { allOf, ...rest } = node;
   let merged: Schema = {};
   const properties: Schema = {};
   const required: unknown[] = [];
   const members = [...(Array.isArray(allOf) ? allOf : []), rest];
+  ctx.budget.charge(members.length);
   for (let member of members) {
+    const refs = new Set(merging);
     for (let hops = 0; isRecord(member) && typeof member.$ref === 'string' && hops < 8; hops++) {
-      const { $ref, ...siblings } = member;
-      const target = resolvePointer(ctx.root, $ref);
-      member = isRecord(target) ? { ...target, ...siblings } : siblings;
+      const { $ref, ...siblings } = keywordsOf(member);
+      // A schema that includes itself through allOf adds nothing the second time round.
+      const target = refs.has($ref as string) ? undefined : resolve(ctx, $ref as string);
+      refs.add($ref as string);
+      member = isRecord(target) ? keywordsOf(target, siblings) : siblings;
     }
     if (!isRecord(member)) continue;
-    if (Array.isArray(member.allOf)) member = mergeAllOf(member, ctx);
-    if (isRecord(member.properties)) Object.assign(properties, member.properties);
-    if (Array.isArray(member.required)) required.push(...member.required);
+    member = keywordsOf(member);
+    if (Array.isArray(member.allOf)) {
+      member =
+        nesting < MAX_DEPTH ? mergeAllOf(member, ctx, nesting + 1, refs) : withoutAllOf(member);
+    }
+    if (isRecord(member.properties)) {
+      ctx.budget.charge(Object.keys(member.properties).length);
+      Object.assign(properties, member.properties);
+    }
+    if (Array.isArray(member.required)) {
+      ctx.budget.charge(member.required.length);
+      required.push(...member.required);
+    }
     merged = { ...merged, ...member };
   }
   if (Object.keys(properties).length > 0) merged.properties = properties;
   if (required.length > 0) merged.required = required;
   return merged;
+}
+
+function withoutAllOf(s: Schema): Schema {
+  const { allOf: _a, ...rest } = s;
+  return rest;
 }
 
 function unionOf(branches: Schema[], annotations: Schema, nullable: boolean): Schema | undefined {

@@ -1,6 +1,7 @@
 import { ApiError } from '../http/api-error';
 import type { GeminiRequest } from '../upstream/gemini-types';
 import type { OpenAIChatRequest } from './openai-types';
+import { SchemaBudget, SchemaError } from './schema-budget';
 import { sanitizeSchema } from './schema-sanitizer';
 
 interface FunctionDeclaration {
@@ -17,6 +18,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 function declarations(tools: unknown): FunctionDeclaration[] {
   if (tools === undefined || tools === null) return [];
   if (!Array.isArray(tools)) throw ApiError.badRequest('tools must be an array.', 'tools');
+  // One budget for every tool: a request may not spread an expansion over many tools.
+  const budget = new SchemaBudget();
   return tools.map((tool: unknown, k) => {
     const at = `tools[${k}]`;
     if (!isRecord(tool) || tool.type !== 'function') {
@@ -33,10 +36,23 @@ function declarations(tools: unknown): FunctionDeclaration[] {
     if (typeof fn.description === 'string' && fn.description) {
       declaration.description = fn.description;
     }
-    const parameters = sanitizeSchema(fn.parameters);
+    const parameters = parametersOf(fn.parameters, `${at}.function.parameters`, budget);
     if (parameters) declaration.parameters = parameters;
     return declaration;
   });
+}
+
+function parametersOf(
+  schema: unknown,
+  param: string,
+  budget: SchemaBudget,
+): Record<string, unknown> | undefined {
+  try {
+    return sanitizeSchema(schema, budget);
+  } catch (err) {
+    if (err instanceof SchemaError) throw ApiError.badRequest(`${param}: ${err.message}`, param);
+    throw err;
+  }
 }
 
 function namedFunction(value: unknown, param: string, known: FunctionDeclaration[]): string {

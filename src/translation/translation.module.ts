@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { mediaConfig } from '../config/configuration';
 import { AnthropicTranslationService } from './anthropic/anthropic-translation.service';
 import { HttpMediaFetcher, MEDIA_FETCHER } from './media-fetcher';
+import { MEDIA_LIMITS, MediaLimits } from './request-media';
 import { InMemoryThoughtSignatureStore, THOUGHT_SIGNATURE_STORE } from './thought-signature-store';
 import { TranslationService } from './translation.service';
 
@@ -19,6 +20,15 @@ import { TranslationService } from './translation.service';
           timeoutMs: cfg.fetchTimeoutMs,
           allowPrivate: cfg.allowPrivate,
         }),
+    },
+    {
+      provide: MEDIA_LIMITS,
+      inject: [mediaConfig.KEY],
+      useFactory: (cfg: ConfigType<typeof mediaConfig>): MediaLimits => ({
+        maxUrls: cfg.maxUrls,
+        maxTotalBytes: cfg.maxTotalBytes,
+        concurrency: cfg.concurrency,
+      }),
     },
     // In memory for one process; a shared store (Redis) replaces it here for several replicas.
     { provide: THOUGHT_SIGNATURE_STORE, useFactory: () => new InMemoryThoughtSignatureStore() },

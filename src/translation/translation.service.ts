@@ -7,6 +7,7 @@ import {
   toEmbeddingsResponse,
 } from './embeddings-mapper';
 import { MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
+import { MEDIA_LIMITS, MediaLimits, RequestMedia } from './request-media';
 import {
   catalogue,
   findModel,
@@ -39,14 +40,14 @@ export type ChatStreamContext = Omit<StreamContext, 'signatures'>;
 export class TranslationService {
   constructor(
     @Inject(MEDIA_FETCHER) private readonly media: MediaFetcher,
+    @Inject(MEDIA_LIMITS) private readonly mediaLimits: MediaLimits,
     @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,
   ) {}
 
-  toGeminiRequest(req: OpenAIChatRequest): Promise<MappedChatRequest> {
-    return toGeminiRequest(req, {
-      fetchMedia: (url) => this.media.fetchMedia(url),
-      signatures: this.signatures,
-    });
+  /** `signal` is the client's: when it leaves, the image fetches of its request stop. */
+  toGeminiRequest(req: OpenAIChatRequest, signal?: AbortSignal): Promise<MappedChatRequest> {
+    const media = new RequestMedia(this.media, this.mediaLimits, signal);
+    return toGeminiRequest(req, { fetchMedia: media.fetch, signatures: this.signatures });
   }
 
   toChatCompletion(resp: GeminiResponse, ctx: ChatResponseContext): ChatCompletion {

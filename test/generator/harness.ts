@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { oauthConfig } from '../../src/config/configuration';
+import { EnvSource, oauthConfig } from '../../src/config/configuration';
 import { configureGeneratorApp, startGenerator } from '../../src/oauth/generator-bootstrap';
 import { GeneratorModule } from '../../src/oauth/generator.module';
 import { ONBOARDING_POLLING, OnboardingPolling } from '../../src/oauth/generator.service';
@@ -39,27 +39,19 @@ export interface GeneratorTestOptions {
 
 const logger: LogLevel[] | false = process.env.TEST_LOGS ? ['log', 'warn', 'error'] : false;
 
-/** Runs the generator on 127.0.0.1 against the fake Google, restoring the environment after boot. */
+/** Runs the generator on 127.0.0.1 against the fake Google, configured by `options.env` alone. */
 export async function startTestGenerator(options: GeneratorTestOptions): Promise<RunningGenerator> {
   const root = mkdtempSync(path.join(tmpdir(), 'gen-creds-'));
   const credentialsDir = path.join(root, 'credentials');
-  const saved = { ...process.env };
-  Object.assign(process.env, {
+  const env = {
     ...options.fake.env(),
     PERSISTENT_STORAGE_PATH: credentialsDir,
     HOST: '127.0.0.1',
     ...options.env,
-  });
-  for (const [k, v] of Object.entries(options.env ?? {}))
-    if (v === undefined) delete process.env[k];
-  let app: INestApplication;
-  try {
-    app = options.production
-      ? await startGenerator({ port: options.port ?? 0, host: '127.0.0.1', logger })
-      : await buildGenerator(options);
-  } finally {
-    process.env = saved;
-  }
+  };
+  const app = options.production
+    ? await startGenerator({ port: options.port ?? 0, host: '127.0.0.1', logger, env })
+    : await buildGenerator(options, env);
   const address = app.getHttpServer().address() as { port: number };
   return {
     app,
@@ -72,8 +64,11 @@ export async function startTestGenerator(options: GeneratorTestOptions): Promise
   };
 }
 
-async function buildGenerator(options: GeneratorTestOptions): Promise<INestApplication> {
-  let builder = Test.createTestingModule({ imports: [GeneratorModule.register()] })
+async function buildGenerator(
+  options: GeneratorTestOptions,
+  env: EnvSource,
+): Promise<INestApplication> {
+  let builder = Test.createTestingModule({ imports: [GeneratorModule.register(env)] })
     .overrideProvider(ONBOARDING_POLLING)
     .useValue(options.polling ?? { pollIntervalMs: 10, maxPolls: 20 });
   const wrap = options.googleLogin;

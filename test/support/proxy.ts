@@ -18,9 +18,10 @@ export interface RunningProxy {
 }
 
 /**
- * Starts the real proxy on 127.0.0.1 with the given environment (pointed at a fake Google),
- * restoring the environment once it is up. It is built through Nest's testing module so that a
- * test can swap the pool's clock at the module seam; `listen()` is the production set-up.
+ * Starts the real proxy on 127.0.0.1 with the given configuration (pointed at a fake Google). The
+ * app reads `env` and nothing else: the test process's own environment never reaches it. It is
+ * built through Nest's testing module so that a test can swap the pool's clock at the module seam;
+ * `listen()` is the production set-up.
  */
 export async function startTestProxy(
   env: Record<string, string | undefined>,
@@ -29,29 +30,28 @@ export async function startTestProxy(
   const credentialsDir =
     env.PERSISTENT_STORAGE_PATH ?? mkdtempSync(path.join(tmpdir(), 'proxy-creds-'));
   const ownsDir = env.PERSISTENT_STORAGE_PATH === undefined;
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    GEMINI_AUTH_PASSWORD: TEST_PASSWORD,
-    PERSISTENT_STORAGE_PATH: credentialsDir,
-    HOST: '127.0.0.1',
-    ...env,
+  let builder = Test.createTestingModule({
+    imports: [
+      AppModule.register({
+        GEMINI_AUTH_PASSWORD: TEST_PASSWORD,
+        PERSISTENT_STORAGE_PATH: credentialsDir,
+        HOST: '127.0.0.1',
+        ...env,
+      }),
+    ],
   });
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
-  let app: NestExpressApplication;
-  try {
-    let builder = Test.createTestingModule({ imports: [AppModule.register()] });
-    if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);
-    for (const { provide, useValue } of options.overrides ?? []) {
-      builder = builder.overrideProvider(provide).useValue(useValue);
-    }
-    const moduleRef = await builder.compile();
-    const logger = process.env.TEST_LOGS ? undefined : false;
-    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger });
-    // Several apps share the jest process: none may take over Ctrl-C.
-    await listen(app, { port: 0, host: '127.0.0.1', logger, handleSignals: false });
-  } finally {
-    process.env = saved;
+  if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);
+  for (const { provide, useValue } of options.overrides ?? []) {
+    builder = builder.overrideProvider(provide).useValue(useValue);
   }
+  const moduleRef = await builder.compile();
+  const logger = process.env.TEST_LOGS ? undefined : false;
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger,
+  });
+  // Several apps share the jest process: none may take over Ctrl-C.
+  await listen(app, { port: 0, host: '127.0.0.1', logger, handleSignals: false });
   const address = app.getHttpServer().address() as { port: number };
   return {
     app,

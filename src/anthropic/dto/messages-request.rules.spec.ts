@@ -12,6 +12,16 @@ describe('Messages request rules', () => {
     ],
     ['no model', { ...valid, model: undefined }, 'model: Field required'],
     ['an empty model', { ...valid, model: ' ' }, 'model: Input should be a non-empty string'],
+    [
+      'an odd model name',
+      { ...valid, model: 'claude sonnet' },
+      'model: is not a model name: use letters, digits and . _ - : @ / only, starting with a letter or digit.',
+    ],
+    [
+      'an overlong model name',
+      { ...valid, model: 'c'.repeat(300) },
+      'model: is 300 characters long; a model name has at most 256.',
+    ],
     ['no max_tokens', { ...valid, max_tokens: undefined }, 'max_tokens: Field required'],
     [
       'a fractional max_tokens',

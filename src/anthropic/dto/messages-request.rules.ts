@@ -1,3 +1,4 @@
+import { modelNameProblem } from '../../translation/model-names';
 /**
  * The shape checks of a Messages request, in Anthropic's wording (`max_tokens: Field required`),
  * run before any translation. Hand-written rather than class-validator DTOs: Claude Code sends
@@ -31,6 +32,8 @@ function commonProblem(body: Record<string, unknown>): string | undefined {
   if (typeof body.model !== 'string' || body.model.trim() === '') {
     return 'model: Input should be a non-empty string';
   }
+  const nameProblem = modelNameProblem(body.model);
+  if (nameProblem) return `model: ${nameProblem}`;
   return messagesProblem(body.messages);
 }
 

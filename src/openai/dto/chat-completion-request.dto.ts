@@ -27,6 +27,7 @@ import { ByReference } from './by-reference';
 import { findMessageProblem } from './chat-message-rules';
 import { stopProblem, toolChoiceProblem } from './chat-option-rules';
 import { FollowsRule } from './follows-rule.decorator';
+import { modelNameRuleProblem } from './model-name-rule';
 
 const RESPONSE_FORMATS = ['text', 'json_object', 'json_schema'] as const;
 const REASONING_EFFORTS: readonly ReasoningEffort[] = [
@@ -110,6 +111,7 @@ export class StreamOptionsDto {
 export class ChatCompletionRequestDto implements OpenAIChatRequest {
   @IsString()
   @IsNotEmpty()
+  @FollowsRule('modelName', modelNameRuleProblem)
   model!: string;
 
   @ByReference()

@@ -3,11 +3,13 @@ import type { GoogleExtras, OpenAIEmbeddingsRequest } from '../../translation/op
 import { ByReference } from './by-reference';
 import { embeddingInputProblem } from './embedding-input-rule';
 import { FollowsRule } from './follows-rule.decorator';
+import { modelNameRuleProblem } from './model-name-rule';
 
 /** `POST /v1/embeddings`; the openai SDK asks for base64 unless told otherwise. */
 export class EmbeddingsRequestDto implements OpenAIEmbeddingsRequest {
   @IsString()
   @IsNotEmpty()
+  @FollowsRule('modelName', modelNameRuleProblem)
   model!: string;
 
   @ByReference()

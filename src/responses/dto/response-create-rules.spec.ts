@@ -46,6 +46,8 @@ describe('findCreateProblem', () => {
 
   it.each([
     ['no model', { input: 'x' }, 'model', 'missing_required_parameter'],
+    ['an odd model name', { model: 'gemini pro', input: 'x' }, 'model', 'invalid_value'],
+    ['an overlong model name', { model: 'g'.repeat(300), input: 'x' }, 'model', 'invalid_value'],
     ['input of the wrong type', { ...base, input: 3 }, 'input', 'invalid_type'],
     [
       'a zero max_output_tokens',

@@ -1,3 +1,4 @@
+import { modelNameProblem } from '../../translation/model-names';
 import {
   invalidType,
   invalidValue,
@@ -49,6 +50,12 @@ const RULES: Rule[] = [
       : absent(body.model)
         ? missing('model')
         : invalidType('model', 'a non-empty string', body.model),
+  (body) => {
+    const problem = typeof body.model === 'string' ? modelNameProblem(body.model) : undefined;
+    return problem
+      ? { param: 'model', message: `Invalid 'model': ${problem}`, code: 'invalid_value' }
+      : undefined;
+  },
   typeRule('input', 'a string or an array', (v) => typeof v === 'string' || Array.isArray(v)),
   typeRule('instructions', 'a string', isString),
   typeRule('tools', 'an array', Array.isArray),

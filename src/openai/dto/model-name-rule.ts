@@ -1,0 +1,10 @@
+import { modelNameProblem } from '../../translation/model-names';
+import { RequestProblem } from './request-problem';
+
+/** `model` of a /v1 body: a missing or non-string one is left to IsString; a bad name is refused here. */
+export function modelNameRuleProblem(value: unknown): RequestProblem | undefined {
+  if (typeof value !== 'string') return undefined;
+  const problem = modelNameProblem(value);
+  if (!problem) return undefined;
+  return { param: 'model', message: `Invalid 'model': ${problem}`, code: 'invalid_value' };
+}

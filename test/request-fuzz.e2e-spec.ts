@@ -1,0 +1,559 @@
+import type { ArgumentMetadata } from '@nestjs/common';
+import fc from 'fast-check';
+import type { AdminStatus } from '../src/admin/admin-view';
+import { GeminiService } from '../src/gemini/gemini.service';
+import { parseModelAliases } from '../src/models/model-aliases';
+import { ModelAliasesService } from '../src/models/model-aliases.service';
+import { ApiError } from '../src/http/api-error';
+import { ChatCompletionRequestDto } from '../src/openai/dto/chat-completion-request.dto';
+import { OpenAIValidationPipe } from '../src/openai/openai-validation.pipe';
+import type { OpenAIChatRequest } from '../src/translation/openai-types';
+import { modelNameProblem } from '../src/translation/model-names';
+import { TranslationService } from '../src/translation/translation.service';
+import type { UpstreamDispatcher } from '../src/upstream/dispatcher';
+import type { ModelListService } from '../src/upstream/model-list.service';
+import { FakeGoogle } from './fake-google/fake-google';
+import { AUTH, chat, generate, JSON_AUTH, poolStatus } from './support/pool-harness';
+import { RunningProxy, startTestProxy } from './support/proxy';
+
+/*
+ * Thousands of generated and mutated bodies for the OpenAI chat route and the native
+ * generateContent route. Most go straight through the validation pipe and the translation (the
+ * fast path, where nearly all of the input handling lives); a few hundred of each go over HTTP to
+ * the running proxy and the fake Google, which answers normally, so that any 5xx or any change to
+ * a credential is the proxy's own doing. Fixed seeds keep `npm test` deterministic; FUZZ_SEED
+ * explores others.
+ */
+const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
+const FAST_RUNS = 1_500;
+const HTTP_RUNS = 200;
+/**
+ * Nesting the generator reaches. Thousands of levels still overflow the stack in class-transformer
+ * (the /v1 validation pipe) and in the dispatcher's JSON.stringify (native bodies), a 500; the JSON
+ * depth limit at parse time, a separate change, is what answers those with a 400.
+ */
+const MAX_NESTING = 400;
+
+const KEY_A = 'AIzaFuzzKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const KEY_B = 'AIzaFuzzKeyBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+
+// ---------------------------------------------------------------- generators
+
+const ODD_STRINGS = [
+  '',
+  ' ',
+  '\u0000',
+  '\ud800',
+  '\udfff\ud800',
+  '\u202e\u2066rtl',
+  '%E0',
+  '%25E0',
+  '#/%E0',
+  '#/$defs/%',
+  '__proto__',
+  'constructor',
+  '{"a":',
+  '../../etc/passwd',
+  'data:image/png;base64,%%%',
+  'data:,%E0',
+  'http://127.0.0.1:1/a.png',
+  'https://[::1]/a.png',
+  'file:///etc/passwd',
+  '🚀'.repeat(64),
+  'x'.repeat(20_000),
+];
+
+const oddString = fc.oneof(
+  fc.constantFrom(...ODD_STRINGS),
+  fc.string({ maxLength: 24, unit: 'binary' }),
+  fc.string({ maxLength: 24 }),
+);
+
+function nest(depth: number, kind: 'array' | 'object'): unknown {
+  let value: unknown = 'deep';
+  for (let i = 0; i < depth; i++) value = kind === 'array' ? [value] : { a: value };
+  return value;
+}
+
+const deepValue = fc
+  .tuple(fc.integer({ min: 1, max: MAX_NESTING }), fc.constantFrom('array', 'object' as const))
+  .map(([depth, kind]) => nest(depth, kind));
+
+/** `levels` definitions, each holding two references to the next: 2^levels leaves once inlined. */
+function doublingChain(levels: number): Record<string, unknown> {
+  const $defs: Record<string, unknown> = {};
+  for (let i = 0; i < levels; i++) {
+    const next = { $ref: `#/$defs/d${i + 1}` };
+    $defs[`d${i}`] = { type: 'object', properties: { a: next, b: next } };
+  }
+  $defs[`d${levels}`] = { type: 'string' };
+  return { type: 'object', $defs, properties: { root: { $ref: '#/$defs/d0' } } };
+}
+
+const ref = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom('#/$defs/A', '#/properties/x', '#/$defs/A/properties/self'),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '#/$defs/Missing',
+      '#/%E0',
+      '#/$defs/%ZZ',
+      '#',
+      'https://example.com/s.json',
+    ),
+  },
+);
+
+const schema: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true, maxDepth: 4 },
+    fc.record(
+      {
+        type: fc.constantFrom('string', 'number', 'integer', 'boolean', 'null', ['string', 'null']),
+        description: fc.string({ maxLength: 12 }),
+        enum: fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }),
+        default: fc.jsonValue({ maxDepth: 1 }),
+      },
+      { requiredKeys: ['type'] },
+    ),
+    fc.record(
+      {
+        type: fc.constant('object'),
+        properties: fc.dictionary(fc.string({ maxLength: 6 }), tie('node'), { maxKeys: 3 }),
+        required: fc.array(fc.string({ maxLength: 6 }), { maxLength: 2 }),
+        additionalProperties: fc.boolean(),
+      },
+      { requiredKeys: ['type'] },
+    ),
+    fc.record({ type: fc.constant('array'), items: tie('node') }),
+    fc.record({ $ref: ref, description: fc.string({ maxLength: 8 }) }, { requiredKeys: ['$ref'] }),
+    fc.record({ anyOf: fc.array(tie('node'), { maxLength: 3 }) }),
+    fc.record({ allOf: fc.array(fc.oneof(tie('node'), fc.constant({ $ref: '#/$defs/A' }))) }),
+    fc.integer({ min: 1, max: 20 }).map(doublingChain),
+  ),
+})).node;
+
+const toolSchema = fc.tuple(schema, schema).map(([root, a]) => ({
+  type: 'object',
+  $defs: { A: { ...(a as object), properties: { self: { $ref: '#/$defs/A' } } } },
+  properties: { x: root },
+}));
+
+const SERVED_MODELS = [
+  'gemini-2.5-flash',
+  'gemini-2.5-pro-nothinking',
+  'gemini-3-pro-preview-search',
+  'models/gemini-2.5-flash',
+];
+
+const modelName = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...SERVED_MODELS) },
+  { weight: 2, arbitrary: oddString },
+);
+
+const textPart = fc.record({ type: fc.constant('text'), text: fc.string({ maxLength: 30 }) });
+const imagePart = fc.record({
+  type: fc.constant('image_url'),
+  image_url: fc.record({
+    url: fc.oneof(
+      { weight: 4, arbitrary: fc.constant('data:image/png;base64,iVBORw0KGgo=') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'data:image/png;base64,not base64!',
+          // Private addresses are refused before any connection, so no test reaches the network.
+          'http://127.0.0.1:1/a.png',
+          'http://10.0.0.1/a.png',
+          'ftp://example.com/a.png',
+        ),
+      },
+    ),
+  }),
+});
+const toolCall = fc.record({
+  id: fc.constantFrom('call_1', 'call_2'),
+  type: fc.constant('function'),
+  function: fc.record({
+    name: fc.constantFrom('lookup', 'other'),
+    arguments: fc
+      .dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }))
+      .map((args) => JSON.stringify(args)),
+  }),
+});
+const message = fc.oneof(
+  fc.record({
+    role: fc.constant('user'),
+    content: fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.array(fc.oneof(textPart, imagePart), { maxLength: 3 }),
+    ),
+  }),
+  fc.record({
+    role: fc.constantFrom('system', 'developer'),
+    content: fc.string({ maxLength: 20 }),
+  }),
+  fc.record(
+    {
+      role: fc.constant('assistant'),
+      content: fc.option(fc.string({ maxLength: 20 })),
+      tool_calls: fc.array(toolCall, { maxLength: 2 }),
+    },
+    { requiredKeys: ['role'] },
+  ),
+  fc.record({
+    role: fc.constant('tool'),
+    tool_call_id: fc.constantFrom('call_1', 'call_2'),
+    name: fc.constant('lookup'),
+    content: fc.string({ maxLength: 20 }),
+  }),
+);
+
+const chatBody = fc.record(
+  {
+    model: modelName,
+    messages: fc.array(message, { minLength: 1, maxLength: 4 }),
+    tools: fc.array(
+      fc.record({
+        type: fc.constant('function'),
+        function: fc.record(
+          {
+            name: fc.constantFrom('lookup', 'other'),
+            description: fc.string({ maxLength: 20 }),
+            parameters: toolSchema,
+          },
+          { requiredKeys: ['name'] },
+        ),
+      }),
+      { maxLength: 2 },
+    ),
+    tool_choice: fc.constantFrom('auto', 'none'),
+    temperature: fc.double({ min: 0, max: 2, noNaN: true }),
+    max_tokens: fc.integer({ min: 1, max: 100_000 }),
+    n: fc.integer({ min: 1, max: 2 }),
+    stop: fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 4 })),
+    reasoning_effort: fc.constantFrom('none', 'low', 'high'),
+    response_format: fc.oneof(
+      fc.record({ type: fc.constantFrom('text', 'json_object') }),
+      fc.record({
+        type: fc.constant('json_schema'),
+        json_schema: fc.record({ name: fc.string(), schema: toolSchema }),
+      }),
+    ),
+    stream: fc.boolean(),
+    extra_body: fc.record({ google: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })) }),
+  },
+  { requiredKeys: ['model', 'messages'] },
+);
+
+const nativePart = fc.oneof(
+  fc.record({ text: fc.string({ maxLength: 40 }) }),
+  fc.record({ inlineData: fc.record({ mimeType: fc.string(), data: fc.string() }) }),
+  fc.record({
+    functionCall: fc.record({ name: fc.string(), args: fc.jsonValue({ maxDepth: 2 }) }),
+  }),
+  fc.record({ thought: fc.boolean(), thoughtSignature: fc.string() }),
+);
+const nativeBody = fc.record(
+  {
+    contents: fc.array(
+      fc.record({ role: fc.constantFrom('user', 'model'), parts: fc.array(nativePart) }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    systemInstruction: fc.record({ parts: fc.array(fc.record({ text: fc.string() })) }),
+    generationConfig: fc.record({
+      temperature: fc.double(),
+      maxOutputTokens: fc.integer(),
+      thinkingConfig: fc.record({ thinkingBudget: fc.integer(), includeThoughts: fc.boolean() }),
+    }),
+    tools: fc.array(
+      fc.record({
+        functionDeclarations: fc.array(fc.record({ name: fc.string(), parameters: toolSchema }), {
+          maxLength: 2,
+        }),
+      }),
+      { maxLength: 2 },
+    ),
+  },
+  { requiredKeys: ['contents'] },
+);
+
+const nativeCall = fc.record({
+  model: modelName,
+  /** Sent as typed in the path (`%25E0`, `%E0`, a slash) rather than percent-encoded. */
+  raw: fc.boolean(),
+  action: fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom('generateContent', 'streamGenerateContent', 'countTokens'),
+    },
+    { weight: 1, arbitrary: fc.constantFrom('nonsense', '') },
+  ),
+});
+
+const oddValue: fc.Arbitrary<unknown> = fc.oneof(
+  oddString,
+  fc.constantFrom(null, true, false, 0, -1, 1e308, 2 ** 53 + 1, 0.1, [], {}),
+  fc.double(),
+  deepValue,
+  fc.jsonValue({ maxDepth: 3 }),
+  toolSchema,
+);
+
+interface Mutation {
+  at: number;
+  op: 'replace' | 'delete' | 'wrap';
+  value: unknown;
+}
+
+const mutations = fc.array(
+  fc.record({
+    at: fc.nat(),
+    op: fc.constantFrom('replace', 'delete', 'wrap' as const),
+    value: oddValue,
+  }),
+  { maxLength: 3 },
+);
+
+/** Every place in a JSON value, as the container and key that hold it. */
+function places(root: unknown): [Record<string, unknown>, string][] {
+  const found: [Record<string, unknown>, string][] = [];
+  const pending = [root];
+  while (pending.length > 0 && found.length < 2_000) {
+    const at = pending.pop();
+    if (typeof at !== 'object' || at === null) continue;
+    for (const key of Object.keys(at)) {
+      found.push([at as Record<string, unknown>, key]);
+      pending.push((at as Record<string, unknown>)[key]);
+    }
+  }
+  return found;
+}
+
+/** A valid body with wrong types, odd values, missing fields or extra nesting put in places. */
+function mutate<T>(body: T, changes: Mutation[]): T {
+  const copy = structuredClone<T>(body);
+  for (const change of changes) {
+    const all = places(copy);
+    if (all.length === 0) break;
+    const [holder, key] = all[change.at % all.length];
+    if (change.op === 'delete') {
+      if (Array.isArray(holder)) holder.splice(Number(key), 1);
+      else delete holder[key];
+    } else if (change.op === 'wrap') holder[key] = [holder[key]];
+    else holder[key] = structuredClone(change.value);
+  }
+  return copy;
+}
+
+const mutated = <T>(valid: fc.Arbitrary<T>) =>
+  fc.oneof(
+    valid,
+    fc.tuple(valid, mutations).map(([body, changes]) => mutate(body, changes)),
+    fc.constantFrom<unknown>(null, [], 'body', 42, {}),
+  );
+
+const chatBodies = mutated(chatBody);
+const nativeRequests = fc.tuple(nativeCall, mutated(nativeBody));
+
+// ---------------------------------------------------------------- checks
+
+/** A client error the proxy meant to give, or a thrown error that would have been a 5xx. */
+function asClientError(err: unknown): number {
+  if (err instanceof ApiError && err.status < 500) return err.status;
+  throw err;
+}
+
+/**
+ * A well-formed name of a model nobody serves reaches Google, whose 404 makes the dispatcher mark
+ * that credential unavailable for that model (error-classifier: 404 → model-unavailable), which is
+ * a credential state change caused by client input. That rule belongs to the pool; until it
+ * changes, bodies sent over HTTP use served models or names the proxy refuses itself.
+ */
+function servedOrRefused(model: unknown): unknown {
+  if (typeof model !== 'string' || SERVED_MODELS.includes(model)) return model;
+  return modelNameProblem(model) ? model : SERVED_MODELS[0];
+}
+
+function withServedModel(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !('model' in body)) return body;
+  return { ...body, model: servedOrRefused(body.model) };
+}
+
+/** Survives JSON.stringify the way the dispatcher will serialise it (no cycles, no BigInt). */
+function serialises(value: unknown): void {
+  JSON.stringify(value);
+}
+
+function pathSegment(call: { model: string; raw: boolean }): string {
+  return call.raw
+    ? call.model
+    : encodeURIComponent((call.model as string & { toWellFormed(): string }).toWellFormed());
+}
+
+class RecordingDispatcher {
+  readonly seen: unknown[] = [];
+  generate = (req: { body: unknown }) => this.record(req.body, { candidates: [] });
+  stream = (req: { body: unknown }) =>
+    this.record(req.body, (async function* () {})() as AsyncIterable<unknown>);
+  countTokens = (req: { body: unknown }) => this.record(req.body, { totalTokens: 1 });
+  embed = (_action: string, req: { body: unknown }) => this.record(req.body, {});
+
+  private record<T>(body: unknown, answer: T): Promise<T> {
+    serialises(body);
+    this.seen.push(body);
+    return Promise.resolve(answer);
+  }
+}
+
+/** What decides a credential's fate: its state, cooldowns, disabled mark and failure counters. */
+function credentialFates(status: AdminStatus) {
+  return status.credentials.map((c) => ({
+    id: c.id,
+    state: c.state,
+    cooldowns: c.cooldowns.map((d) => [d.model, d.reason, d.kind]),
+    disabled: c.disabled,
+    rateLimits: c.rateLimits,
+    errors: c.errors,
+  }));
+}
+
+describe('fuzzing request bodies', () => {
+  let fake: FakeGoogle;
+  let proxy: RunningProxy;
+
+  beforeAll(async () => {
+    fake = await FakeGoogle.start({ record: false });
+    fake.addApiKey(KEY_A);
+    fake.addApiKey(KEY_B);
+    proxy = await startTestProxy({ ...fake.env(), GEMINI_API_KEYS: `${KEY_A},${KEY_B}` });
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await fake?.close();
+  });
+
+  describe('through the validation pipe and the translation', () => {
+    const pipe = new OpenAIValidationPipe();
+    const chatMeta: ArgumentMetadata = { type: 'body', metatype: ChatCompletionRequestDto };
+
+    it('turns every chat body into a Gemini request or a 4xx', async () => {
+      const translation = proxy.app.get(TranslationService);
+      await fc.assert(
+        fc.asyncProperty(chatBodies, async (body) => {
+          try {
+            const valid = (await pipe.transform(body, chatMeta)) as OpenAIChatRequest;
+            serialises(await translation.toGeminiRequest(valid));
+          } catch (err) {
+            asClientError(err);
+          }
+        }),
+        { numRuns: FAST_RUNS, seed: SEED },
+      );
+    });
+
+    it('passes every native body on or answers a 4xx', async () => {
+      const dispatcher = new RecordingDispatcher();
+      const gemini = new GeminiService(
+        dispatcher as unknown as UpstreamDispatcher,
+        {} as ModelListService,
+        new ModelAliasesService({ aliases: parseModelAliases('{}') }),
+        { heartbeatMs: 60_000 } as never,
+      );
+      await fc.assert(
+        fc.asyncProperty(nativeRequests, async ([call, body]) => {
+          try {
+            await gemini.call(
+              `${call.model}:${call.action}`,
+              body,
+              'sse',
+              new AbortController().signal,
+            );
+          } catch (err) {
+            asClientError(err);
+          }
+        }),
+        { numRuns: FAST_RUNS, seed: SEED },
+      );
+    });
+  });
+
+  describe('over HTTP, against the fake Google', () => {
+    let before: ReturnType<typeof credentialFates>;
+    const statuses: { kind: string; status: number; sample: string }[] = [];
+
+    async function send(kind: string, res: Promise<Response>, sample: unknown): Promise<void> {
+      const answer = await res;
+      await answer.arrayBuffer();
+      statuses.push({
+        kind,
+        status: answer.status,
+        sample: JSON.stringify(sample).slice(0, 300),
+      });
+    }
+
+    beforeAll(async () => {
+      before = credentialFates(await poolStatus(proxy));
+      const chats = fc
+        .sample(chatBodies, { numRuns: HTTP_RUNS, seed: SEED + 1 })
+        .map(withServedModel);
+      const natives = fc
+        .sample(nativeRequests, { numRuns: HTTP_RUNS, seed: SEED + 2 })
+        .map(
+          ([call, body]) =>
+            [{ ...call, model: servedOrRefused(call.model) as string }, body] as const,
+        );
+      const jobs: (() => Promise<void>)[] = [
+        ...chats.map(
+          (body) => () =>
+            send(
+              'chat',
+              fetch(`${proxy.url}/v1/chat/completions`, {
+                method: 'POST',
+                headers: JSON_AUTH,
+                body: JSON.stringify(body),
+              }),
+              body,
+            ),
+        ),
+        ...natives.map(
+          ([call, body]) =>
+            () =>
+              send(
+                'native',
+                fetch(`${proxy.url}/v1beta/models/${pathSegment(call)}:${call.action}?alt=sse`, {
+                  method: 'POST',
+                  headers: JSON_AUTH,
+                  body: JSON.stringify(body),
+                }),
+                [call, body],
+              ),
+        ),
+      ];
+      // A few at a time, as clients would send them.
+      const workers = Array.from({ length: 8 }, async () => {
+        for (let job = jobs.shift(); job; job = jobs.shift()) await job();
+      });
+      await Promise.all(workers);
+    }, 60_000);
+
+    it.each(['chat', 'native'])('answers no %s body with a 5xx', (kind) => {
+      const sent = statuses.filter((s) => s.kind === kind);
+      expect(sent).toHaveLength(HTTP_RUNS);
+      expect(sent.filter((s) => s.status >= 500)).toEqual([]);
+    });
+
+    it('leaves every credential as it was', async () => {
+      expect(credentialFates(await poolStatus(proxy))).toEqual(before);
+    });
+
+    it('stays healthy and serves a normal request in each dialect', async () => {
+      expect((await fetch(`${proxy.url}/health`, { headers: AUTH })).status).toBe(200);
+      expect((await chat(proxy, {})).status).toBe(200);
+      expect((await generate(proxy)).status).toBe(200);
+    });
+  });
+});
