@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import { debugRequested, EnvSource, serverConfig } from './config/configuration';
-import { ApiError } from './http/api-error';
+import { ApiError } from './errors/api-error';
 import { endUnfinished } from './http/final-answer';
 import { RequestTracker } from './logging/request-tracker';
 import { useViews } from './views';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { ApiError } from '../http/api-error';
-import { toErrorFacts } from '../http/error-facts';
+import { ApiError } from '../errors/api-error';
+import { toErrorFacts } from '../errors/error-facts';
 import type { Reply } from '../http/reply';
 import { ModelAliasesService } from '../models/model-aliases.service';
-import { findModel } from '../translation/model-catalogue';
+import { findModel } from '../models/model-catalogue';
 import { AnthropicTranslationService } from '../translation/anthropic/anthropic-translation.service';
 import type {
   AnthropicMessagesRequest,
@@ -20,8 +20,8 @@ import type {
   GeminiResponse,
   JsonObject,
 } from '../upstream/gemini-types';
-import { ModelListService } from '../upstream/model-list.service';
-import { errorEvent, toAnthropicError } from './anthropic-errors';
+import { ModelListService } from '../models/model-list.service';
+import { errorEvent, toAnthropicError } from '../errors/anthropic-errors';
 
 /** What Anthropic sends while the model is silent; its SDK skips it. */
 const PING = eventFrame({ type: 'ping' });

@@ -1,18 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { ApiError } from '../http/api-error';
-import { googleErrorBody } from '../http/error-bodies';
-import { toErrorFacts } from '../http/error-facts';
+import { ApiError } from '../errors/api-error';
+import { googleErrorBody } from '../errors/error-bodies';
+import { toErrorFacts } from '../errors/error-facts';
 import { Reply } from '../http/reply';
 import { sseFrame } from '../http/sse-writer';
-import { modelNameProblem } from '../translation/model-names';
-import { applyModelVariant } from '../translation/model-variant';
+import { modelNameProblem } from '../models/model-names';
+import { applyModelVariant } from '../models/model-variant';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import { GeminiRequest, GeminiResponse, JsonObject } from '../upstream/gemini-types';
-import { ModelListService } from '../upstream/model-list.service';
+import { ModelListService } from '../models/model-list.service';
 import { ModelAliasesService } from '../models/model-aliases.service';
-import { findModel } from '../translation/model-catalogue';
+import { findModel } from '../models/model-catalogue';
 
 const ACTIONS = [
   'generateContent',

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { googleErrorBody } from '../http/error-bodies';
-import { toErrorFacts } from '../http/error-facts';
+import { googleErrorBody } from '../errors/error-bodies';
+import { toErrorFacts } from '../errors/error-facts';
 import { sendError } from '../http/error-response';
 
 /** Google RPC errors for the native routes; Google's own error body passes through unchanged. */

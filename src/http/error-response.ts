@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { ApiError } from './api-error';
+import { ApiError } from '../errors/api-error';
 
 /**
  * Sends an error in a dialect. When a stream has already started, the error becomes the stream's

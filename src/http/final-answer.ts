@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { abortUpstream } from './abort-signal';
-import { ApiError } from './api-error';
-import { errorBodyForPath } from './error-bodies';
+import { ApiError } from '../errors/api-error';
+import { errorBodyForPath } from '../errors/error-bodies';
 import { sendError } from './error-response';
 
 const streamEnders = new WeakMap<object, (error: ApiError) => void>();

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ArgumentMetadata } from '@nestjs/common';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { EmbeddingsRequestDto } from './dto/embeddings-request.dto';
 import { OpenAIValidationPipe } from './openai-validation.pipe';

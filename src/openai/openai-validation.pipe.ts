@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import { referenceKeepingTransformer } from './dto/by-reference';
 import { problemFromMessage } from './dto/follows-rule.decorator';
 import { RequestProblem } from './dto/request-problem';

@@ -1,18 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { ApiError } from '../http/api-error';
-import { openAIErrorBody } from '../http/error-bodies';
-import { toErrorFacts } from '../http/error-facts';
+import { ApiError } from '../errors/api-error';
+import { openAIErrorBody } from '../errors/error-bodies';
+import { toErrorFacts } from '../errors/error-facts';
 import { Reply } from '../http/reply';
 import { sseFrame } from '../http/sse-writer';
-import { findModel, toOpenAIModel, toOpenAIModelList } from '../translation/model-catalogue';
+import { findModel } from '../models/model-catalogue';
+import { toOpenAIModel, toOpenAIModelList } from '../translation/openai-models';
 import type { OpenAIChatRequest, OpenAIEmbeddingsRequest } from '../translation/openai-types';
 import type { ChatStreamMapper } from '../translation/stream-mapper';
 import { TranslationService } from '../translation/translation.service';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { GeminiResponse, JsonObject } from '../upstream/gemini-types';
-import { ModelListService } from '../upstream/model-list.service';
+import { ModelListService } from '../models/model-list.service';
 import { ModelAliasesService } from '../models/model-aliases.service';
 
 const DONE = sseFrame('[DONE]');

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { ApiError } from '../http/api-error';
-import { toErrorFacts } from '../http/error-facts';
+import { ApiError } from '../errors/api-error';
+import { toErrorFacts } from '../errors/error-facts';
 import { Reply } from '../http/reply';
 import { MEDIA_FETCHER, MediaFetcher } from '../translation/media-fetcher';
 import { ResponseEventSequencer } from '../translation/responses/event-sequencer';

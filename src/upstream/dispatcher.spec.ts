@@ -5,7 +5,7 @@ import { SystemClock } from '../credentials/clock';
 import { apiKeyCredential } from '../credentials/credential-parser';
 import { CredentialPool } from '../credentials/credential-pool';
 import { InMemoryPoolStateStore } from '../credentials/pool-state-store';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import { CodeAssistBackend } from './code-assist/code-assist-backend';
 import { CodeAssistClient } from './code-assist/code-assist-client';
 import { CodeAssistSessions } from './code-assist/code-assist-sessions';

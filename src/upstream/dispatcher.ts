@@ -4,7 +4,7 @@ import { upstreamConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
 import { Credential } from '../credentials/credential';
 import { CredentialPool, Selection } from '../credentials/credential-pool';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import { DebugLog } from './debug-log';
 import { classifyUpstreamError } from './error-classifier';
 import { FailurePolicy } from './failure-policy';
@@ -87,6 +87,7 @@ export class UpstreamDispatcher {
     });
     let usage: GeminiUsageMetadata | undefined;
     return new ObservedStream(primed, {
+      convertError: (error) => (isFromGoogle(error) ? toApiError(error) : error),
       onEvent: (event) => {
         // Google repeats cumulative usage on late events; the last one seen is the total.
         if (event.usageMetadata) usage = event.usageMetadata;

@@ -1,5 +1,6 @@
 import { Selection } from '../credentials/credential-pool';
-import { ApiError, ApiErrorKind, googleStatusFor } from '../http/api-error';
+import { ApiError, ApiErrorKind } from '../errors/api-error';
+import { googleStatusFor } from '../errors/google-status';
 import {
   CredentialSetupError,
   TokenEndpointError,

@@ -9,7 +9,6 @@ import { UpstreamDispatcher } from './dispatcher';
 import { FailurePolicy } from './failure-policy';
 import { GeminiApiClient } from './gemini-api/gemini-api-client';
 import { GeminiApiModule } from './gemini-api/gemini-api.module';
-import { ModelListService } from './model-list.service';
 import { UpstreamBackend } from './upstream-backend';
 import { UpstreamBackends } from './upstream-backends';
 import { UpstreamEvents } from './upstream-events';
@@ -39,15 +38,7 @@ const BACKENDS = [
     { provide: UpstreamEvents, useFactory: () => new UpstreamEvents() },
     FailurePolicy,
     UpstreamDispatcher,
-    ModelListService,
   ],
-  exports: [
-    UpstreamDispatcher,
-    ModelListService,
-    UpstreamBackends,
-    UpstreamEvents,
-    DebugLog,
-    CredentialsModule,
-  ],
+  exports: [UpstreamDispatcher, UpstreamBackends, UpstreamEvents, DebugLog, CredentialsModule],
 })
 export class UpstreamModule {}

@@ -1,4 +1,4 @@
-import { modelNameProblem } from '../../translation/model-names';
+import { modelNameProblem } from '../../models/model-names';
 import { RequestProblem } from './request-problem';
 
 /** `model` of a /v1 body: a missing or non-string one is left to IsString; a bad name is refused here. */

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../credentials/clock';
 import { Credential } from '../credentials/credential';
 import { CredentialPool } from '../credentials/credential-pool';
-import { GEMINI_MODELS, GeminiModel, withVariants } from '../translation/model-catalogue';
-import { JsonObject } from './gemini-types';
-import { UpstreamBackends } from './upstream-backends';
+import { GEMINI_MODELS, GeminiModel, withVariants } from './model-catalogue';
+import { JsonObject } from '../upstream/gemini-types';
+import { UpstreamBackends } from '../upstream/upstream-backends';
 
 const LIVE_LIST_TTL_MS = 10 * 60_000;
 

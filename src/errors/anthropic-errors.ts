@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ApiError } from '../http/api-error';
+import type { ApiError } from './api-error';
 
 export type AnthropicErrorType =
   | 'invalid_request_error'
