@@ -2,7 +2,6 @@ import { ConsoleLogger, INestApplication, Logger, LogLevel } from '@nestjs/commo
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Response } from 'express';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import { debugRequested, EnvSource, serverConfig } from './config/configuration';
@@ -125,7 +124,7 @@ function drainOnSignals(app: INestApplication, tracker: RequestTracker, graceMs:
           message: 'The proxy is shutting down; retry shortly.',
           retryAfterSeconds: SHUTDOWN_RETRY_AFTER_SECONDS,
         });
-        for (const res of tracker.unfinished()) endUnfinished(res as Response, error);
+        for (const res of tracker.unfinished()) endUnfinished(res, error);
         await tracker.whenIdle(FINAL_ANSWER_FLUSH_MS);
       }
       httpServer.closeAllConnections();

@@ -1,11 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
-import { sendAnthropicError } from '../http/anthropic-error-response';
+import type { ServerResponse } from 'node:http';
+import { sendAnthropicError } from './anthropic-error-response';
 
 /** Every Messages failure in Anthropic's error shape (see sendAnthropicError). */
 @Catch()
 export class AnthropicErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
-    sendAnthropicError(host.switchToHttp().getResponse<Response>(), exception);
+    sendAnthropicError(host.switchToHttp().getResponse<ServerResponse>(), exception);
   }
 }

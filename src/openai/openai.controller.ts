@@ -5,14 +5,18 @@ import {
   HttpCode,
   Param,
   Post,
-  Req,
   Res,
   UseFilters,
   UsePipes,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { clientAbortSignal } from '../http/abort-signal';
+import type { ServerResponse } from 'node:http';
+import { ClientSignal } from '../http/abort-signal';
 import { sendReply } from '../http/reply';
+import type {
+  OpenAIEmbeddingsResponse,
+  OpenAIModel,
+  OpenAIModelList,
+} from '../translation/openai-types';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { EmbeddingsRequestDto } from './dto/embeddings-request.dto';
 import { OpenAIErrorFilter } from './openai-error.filter';
@@ -26,33 +30,33 @@ import { OpenAIService } from './openai.service';
 export class OpenAIController {
   constructor(private readonly openai: OpenAIService) {}
 
+  /** One JSON answer or a stream of chunks, as `stream` asks: written to the response itself. */
   @Post('chat/completions')
   @HttpCode(200)
   async chatCompletions(
     @Body() body: ChatCompletionRequestDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @ClientSignal() signal: AbortSignal,
+    @Res() res: ServerResponse,
   ): Promise<void> {
-    await sendReply(res, await this.openai.chatCompletion(body, clientAbortSignal(req, res)));
+    await sendReply(res, await this.openai.chatCompletion(body, signal));
   }
 
   @Get('models')
-  async listModels(@Res() res: Response): Promise<void> {
-    await sendReply(res, await this.openai.listModels());
+  listModels(): Promise<OpenAIModelList> {
+    return this.openai.listModels();
   }
 
   @Get('models/:id')
-  async getModel(@Param('id') id: string, @Res() res: Response): Promise<void> {
-    await sendReply(res, await this.openai.getModel(id));
+  getModel(@Param('id') id: string): Promise<OpenAIModel> {
+    return this.openai.getModel(id);
   }
 
   @Post('embeddings')
   @HttpCode(200)
-  async embeddings(
+  embeddings(
     @Body() body: EmbeddingsRequestDto,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    await sendReply(res, await this.openai.embeddings(body, clientAbortSignal(req, res)));
+    @ClientSignal() signal: AbortSignal,
+  ): Promise<OpenAIEmbeddingsResponse> {
+    return this.openai.embeddings(body, signal);
   }
 }

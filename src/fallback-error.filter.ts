@@ -1,9 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { errorBodyForPath } from '../errors/error-bodies';
-import { toErrorFacts } from '../errors/error-facts';
-import { sendAnthropicError } from './anthropic-error-response';
-import { sendError } from './error-response';
+import { errorBodyForPath } from './errors/error-bodies';
+import { toErrorFacts } from './errors/error-facts';
+import { sendAnthropicError } from './anthropic/anthropic-error-response';
+import { sendError } from './http/error-response';
+import { openAIErrorFrame } from './translation/openai-frames';
 
 /**
  * For errors outside any controller's own filter (unknown routes, bad bodies): answers in the
@@ -23,9 +24,8 @@ export class FallbackErrorFilter implements ExceptionFilter {
       res,
       error,
       errorBodyForPath(req.path, error),
-      (b) => `data: ${JSON.stringify(b)}
-
-`,
+      // Google's and OpenAI's error frames are the same `data:` line.
+      openAIErrorFrame,
     );
   }
 }

@@ -1,13 +1,9 @@
-import type { Response } from 'express';
-import {
-  errorEvent,
-  newRequestId,
-  REQUEST_ID_HEADER,
-  toAnthropicError,
-} from '../errors/anthropic-errors';
+import type { ServerResponse } from 'node:http';
+import { newRequestId, REQUEST_ID_HEADER, toAnthropicError } from '../errors/anthropic-errors';
 import { ApiError } from '../errors/api-error';
 import { toErrorFacts } from '../errors/error-facts';
-import { sendError } from './error-response';
+import { sendError } from '../http/error-response';
+import { errorEvent } from '../translation/anthropic/frames';
 
 /**
  * Anthropic's `{"type":"error","error":{"type","message"}}`, with the status the Anthropic SDK
@@ -15,7 +11,7 @@ import { sendError } from './error-response';
  * has started, the error becomes its last `error` event. Shared by the Messages routes' filter and
  * the fallback filter (bodies refused before any route).
  */
-export function sendAnthropicError(res: Response, exception: unknown): void {
+export function sendAnthropicError(res: ServerResponse, exception: unknown): void {
   const facts = toErrorFacts(exception);
   let requestId = res.getHeader(REQUEST_ID_HEADER);
   if (typeof requestId !== 'string' && !res.headersSent) {
