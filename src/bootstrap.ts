@@ -60,7 +60,6 @@ export async function listen(
     app.flushLogs();
   }
   const tracker = app.get(RequestTracker);
-  app.use(tracker.track);
   configureHttp(app);
   const port = options.port ?? server.port;
   const host = options.host ?? server.host;
