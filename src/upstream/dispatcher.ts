@@ -13,13 +13,8 @@ import { ObservedStream, primeStream } from './observed-stream';
 import { BackendCall, EmbedAction, ModelAction, UpstreamBackend } from './upstream-backend';
 import { UpstreamBackends } from './upstream-backends';
 import { UpstreamEvents } from './upstream-events';
-import { toApiError, noCredentialError } from './upstream-error-mapping';
-import {
-  CredentialSetupError,
-  TokenEndpointError,
-  UpstreamHttpError,
-  UpstreamNetworkError,
-} from './upstream-errors';
+import { modelUnavailable, noCredentialError, toApiError } from './upstream-error-mapping';
+import { isFromGoogle, UpstreamNetworkError } from './upstream-errors';
 
 export interface DispatchRequest<B = GeminiRequest> {
   /** The upstream model id, without `models/` and without proxy suffixes. */
@@ -331,30 +326,4 @@ export class UpstreamDispatcher {
       thoughts: usage.thoughtsTokenCount ?? 0,
     });
   }
-}
-
-/** Every credential answered 404 for this model lately: say so, rather than "rate-limited". */
-function modelUnavailable(model: string, soonest: number, now: number): ApiError {
-  const minutes = Math.max(1, Math.ceil((soonest - now) / 60_000));
-  return new ApiError({
-    status: 404,
-    kind: 'not_found',
-    googleStatus: 'NOT_FOUND',
-    message:
-      `Model ${model} is not available to any credential in the pool (Google answered 404 for each). ` +
-      `Check the model name or the accounts' entitlements; the proxy asks Google again in ${minutes} min.`,
-  });
-}
-
-/**
- * Google's answer, the network to Google, its token endpoint or its onboarding: the failures that
- * may change a credential's state. Anything else thrown during an attempt is the proxy's own.
- */
-function isFromGoogle(error: unknown): boolean {
-  return (
-    error instanceof UpstreamHttpError ||
-    error instanceof UpstreamNetworkError ||
-    error instanceof TokenEndpointError ||
-    error instanceof CredentialSetupError
-  );
 }

@@ -101,6 +101,19 @@ export function noCredentialError(
   }
 }
 
+/** Every credential answered 404 for this model lately: say so, rather than "rate-limited". */
+export function modelUnavailable(model: string, soonest: number, now: number): ApiError {
+  const minutes = Math.max(1, Math.ceil((soonest - now) / 60_000));
+  return new ApiError({
+    status: 404,
+    kind: 'not_found',
+    googleStatus: 'NOT_FOUND',
+    message:
+      `Model ${model} is not available to any credential in the pool (Google answered 404 for each). ` +
+      `Check the model name or the accounts' entitlements; the proxy asks Google again in ${minutes} min.`,
+  });
+}
+
 function kindFor(status: number): ApiErrorKind {
   if (status === 400 || status === 413 || status === 422) return 'invalid_request';
   if (status === 401) return 'authentication';

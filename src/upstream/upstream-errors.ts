@@ -56,6 +56,19 @@ export class CredentialSetupError extends Error {
   }
 }
 
+/**
+ * Google's answer, the network to Google, its token endpoint or its onboarding: the failures that
+ * may change a credential's state. Anything else thrown during an attempt is the proxy's own.
+ */
+export function isFromGoogle(error: unknown): boolean {
+  return (
+    error instanceof UpstreamHttpError ||
+    error instanceof UpstreamNetworkError ||
+    error instanceof TokenEndpointError ||
+    error instanceof CredentialSetupError
+  );
+}
+
 function upstreamMessage(status: number, body: unknown): string {
   const error = unwrapGoogleError(body);
   if (error && typeof error.message === 'string') return error.message;
