@@ -29,6 +29,8 @@ export interface BenchOptions {
   /** Gap between the slow streams' events: long enough that every stream is open at once. */
   openStreamIntervalMs: number;
   soakRequests: number;
+  /** Seconds the soak's proxy rests after the load before its RSS is read again. */
+  soakSettleS: number;
   credentialFiles: number;
   startupRuns: number;
   groups: ReadonlySet<Group>;
@@ -76,6 +78,7 @@ const NUMBERS: Record<
     quick: 200,
   },
   soakRequests: { flag: 'soak-requests', env: 'BENCH_SOAK_REQUESTS', full: 100_000, quick: 5_000 },
+  soakSettleS: { flag: 'soak-settle', env: 'BENCH_SOAK_SETTLE_S', full: 60, quick: 10 },
   credentialFiles: {
     flag: 'credential-files',
     env: 'BENCH_CREDENTIAL_FILES',

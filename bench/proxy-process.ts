@@ -7,6 +7,9 @@ import { Child, Children, cpuTimeMs } from './children';
 
 const MAIN = path.resolve(__dirname, '..', 'dist', 'main.js');
 
+/** V8's memory flags as production starts the proxy (docker/entrypoint.sh, npm run start:prod). */
+export const PRODUCTION_NODE_ARGS = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
+
 export const BENCH_PASSWORD = 'bench-password-0123456789';
 
 export interface ProxyOptions {
@@ -53,13 +56,18 @@ export class ProxyProcess {
       SHUTDOWN_GRACE_MS: '2000',
       ...options.env,
     };
-    const nodeArgs = options.profileDir
-      ? [
-          '--cpu-prof',
-          `--cpu-prof-dir=${path.resolve(options.profileDir)}`,
-          `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
-        ]
-      : [];
+    const nodeArgs = [
+      // BENCH_NODE_ARGS="--max-semi-space-size=4" replaces them on every proxy of the run ("" for
+      // V8's defaults).
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? PRODUCTION_NODE_ARGS),
+      ...(options.profileDir
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${path.resolve(options.profileDir)}`,
+            `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
+          ]
+        : []),
+    ];
     const started = performance.now();
     const child = children.spawnNode(name, MAIN, {
       nodeArgs,

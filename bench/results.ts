@@ -18,6 +18,11 @@ export interface SoakResult {
   rps: number;
   errors: number;
   non2xx: number;
+  /** A fresh proxy's RSS before any request. */
+  rssIdleMB: number;
+  /** RSS once the load has stopped for `settleS` seconds. */
+  rssSettledMB: number;
+  settleS: number;
   /** Highest RSS in the first and in the last fifth of the run (RSS is a sawtooth under load). */
   rssStartMB: number;
   rssEndMB: number;

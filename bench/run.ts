@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Child, Children, cpuTimeMs, rssMB, whenReady } from './children';
 import { benchAccounts, mintAccessTokens, writeCredentialFiles } from './credential-files';
 import { FakeGoogleProcess } from './fake-google-process';
@@ -122,11 +123,7 @@ class Bench {
     if (wants.throughput('passthrough') || wants.streaming) await this.startPassthrough();
 
     const needsKeyProxy =
-      wants.startup ||
-      wants.throughput('native') ||
-      wants.throughput('openai') ||
-      wants.streaming ||
-      wants.soak;
+      wants.startup || wants.throughput('native') || wants.throughput('openai') || wants.streaming;
     if (needsKeyProxy) {
       this.keyProxy = await this.startProxy('proxy-keys', {
         GEMINI_API_KEYS: API_KEYS.join(','),
@@ -388,31 +385,36 @@ class Bench {
     }
   }
 
-  /** RSS of a warm proxy before and after N requests (native, and OpenAI when it exists, in turn). */
+  /**
+   * RSS of a fresh proxy at rest, over N requests (native, and OpenAI when it exists, in turn),
+   * and once it has rested again for `soakSettleS` seconds.
+   */
   private async soak(): Promise<Outcome<SoakResult>> {
     const o = this.options;
-    const native = nativeRequest({ stream: false, apiKey: BENCH_PASSWORD });
-    const openai = openAiRequest({ stream: false });
-    const withOpenAi = (await probe(this.keyProxy.url, openai)) === undefined;
-    const requests = withOpenAi ? [native, openai] : [native];
-    const mix = withOpenAi ? 'native + OpenAI alternating' : 'native only (OpenAI route missing)';
-    const pid = this.keyProxy.pid;
+    let proxy: ProxyProcess | undefined;
     try {
+      proxy = await this.startProxy('proxy-soak', {
+        GEMINI_API_KEYS: API_KEYS.join(','),
+        PERSISTENT_STORAGE_PATH: this.emptyDir('no-credentials-soak'),
+      });
+      const native = nativeRequest({ stream: false, apiKey: BENCH_PASSWORD });
+      const openai = openAiRequest({ stream: false });
+      const withOpenAi = (await probe(proxy.url, openai)) === undefined;
+      const requests = withOpenAi ? [native, openai] : [native];
+      const mix = withOpenAi ? 'native + OpenAI alternating' : 'native only (OpenAI route missing)';
+      const pid = proxy.pid;
+      await delay(2_000);
+      const idle = round(rssMB(pid), 1);
       // V8 grows its heap in steps for a while under a new load: a long warm-up keeps that out.
       const warmup = Math.max(o.connections * 20, Math.round(o.soakRequests / 5));
-      await runLoad({
-        baseUrl: this.keyProxy.url,
-        connections: o.connections,
-        amount: warmup,
-        requests,
-      });
+      await runLoad({ baseUrl: proxy.url, connections: o.connections, amount: warmup, requests });
       // Under load RSS is a sawtooth (GC returns memory every few seconds), so single samples
       // depend on the phase: the figure compares the peaks of the first and the last fifth.
       const trace: number[] = [];
       const sampler = setInterval(() => trace.push(round(rssMB(pid), 1)), 500);
-      log(`soak: ${o.soakRequests} requests (${mix}) after ${warmup} to warm up`);
+      log(`soak: idle ${idle} MB; ${o.soakRequests} requests (${mix}) after ${warmup} to warm up`);
       const load = await runLoad({
-        baseUrl: this.keyProxy.url,
+        baseUrl: proxy.url,
         connections: o.connections,
         amount: o.soakRequests,
         requests,
@@ -421,23 +423,32 @@ class Bench {
       const fifth = Math.max(2, Math.floor(trace.length / 5));
       const first = Math.max(...trace.slice(0, fifth));
       const last = Math.max(...trace.slice(-fifth));
+      await delay(o.soakSettleS * 1000);
+      const settled = round(rssMB(pid), 1);
       const result: SoakResult = {
         requests: o.soakRequests,
         mix,
         rps: load.rps,
         errors: load.errors,
         non2xx: load.non2xx,
+        rssIdleMB: idle,
         rssStartMB: first,
         rssEndMB: last,
         rssMinMB: Math.min(...trace),
         rssMaxMB: Math.max(...trace),
+        rssSettledMB: settled,
+        settleS: o.soakSettleS,
         growthPct: round(((last - first) / first) * 100, 1),
         trace,
       };
-      log(`soak: RSS peaks ${result.rssStartMB} → ${result.rssEndMB} MB (${result.growthPct} %)`);
+      log(
+        `soak: RSS idle ${idle}, peaks ${first} → ${last} MB (${result.growthPct} %), ${settled} MB ${o.soakSettleS} s later`,
+      );
       return ok(result);
     } catch (error) {
       return failed(error);
+    } finally {
+      await proxy?.stop();
     }
   }
 

@@ -26,6 +26,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.register(env),
+        // AuthModule before BodyModule: their global guards run in this order, password first.
         AuthModule,
         BodyModule,
         CredentialsModule,

@@ -1,4 +1,4 @@
-import { ConsoleLogger, INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { debugRequested, EnvSource, serverConfig } from './config/configuration';
 import { ApiError } from './errors/api-error';
 import { endUnfinished } from './http/final-answer';
+import { BufferedConsoleLogger } from './logging/buffered-console-logger';
 import { RequestTracker } from './logging/request-tracker';
 import { useViews } from './views';
 
@@ -56,7 +57,7 @@ export async function listen(
   const server = app.get(ConfigService).getOrThrow<ServerConfig>('server');
   if (options.logger !== false) {
     const logLevels = options.logger ?? ['log', 'warn', 'error'];
-    app.useLogger(new ConsoleLogger({ json: server.logFormat === 'json', logLevels }));
+    app.useLogger(new BufferedConsoleLogger({ json: server.logFormat === 'json', logLevels }));
     app.flushLogs();
   }
   const tracker = app.get(RequestTracker);
@@ -72,16 +73,18 @@ export async function listen(
 
 /**
  * Express settings and the view engine (for the /admin page). There is deliberately no
- * body-parsing middleware: bodies are read by BodyInterceptor, after the password guard
+ * body-parsing middleware: bodies are read by BodyGuard, after the password guard
  * (src/http/body.module.ts).
  */
 export function configureHttp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // Express would hash every JSON answer (SHA-1) for an ETag no API client revalidates.
+  app.set('etag', false);
   app.enableCors({ origin: true, credentials: false, maxAge: 600 });
   useViews(app);
   // Node answers "Expect: 100-continue" by inviting the body at once; handled as a plain request
-  // instead, the invitation is sent only once the password has been accepted (BodyInterceptor).
+  // instead, the invitation is sent only once the password has been accepted (BodyGuard).
   const httpServer: Server = app.getHttpServer();
   httpServer.on('checkContinue', (req, res) => httpServer.emit('request', req, res));
 }

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { BodyBudget } from '../src/http/body-budget';
-import { BODY_DEADLINES } from '../src/http/body.interceptor';
+import { BODY_DEADLINES } from '../src/http/body.guard';
 import { RequestTracker } from '../src/logging/request-tracker';
 import { FakeGoogle } from './fake-google/fake-google';
 import { JSON_AUTH, userTurn } from './support/pool-harness';

@@ -1,12 +1,11 @@
-import type { ArgumentMetadata } from '@nestjs/common';
 import fc from 'fast-check';
 import type { AdminStatus } from '../src/admin/admin-view';
 import { GeminiService } from '../src/gemini/gemini.service';
 import { parseModelAliases } from '../src/models/model-aliases';
 import { ModelAliasesService } from '../src/models/model-aliases.service';
 import { ApiError } from '../src/errors/api-error';
-import { ChatCompletionRequestDto } from '../src/openai/dto/chat-completion-request.dto';
-import { OpenAIValidationPipe } from '../src/openai/openai-validation.pipe';
+import { findChatRequestProblem } from '../src/openai/dto/chat-request-rules';
+import { OpenAIBodyPipe } from '../src/openai/openai-body.pipe';
 import type { OpenAIChatRequest } from '../src/translation/openai-types';
 import { modelNameProblem } from '../src/models/model-names';
 import { TranslationService } from '../src/translation/translation.service';
@@ -396,6 +395,7 @@ function pathSegment(call: { model: string; raw: boolean }): string {
 class RecordingDispatcher {
   readonly seen: unknown[] = [];
   generate = (req: { body: unknown }) => this.record(req.body, { candidates: [] });
+  generateBytes = (req: { body: unknown }) => this.record(req.body, Buffer.from('{}'));
   stream = (req: { body: unknown }) =>
     this.record(req.body, (async function* () {})() as AsyncIterable<unknown>);
   countTokens = (req: { body: unknown }) => this.record(req.body, { totalTokens: 1 });
@@ -437,15 +437,14 @@ describe('fuzzing request bodies', () => {
   });
 
   describe('through the validation pipe and the translation', () => {
-    const pipe = new OpenAIValidationPipe();
-    const chatMeta: ArgumentMetadata = { type: 'body', metatype: ChatCompletionRequestDto };
+    const pipe = new OpenAIBodyPipe(findChatRequestProblem);
 
     it('turns every chat body into a Gemini request or a 4xx', async () => {
       const translation = proxy.app.get(TranslationService);
       await fc.assert(
         fc.asyncProperty(chatBodies, async (body) => {
           try {
-            const valid = (await pipe.transform(body, chatMeta)) as OpenAIChatRequest;
+            const valid = pipe.transform(body) as OpenAIChatRequest;
             serialises(await translation.toGeminiRequest(valid));
           } catch (err) {
             asClientError(err);

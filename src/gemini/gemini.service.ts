@@ -52,8 +52,8 @@ export class GeminiService {
       case 'generateContent': {
         const { model: upstream, request } = applyModelVariant(model, json as GeminiRequest);
         return {
-          kind: 'json',
-          body: await this.dispatcher.generate({ model: upstream, body: request, signal }),
+          kind: 'json-bytes',
+          body: await this.dispatcher.generateBytes({ model: upstream, body: request, signal }),
         };
       }
       case 'streamGenerateContent': {

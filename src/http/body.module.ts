@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { serverConfig } from '../config/configuration';
 import { BodyBudget } from './body-budget';
-import { BODY_DEADLINES, BodyInterceptor, DEFAULT_BODY_DEADLINES } from './body.interceptor';
+import { BODY_DEADLINES, BodyGuard, DEFAULT_BODY_DEADLINES } from './body.guard';
 
-/** Request bodies, read after the password check within BODY_LIMIT and BODY_BYTES_IN_FLIGHT. */
+/**
+ * Request bodies, read after the password check within BODY_LIMIT and BODY_BYTES_IN_FLIGHT.
+ * Import it after AuthModule: global guards run in the order their modules are imported.
+ */
 @Module({
   providers: [
     {
@@ -15,7 +18,7 @@ import { BODY_DEADLINES, BodyInterceptor, DEFAULT_BODY_DEADLINES } from './body.
         new BodyBudget(server.bodyBytesInFlight),
     },
     { provide: BODY_DEADLINES, useValue: DEFAULT_BODY_DEADLINES },
-    { provide: APP_INTERCEPTOR, useClass: BodyInterceptor },
+    { provide: APP_GUARD, useClass: BodyGuard },
   ],
 })
 export class BodyModule {}

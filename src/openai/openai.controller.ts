@@ -1,32 +1,23 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Res,
-  UseFilters,
-  UsePipes,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UseFilters } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ClientSignal } from '../http/abort-signal';
 import { sendReply } from '../http/reply';
 import type {
+  OpenAIChatRequest,
+  OpenAIEmbeddingsRequest,
   OpenAIEmbeddingsResponse,
   OpenAIModel,
   OpenAIModelList,
 } from '../translation/openai-types';
-import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
-import { EmbeddingsRequestDto } from './dto/embeddings-request.dto';
+import { findChatRequestProblem } from './dto/chat-request-rules';
+import { findEmbeddingsRequestProblem } from './dto/embeddings-request-rules';
+import { OpenAIBodyPipe } from './openai-body.pipe';
 import { OpenAIErrorFilter } from './openai-error.filter';
-import { OpenAIValidationPipe } from './openai-validation.pipe';
 import { OpenAIService } from './openai.service';
 
 /** OpenAI's `/v1` API: chat completions, models and embeddings, served by Gemini. */
 @Controller('v1')
 @UseFilters(OpenAIErrorFilter)
-@UsePipes(new OpenAIValidationPipe())
 export class OpenAIController {
   constructor(private readonly openai: OpenAIService) {}
 
@@ -34,7 +25,7 @@ export class OpenAIController {
   @Post('chat/completions')
   @HttpCode(200)
   async chatCompletions(
-    @Body() body: ChatCompletionRequestDto,
+    @Body(new OpenAIBodyPipe(findChatRequestProblem)) body: OpenAIChatRequest,
     @ClientSignal() signal: AbortSignal,
     @Res() res: ServerResponse,
   ): Promise<void> {
@@ -54,7 +45,7 @@ export class OpenAIController {
   @Post('embeddings')
   @HttpCode(200)
   embeddings(
-    @Body() body: EmbeddingsRequestDto,
+    @Body(new OpenAIBodyPipe(findEmbeddingsRequestProblem)) body: OpenAIEmbeddingsRequest,
     @ClientSignal() signal: AbortSignal,
   ): Promise<OpenAIEmbeddingsResponse> {
     return this.openai.embeddings(body, signal);

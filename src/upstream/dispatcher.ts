@@ -63,6 +63,20 @@ export class UpstreamDispatcher {
   }
 
   /**
+   * generateContent for a native client: a backend that can relay Google's bytes unchanged does
+   * (the Gemini API); any other answer is serialised once here.
+   */
+  async generateBytes(req: DispatchRequest): Promise<Buffer> {
+    const served = await this.run(req, 'generateContent', async (backend, auth, call) => {
+      if (backend.generateBytes) return backend.generateBytes(auth, call);
+      const answer = await backend.generate(auth, call);
+      return { bytes: Buffer.from(JSON.stringify(answer)), usage: answer.usageMetadata };
+    });
+    this.reportUsage(req.model, served.credential.id, served.value.usage);
+    return served.value.bytes;
+  }
+
+  /**
    * Resolves once Google has sent the first event, so failover stays possible until then. The
    * stream handed back reports time to first token now, and token usage and how it ended later.
    */

@@ -1,5 +1,5 @@
 import { Credential, CredentialKind } from '../credentials/credential';
-import { GeminiResponse, JsonObject } from './gemini-types';
+import { GeminiResponse, GeminiUsageMetadata, JsonObject } from './gemini-types';
 
 export type EmbedAction = 'embedContent' | 'batchEmbedContents';
 
@@ -25,10 +25,16 @@ export interface BackendSession<A = unknown> {
   refresh?: () => Promise<A>;
 }
 
+/** A generateContent answer as Google's own bytes, and its usage for the metrics. */
+export interface RelayedAnswer {
+  bytes: Buffer;
+  usage?: GeminiUsageMetadata;
+}
+
 /**
  * One Google model API, serving one kind of credential: Code Assist (`oauth`), the Gemini API
  * (`api-key`); another (Vertex AI) is one more folder beside them and one entry in
- * `UPSTREAM_BACKENDS` (upstream.module.ts). The dispatcher only talks to this interface, so it never
+ * `BACKENDS` (upstream.module.ts). The dispatcher only talks to this interface, so it never
  * asks which kind a credential is. Streams throw UpstreamHttpError before yielding when Google
  * refuses the call, so the dispatcher can still fail over.
  *
@@ -54,6 +60,8 @@ export interface UpstreamBackend<A = unknown> {
    */
   open(credential: Credential, signal: AbortSignal): Promise<BackendSession<A>>;
   generate(auth: A, call: BackendCall): Promise<GeminiResponse>;
+  /** For a backend whose answer is already what a native client expects: relayed unparsed. */
+  generateBytes?(auth: A, call: BackendCall): Promise<RelayedAnswer>;
   stream(auth: A, call: BackendCall): Promise<AsyncIterable<GeminiResponse>>;
   countTokens(auth: A, call: BackendCall): Promise<JsonObject>;
   /** Only called for credentials whose `supports` accepts the embed action. */

@@ -71,6 +71,21 @@ export class UpstreamHttp {
     }
   }
 
+  /** Sends and reads a whole answer as Google's bytes (2xx only), within the whole-call limit. */
+  async bytes(options: SendOptions): Promise<Buffer> {
+    const res = await this.send(options);
+    if (res.status < 200 || res.status >= 300) {
+      throw httpError(res, await readText(res, options.signal));
+    }
+    try {
+      return Buffer.from(await res.body.arrayBuffer());
+    } catch (error) {
+      throw toNetworkError(error, options.signal, res.timer);
+    } finally {
+      res.timer.stop();
+    }
+  }
+
   /**
    * Sends a streaming call and yields the data of each SSE event. UPSTREAM_TIMEOUT_MS bounds the
    * wait for the first event and each silence between events, not the stream's length. A refusal

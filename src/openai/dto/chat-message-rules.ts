@@ -17,9 +17,8 @@ const PART_TYPES: Record<Role, readonly PartType[]> = {
  * The first thing wrong with a `messages` array, or undefined when it is well formed.
  *
  * Messages are checked in place, field by field, and never copied: a message may carry megabytes
- * of base64 image or audio, and class-transformer would rebuild every object on the way to
- * class-validator. Only shapes and types are checked here; the translation decides what the
- * values mean.
+ * of base64 image or audio. Only shapes and types are checked here; the translation decides what
+ * the values mean.
  */
 export function findMessageProblem(messages: unknown): RequestProblem | undefined {
   if (messages === undefined || messages === null) return missing('messages');

@@ -1,4 +1,5 @@
 import { modelNameProblem } from '../../models/model-names';
+import { aNonEmptyString, Check } from './field-checks';
 import { RequestProblem } from './request-problem';
 
 /** `model` of a /v1 body: a missing or non-string one is left to IsString; a bad name is refused here. */
@@ -8,3 +9,7 @@ export function modelNameRuleProblem(value: unknown): RequestProblem | undefined
   if (!problem) return undefined;
   return { param: 'model', message: `Invalid 'model': ${problem}`, code: 'invalid_value' };
 }
+
+/** `model`: a non-empty string that is a plausible model name. */
+export const aModelName: Check = (value, param) =>
+  aNonEmptyString(value, param) ?? modelNameRuleProblem(value);

@@ -1,13 +1,16 @@
 import { Credential } from '../../credentials/credential';
 import { GeminiResponse, JsonObject } from '../gemini-types';
+import { usageOf } from '../answer-usage';
 import { parseEvent } from '../google-event';
 import {
   BackendCall,
   BackendSession,
   EmbedAction,
   ModelAction,
+  RelayedAnswer,
   UpstreamBackend,
 } from '../upstream-backend';
+import { UpstreamNetworkError } from '../upstream-errors';
 import { UpstreamHttp } from '../upstream-http';
 
 export interface GeminiApiOptions {
@@ -51,6 +54,25 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
 
   generate(auth: GeminiApiAuth, call: BackendCall): Promise<GeminiResponse> {
     return this.post<GeminiResponse>(auth, 'generateContent', call);
+  }
+
+  /**
+   * generateContent as the bytes Google sent: a native client gets them unchanged, so parsing
+   * and serialising them again would be work for nothing (most of it for long answers).
+   */
+  async generateBytes(auth: GeminiApiAuth, call: BackendCall): Promise<RelayedAnswer> {
+    const bytes = await this.http.bytes({
+      method: 'POST',
+      url: this.modelUrl(call.model, 'generateContent'),
+      headers: this.headers(auth),
+      body: call.payload,
+      signal: call.signal,
+      timeoutMs: this.options.timeoutMs,
+    });
+    if (!startsAnObject(bytes)) {
+      throw new UpstreamNetworkError('protocol', 'Google sent a response that is not JSON');
+    }
+    return { bytes, usage: usageOf(bytes) };
   }
 
   async stream(auth: GeminiApiAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
@@ -111,6 +133,15 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
   private headers(auth: GeminiApiAuth): Record<string, string> {
     return { 'x-goog-api-key': auth.apiKey, 'content-type': 'application/json' };
   }
+}
+
+/** Whether the first byte past any whitespace opens a JSON object (a proxy's HTML page does not). */
+function startsAnObject(bytes: Buffer): boolean {
+  for (const c of bytes) {
+    if (c === 0x7b) return true;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return false;
 }
 
 async function* parseStream(events: AsyncIterable<string>): AsyncGenerator<GeminiResponse> {

@@ -1,38 +1,35 @@
-import 'reflect-metadata';
-import { ArgumentMetadata } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
-import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
-import { EmbeddingsRequestDto } from './dto/embeddings-request.dto';
-import { OpenAIValidationPipe } from './openai-validation.pipe';
+import { findChatRequestProblem } from './dto/chat-request-rules';
+import { findEmbeddingsRequestProblem } from './dto/embeddings-request-rules';
+import { OpenAIBodyPipe } from './openai-body.pipe';
 
-const pipe = new OpenAIValidationPipe();
-const chat: ArgumentMetadata = { type: 'body', metatype: ChatCompletionRequestDto };
-const embeddings: ArgumentMetadata = { type: 'body', metatype: EmbeddingsRequestDto };
+const chat = new OpenAIBodyPipe(findChatRequestProblem);
+const embeddings = new OpenAIBodyPipe(findEmbeddingsRequestProblem);
 
 const valid = () => ({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] });
 
-async function rejection(body: unknown, metadata = chat): Promise<ApiError> {
+function rejection(body: unknown, pipe = chat): ApiError {
   try {
-    await pipe.transform(body, metadata);
+    pipe.transform(body);
   } catch (error) {
     return error as ApiError;
   }
   throw new Error('the body was accepted');
 }
 
-describe('OpenAIValidationPipe', () => {
-  it('hands the controller the parsed body itself, messages and all', async () => {
+describe('OpenAIBodyPipe', () => {
+  it('hands the controller the parsed body itself, messages and all', () => {
     const image = `data:image/png;base64,${'A'.repeat(1_000_000)}`;
     const body = {
       ...valid(),
       messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: image } }] }],
     };
-    const result = (await pipe.transform(body, chat)) as typeof body;
+    const result = chat.transform(body) as typeof body;
     expect(result).toBe(body);
     expect(result.messages).toBe(body.messages);
   });
 
-  it('tolerates fields it does not know', async () => {
+  it('tolerates fields it does not know', () => {
     const body = {
       ...valid(),
       logprobs: false,
@@ -40,10 +37,10 @@ describe('OpenAIValidationPipe', () => {
       store: true,
       some_future_field: 1,
     };
-    await expect(pipe.transform(body, chat)).resolves.toBe(body);
+    expect(chat.transform(body)).toBe(body);
   });
 
-  it('accepts a full request with every supported option', async () => {
+  it('accepts a full request with every supported option', () => {
     const body = {
       ...valid(),
       tools: [
@@ -73,10 +70,10 @@ describe('OpenAIValidationPipe', () => {
       user: 'u',
       google: { thinking_config: { thinking_budget: 10 } },
     };
-    await expect(pipe.transform(body, chat)).resolves.toBe(body);
+    expect(chat.transform(body)).toBe(body);
   });
 
-  it('accepts null for the options OpenAI lets clients null out', async () => {
+  it('accepts null for the options OpenAI lets clients null out', () => {
     const body = {
       ...valid(),
       temperature: null,
@@ -86,7 +83,7 @@ describe('OpenAIValidationPipe', () => {
       tool_choice: null,
       stream_options: null,
     };
-    await expect(pipe.transform(body, chat)).resolves.toBe(body);
+    expect(chat.transform(body)).toBe(body);
   });
 
   it.each([
@@ -168,34 +165,74 @@ describe('OpenAIValidationPipe', () => {
       { ...valid(), tool_choice: 'always' },
       'invalid_value',
     ],
+    ['an empty model', 'model', { ...valid(), model: '' }, 'invalid_value'],
+    ['a null model', 'model', { ...valid(), model: null }, 'invalid_type'],
+    ['a tool that is a string', 'tools[0]', { ...valid(), tools: ['w'] }, 'invalid_type'],
+    [
+      'a tool without its function',
+      'tools[0].function',
+      { ...valid(), tools: [{ type: 'function' }] },
+      'missing_required_parameter',
+    ],
+    [
+      'a json_schema that is a string',
+      'response_format.json_schema',
+      { ...valid(), response_format: { type: 'json_schema', json_schema: 'x' } },
+      'invalid_type',
+    ],
+    ['a top_p above 1', 'top_p', { ...valid(), top_p: 1.5 }, 'invalid_value'],
+    [
+      'a negative penalty past -2',
+      'presence_penalty',
+      { ...valid(), presence_penalty: -3 },
+      'invalid_value',
+    ],
+    ['a fractional seed', 'seed', { ...valid(), seed: 0.5 }, 'invalid_type'],
     [
       'an unknown reasoning_effort',
       'reasoning_effort',
       { ...valid(), reasoning_effort: 'extreme' },
       'invalid_value',
     ],
-  ])('rejects %s, naming %s', async (_name, param, body, code) => {
-    const error = await rejection(body);
+  ])('rejects %s, naming %s', (_name, param, body, code) => {
+    const error = rejection(body);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, kind: 'invalid_request', param, code });
   });
 
-  it('says which field is missing in OpenAI’s words', async () => {
-    expect((await rejection({ model: 'm' })).message).toBe(
-      "Missing required parameter: 'messages'.",
-    );
+  it('says which field is missing in OpenAI’s words', () => {
+    expect(rejection({ model: 'm' }).message).toBe("Missing required parameter: 'messages'.");
   });
 
-  it('puts the full path of a nested field in the message', async () => {
-    const error = await rejection({
+  it('puts the full path of a nested field in the message', () => {
+    const error = rejection({
       ...valid(),
       tools: [{ type: 'function', function: { name: 5 } }],
     });
     expect(error.message).toBe("Invalid 'tools[0].function.name': must be a string.");
   });
 
-  it('reports a wrong type before the range check it also fails', async () => {
-    expect((await rejection({ ...valid(), temperature: '0.5' })).message).toBe(
+  it.each([
+    [{ temperature: 3 }, "Invalid 'temperature': must not be greater than 2."],
+    [{ max_tokens: 0 }, "Invalid 'max_tokens': must not be less than 1."],
+    [{ n: 9 }, "Invalid 'n': must not be greater than 8 (Gemini's candidateCount limit)."],
+    [{ n: 1.5 }, "Invalid 'n': must be an integer number."],
+    [{ stream: 'yes' }, "Invalid 'stream': must be a boolean value."],
+    [{ model: '' }, "Invalid 'model': should not be empty."],
+    [
+      { response_format: { type: 'xml' } },
+      "Invalid 'response_format.type': must be one of the following values: text, json_object, json_schema.",
+    ],
+  ])('words a bad %j as class-validator did', (fields, message) => {
+    expect(rejection({ ...valid(), ...fields }).message).toBe(message);
+  });
+
+  it('reports the first bad field in the order OpenAI documents them', () => {
+    expect(rejection({ ...valid(), temperature: 5, model: 3 }).param).toBe('model');
+  });
+
+  it('reports a wrong type before the range check it also fails', () => {
+    expect(rejection({ ...valid(), temperature: '0.5' }).message).toBe(
       "Invalid 'temperature': must be a number conforming to the specified constraints.",
     );
   });
@@ -204,8 +241,8 @@ describe('OpenAIValidationPipe', () => {
     ['an array', [valid()]],
     ['a string', 'hello'],
     ['nothing', undefined],
-  ])('rejects a body that is %s', async (_name, body) => {
-    expect(await rejection(body)).toMatchObject({
+  ])('rejects a body that is %s', (_name, body) => {
+    expect(rejection(body)).toMatchObject({
       status: 400,
       message: 'The request body must be a JSON object.',
     });
@@ -215,14 +252,14 @@ describe('OpenAIValidationPipe', () => {
     it.each([
       ['a string', 'hello'],
       ['an array of strings', ['a', 'b']],
-    ])('accepts %s as input', async (_name, input) => {
+    ])('accepts %s as input', (_name, input) => {
       const body = {
         model: 'gemini-embedding-001',
         input,
         dimensions: 8,
         encoding_format: 'base64',
       };
-      await expect(pipe.transform(body, embeddings)).resolves.toBe(body);
+      expect(embeddings.transform(body)).toBe(body);
     });
 
     it.each([
@@ -238,12 +275,12 @@ describe('OpenAIValidationPipe', () => {
       ['zero dimensions', 'dimensions', { model: 'e', input: 'x', dimensions: 0 }, 'invalid_value'],
       ['a 300-character model', 'model', { model: 'e'.repeat(300), input: 'x' }, 'invalid_value'],
       ['a model with odd unicode', 'model', { model: 'e\u202e', input: 'x' }, 'invalid_value'],
-    ])('rejects %s, naming %s', async (_name, param, body, code) => {
-      expect(await rejection(body, embeddings)).toMatchObject({ status: 400, param, code });
+    ])('rejects %s, naming %s', (_name, param, body, code) => {
+      expect(rejection(body, embeddings)).toMatchObject({ status: 400, param, code });
     });
 
-    it('explains that token ids cannot be embedded', async () => {
-      expect((await rejection({ model: 'e', input: [[1, 2]] }, embeddings)).message).toMatch(
+    it('explains that token ids cannot be embedded', () => {
+      expect(rejection({ model: 'e', input: [[1, 2]] }, embeddings).message).toMatch(
         /Gemini embeds text/,
       );
     });

@@ -1,0 +1,53 @@
+import type { GeminiUsageMetadata } from './gemini-types';
+
+const KEY = Buffer.from('"usageMetadata"');
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The `usageMetadata` of a generateContent answer held as bytes, for the metrics, without parsing
+ * the whole answer: Google puts it after the candidates, so it is found from the end and only its
+ * own few bytes are parsed. Anything unexpected (the key inside a string, no object after it)
+ * falls back to parsing the whole answer; an answer without usage gives undefined.
+ */
+export function usageOf(answer: Buffer): GeminiUsageMetadata | undefined {
+  const at = answer.lastIndexOf(KEY);
+  if (at < 0) return undefined;
+  const slice =
+    at > 0 && answer[at - 1] !== BACKSLASH ? objectAfter(answer, at + KEY.length) : undefined;
+  try {
+    if (slice) return JSON.parse(slice.toString('utf8')) as GeminiUsageMetadata;
+    return (JSON.parse(answer.toString('utf8')) as { usageMetadata?: GeminiUsageMetadata })
+      .usageMetadata;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bytes of the JSON object that starts after `key":` at `from`, or undefined. */
+function objectAfter(bytes: Buffer, from: number): Buffer | undefined {
+  let i = from;
+  while (i < bytes.length && bytes[i] !== OPEN) {
+    const c = bytes[i];
+    // Only whitespace and the colon may stand between the key and its object.
+    if (c !== 0x3a && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return undefined;
+    i += 1;
+  }
+  const start = i;
+  let depth = 0;
+  for (; i < bytes.length; i += 1) {
+    const c = bytes[i];
+    if (c === QUOTE) {
+      i += 1;
+      while (i < bytes.length && bytes[i] !== QUOTE) i += bytes[i] === BACKSLASH ? 2 : 1;
+    } else if (c === OPEN) {
+      depth += 1;
+    } else if (c === CLOSE) {
+      depth -= 1;
+      if (depth === 0) return bytes.subarray(start, i + 1);
+    }
+  }
+  return undefined;
+}
