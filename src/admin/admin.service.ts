@@ -4,7 +4,7 @@ import { AdminCookie } from '../auth/admin-cookie';
 import { authConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
 import { CredentialPool } from '../credentials/credential-pool';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import { SharedStateStatus } from '../state/shared-state-status';
 import { AdminPage, adminPage } from './admin-page';
 import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';

@@ -7,7 +7,6 @@ export type RefreshedToken = SharedToken;
 
 /** Refreshes this long before expiry, so that a token never dies mid-request. */
 const EAGER_REFRESH_MS = 5 * 60_000;
-const TOKEN_TIMEOUT_MS = 30_000;
 
 /**
  * Access tokens for OAuth credentials, from google-auth-library's OAuth2Client pointed at the
@@ -26,6 +25,12 @@ export class AccessTokenProvider {
       refreshed: boolean,
     ) => void,
     private readonly now: () => number = Date.now,
+    /**
+     * The one time limit on a refresh, retries included (UPSTREAM_TIMEOUT_MS). google-auth-library
+     * sets none of its own, so a token endpoint that hangs would otherwise hold the refresh, and
+     * every request waiting on it, forever.
+     */
+    private readonly timeoutMs = 30_000,
     private readonly coordinator: TokenCoordinator = new LocalTokenCoordinator(),
   ) {}
 
@@ -59,7 +64,9 @@ export class AccessTokenProvider {
     const acceptable = (t: SharedToken) =>
       this.isFresh(t) && !(rejected && t.accessToken === credential.accessToken);
     const promise = this.coordinator
-      .refresh(credential.id, fingerprint, acceptable, () => this.doRefresh(credential))
+      .refresh(credential.id, fingerprint, acceptable, () =>
+        this.withinTimeLimit(this.doRefresh(credential)),
+      )
       .then(({ token, refreshed }) => {
         this.onRefreshed(credential, token, refreshed);
         return token;
@@ -71,6 +78,20 @@ export class AccessTokenProvider {
 
   forget(id: string): void {
     this.clients.delete(id);
+  }
+
+  private withinTimeLimit<T>(pending: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new DOMException('Google’s token endpoint did not answer in time', 'TimeoutError'),
+          ),
+        this.timeoutMs,
+      );
+    });
+    return Promise.race([pending, limit]).finally(() => clearTimeout(timer));
   }
 
   private async doRefresh(credential: OAuthCredential): Promise<RefreshedToken> {
@@ -93,8 +114,8 @@ export class AccessTokenProvider {
       endpoints: { oauth2TokenUrl: this.tokenUrl },
       // Node's own fetch: gaxios would otherwise import node-fetch lazily, which fails inside VM
       // sandboxes such as jest's and costs a module load on the first refresh.
-      // A token endpoint that hangs must not hold a refresh (and every request waiting on it) forever.
-      transporterOptions: { fetchImplementation: fetch, timeout: TOKEN_TIMEOUT_MS },
+      // Each try's socket is let go at the same limit that bounds the whole refresh.
+      transporterOptions: { fetchImplementation: fetch, timeout: this.timeoutMs },
     });
     client.setCredentials({ refresh_token: credential.refreshToken });
     this.clients.set(credential.id, { client, refreshToken: credential.refreshToken });

@@ -11,15 +11,15 @@ import {
 
 export interface SelectOptions {
   model: string;
-  /** Only credentials of this kind can serve the action (embeddings need an API key). */
-  kind?: CredentialKind;
+  /** Only the credentials this accepts can serve the action (embeddings need an API key). */
+  canServe?: (credential: Credential) => boolean;
   exclude?: ReadonlySet<string>;
 }
 
 export type Selection =
   | { outcome: 'selected'; credential: Credential }
   | { outcome: 'empty' }
-  | { outcome: 'none-capable'; kind: CredentialKind }
+  | { outcome: 'none-capable' }
   | { outcome: 'all-disabled'; reasons: string[] }
   /** `unavailable`: every cooldown in the way is a 404 for this model, not a rate limit. */
   | { outcome: 'all-cooling'; soonest: number; unavailable?: true }
@@ -138,7 +138,7 @@ export class CredentialPool {
     let faultedUntil = Infinity;
     for (let i = 0; i < n; i++) {
       const c = this.credentials[(start + i) % n];
-      if (options.kind && c.kind !== options.kind) continue;
+      if (options.canServe && !options.canServe(c)) continue;
       capable++;
       if (options.exclude?.has(c.id)) {
         excluded++;
@@ -165,7 +165,7 @@ export class CredentialPool {
       }
     }
     if (faulted) return { outcome: 'selected', credential: faulted };
-    if (capable === 0) return { outcome: 'none-capable', kind: options.kind ?? 'oauth' };
+    if (capable === 0) return { outcome: 'none-capable' };
     if (excluded > 0) return { outcome: 'exhausted' };
     if (soonest !== Infinity) {
       return onlyUnavailable

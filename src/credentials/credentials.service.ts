@@ -9,7 +9,7 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { credentialsConfig, oauthConfig } from '../config/configuration';
+import { credentialsConfig, oauthConfig, upstreamConfig } from '../config/configuration';
 import { AccessTokenProvider, RefreshedToken } from './access-token-provider';
 import { Clock } from './clock';
 import { Credential, OAuthCredential, secretSuffix } from './credential';
@@ -42,6 +42,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     private readonly clock: Clock,
     @Inject(credentialsConfig.KEY) private readonly config: ConfigType<typeof credentialsConfig>,
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
+    @Optional() @Inject(upstreamConfig.KEY) upstream?: ConfigType<typeof upstreamConfig>,
     @Optional() @Inject(TOKEN_COORDINATOR) coordinator?: TokenCoordinator,
   ) {
     this.defaults = { clientId: oauth.clientId, clientSecret: oauth.clientSecret };
@@ -49,6 +50,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
       oauth.tokenUrl,
       (c, t, refreshed) => this.onTokenRefreshed(c, t, refreshed),
       () => this.clock.now(),
+      upstream?.timeoutMs,
       coordinator ?? undefined,
     );
   }

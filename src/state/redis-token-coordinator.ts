@@ -2,7 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CoordinatedToken, SharedToken, TokenCoordinator } from '../credentials/token-coordinator';
 import { RedisConnection } from './redis-connection';
 
-/** Longer than the token endpoint's own timeout (30 s), so a lock never lapses under a live refresh. */
+/**
+ * How long one replica may hold a refresh. A refresh takes well under a second; past this, a holder
+ * that died or hangs (the provider's own limit is UPSTREAM_TIMEOUT_MS) no longer holds the others,
+ * which then refresh themselves: a second refresh costs less than requests left waiting.
+ */
 export const REFRESH_LOCK_MS = 35_000;
 const POLL_MS = 50;
 /** A token Google gave without an expiry is kept as long as Google's usual hour, minus a margin. */

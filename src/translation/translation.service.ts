@@ -8,20 +8,11 @@ import {
 } from './embeddings-mapper';
 import { MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
 import { MEDIA_LIMITS, MediaLimits, RequestMedia } from './request-media';
-import {
-  catalogue,
-  findModel,
-  GeminiModel,
-  toOpenAIModelList,
-  withVariants,
-} from './model-catalogue';
-import { ParsedModelName, parseModelName } from './model-names';
 import type {
   ChatCompletion,
   OpenAIChatRequest,
   OpenAIEmbeddingsRequest,
   OpenAIEmbeddingsResponse,
-  OpenAIModelList,
 } from './openai-types';
 import { MappedChatRequest, toGeminiRequest } from './request-mapper';
 import { ResponseContext, toChatCompletion } from './response-mapper';
@@ -68,30 +59,5 @@ export class TranslationService {
     req: OpenAIEmbeddingsRequest,
   ): OpenAIEmbeddingsResponse {
     return toEmbeddingsResponse(resp, req);
-  }
-
-  parseModelName(name: string): ParsedModelName {
-    return parseModelName(name);
-  }
-
-  /** The maintained Code Assist models with their variants, in Google's shape. */
-  catalogue(): GeminiModel[] {
-    return catalogue();
-  }
-
-  /** Adds the proxy's variants to a list fetched live from Google. */
-  withVariants(models: readonly GeminiModel[]): GeminiModel[] {
-    return withVariants(models);
-  }
-
-  toOpenAIModelList(models: readonly GeminiModel[] = this.catalogue()): OpenAIModelList {
-    return toOpenAIModelList(models);
-  }
-
-  findModel(
-    id: string,
-    models: readonly GeminiModel[] = this.catalogue(),
-  ): GeminiModel | undefined {
-    return findModel(models, id);
   }
 }
