@@ -1,8 +1,107 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Import boundaries between the layers of src/ (DESIGN §2). Relative imports are matched by the
+ * folder they reach, at any depth (`../x`, `../../x`), so a rule holds in subfolders too.
+ */
+const FEATURES = [
+  'openai',
+  'gemini',
+  'anthropic',
+  'responses',
+  'admin',
+  'oauth',
+  'auth',
+  'metrics',
+  'logging',
+];
+const reach = (folder) =>
+  ['../', '../../', '../../../'].flatMap((up) => [`${up}${folder}`, `${up}${folder}/**`]);
+const forbid = (folders, message) => ({ group: folders.flatMap(reach), message });
+const NO_EXPRESS = {
+  name: 'express',
+  message: 'Express stays at the edge: controllers, filters, guards, middleware and src/http.',
+};
+/** Files that may speak Express: the HTTP edge and the app's bootstrap. */
+const EXPRESS_EDGE = [
+  'src/**/*.controller.ts',
+  'src/**/*.filter.ts',
+  'src/**/*.guard.ts',
+  'src/**/*.middleware.ts',
+  'src/**/*.interceptor.ts',
+  'src/**/*.spec.ts',
+  'src/http/**',
+  'src/bootstrap.ts',
+  'src/oauth/generator-bootstrap.ts',
+  'src/views.ts',
+  'src/oauth/views.ts',
+];
+const layer = (folder, patterns, { express = false } = {}) => ({
+  files: [`src/${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', { paths: express ? [] : [NO_EXPRESS], patterns }],
+  },
+});
+const BOUNDARIES = [
+  {
+    files: ['src/**/*.ts'],
+    ignores: EXPRESS_EDGE,
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_EXPRESS] }] },
+  },
+  layer('errors', [
+    forbid(
+      ['upstream', 'translation', 'models', 'credentials', 'http', ...FEATURES],
+      'errors/ holds the domain error and its wire shapes; it depends on no feature or layer.',
+    ),
+  ]),
+  layer('upstream', [
+    forbid(
+      ['translation', 'models', 'http', ...FEATURES],
+      'upstream/ talks to Google only: no translation, no HTTP edge, no feature modules.',
+    ),
+  ]),
+  layer('credentials', [
+    forbid(
+      ['upstream', 'translation', 'models', 'http', ...FEATURES],
+      'credentials/ is below upstream: the pool knows nothing of calls, dialects or routes.',
+    ),
+  ]),
+  layer('models', [
+    forbid(['translation', 'http', ...FEATURES], 'models/ is below every dialect and the edge.'),
+  ]),
+  layer('translation', [
+    // From translation/anthropic, `../responses` is the sibling dialect; from translation/ itself
+    // it is the feature module. Both are out of bounds, as is every other feature.
+    forbid(
+      ['http', ...FEATURES],
+      'translation/ is pure mapping: no HTTP edge, no feature modules, and one dialect folder never imports another.',
+    ),
+  ]),
+  layer(
+    'http',
+    [
+      forbid(
+        ['upstream', 'translation', ...FEATURES],
+        'http/ is the Express edge; it reads errors/, not upstream/ or features.',
+      ),
+    ],
+    { express: true },
+  ),
+];
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-artifacts/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -13,7 +112,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
@@ -24,6 +126,7 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  ...BOUNDARIES,
   {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -111,6 +111,20 @@ export class Children {
     }
   }
 
+  /** A program other than Node (redis-server), stopped with the rest. */
+  spawnProgram(name: string, command: string, args: string[], options: SpawnOptions): Child {
+    const log = openSync(options.logFile, 'a');
+    try {
+      const proc = spawn(command, args, { env: options.env, stdio: ['ignore', log, log] });
+      const child = new Child(name, proc, options.logFile, options.graceMs ?? 5000);
+      proc.on('error', () => undefined);
+      this.all.push(child);
+      return child;
+    } finally {
+      closeSync(log);
+    }
+  }
+
   /** A benchmark helper written in TypeScript (the fake Google, the pass-through). */
   spawnTs(name: string, script: string, options: SpawnOptions): Child {
     return this.spawnNode(name, path.join(__dirname, script), {

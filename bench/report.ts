@@ -20,6 +20,9 @@ export const TARGETS = {
   /** A minute after the soak, RSS is back within this much of the idle figure. */
   settledOverIdlePct: 10,
   startupMs: 500,
+  /** Issue 14: the pool shared through Redis, against the same proxy with its state in memory. */
+  redisRatio: 0.9,
+  redisAddedP50Ms: 0.3,
 };
 
 export interface Check {
@@ -44,6 +47,7 @@ const LOAD_NAMES: Record<Load, string> = {
   native: 'native generateContent (API keys)',
   'code-assist': 'native via Code Assist (OAuth)',
   openai: 'OpenAI chat/completions, non-stream',
+  redis: 'native generateContent, pool state in Redis (REDIS_URL)',
 };
 
 export function buildRows(results: BenchResults): Row[] {
@@ -54,9 +58,18 @@ export function buildRows(results: BenchResults): Row[] {
     if (!outcome) continue;
     rows.push(throughputRow(load, outcome, load === 'passthrough' ? undefined : reference));
   }
+  const shared = results.throughput.redis;
+  if (shared) {
+    rows.push(
+      redisRow(shared, okResult(results.throughput.native), {
+        redis: okResult(results.fixedRate.redis),
+        inMemory: okResult(results.fixedRate.native),
+      }),
+    );
+  }
 
   const pacedReference = okResult(results.fixedRate.passthrough);
-  for (const load of ['passthrough', 'native', 'code-assist', 'openai'] as const) {
+  for (const load of ['passthrough', 'native', 'code-assist', 'openai', 'redis'] as const) {
     const outcome = results.fixedRate[load];
     if (!outcome) continue;
     rows.push(
@@ -190,6 +203,7 @@ function throughputRow(
       native: TARGETS.nativeRatio,
       openai: TARGETS.openaiRatio,
       'code-assist': TARGETS.codeAssistRatio,
+      redis: TARGETS.redisRatio,
     }[load];
     checks.push(atLeast(`≥${minRatio}×`, ratio, minRatio, '×'));
     target = checks.map((c) => c.target).join(', ');
@@ -205,6 +219,45 @@ function throughputRow(
       : '',
     versus,
     target,
+    status: statusOf(outcome, checks),
+    checks,
+  };
+}
+
+/**
+ * The same native load with REDIS_URL, read against the in-memory proxy rather than the
+ * pass-through: throughput at saturation, and the added p50 at the fixed rate (at saturation a
+ * closed loop's latency only restates its throughput).
+ */
+function redisRow(
+  outcome: Outcome<ThroughputResult>,
+  inMemory: ThroughputResult | undefined,
+  paced: { redis?: LoadResult; inMemory?: LoadResult },
+): Row {
+  const r = okResult(outcome);
+  const checks: Check[] = [];
+  let versus = '';
+  if (r && inMemory) {
+    const ratio = r.rps / inMemory.rps;
+    const addedP50 =
+      paced.redis && paced.inMemory
+        ? paced.redis.p50Ms - paced.inMemory.p50Ms
+        : r.p50Ms - inMemory.p50Ms;
+    versus = `${fmt(ratio, 2)}× of in-memory · ${signed(addedP50, 2)} ms p50${paced.redis ? ' at the fixed rate' : ''} · CPU ${fmt(r.serverCpuMsPerRequest / inMemory.serverCpuMsPerRequest, 2)}×`;
+    checks.push(atLeast(`≥${TARGETS.redisRatio}×`, ratio, TARGETS.redisRatio, '×'));
+    checks.push(
+      atMost(`+p50 ≤${TARGETS.redisAddedP50Ms} ms`, addedP50, TARGETS.redisAddedP50Ms, 'ms'),
+    );
+  }
+  const failures = r ? r.errors + r.non2xx : 0;
+  return {
+    section: 'Throughput',
+    scenario: LOAD_NAMES.redis,
+    measured: r
+      ? `${fmt(r.rps, 0)} req/s · p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms · ${fmt(r.serverCpuMsPerRequest * 1000, 0)} µs CPU/req${failures ? ` · ${failures} failed` : ''}`
+      : '',
+    versus: versus || (r ? 'needs the native row' : ''),
+    target: checks.map((c) => c.target).join(', '),
     status: statusOf(outcome, checks),
     checks,
   };

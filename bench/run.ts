@@ -5,6 +5,7 @@
  * fails on a target; it exits non-zero only when it could not run. Whatever it starts, it stops.
  */
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -41,6 +42,8 @@ class Bench {
   /** API keys only: native, OpenAI, streams and the soak. Started unless none of those runs. */
   private keyProxy!: ProxyProcess;
   private oauthProxy?: ProxyProcess;
+  /** Native load again, with the pool shared through a local redis-server (issue 14). */
+  private redisProxy?: ProxyProcess;
   private credentialsDir!: string;
 
   constructor(
@@ -132,8 +135,9 @@ class Bench {
       log(`proxy (API keys) healthy after ${Math.round(this.keyProxy.startupMs)} ms`);
     }
     if (needsOAuth) await this.measureStartup();
+    if (wants.throughput('redis')) await this.startRedisProxy();
 
-    for (const load of ['passthrough', 'native', 'code-assist', 'openai'] as const) {
+    for (const load of ['passthrough', 'native', 'code-assist', 'openai', 'redis'] as const) {
       if (wants.throughput(load)) this.results.throughput[load] = await this.throughput(load);
       if (load === 'code-assist') await this.oauthProxy?.stop();
     }
@@ -149,6 +153,26 @@ class Bench {
     this.credentialsDir = path.join(this.workDir, 'credentials');
     writeCredentialFiles(this.credentialsDir, accounts, tokens);
     log(`wrote ${accounts.length} OAuth credential files with live tokens`);
+  }
+
+  private async startRedisProxy(): Promise<void> {
+    try {
+      const port = await freeTcpPort();
+      this.children.spawnProgram(
+        'redis',
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { env: process.env, logFile: path.join(this.workDir, 'redis.log') },
+      );
+      this.redisProxy = await this.startProxy('proxy-redis', {
+        GEMINI_API_KEYS: API_KEYS.join(','),
+        PERSISTENT_STORAGE_PATH: this.emptyDir('no-credentials-redis'),
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+      });
+      log(`proxy (API keys, REDIS_URL) healthy after ${Math.round(this.redisProxy.startupMs)} ms`);
+    } catch (error) {
+      this.results.throughput.redis = failed(error);
+    }
   }
 
   private async startPassthrough(): Promise<void> {
@@ -284,6 +308,16 @@ class Bench {
           pid: this.keyProxy.pid,
           spec: openAiRequest({ stream: false }),
         };
+      case 'redis':
+        if (!this.redisProxy?.child.running) {
+          return {
+            reason: this.results.throughput.redis ?? {
+              status: 'failed',
+              reason: 'the Redis proxy is not running (is redis-server installed?)',
+            },
+          };
+        }
+        return { url: this.redisProxy.url, pid: this.redisProxy.pid, spec: native };
     }
   }
 
@@ -540,3 +574,15 @@ main().then(
     process.exit(1);
   },
 );
+
+/** A loopback port free a moment ago, for redis-server (which cannot be told to pick one). */
+function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

@@ -9,7 +9,7 @@ import { CredentialsModule } from './credentials/credentials.module';
 import { GeminiModule } from './gemini/gemini.module';
 import { HealthController } from './health.controller';
 import { BodyModule } from './http/body.module';
-import { FallbackErrorFilter } from './http/fallback-error.filter';
+import { FallbackErrorFilter } from './fallback-error.filter';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';

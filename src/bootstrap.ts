@@ -2,11 +2,10 @@ import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Response } from 'express';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import { debugRequested, EnvSource, serverConfig } from './config/configuration';
-import { ApiError } from './http/api-error';
+import { ApiError } from './errors/api-error';
 import { endUnfinished } from './http/final-answer';
 import { BufferedConsoleLogger } from './logging/buffered-console-logger';
 import { RequestTracker } from './logging/request-tracker';
@@ -62,7 +61,6 @@ export async function listen(
     app.flushLogs();
   }
   const tracker = app.get(RequestTracker);
-  app.use(tracker.track);
   configureHttp(app);
   const port = options.port ?? server.port;
   const host = options.host ?? server.host;
@@ -128,7 +126,7 @@ function drainOnSignals(app: INestApplication, tracker: RequestTracker, graceMs:
           message: 'The proxy is shutting down; retry shortly.',
           retryAfterSeconds: SHUTDOWN_RETRY_AFTER_SECONDS,
         });
-        for (const res of tracker.unfinished()) endUnfinished(res as Response, error);
+        for (const res of tracker.unfinished()) endUnfinished(res, error);
         await tracker.whenIdle(FINAL_ANSWER_FLUSH_MS);
       }
       httpServer.closeAllConnections();

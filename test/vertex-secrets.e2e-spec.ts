@@ -6,6 +6,7 @@ import { googleError } from './fake-google/google-errors';
 import { TEST_PASSWORD } from './support/proxy';
 import { ProxyProcess } from './support/proxy-process';
 import { writeServiceAccountFile } from './support/service-account-files';
+import { waitFor } from './support/wait';
 
 const SA_EMAIL = 'secret-keeper@vertex-proj.iam.gserviceaccount.com';
 const EXPRESS_KEY = 'AQ.Ab8RN6FakeVertexExpressKeySECRET0xyz9';
@@ -74,6 +75,12 @@ describe('Vertex secrets in the deployed binary (DEBUG on)', () => {
     expect((await ask('gemini-2.5-flash')).status).toBe(200);
     fake.failNext({ status: 403, body: googleError(403, 'denied') }, { times: 2 });
     await ask('gemini-2.5-pro');
+    // Log lines are buffered: wait for the debug block and the disable warning to reach stdout.
+    await waitFor(
+      () => proxy.output.includes('Credential Details') && proxy.output.includes('Disabled'),
+      5000,
+      'the request logs',
+    );
     const pages = await Promise.all(
       ['/admin/credentials', '/admin', '/metrics'].map(async (p) =>
         (await fetch(`${proxy.url}${p}`, { headers: { ...AUTH, accept: 'text/html' } })).text(),

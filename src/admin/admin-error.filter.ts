@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { openAIErrorBody } from '../http/error-bodies';
-import { toErrorFacts } from '../http/error-facts';
+import { openAIErrorBody } from '../errors/error-bodies';
+import { toErrorFacts } from '../errors/error-facts';
 import { renderView } from '../views';
 
 /**

@@ -32,6 +32,7 @@ describe('views/admin.hbs', () => {
   const hostile = '<img src=x onerror=alert(1)>';
   const status: AdminStatus = {
     generatedAt: new Date(NOW).toISOString(),
+    replica: { id: 'replica-a', sharedState: 'redis' },
     summary: { total: 1, ok: 0, cooling: 0, disabled: 1 },
     credentials: [
       {
@@ -58,6 +59,11 @@ describe('views/admin.hbs', () => {
       },
     ],
   };
+
+  it('names the replica that drew the page and where its state comes from', async () => {
+    const page = await renderAdminPage(status, { now: NOW });
+    expect(page).toContain('replica replica-a · state shared through Redis');
+  });
 
   it('escapes everything that came from Google or a credential file', async () => {
     const page = await renderAdminPage(status, { now: NOW });

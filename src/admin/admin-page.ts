@@ -11,6 +11,8 @@ export interface AdminPageOptions {
 export interface AdminPage {
   summary: { total: string; ok: number; cooling: number; disabled: number };
   generatedAt: Moment;
+  /** Which replica drew the page and where the state it shows comes from. */
+  replica: { id: string; sharedState: string };
   enabled?: string;
   rows: AdminRow[];
 }
@@ -47,6 +49,12 @@ interface AdminRow {
   action: { id: string; label: string } | null;
 }
 
+const SHARED_STATE_TEXT: Record<AdminStatus['replica']['sharedState'], string> = {
+  memory: 'state of this process only',
+  redis: 'state shared through Redis',
+  'redis-unreachable': 'Redis unreachable: state of this replica only until it returns',
+};
+
 /** The pool status page's view model. */
 export function adminPage(status: AdminStatus, options: AdminPageOptions): AdminPage {
   const { summary } = status;
@@ -58,6 +66,7 @@ export function adminPage(status: AdminStatus, options: AdminPageOptions): Admin
       disabled: summary.disabled,
     },
     generatedAt: moment(status.generatedAt),
+    replica: { id: status.replica.id, sharedState: SHARED_STATE_TEXT[status.replica.sharedState] },
     enabled: options.enabled,
     rows: status.credentials.map((c) => row(c, options.now)),
   };

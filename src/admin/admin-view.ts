@@ -29,17 +29,30 @@ export interface AdminCredential {
   lastError: { at: string; status: number; reason: string; message: string } | null;
 }
 
+/** Which replica answered, and whether the view is shared with the others (REDIS_URL). */
+export interface AdminReplica {
+  id: string;
+  /** `memory`: this process alone; `redis`: shared; `redis-unreachable`: local until Redis returns. */
+  sharedState: 'memory' | 'redis' | 'redis-unreachable';
+}
+
 export interface AdminStatus {
   generatedAt: string;
+  replica: AdminReplica;
   summary: Record<CredentialState, number> & { total: number };
   credentials: AdminCredential[];
 }
 
-export function toAdminStatus(statuses: readonly CredentialStatus[], now: number): AdminStatus {
+export function toAdminStatus(
+  statuses: readonly CredentialStatus[],
+  now: number,
+  replica: AdminReplica = { id: 'local', sharedState: 'memory' },
+): AdminStatus {
   const summary = { total: statuses.length, ok: 0, cooling: 0, disabled: 0 };
   for (const s of statuses) summary[s.state]++;
   return {
     generatedAt: iso(now),
+    replica,
     summary,
     credentials: statuses.map((s) => toAdminCredential(s)),
   };

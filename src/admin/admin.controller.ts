@@ -29,12 +29,12 @@ export class AdminController {
 
   /** With `?key=`, trades the password for the cookie and sends the browser to the bare address. */
   @Get()
-  page(
+  async page(
     @Query('key') key: unknown,
     @Query('enabled') enabled: unknown,
     @Req() req: Request,
     @Res() res: Response,
-  ): void {
+  ): Promise<void> {
     res.set(PAGE_HEADERS);
     if (key !== undefined) {
       this.signIn(key, req, res);
@@ -45,13 +45,13 @@ export class AdminController {
     renderView(
       res,
       'admin',
-      { ...this.admin.page({ enabled: text(enabled) }), layout: false },
+      { ...(await this.admin.page({ enabled: text(enabled) })), layout: false },
       { context: 'Admin', failure: 'The admin page could not be rendered.' },
     );
   }
 
   @Get('credentials')
-  credentials(): AdminStatus {
+  credentials(): Promise<AdminStatus> {
     return this.admin.status();
   }
 

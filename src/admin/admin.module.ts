@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
+import { StateModule } from '../state/state.module';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
 
 @Module({
-  imports: [CredentialsModule],
+  imports: [CredentialsModule, StateModule],
   controllers: [AdminController],
   providers: [AdminService],
 })

@@ -4,7 +4,8 @@ import { AdminCookie } from '../auth/admin-cookie';
 import { authConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
 import { CredentialPool } from '../credentials/credential-pool';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
+import { SharedStateStatus } from '../state/shared-state-status';
 import { AdminPage, adminPage } from './admin-page';
 import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
 
@@ -18,12 +19,15 @@ export class AdminService {
     private readonly pool: CredentialPool,
     private readonly clock: Clock,
     @Inject(authConfig.KEY) auth: ConfigType<typeof authConfig>,
+    private readonly shared: SharedStateStatus,
   ) {
     this.cookie = new AdminCookie(auth.password);
   }
 
-  status(): AdminStatus {
-    return toAdminStatus(this.pool.status(), this.clock.now());
+  /** The shared view: what every replica learned, read from Redis first when there is one. */
+  async status(): Promise<AdminStatus> {
+    await this.pool.refresh();
+    return this.snapshot();
   }
 
   /** The sign-in cookie's value for a `?key=` that is the proxy password; undefined otherwise. */
@@ -31,9 +35,10 @@ export class AdminService {
     return this.cookie.valueFor(key);
   }
 
-  page(options: { enabled?: string }): AdminPage {
+  async page(options: { enabled?: string }): Promise<AdminPage> {
+    await this.pool.refresh();
     const now = this.clock.now();
-    return adminPage(toAdminStatus(this.pool.status(), now), { ...options, now });
+    return adminPage(this.snapshot(), { ...options, now });
   }
 
   /** Clears the credential's disabled mark and every cooldown it has. */
@@ -41,8 +46,15 @@ export class AdminService {
     if (!this.pool.enable(id))
       throw ApiError.notFound(`No credential with id ${id} is in the pool.`);
     this.logger.log(`Re-enabled ${id} by request`);
-    const found = this.status().credentials.find((c) => c.id === id);
+    const found = this.snapshot().credentials.find((c) => c.id === id);
     if (!found) throw ApiError.notFound(`No credential with id ${id} is in the pool.`);
     return found;
+  }
+
+  private snapshot(): AdminStatus {
+    return toAdminStatus(this.pool.status(), this.clock.now(), {
+      id: this.shared.replicaId,
+      sharedState: this.shared.mode,
+    });
   }
 }

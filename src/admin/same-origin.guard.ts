@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
 import { serverConfig } from '../config/configuration';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import { isSameOrigin, originOf } from './same-origin';
 
 /**

@@ -1,5 +1,5 @@
 import { PipeTransform } from '@nestjs/common';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import type { AnthropicMessagesRequest } from '../translation/anthropic/anthropic-types';
 import type { RequestRule } from './dto/messages-request.rules';
 

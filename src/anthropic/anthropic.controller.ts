@@ -8,12 +8,12 @@ import {
   Param,
   Post,
   Query,
-  Req,
   Res,
   UseFilters,
 } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
-import { clientAbortSignal } from '../http/abort-signal';
+import type { ServerResponse } from 'node:http';
+import { ClientSignal } from '../http/abort-signal';
+import { writeJson } from '../http/json-response';
 import { sendReply } from '../http/reply';
 import type { AnthropicMessagesRequest } from '../translation/anthropic/anthropic-types';
 import { AnthropicBodyPipe } from './anthropic-body.pipe';
@@ -28,33 +28,37 @@ import { ModelsErrorFilter } from './models-error.filter';
 export class AnthropicController {
   constructor(private readonly anthropic: AnthropicService) {}
 
+  /** One JSON message or a stream of events, as `stream` asks: written to the response itself. */
   @Post()
   @HttpCode(200)
   async create(
     @Body(new AnthropicBodyPipe(createMessageRule)) body: AnthropicMessagesRequest,
-    @Req() req: Request,
-    @Res() res: Response,
+    @ClientSignal() signal: AbortSignal,
+    @Res() res: ServerResponse,
   ): Promise<void> {
-    await sendReply(res, await this.anthropic.createMessage(body, clientAbortSignal(req, res)));
+    await sendReply(res, await this.anthropic.createMessage(body, signal));
   }
 
   @Post('count_tokens')
   @HttpCode(200)
-  async countTokens(
+  countTokens(
     @Body(new AnthropicBodyPipe(countTokensRule)) body: AnthropicMessagesRequest,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    await sendReply(res, await this.anthropic.countTokens(body, clientAbortSignal(req, res)));
+    @ClientSignal() signal: AbortSignal,
+  ): Promise<{ input_tokens: number }> {
+    return this.anthropic.countTokens(body, signal);
   }
 }
 
 const pageSize = (limit: string | undefined): number | undefined =>
   limit === undefined || !/^\d+$/.test(limit) ? undefined : Number(limit);
 
+/** Express's `next`, as a route that passes a request on sees it. */
+type PassOn = (error?: unknown) => void;
+
 /**
  * `GET /v1/models` in Anthropic's shape for requests that carry `anthropic-version`; any other
- * request passes to the OpenAI route of the same path (registered after this one).
+ * request passes to the OpenAI route of the same path (registered after this one). Passing on
+ * needs `next`, so these two write their JSON themselves.
  */
 @Controller('v1/models')
 @UseFilters(ModelsErrorFilter)
@@ -67,12 +71,13 @@ export class AnthropicModelsController {
     @Query('limit') limit: string | undefined,
     @Query('after_id') afterId: string | undefined,
     @Query('before_id') beforeId: string | undefined,
-    @Res() res: Response,
-    @Next() next: NextFunction,
+    @Res() res: ServerResponse,
+    @Next() next: PassOn,
   ): Promise<void> {
     if (version === undefined) return next();
-    await sendReply(
+    writeJson(
       res,
+      200,
       await this.anthropic.listModels({ limit: pageSize(limit), afterId, beforeId }),
     );
   }
@@ -81,10 +86,10 @@ export class AnthropicModelsController {
   async get(
     @Headers('anthropic-version') version: string | undefined,
     @Param('id') id: string,
-    @Res() res: Response,
-    @Next() next: NextFunction,
+    @Res() res: ServerResponse,
+    @Next() next: PassOn,
   ): Promise<void> {
     if (version === undefined) return next();
-    await sendReply(res, await this.anthropic.getModel(id));
+    writeJson(res, 200, await this.anthropic.getModel(id));
   }
 }

@@ -1,34 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { ApiError } from '../http/api-error';
-import { toErrorFacts } from '../http/error-facts';
+import { ApiError } from '../errors/api-error';
 import type { Reply } from '../http/reply';
 import { ModelAliasesService } from '../models/model-aliases.service';
-import { findModel } from '../translation/model-catalogue';
+import { findModel } from '../models/model-catalogue';
 import { AnthropicTranslationService } from '../translation/anthropic/anthropic-translation.service';
-import type {
-  AnthropicMessagesRequest,
-  AnthropicStreamEvent,
-} from '../translation/anthropic/anthropic-types';
+import type { AnthropicMessagesRequest } from '../translation/anthropic/anthropic-types';
 import { ModelPage, toAnthropicModel, toAnthropicModelList } from '../translation/anthropic/models';
-import type { AnthropicStreamSequencer } from '../translation/anthropic/stream-sequencer';
+import { eventFrames, PING_FRAME, streamErrorFrame } from '../translation/anthropic/frames';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
-import type {
-  GeminiContent,
-  GeminiRequest,
-  GeminiResponse,
-  JsonObject,
-} from '../upstream/gemini-types';
-import { ModelListService } from '../upstream/model-list.service';
-import { errorEvent, toAnthropicError } from './anthropic-errors';
-
-/** What Anthropic sends while the model is silent; its SDK skips it. */
-const PING = eventFrame({ type: 'ping' });
-
-function eventFrame(event: AnthropicStreamEvent): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-}
+import type { GeminiContent, GeminiRequest, JsonObject } from '../upstream/gemini-types';
+import { ModelListService } from '../models/model-list.service';
 
 /** Anthropic's Messages API on Gemini: translated, dispatched over the pool, translated back. */
 @Injectable()
@@ -56,8 +39,8 @@ export class AnthropicService {
       frames: events.then((source) => eventFrames(source, sequencer)),
       options: {
         heartbeatMs: this.config.heartbeatMs,
-        heartbeat: PING,
-        errorFrame: (error) => errorEvent(toAnthropicError(toErrorFacts(error)).body),
+        heartbeat: PING_FRAME,
+        errorFrame: streamErrorFrame,
       },
     };
   }
@@ -67,7 +50,10 @@ export class AnthropicService {
    * so the system prompt and the tool declarations ride along as a first user turn: Claude Code
    * decides when to compact from this number, and leaving them out would make it run low.
    */
-  async countTokens(req: AnthropicMessagesRequest, signal: AbortSignal): Promise<Reply> {
+  async countTokens(
+    req: AnthropicMessagesRequest,
+    signal: AbortSignal,
+  ): Promise<{ input_tokens: number }> {
     const { model, request } = await this.translate(req);
     const counted = await this.dispatcher.countTokens({
       model,
@@ -75,18 +61,18 @@ export class AnthropicService {
       signal,
     });
     const total = typeof counted.totalTokens === 'number' ? counted.totalTokens : 0;
-    return { kind: 'json', body: { input_tokens: total } };
+    return { input_tokens: total };
   }
 
-  async listModels(page: ModelPage): Promise<Reply> {
+  async listModels(page: ModelPage): Promise<ReturnType<typeof toAnthropicModelList>> {
     const models = this.aliases.withAliases(await this.models.list());
-    return { kind: 'json', body: toAnthropicModelList(models, page) };
+    return toAnthropicModelList(models, page);
   }
 
-  async getModel(id: string): Promise<Reply> {
+  async getModel(id: string): Promise<ReturnType<typeof toAnthropicModel>> {
     const model = findModel(this.aliases.withAliases(await this.models.list()), id);
     if (!model) throw ApiError.notFound(`model: ${id}`);
-    return { kind: 'json', body: toAnthropicModel(model) };
+    return toAnthropicModel(model);
   }
 
   /** MODEL_ALIASES applies before translation; answers still name the model the client asked for. */
@@ -102,21 +88,4 @@ function countedContents(request: GeminiRequest): GeminiContent[] {
   return preamble.length > 0
     ? [{ role: 'user', parts: preamble }, ...request.contents]
     : request.contents;
-}
-
-/** Gemini's events → Anthropic's event frames, each written as soon as its event arrives. */
-async function* eventFrames(
-  source: AsyncIterable<GeminiResponse>,
-  sequencer: AnthropicStreamSequencer,
-): AsyncGenerator<string> {
-  let first = true;
-  for await (const chunk of source) {
-    for (const event of sequencer.map(chunk)) {
-      yield eventFrame(event);
-      // Anthropic pings right after message_start; proxies in between see the stream is alive.
-      if (first && event.type === 'message_start') yield PING;
-      first = false;
-    }
-  }
-  for (const event of sequencer.finish()) yield eventFrame(event);
 }

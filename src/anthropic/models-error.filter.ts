@@ -1,9 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { openAIErrorBody } from '../http/error-bodies';
-import { toErrorFacts } from '../http/error-facts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { openAIErrorBody } from '../errors/error-bodies';
+import { toErrorFacts } from '../errors/error-facts';
 import { sendError } from '../http/error-response';
-import { AnthropicErrorFilter } from './anthropic-error.filter';
+import { openAIErrorFrame } from '../translation/openai-frames';
+import { sendAnthropicError } from './anthropic-error-response';
 
 /**
  * `/v1/models` is shared with the OpenAI dialect, and the password guard runs before the route can
@@ -12,16 +13,14 @@ import { AnthropicErrorFilter } from './anthropic-error.filter';
  */
 @Catch()
 export class ModelsErrorFilter implements ExceptionFilter {
-  private readonly anthropic = new AnthropicErrorFilter();
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
+    const req = host.switchToHttp().getRequest<IncomingMessage>();
     if (req.headers['anthropic-version'] !== undefined) {
-      this.anthropic.catch(exception, host);
+      sendAnthropicError(host.switchToHttp().getResponse<ServerResponse>(), exception);
       return;
     }
-    const res = host.switchToHttp().getResponse<Response>();
+    const res = host.switchToHttp().getResponse<ServerResponse>();
     const error = toErrorFacts(exception);
-    sendError(res, error, openAIErrorBody(error), (b) => `data: ${JSON.stringify(b)}\n\n`);
+    sendError(res, error, openAIErrorBody(error), openAIErrorFrame);
   }
 }

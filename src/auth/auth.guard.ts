@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { authConfig } from '../config/configuration';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import { AdminCookie, isAdminPath } from './admin-cookie';
 import { digestMatches, passwordDigest, presentedPasswords } from './password';
 import { IS_PUBLIC } from './public.decorator';

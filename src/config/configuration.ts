@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { parseModelAliases } from '../models/model-aliases';
 import {
   DEFAULT_CLIENT_ID,
@@ -95,6 +96,14 @@ function slices(env: () => EnvironmentVariables) {
       const e = env();
       return { ttlSeconds: e.RESPONSES_TTL_S };
     }),
+    redis: registerAs('redis', () => {
+      const e = env();
+      return {
+        url: e.REDIS_URL?.trim() || undefined,
+        keyPrefix: e.REDIS_KEY_PREFIX,
+        replicaId: e.REPLICA_ID ?? hostname(),
+      };
+    }),
   };
 }
 
@@ -110,6 +119,7 @@ export const debugConfig = fromProcess.debug;
 export const mediaConfig = fromProcess.media;
 export const modelsConfig = fromProcess.models;
 export const responsesConfig = fromProcess.responses;
+export const redisConfig = fromProcess.redis;
 
 /** Every slice over one source, validated once, when the first slice is read. */
 export function configurationsFrom(read: () => EnvSource) {

@@ -66,6 +66,29 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ RESPONSES_TTL_S: '0' })).toThrow(/RESPONSES_TTL_S/);
   });
 
+  it('accepts redis:// and rediss:// URLs with a password for REDIS_URL, and leaves it unset by default', () => {
+    expect(validateEnvironment({}).REDIS_URL).toBeUndefined();
+    expect(validateEnvironment({}).REDIS_KEY_PREFIX).toBe('gemini-proxy:');
+    for (const url of [
+      'redis://127.0.0.1:6379',
+      'rediss://default:s3cret@cache.example.com:6380/2',
+    ])
+      expect(validateEnvironment({ REDIS_URL: url }).REDIS_URL).toBe(url);
+  });
+
+  it('rejects a REDIS_URL of another scheme without echoing it (it may hold a password)', () => {
+    const attempt = () => validateEnvironment({ REDIS_URL: 'http://user:hunter2@cache:6379' });
+    expect(attempt).toThrow(/REDIS_URL must look like redis:\/\//);
+    expect(attempt).not.toThrow(/hunter2/);
+  });
+
+  it('rejects a REDIS_KEY_PREFIX with spaces or of more than 64 characters', () => {
+    expect(() => validateEnvironment({ REDIS_KEY_PREFIX: 'a b' })).toThrow(/REDIS_KEY_PREFIX/);
+    expect(() => validateEnvironment({ REDIS_KEY_PREFIX: 'x'.repeat(65) })).toThrow(
+      /REDIS_KEY_PREFIX/,
+    );
+  });
+
   it.each([
     ['PORT', 'abc', /PORT: .*integer.*\(got "abc"\)/],
     ['PORT', '70000', /PORT/],

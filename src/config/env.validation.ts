@@ -81,13 +81,30 @@ export class EnvironmentVariables {
   VERTEX_LOCATION = 'global';
   @IsString() VERTEX_API_KEYS = '';
   @IsOptional() @IsString() GOOGLE_APPLICATION_CREDENTIALS?: string;
+  /** Shared state for several replicas; unset, every replica keeps its own state in memory. */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] },
+    { message: 'REDIS_URL must look like redis://[:password@]host:6379[/db] or rediss://…' },
+  )
+  REDIS_URL?: string;
+  @Matches(/^[\w.:{}-]{1,64}$/, {
+    message: 'REDIS_KEY_PREFIX must be 1-64 letters, digits or ._:{}- characters',
+  })
+  REDIS_KEY_PREFIX = 'gemini-proxy:';
+  /** The name this replica gives itself on /admin and in shared events; the hostname by default. */
+  @IsOptional()
+  @Matches(/^[\w.-]{1,64}$/, { message: 'REPLICA_ID must be 1-64 of [A-Za-z0-9_.-]' })
+  REPLICA_ID?: string;
 }
 
 export class ConfigValidationError extends Error {}
 
 function describe(error: ValidationError): string {
   const value = JSON.stringify(error.value);
-  const shown = /PASSWORD|SECRET|KEYS|JSON_LIST/.test(error.property) ? '' : ` (got ${value})`;
+  const shown = /PASSWORD|SECRET|KEYS|JSON_LIST|REDIS_URL/.test(error.property)
+    ? ''
+    : ` (got ${value})`;
   const reasons = Object.values(error.constraints ?? {}).join('; ');
   return `${error.property}: ${reasons}${shown}`;
 }

@@ -1,14 +1,12 @@
 import { OAuth2Client } from 'google-auth-library';
+import { createHash } from 'node:crypto';
 import { OAuthCredential } from './credential';
+import { LocalTokenCoordinator, SharedToken, TokenCoordinator } from './token-coordinator';
 
-export interface RefreshedToken {
-  accessToken: string;
-  expiryDate?: number;
-}
+export type RefreshedToken = SharedToken;
 
 /** Refreshes this long before expiry, so that a token never dies mid-request. */
 const EAGER_REFRESH_MS = 5 * 60_000;
-const TOKEN_TIMEOUT_MS = 30_000;
 
 /**
  * Access tokens for OAuth credentials, from google-auth-library's OAuth2Client pointed at the
@@ -20,30 +18,80 @@ export class AccessTokenProvider {
 
   constructor(
     private readonly tokenUrl: string,
-    private readonly onRefreshed: (credential: OAuthCredential, token: RefreshedToken) => void,
+    /** `refreshed`: this process called Google; false when another replica's token was reused. */
+    private readonly onRefreshed: (
+      credential: OAuthCredential,
+      token: RefreshedToken,
+      refreshed: boolean,
+    ) => void,
     private readonly now: () => number = Date.now,
+    /**
+     * The one time limit on a refresh, retries included (UPSTREAM_TIMEOUT_MS). google-auth-library
+     * sets none of its own, so a token endpoint that hangs would otherwise hold the refresh, and
+     * every request waiting on it, forever.
+     */
+    private readonly timeoutMs = 30_000,
+    private readonly coordinator: TokenCoordinator = new LocalTokenCoordinator(),
   ) {}
 
   /** A valid access token, refreshing first when the cached one is missing or near expiry. */
   async accessToken(credential: OAuthCredential): Promise<string> {
     const { accessToken, expiryDate } = credential;
-    if (accessToken && expiryDate !== undefined && expiryDate - EAGER_REFRESH_MS > this.now()) {
-      return accessToken;
-    }
-    return (await this.refresh(credential)).accessToken;
+    if (accessToken && this.isFresh({ accessToken, expiryDate })) return accessToken;
+    return (await this.obtain(credential, false)).accessToken;
   }
 
   /** Refreshes now (after Google answered 401), still sharing a refresh already under way. */
   refresh(credential: OAuthCredential): Promise<RefreshedToken> {
+    return this.obtain(credential, true);
+  }
+
+  private isFresh(token: SharedToken): boolean {
+    return token.expiryDate !== undefined && token.expiryDate - EAGER_REFRESH_MS > this.now();
+  }
+
+  /**
+   * A new token: another replica's when it holds one fresh enough (and, after a 401, not the
+   * very token Google just rejected), else one from Google.
+   */
+  private obtain(credential: OAuthCredential, rejected: boolean): Promise<RefreshedToken> {
     const running = this.inFlight.get(credential.id);
     if (running) return running;
-    const promise = this.doRefresh(credential).finally(() => this.inFlight.delete(credential.id));
+    const fingerprint = createHash('sha256')
+      .update(`${credential.clientId}\n${credential.refreshToken}`)
+      .digest('hex')
+      .slice(0, 32);
+    const acceptable = (t: SharedToken) =>
+      this.isFresh(t) && !(rejected && t.accessToken === credential.accessToken);
+    const promise = this.coordinator
+      .refresh(credential.id, fingerprint, acceptable, () =>
+        this.withinTimeLimit(this.doRefresh(credential)),
+      )
+      .then(({ token, refreshed }) => {
+        this.onRefreshed(credential, token, refreshed);
+        return token;
+      })
+      .finally(() => this.inFlight.delete(credential.id));
     this.inFlight.set(credential.id, promise);
     return promise;
   }
 
   forget(id: string): void {
     this.clients.delete(id);
+  }
+
+  private withinTimeLimit<T>(pending: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new DOMException('Google’s token endpoint did not answer in time', 'TimeoutError'),
+          ),
+        this.timeoutMs,
+      );
+    });
+    return Promise.race([pending, limit]).finally(() => clearTimeout(timer));
   }
 
   private async doRefresh(credential: OAuthCredential): Promise<RefreshedToken> {
@@ -54,7 +102,6 @@ export class AccessTokenProvider {
       accessToken: credentials.access_token,
       expiryDate: credentials.expiry_date ?? undefined,
     };
-    this.onRefreshed(credential, token);
     return token;
   }
 
@@ -67,8 +114,8 @@ export class AccessTokenProvider {
       endpoints: { oauth2TokenUrl: this.tokenUrl },
       // Node's own fetch: gaxios would otherwise import node-fetch lazily, which fails inside VM
       // sandboxes such as jest's and costs a module load on the first refresh.
-      // A token endpoint that hangs must not hold a refresh (and every request waiting on it) forever.
-      transporterOptions: { fetchImplementation: fetch, timeout: TOKEN_TIMEOUT_MS },
+      // Each try's socket is let go at the same limit that bounds the whole refresh.
+      transporterOptions: { fetchImplementation: fetch, timeout: this.timeoutMs },
     });
     client.setCredentials({ refresh_token: credential.refreshToken });
     this.clients.set(credential.id, { client, refreshToken: credential.refreshToken });

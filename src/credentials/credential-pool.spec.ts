@@ -35,7 +35,8 @@ function setup(creds: Credential[]) {
   const pool = new CredentialPool(store, clock);
   pool.replaceAll(creds);
   const pick = (model = 'm', kind?: 'api-key', exclude?: Set<string>) => {
-    const s = pool.select({ model, kind, exclude });
+    const canServe = kind ? (c: Credential) => c.kind === kind : undefined;
+    const s = pool.select({ model, canServe, exclude });
     return s.outcome === 'selected' ? s.credential.id : s.outcome;
   };
   return { clock, pool, pick, store };

@@ -11,17 +11,15 @@ import {
 
 export interface SelectOptions {
   model: string;
-  /** Only credentials of this kind can serve the action. */
-  kind?: CredentialKind;
-  /** Only credentials this accepts can serve the action (embeddings: see `canEmbed`). */
-  capable?: (c: Credential) => boolean;
+  /** Only the credentials this accepts can serve the action (embeddings: not Code Assist, not Vertex express). */
+  canServe?: (credential: Credential) => boolean;
   exclude?: ReadonlySet<string>;
 }
 
 export type Selection =
   | { outcome: 'selected'; credential: Credential }
   | { outcome: 'empty' }
-  | { outcome: 'none-capable'; kind: CredentialKind }
+  | { outcome: 'none-capable' }
   | { outcome: 'all-disabled'; reasons: string[] }
   /** `unavailable`: every cooldown in the way is a 404 for this model, not a rate limit. */
   | { outcome: 'all-cooling'; soonest: number; unavailable?: true }
@@ -96,6 +94,12 @@ export class CredentialPool {
     const keep = new Set(next.map((c) => c.id));
     for (const old of this.credentials) if (!keep.has(old.id)) this.store.forget(old.id);
     this.credentials = [...next];
+    void this.store.refresh(this.credentials.map((c) => c.id));
+  }
+
+  /** Takes in what other replicas learned (a no-op with one process); before showing the status. */
+  refresh(): Promise<void> {
+    return this.store.refresh(this.credentials.map((c) => c.id));
   }
 
   /** Replaces one credential in place (e.g. after a token refresh or a discovered project). */
@@ -134,8 +138,7 @@ export class CredentialPool {
     let faultedUntil = Infinity;
     for (let i = 0; i < n; i++) {
       const c = this.credentials[(start + i) % n];
-      if (options.kind && c.kind !== options.kind) continue;
-      if (options.capable && !options.capable(c)) continue;
+      if (options.canServe && !options.canServe(c)) continue;
       capable++;
       if (options.exclude?.has(c.id)) {
         excluded++;
@@ -162,7 +165,7 @@ export class CredentialPool {
       }
     }
     if (faulted) return { outcome: 'selected', credential: faulted };
-    if (capable === 0) return { outcome: 'none-capable', kind: options.kind ?? 'oauth' };
+    if (capable === 0) return { outcome: 'none-capable' };
     if (excluded > 0) return { outcome: 'exhausted' };
     if (soonest !== Infinity) {
       return onlyUnavailable

@@ -51,11 +51,6 @@ export type VertexCredential = VertexServiceAccountCredential | VertexExpressCre
 
 export type Credential = OAuthCredential | ApiKeyCredential | VertexCredential;
 
-/** Embeddings need the Gemini API or a Vertex project: Code Assist and express mode have none. */
-export function canEmbed(c: Credential): boolean {
-  return c.kind === 'api-key' || (c.kind === 'vertex' && c.mode === 'service-account');
-}
-
 /** The account e-mail and project a status view shows, where the kind has them. */
 export function accountOf(c: Credential): { email?: string; projectId?: string } {
   switch (c.kind) {

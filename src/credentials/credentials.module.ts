@@ -5,18 +5,36 @@ import { Clock, SystemClock } from './clock';
 import { CredentialFileStore } from './credential-file-store';
 import { CredentialPool } from './credential-pool';
 import { CredentialsService } from './credentials.service';
-import { InMemoryPoolStateStore } from './pool-state-store';
+import { InMemoryPoolStateStore, PoolStateStore } from './pool-state-store';
+import { LocalTokenCoordinator, TOKEN_COORDINATOR, TokenCoordinator } from './token-coordinator';
+import { RedisConnection } from '../state/redis-connection';
+import { RedisPoolStateStore } from '../state/redis-pool-state-store';
+import { RedisTokenCoordinator } from '../state/redis-token-coordinator';
+import { REDIS_CONNECTION, StateModule } from '../state/state.module';
 
 export const POOL_STATE_STORE = Symbol('POOL_STATE_STORE');
 
 @Module({
+  imports: [StateModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
-    { provide: POOL_STATE_STORE, useFactory: () => new InMemoryPoolStateStore() },
+    // In memory for one process; in Redis, behind a local copy, when replicas share the pool.
+    {
+      provide: POOL_STATE_STORE,
+      inject: [REDIS_CONNECTION, Clock],
+      useFactory: (redis: RedisConnection | null, clock: Clock): PoolStateStore =>
+        redis ? new RedisPoolStateStore(redis, () => clock.now()) : new InMemoryPoolStateStore(),
+    },
+    {
+      provide: TOKEN_COORDINATOR,
+      inject: [REDIS_CONNECTION, Clock],
+      useFactory: (redis: RedisConnection | null, clock: Clock): TokenCoordinator =>
+        redis ? new RedisTokenCoordinator(redis, () => clock.now()) : new LocalTokenCoordinator(),
+    },
     {
       provide: CredentialPool,
       inject: [POOL_STATE_STORE, Clock],
-      useFactory: (store: InMemoryPoolStateStore, clock: Clock) => new CredentialPool(store, clock),
+      useFactory: (store: PoolStateStore, clock: Clock) => new CredentialPool(store, clock),
     },
     {
       provide: CredentialFileStore,

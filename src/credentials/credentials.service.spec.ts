@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { SystemClock } from './clock';
 import { CredentialFileStore } from './credential-file-store';
 import { CredentialPool } from './credential-pool';
+import { OAuthCredential } from './credential';
 import { CredentialsService } from './credentials.service';
 import { InMemoryPoolStateStore } from './pool-state-store';
 
@@ -56,5 +57,56 @@ describe('CredentialsService and temporary files', () => {
     const deadline = Date.now() + 3_000;
     while (existsSync(temp) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(existsSync(temp)).toBe(false);
+  });
+});
+
+describe('CredentialsService on a folder shared with other replicas', () => {
+  let dir: string;
+  let credentials: CredentialsService;
+  const file = () => path.join(dir, 'oauth_creds_ada_example_com_proj-ada.json');
+  const grant = {
+    client_id: 'client-id',
+    client_secret: 'client-secret',
+    refresh_token: '1//rt-shared-ada',
+    project_id: 'proj-ada',
+    user_email: 'ada@example.com',
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cs-shared-'));
+    writeFileSync(file(), JSON.stringify(grant), { mode: 0o600 });
+    credentials = service(dir);
+    await credentials.onModuleInit();
+    credentials.pool.disable('ada@example.com/proj-ada', {
+      reason: 'SUBSCRIPTION_REQUIRED',
+      message: 'needs a licence',
+    });
+  });
+  afterEach(async () => {
+    await credentials.onApplicationShutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes the token another replica wrote back, and keeps the credential’s state', async () => {
+    const expiry = Date.now() + 3_600_000;
+    writeFileSync(
+      file(),
+      JSON.stringify({ ...grant, access_token: 'ya29.from-replica-b', expiry_date: expiry }),
+    );
+    await credentials.reload();
+    const [ada] = credentials.pool.list();
+    expect(ada).toMatchObject({ accessToken: 'ya29.from-replica-b', expiryDate: expiry });
+    expect(credentials.pool.isDisabled(ada.id)).toBe(true);
+    // The token is fresh, so using it asks nobody for another (the token URL here is unreachable).
+    await expect(credentials.accessToken(ada as OAuthCredential)).resolves.toBe(
+      'ya29.from-replica-b',
+    );
+  });
+
+  it('still gives the account a fresh start when the user changed anything else in the file', async () => {
+    writeFileSync(file(), JSON.stringify({ ...grant, refresh_token: '1//rt-new-login' }));
+    await credentials.reload();
+    const [ada] = credentials.pool.list();
+    expect(credentials.pool.isDisabled(ada.id)).toBe(false);
   });
 });

@@ -1,7 +1,15 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { credentialsConfig, oauthConfig } from '../config/configuration';
+import { credentialsConfig, oauthConfig, upstreamConfig } from '../config/configuration';
 import { AccessTokenProvider, RefreshedToken } from './access-token-provider';
 import { Clock } from './clock';
 import {
@@ -19,6 +27,7 @@ import {
   vertexExpressCredential,
 } from './service-account';
 import { ServiceAccountTokens } from './service-account-tokens';
+import { TOKEN_COORDINATOR, TokenCoordinator } from './token-coordinator';
 
 /**
  * Owns the pool's membership: loads credentials from files, CREDENTIALS_JSON_LIST and
@@ -36,6 +45,8 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
   private stopped = false;
   private writes = new Map<string, Promise<void>>();
   private reloading: Promise<void> = Promise.resolve();
+  /** Per file, the digest of what a write-back leaves alone (see grantDigest). */
+  private readonly grants = new Map<string, string>();
 
   constructor(
     readonly pool: CredentialPool,
@@ -43,14 +54,23 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     private readonly clock: Clock,
     @Inject(credentialsConfig.KEY) private readonly config: ConfigType<typeof credentialsConfig>,
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
+    @Optional() @Inject(upstreamConfig.KEY) upstream?: ConfigType<typeof upstreamConfig>,
+    @Optional() @Inject(TOKEN_COORDINATOR) coordinator?: TokenCoordinator,
   ) {
     this.defaults = { clientId: oauth.clientId, clientSecret: oauth.clientSecret };
     this.tokens = new AccessTokenProvider(
       oauth.tokenUrl,
-      (c, t) => this.onTokenRefreshed(c, t),
+      (c, t, refreshed) => this.onTokenRefreshed(c, t, refreshed),
       () => this.clock.now(),
+      upstream?.timeoutMs,
+      coordinator ?? undefined,
     );
-    this.serviceAccountTokens = new ServiceAccountTokens(oauth.tokenUrl, () => this.clock.now());
+    this.serviceAccountTokens = new ServiceAccountTokens(
+      oauth.tokenUrl,
+      () => this.clock.now(),
+      upstream?.timeoutMs,
+      coordinator ?? undefined,
+    );
   }
 
   get usesFiles(): boolean {
@@ -257,6 +277,16 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
         continue;
       }
       const credential: OAuthCredential = { ...result.credential, sourceFile: file };
+      const grant = grantDigest(raw);
+      const onlyWrittenBack = this.grants.get(file) === grant;
+      this.grants.set(file, grant);
+      if (isReload && existing && onlyWrittenBack) {
+        // Another replica's write-back (a refreshed token, a discovered project) on a shared
+        // folder: the account is the same, so its shared state (cooldowns, disabled mark) and
+        // its token stay; only a newer token or a project is taken from the file.
+        out.push(mergeWriteBack(existing, credential));
+        continue;
+      }
       if (isReload && existing) {
         // The user replaced the file (a new login, a fixed licence): give the account a fresh start.
         credential.id = existing.id;
@@ -295,14 +325,21 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private onTokenRefreshed(credential: OAuthCredential, token: RefreshedToken): void {
+  /** Only the replica that called Google writes the file; the others reuse the token in memory. */
+  private onTokenRefreshed(
+    credential: OAuthCredential,
+    token: RefreshedToken,
+    refreshed: boolean,
+  ): void {
     const updated: OAuthCredential = {
       ...this.current(credential),
       accessToken: token.accessToken,
       expiryDate: token.expiryDate,
     };
     this.pool.update(updated);
-    this.writeBack(updated, { access_token: token.accessToken, expiry_date: token.expiryDate });
+    if (refreshed) {
+      this.writeBack(updated, { access_token: token.accessToken, expiry_date: token.expiryDate });
+    }
   }
 
   /** Merges fields into the credential's file, keeping every field it already had. Serialised per file. */
@@ -341,6 +378,31 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
       `Loaded ${list.length} credential(s):\n${line(['KIND', 'ACCOUNT', 'PROJECT', 'LOCATION'])}\n${rows.map(line).join('\n')}`,
     );
   }
+}
+
+/** The fields a replica writes back; a change elsewhere in the file is the user's. */
+const WRITTEN_BACK = new Set(['access_token', 'expiry_date', 'project_id']);
+
+/** The file's content without its written-back fields, so that a write-back leaves it unchanged. */
+function grantDigest(raw: unknown): string {
+  const fields =
+    raw && typeof raw === 'object' && !Array.isArray(raw)
+      ? Object.entries(raw as Record<string, unknown>)
+          .filter(([key]) => !WRITTEN_BACK.has(key))
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      : [];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** Keeps the credential's identity; takes the file's token only when it lasts longer. */
+function mergeWriteBack(existing: OAuthCredential, read: OAuthCredential): OAuthCredential {
+  const newer =
+    read.accessToken !== undefined && (read.expiryDate ?? 0) > (existing.expiryDate ?? 0);
+  return {
+    ...existing,
+    projectId: existing.projectId ?? read.projectId,
+    ...(newer ? { accessToken: read.accessToken, expiryDate: read.expiryDate } : {}),
+  };
 }
 
 /** One start-up table row: who, never a secret beyond its last five characters. */

@@ -72,6 +72,11 @@ export interface PoolStateStore {
   recordFailure(credentialId: string, error: LastError, rateLimited: boolean): void;
   /** Forgets a credential that left the pool. */
   forget(credentialId: string): void;
+  /**
+   * Brings the local view of these credentials up to date with what other replicas shared, and
+   * tells the store which credentials to keep up to date from now on. Resolves at once in memory.
+   */
+  refresh(credentialIds: readonly string[]): Promise<void>;
 }
 
 export class InMemoryPoolStateStore implements PoolStateStore {
@@ -139,6 +144,10 @@ export class InMemoryPoolStateStore implements PoolStateStore {
     this.cooldowns.delete(credentialId);
     this.disabled.delete(credentialId);
     this.stats.delete(credentialId);
+  }
+
+  refresh(): Promise<void> {
+    return Promise.resolve();
   }
 
   private live(credentialId: string): CredentialCounters {

@@ -1,5 +1,6 @@
-import { createSign } from 'node:crypto';
+import { createHash, createSign } from 'node:crypto';
 import { VertexServiceAccountCredential } from './credential';
+import { LocalTokenCoordinator, SharedToken, TokenCoordinator } from './token-coordinator';
 
 /**
  * The audience Google requires in a service account's assertion, whatever URL the grant is
@@ -38,7 +39,7 @@ interface CachedToken {
   accessToken: string;
   expiresAt: number;
   /** The key the token was granted for: a replaced key file gets a new token. */
-  privateKey: string;
+  fingerprint: string;
 }
 
 /** Signs the RS256 assertion of RFC 7523 for a service account (Google's JWT bearer grant). */
@@ -65,7 +66,8 @@ export function signAssertion(credential: VertexServiceAccountCredential, nowMs:
  * Access tokens for service accounts. google-auth-library posts service-account grants to
  * Google's fixed URL, so the proxy signs the assertion and sends the grant itself, to
  * GOOGLE_OAUTH_TOKEN_URL like every other grant. Tokens are cached until shortly before they
- * expire; concurrent requests on one credential share one grant.
+ * expire; concurrent requests on one credential share one grant, and with Redis the replicas share
+ * one grant through the coordinator, as they do OAuth refreshes.
  */
 export class ServiceAccountTokens {
   private readonly cache = new Map<string, CachedToken>();
@@ -74,32 +76,49 @@ export class ServiceAccountTokens {
   constructor(
     private readonly tokenUrl: string,
     private readonly now: () => number = Date.now,
+    /** The one time limit on a grant (UPSTREAM_TIMEOUT_MS). */
     private readonly timeoutMs = TOKEN_TIMEOUT_MS,
+    private readonly coordinator: TokenCoordinator = new LocalTokenCoordinator(),
   ) {}
 
   /** A valid token; `fresh` (after Google answered 401) skips the cache but still shares a grant under way. */
   async accessToken(credential: VertexServiceAccountCredential, fresh = false): Promise<string> {
+    const fingerprint = keyFingerprint(credential);
     const cached = this.cache.get(credential.id);
-    if (
-      !fresh &&
-      cached &&
-      cached.privateKey === credential.privateKey &&
-      cached.expiresAt - EAGER_REFRESH_MS > this.now()
-    ) {
+    if (!fresh && cached?.fingerprint === fingerprint && this.isFresh(cached.expiresAt)) {
       return cached.accessToken;
     }
     const running = this.inFlight.get(credential.id);
     if (running) return (await running).accessToken;
-    const promise = this.grant(credential).finally(() => this.inFlight.delete(credential.id));
+    // After a 401, the token Google just rejected is no use, even if another replica holds it.
+    const rejected = fresh ? cached?.accessToken : undefined;
+    const acceptable = (t: SharedToken) =>
+      t.expiryDate !== undefined && this.isFresh(t.expiryDate) && t.accessToken !== rejected;
+    const promise = this.coordinator
+      .refresh(credential.id, fingerprint, acceptable, () => this.grant(credential))
+      .then(({ token }) => {
+        const entry: CachedToken = {
+          accessToken: token.accessToken,
+          expiresAt: token.expiryDate ?? this.now(),
+          fingerprint,
+        };
+        this.cache.set(credential.id, entry);
+        return entry;
+      })
+      .finally(() => this.inFlight.delete(credential.id));
     this.inFlight.set(credential.id, promise);
     return (await promise).accessToken;
+  }
+
+  private isFresh(expiresAt: number): boolean {
+    return expiresAt - EAGER_REFRESH_MS > this.now();
   }
 
   forget(id: string): void {
     this.cache.delete(id);
   }
 
-  private async grant(credential: VertexServiceAccountCredential): Promise<CachedToken> {
+  private async grant(credential: VertexServiceAccountCredential): Promise<SharedToken> {
     const startedAt = this.now();
     const res = await fetch(this.tokenUrl, {
       method: 'POST',
@@ -127,16 +146,18 @@ export class ServiceAccountTokens {
     }
     const lifetimeS =
       typeof answer.expires_in === 'number' ? answer.expires_in : ASSERTION_LIFETIME_S;
-    const token: CachedToken = {
-      accessToken: answer.access_token,
-      expiresAt: startedAt + lifetimeS * 1000,
-      privateKey: credential.privateKey,
-    };
-    this.cache.set(credential.id, token);
-    return token;
+    return { accessToken: answer.access_token, expiryDate: startedAt + lifetimeS * 1000 };
   }
 }
 
 function base64url(text: string): string {
   return Buffer.from(text).toString('base64url');
+}
+
+/** Names the key (never shows it), so that a replaced key file never reuses the old key's token. */
+function keyFingerprint(credential: VertexServiceAccountCredential): string {
+  return createHash('sha256')
+    .update(`${credential.clientEmail}\n${credential.privateKey}`)
+    .digest('hex')
+    .slice(0, 32);
 }

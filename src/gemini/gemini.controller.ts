@@ -6,13 +6,13 @@ import {
   Param,
   Post,
   Query,
-  Req,
   Res,
   UseFilters,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { clientAbortSignal } from '../http/abort-signal';
+import type { ServerResponse } from 'node:http';
+import { ClientSignal } from '../http/abort-signal';
 import { sendReply } from '../http/reply';
+import type { GeminiModel } from '../models/model-catalogue';
 import { GeminiService } from './gemini.service';
 import { GoogleErrorFilter } from './google-error.filter';
 
@@ -23,27 +23,25 @@ export class GeminiController {
   constructor(private readonly gemini: GeminiService) {}
 
   @Get()
-  async list(@Res() res: Response): Promise<void> {
-    await sendReply(res, await this.gemini.listModels());
+  list(): Promise<{ models: GeminiModel[] }> {
+    return this.gemini.listModels();
   }
 
   @Get(':model')
-  async get(@Param('model') model: string, @Res() res: Response): Promise<void> {
-    await sendReply(res, await this.gemini.getModel(model));
+  get(@Param('model') model: string): Promise<GeminiModel> {
+    return this.gemini.getModel(model);
   }
 
+  /** JSON for most actions, a stream for `streamGenerateContent`: written to the response itself. */
   @Post(':modelAction')
   @HttpCode(200)
   async act(
     @Param('modelAction') modelAction: string,
     @Body() body: unknown,
     @Query('alt') alt: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
+    @ClientSignal() signal: AbortSignal,
+    @Res() res: ServerResponse,
   ): Promise<void> {
-    await sendReply(
-      res,
-      await this.gemini.call(modelAction, body, alt, clientAbortSignal(req, res)),
-    );
+    await sendReply(res, await this.gemini.call(modelAction, body, alt, signal));
   }
 }

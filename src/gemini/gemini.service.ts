@@ -1,18 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { ApiError } from '../http/api-error';
-import { googleErrorBody } from '../http/error-bodies';
-import { toErrorFacts } from '../http/error-facts';
+import { ApiError } from '../errors/api-error';
 import { Reply } from '../http/reply';
-import { sseFrame } from '../http/sse-writer';
-import { modelNameProblem } from '../translation/model-names';
-import { applyModelVariant } from '../translation/model-variant';
+import {
+  GoogleJsonArrayFrames,
+  googleSseErrorFrame,
+  googleSseFrames,
+} from '../translation/google-frames';
+import { modelNameProblem } from '../models/model-names';
+import { applyModelVariant } from '../models/model-variant';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import { GeminiRequest, GeminiResponse, JsonObject } from '../upstream/gemini-types';
-import { ModelListService } from '../upstream/model-list.service';
+import { ModelListService } from '../models/model-list.service';
 import { ModelAliasesService } from '../models/model-aliases.service';
-import { findModel } from '../translation/model-catalogue';
+import { findModel, GeminiModel } from '../models/model-catalogue';
 
 const ACTIONS = [
   'generateContent',
@@ -77,11 +79,11 @@ export class GeminiService {
     }
   }
 
-  async listModels(): Promise<Reply> {
-    return { kind: 'json', body: { models: this.aliases.withAliases(await this.models.list()) } };
+  async listModels(): Promise<{ models: GeminiModel[] }> {
+    return { models: this.aliases.withAliases(await this.models.list()) };
   }
 
-  async getModel(id: string): Promise<Reply> {
+  async getModel(id: string): Promise<GeminiModel> {
     const problem = modelNameProblem(id.replace(/^models\//, ''));
     if (problem) throw ApiError.badRequest(`The model in the path ${problem}`);
     const model = findModel(this.aliases.withAliases(await this.models.list()), id);
@@ -93,42 +95,29 @@ export class GeminiService {
         googleStatus: 'NOT_FOUND',
       });
     }
-    return { kind: 'json', body: model };
+    return model;
   }
 
   private sse(stream: Promise<AsyncIterable<GeminiResponse>>): Reply {
     return {
       kind: 'stream',
-      frames: stream.then((chunks) => mapAsync(chunks, (c) => sseFrame(JSON.stringify(c)))),
-      options: {
-        heartbeatMs: this.config.heartbeatMs,
-        errorFrame: (error) => sseFrame(JSON.stringify(googleErrorBody(toErrorFacts(error)))),
-      },
+      frames: stream.then(googleSseFrames),
+      options: { heartbeatMs: this.config.heartbeatMs, errorFrame: googleSseErrorFrame },
     };
   }
 
   /** Without `alt=sse` Google streams one JSON array, element by element. */
   private jsonArray(stream: Promise<AsyncIterable<GeminiResponse>>): Reply {
-    let opened = false;
+    const array = new GoogleJsonArrayFrames();
     return {
       kind: 'stream',
-      frames: stream.then((chunks) =>
-        mapAsync(chunks, (c) => {
-          const frame = `${opened ? ',\r\n' : '['}${JSON.stringify(c)}`;
-          opened = true;
-          return frame;
-        }),
-      ),
+      frames: stream.then((events) => array.frames(events)),
       options: {
         heartbeatMs: this.config.heartbeatMs,
-        contentType: 'application/json; charset=UTF-8',
-        heartbeat: '\n',
-        trailer: ']',
-        errorFrame: (error) => {
-          const frame = `${opened ? ',\r\n' : '['}${JSON.stringify(googleErrorBody(toErrorFacts(error)))}]`;
-          opened = true;
-          return frame;
-        },
+        contentType: GoogleJsonArrayFrames.CONTENT_TYPE,
+        heartbeat: GoogleJsonArrayFrames.HEARTBEAT,
+        trailer: GoogleJsonArrayFrames.TRAILER,
+        errorFrame: (error) => array.errorFrame(error),
       },
     };
   }
@@ -160,8 +149,4 @@ function shorten(text: string): string {
 
 function stripVariant(model: string): string {
   return applyModelVariant(model, { contents: [] }).model;
-}
-
-async function* mapAsync<T, U>(source: AsyncIterable<T>, fn: (t: T) => U): AsyncGenerator<U> {
-  for await (const item of source) yield fn(item);
 }

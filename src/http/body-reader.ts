@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
-import { ApiError } from './api-error';
+import { ApiError } from '../errors/api-error';
 import { BodyBudget } from './body-budget';
 
 export interface BodyReadLimits {

@@ -1,12 +1,13 @@
-import type { Response } from 'express';
-import { ApiError } from './api-error';
+import type { ServerResponse } from 'node:http';
+import { ApiError } from '../errors/api-error';
+import { writeJson } from './json-response';
 
 /**
  * Sends an error in a dialect. When a stream has already started, the error becomes the stream's
  * last event instead, since the status line is gone.
  */
 export function sendError(
-  res: Response,
+  res: ServerResponse,
   error: ApiError,
   body: unknown,
   sseFrame: (body: unknown) => string,
@@ -25,5 +26,5 @@ export function sendError(
   // A body left unread (refused before or while reading it) is never read: the connection ends
   // with this answer, so a refused upload costs no more than its headers.
   if (res.req && !res.req.complete) res.setHeader('connection', 'close');
-  res.status(error.status).json(body);
+  writeJson(res, error.status, body);
 }

@@ -1,7 +1,7 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { abortUpstream } from './abort-signal';
-import { ApiError } from './api-error';
-import { errorBodyForPath } from './error-bodies';
+import { ApiError } from '../errors/api-error';
+import { errorBodyForPath } from '../errors/error-bodies';
 import { sendError } from './error-response';
 
 const streamEnders = new WeakMap<object, (error: ApiError) => void>();
@@ -17,13 +17,19 @@ export function onFinalAnswer(res: object, end: (error: ApiError) => void): () =
  * its dialect's error event, a request not yet answered gets the error with its status and
  * Retry-After, and the upstream call behind either is cancelled.
  */
-export function endUnfinished(res: Response, error: ApiError): void {
+export function endUnfinished(res: ServerResponse, error: ApiError): void {
   if (res.writableEnded) return;
   const endStream = streamEnders.get(res);
   if (!res.headersSent) {
-    sendError(res, error, errorBodyForPath(res.req.path, error), () => '');
+    sendError(res, error, errorBodyForPath(pathOf(res), error), () => '');
   } else if (endStream) {
     endStream(error);
   }
   abortUpstream(res);
+}
+
+function pathOf(res: ServerResponse): string {
+  const url = res.req?.url ?? '/';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }

@@ -1,4 +1,5 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import { writeJson } from './json-response';
 import { EventStreamOptions, writeEventStream } from './sse-writer';
 
 /** What a service hands back for the edge to send: one JSON body, or a stream of frames. */
@@ -8,9 +9,9 @@ export type Reply =
   | { kind: 'json-bytes'; body: Buffer }
   | { kind: 'stream'; frames: Promise<AsyncIterable<string>>; options: EventStreamOptions };
 
-export async function sendReply(res: Response, reply: Reply): Promise<void> {
+export async function sendReply(res: ServerResponse, reply: Reply): Promise<void> {
   if (reply.kind === 'json') {
-    res.status(reply.status ?? 200).json(reply.body);
+    writeJson(res, reply.status ?? 200, reply.body);
     return;
   }
   if (reply.kind === 'json-bytes') {

@@ -1,4 +1,4 @@
-import { ApiError } from './api-error';
+import { ApiError } from '../errors/api-error';
 import { parseRequestBody } from './request-body';
 
 const parse = (text: string, type?: string) => parseRequestBody(Buffer.from(text), type);

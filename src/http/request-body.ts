@@ -1,4 +1,4 @@
-import { ApiError } from './api-error';
+import { ApiError } from '../errors/api-error';
 import { jsonNestingExceeds } from './json-depth';
 
 /** Deeper than any real request (Google's own parsers stop at 100 levels of nesting). */

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { onFinalAnswer } from './final-answer';
 
 export interface EventStreamOptions {
@@ -23,10 +23,6 @@ export interface EventStreamOptions {
  */
 const STALL_HEARTBEATS = 4;
 
-export function sseFrame(data: string): string {
-  return `data: ${data}\n\n`;
-}
-
 /**
  * The one place that writes streamed answers. Headers wait for the first frame so that a
  * failure before it can still get a real HTTP status; a silent model gets heartbeat comments
@@ -34,7 +30,7 @@ export function sseFrame(data: string): string {
  * honoured, and a client that leaves stops the source.
  */
 export async function writeEventStream(
-  res: Response,
+  res: ServerResponse,
   source: Promise<AsyncIterable<string>>,
   options: EventStreamOptions,
 ): Promise<void> {
@@ -45,7 +41,7 @@ export async function writeEventStream(
   const stallMs = options.stallMs ?? STALL_HEARTBEATS * options.heartbeatMs;
   const start = () => {
     if (res.headersSent) return;
-    res.status(200);
+    res.statusCode = 200;
     res.setHeader('content-type', options.contentType ?? 'text/event-stream; charset=utf-8');
     res.setHeader('cache-control', 'no-cache, no-transform');
     res.setHeader('connection', 'keep-alive');

@@ -88,10 +88,13 @@ export class RequestTracker implements OnModuleDestroy {
   }
 
   /**
-   * Express middleware, first in the chain, so that every request is counted (refused ones too);
-   * the rest of the request runs inside the record's async context.
+   * Starts a request's record (RequestTrackingMiddleware calls it for every request, refused ones
+   * too); the rest of the request runs inside the record's async context.
    */
-  readonly track = (req: IncomingMessage, res: ServerResponse, next: Next): void => {
+  readonly track = (req: RoutedRequest, res: ServerResponse, next: Next): void => {
+    // Bound to every path, the tracking middleware may itself be a catch-all route: a request
+    // still carrying that route when it ends matched none of the proxy's.
+    const mount = req.route;
     const record: RequestRecord = {
       method: req.method ?? 'GET',
       route: '',
@@ -100,7 +103,7 @@ export class RequestTracker implements OnModuleDestroy {
     };
     this.active.add(res);
     if (this.onSettled) res.setHeader('connection', 'close');
-    res.once('close', () => this.complete(req, res, record));
+    res.once('close', () => this.complete(req, res, record, mount));
     this.context.run(record, next);
   };
 
@@ -127,9 +130,14 @@ export class RequestTracker implements OnModuleDestroy {
     });
   }
 
-  private complete(req: RoutedRequest, res: ServerResponse, record: RequestRecord): void {
+  private complete(
+    req: RoutedRequest,
+    res: ServerResponse,
+    record: RequestRecord,
+    mount: RoutedRequest['route'],
+  ): void {
     this.active.delete(res);
-    record.route = routeOf(req);
+    record.route = req.route === mount ? 'unmatched' : routeOf(req);
     const completed: CompletedRequest = Object.assign(record, {
       status: res.statusCode,
       durationMs: performance.now() - record.startedAt,

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { LoggingModule } from '../logging/logging.module';
+import { StateModule } from '../state/state.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 @Module({
-  imports: [UpstreamModule, CredentialsModule, LoggingModule],
+  imports: [UpstreamModule, CredentialsModule, LoggingModule, StateModule],
   controllers: [MetricsController],
   providers: [MetricsService],
 })

@@ -15,6 +15,7 @@ import {
   UpstreamEvents,
   UsageEvent,
 } from '../upstream/upstream-events';
+import { SharedStateStatus } from '../state/shared-state-status';
 import { BoundedLabel } from './bounded-label';
 
 const PREFIX = 'gemini_proxy_';
@@ -104,8 +105,14 @@ export class MetricsService implements OnModuleDestroy {
     registers: [this.registry],
   });
 
-  constructor(events: UpstreamEvents, tracker: RequestTracker, pool: CredentialPool) {
+  constructor(
+    events: UpstreamEvents,
+    tracker: RequestTracker,
+    pool: CredentialPool,
+    shared: SharedStateStatus,
+  ) {
     collectDefaultMetrics({ register: this.registry });
+    if (shared.redisUp !== undefined) this.redisGauge(shared);
     new Gauge({
       name: `${PREFIX}credentials`,
       help: 'Credentials in the pool by state, read at scrape time.',
@@ -149,6 +156,18 @@ export class MetricsService implements OnModuleDestroy {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  /** Only with REDIS_URL: a 0 without it would read as an outage. */
+  private redisGauge(shared: SharedStateStatus): void {
+    new Gauge({
+      name: `${PREFIX}redis_up`,
+      help: '1 while the shared Redis (REDIS_URL) answers; 0 while this replica serves on local state.',
+      registers: [this.registry],
+      collect() {
+        this.set(shared.redisUp ?? 0);
+      },
+    });
   }
 
   private listen<K extends keyof UpstreamEventMap>(

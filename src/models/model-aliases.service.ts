@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { modelsConfig } from '../config/configuration';
-import type { GeminiModel } from '../translation/model-catalogue';
+import type { GeminiModel } from './model-catalogue';
 import { resolveModelAlias, withAliasEntries } from './model-aliases';
 
 /** `MODEL_ALIASES` as every dialect applies it, before the pool sees a model name. */

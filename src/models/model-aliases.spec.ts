@@ -1,4 +1,4 @@
-import type { GeminiModel } from '../translation/model-catalogue';
+import type { GeminiModel } from './model-catalogue';
 import {
   NO_ALIASES,
   parseModelAliases,

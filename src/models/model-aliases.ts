@@ -1,4 +1,5 @@
-import type { GeminiModel } from '../translation/model-catalogue';
+import type { GeminiModel } from './model-catalogue';
+import { isRecord } from '../json/is-record';
 
 /**
  * `MODEL_ALIASES`: client model names → Gemini model names. A key ending in `*` matches every name
@@ -14,9 +15,6 @@ export const NO_ALIASES: ModelAliases = { exact: new Map(), prefixes: [] };
 
 /** Why a MODEL_ALIASES value cannot be used; the config layer turns it into one start-up line. */
 export class ModelAliasesError extends Error {}
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses the variable's JSON object; an empty value means no aliases. */
 export function parseModelAliases(raw: string | undefined): ModelAliases {

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { credentialsConfig, oauthConfig } from '../config/configuration';
 import { CredentialFileStore, credentialFileName } from '../credentials/credential-file-store';
-import { CodeAssistClient } from '../upstream/code-assist-client';
-import { setUpCodeAssistProject } from '../upstream/code-assist-setup';
+import { CodeAssistClient } from '../upstream/code-assist/code-assist-client';
+import { setUpCodeAssistProject } from '../upstream/code-assist/code-assist-setup';
 import {
   CallbackParams,
   callbackParamsFromPastedUrl,

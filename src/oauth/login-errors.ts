@@ -1,4 +1,4 @@
-import type { IneligibleAccountError } from '../upstream/code-assist-setup';
+import type { IneligibleAccountError } from '../upstream/code-assist/code-assist-setup';
 
 export type LoginStateProblem =
   'missing-state' | 'unknown-state' | 'expired' | 'missing-cookie' | 'other-browser';

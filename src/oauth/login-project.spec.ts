@@ -3,7 +3,7 @@ import {
   IneligibleAccountError,
   OnboardingTimeoutError,
   ProjectRequiredError,
-} from '../upstream/code-assist-setup';
+} from '../upstream/code-assist/code-assist-setup';
 import { chooseProject } from './login-project';
 
 /** A stand-in for setUpCodeAssistProject: answers per project, remembering what it was asked. */

@@ -2,7 +2,7 @@ import {
   CodeAssistSetup,
   IneligibleAccountError,
   ProjectRequiredError,
-} from '../upstream/code-assist-setup';
+} from '../upstream/code-assist/code-assist-setup';
 
 export type ProjectSource = 'typed' | 'discovered' | 'GOOGLE_CLOUD_PROJECT';
 

@@ -1,4 +1,7 @@
-import { OnboardingTimeoutError, ProjectRequiredError } from '../upstream/code-assist-setup';
+import {
+  OnboardingTimeoutError,
+  ProjectRequiredError,
+} from '../upstream/code-assist/code-assist-setup';
 import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-errors';
 import { LoginError } from './login-errors';
 import { setupFailure } from './setup-failure';

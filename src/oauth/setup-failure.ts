@@ -2,7 +2,7 @@ import {
   IneligibleAccountError,
   OnboardingTimeoutError,
   ProjectRequiredError,
-} from '../upstream/code-assist-setup';
+} from '../upstream/code-assist/code-assist-setup';
 import {
   UpstreamHttpError,
   UpstreamNetworkError,

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import { findChatRequestProblem } from './dto/chat-request-rules';
 import { findEmbeddingsRequestProblem } from './dto/embeddings-request-rules';
 import { OpenAIBodyPipe } from './openai-body.pipe';

@@ -1,5 +1,5 @@
 import { PipeTransform } from '@nestjs/common';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import type { RequestProblem } from './dto/request-problem';
 
 /** A route's hand-written rules: the first thing wrong with a body, or undefined. */

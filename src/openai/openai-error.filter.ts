@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
-import { openAIErrorBody } from '../http/error-bodies';
-import { toErrorFacts } from '../http/error-facts';
+import type { ServerResponse } from 'node:http';
+import { openAIErrorBody } from '../errors/error-bodies';
+import { toErrorFacts } from '../errors/error-facts';
 import { sendError } from '../http/error-response';
-import { sseFrame } from '../http/sse-writer';
+import { openAIErrorFrame } from '../translation/openai-frames';
 
 /**
  * OpenAI's `{error:{message,type,param,code}}` for every `/v1` failure, with Google's message and
@@ -13,8 +13,8 @@ import { sseFrame } from '../http/sse-writer';
 @Catch()
 export class OpenAIErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const res = host.switchToHttp().getResponse<ServerResponse>();
     const error = toErrorFacts(exception);
-    sendError(res, error, openAIErrorBody(error), (body) => sseFrame(JSON.stringify(body)));
+    sendError(res, error, openAIErrorBody(error), openAIErrorFrame);
   }
 }

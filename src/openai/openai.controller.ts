@@ -1,8 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { clientAbortSignal } from '../http/abort-signal';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UseFilters } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { ClientSignal } from '../http/abort-signal';
 import { sendReply } from '../http/reply';
-import type { OpenAIChatRequest, OpenAIEmbeddingsRequest } from '../translation/openai-types';
+import type {
+  OpenAIChatRequest,
+  OpenAIEmbeddingsRequest,
+  OpenAIEmbeddingsResponse,
+  OpenAIModel,
+  OpenAIModelList,
+} from '../translation/openai-types';
 import { findChatRequestProblem } from './dto/chat-request-rules';
 import { findEmbeddingsRequestProblem } from './dto/embeddings-request-rules';
 import { OpenAIBodyPipe } from './openai-body.pipe';
@@ -15,33 +21,33 @@ import { OpenAIService } from './openai.service';
 export class OpenAIController {
   constructor(private readonly openai: OpenAIService) {}
 
+  /** One JSON answer or a stream of chunks, as `stream` asks: written to the response itself. */
   @Post('chat/completions')
   @HttpCode(200)
   async chatCompletions(
     @Body(new OpenAIBodyPipe(findChatRequestProblem)) body: OpenAIChatRequest,
-    @Req() req: Request,
-    @Res() res: Response,
+    @ClientSignal() signal: AbortSignal,
+    @Res() res: ServerResponse,
   ): Promise<void> {
-    await sendReply(res, await this.openai.chatCompletion(body, clientAbortSignal(req, res)));
+    await sendReply(res, await this.openai.chatCompletion(body, signal));
   }
 
   @Get('models')
-  async listModels(@Res() res: Response): Promise<void> {
-    await sendReply(res, await this.openai.listModels());
+  listModels(): Promise<OpenAIModelList> {
+    return this.openai.listModels();
   }
 
   @Get('models/:id')
-  async getModel(@Param('id') id: string, @Res() res: Response): Promise<void> {
-    await sendReply(res, await this.openai.getModel(id));
+  getModel(@Param('id') id: string): Promise<OpenAIModel> {
+    return this.openai.getModel(id);
   }
 
   @Post('embeddings')
   @HttpCode(200)
-  async embeddings(
+  embeddings(
     @Body(new OpenAIBodyPipe(findEmbeddingsRequestProblem)) body: OpenAIEmbeddingsRequest,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    await sendReply(res, await this.openai.embeddings(body, clientAbortSignal(req, res)));
+    @ClientSignal() signal: AbortSignal,
+  ): Promise<OpenAIEmbeddingsResponse> {
+    return this.openai.embeddings(body, signal);
   }
 }

@@ -1,21 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { ApiError } from '../http/api-error';
-import { openAIErrorBody } from '../http/error-bodies';
-import { toErrorFacts } from '../http/error-facts';
+import { ApiError } from '../errors/api-error';
 import { Reply } from '../http/reply';
-import { sseFrame } from '../http/sse-writer';
-import { findModel, toOpenAIModel, toOpenAIModelList } from '../translation/model-catalogue';
-import type { OpenAIChatRequest, OpenAIEmbeddingsRequest } from '../translation/openai-types';
-import type { ChatStreamMapper } from '../translation/stream-mapper';
+import { findModel } from '../models/model-catalogue';
+import { CHAT_DONE_FRAME, chatChunkFrames, chatErrorFrame } from '../translation/openai-frames';
+import { toOpenAIModel, toOpenAIModelList } from '../translation/openai-models';
+import type {
+  OpenAIChatRequest,
+  OpenAIEmbeddingsRequest,
+  OpenAIEmbeddingsResponse,
+  OpenAIModel,
+  OpenAIModelList,
+} from '../translation/openai-types';
 import { TranslationService } from '../translation/translation.service';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
-import type { GeminiResponse, JsonObject } from '../upstream/gemini-types';
-import { ModelListService } from '../upstream/model-list.service';
+import type { JsonObject } from '../upstream/gemini-types';
+import { ModelListService } from '../models/model-list.service';
 import { ModelAliasesService } from '../models/model-aliases.service';
-
-const DONE = sseFrame('[DONE]');
 
 /** OpenAI's API on Gemini: requests are translated, dispatched over the pool, and translated back. */
 @Injectable()
@@ -44,16 +46,19 @@ export class OpenAIService {
     const events = this.dispatcher.stream({ model, body: request, signal });
     return {
       kind: 'stream',
-      frames: events.then((source) => chunkFrames(source, mapper)),
+      frames: events.then((source) => chatChunkFrames(source, mapper)),
       options: {
         heartbeatMs: this.config.heartbeatMs,
-        trailer: DONE,
-        errorFrame: (error) => sseFrame(JSON.stringify(openAIErrorBody(toErrorFacts(error)))),
+        trailer: CHAT_DONE_FRAME,
+        errorFrame: chatErrorFrame,
       },
     };
   }
 
-  async embeddings(req: OpenAIEmbeddingsRequest, signal: AbortSignal): Promise<Reply> {
+  async embeddings(
+    req: OpenAIEmbeddingsRequest,
+    signal: AbortSignal,
+  ): Promise<OpenAIEmbeddingsResponse> {
     const { model, batches } = this.translation.toEmbeddingsRequest(this.aliased(req));
     const responses: JsonObject[] = [];
     // One batch after another: Google counts them against the same per-minute quota.
@@ -66,17 +71,14 @@ export class OpenAIService {
         }),
       );
     }
-    return { kind: 'json', body: this.translation.toEmbeddingsResponse(responses, req) };
+    return this.translation.toEmbeddingsResponse(responses, req);
   }
 
-  async listModels(): Promise<Reply> {
-    return {
-      kind: 'json',
-      body: toOpenAIModelList(this.aliases.withAliases(await this.models.list())),
-    };
+  async listModels(): Promise<OpenAIModelList> {
+    return toOpenAIModelList(this.aliases.withAliases(await this.models.list()));
   }
 
-  async getModel(id: string): Promise<Reply> {
+  async getModel(id: string): Promise<OpenAIModel> {
     const model = findModel(this.aliases.withAliases(await this.models.list()), id);
     if (!model) {
       throw new ApiError({
@@ -87,7 +89,7 @@ export class OpenAIService {
         code: 'model_not_found',
       });
     }
-    return { kind: 'json', body: toOpenAIModel(model) };
+    return toOpenAIModel(model);
   }
 
   /** MODEL_ALIASES applies before translation; answers still name the model the client asked for. */
@@ -96,15 +98,4 @@ export class OpenAIService {
     const model = this.aliases.resolve(req.model);
     return model === req.model ? req : { ...req, model };
   }
-}
-
-/** Gemini's events → OpenAI chunk frames, each written as soon as its event arrives. */
-async function* chunkFrames(
-  source: AsyncIterable<GeminiResponse>,
-  mapper: ChatStreamMapper,
-): AsyncGenerator<string> {
-  for await (const event of source) {
-    for (const chunk of mapper.map(event)) yield sseFrame(JSON.stringify(chunk));
-  }
-  for (const chunk of mapper.finish()) yield sseFrame(JSON.stringify(chunk));
 }

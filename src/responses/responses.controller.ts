@@ -7,15 +7,17 @@ import {
   Param,
   Post,
   Query,
-  Req,
   Res,
   UseFilters,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { clientAbortSignal } from '../http/abort-signal';
+import type { ServerResponse } from 'node:http';
+import { ClientSignal } from '../http/abort-signal';
 import { sendReply } from '../http/reply';
 import { OpenAIErrorFilter } from '../openai/openai-error.filter';
-import type { ResponseCreateRequest } from '../translation/responses/responses-types';
+import type {
+  ResponseCreateRequest,
+  ResponseObject,
+} from '../translation/responses/responses-types';
 import { ResponsesRequestPipe } from './dto/responses-request.pipe';
 import { InputItemsQuery, ResponsesService } from './responses.service';
 
@@ -25,47 +27,42 @@ import { InputItemsQuery, ResponsesService } from './responses.service';
 export class ResponsesController {
   constructor(private readonly responses: ResponsesService) {}
 
+  /** One JSON response or a stream of events, as `stream` asks: written to the response itself. */
   @Post()
   @HttpCode(200)
   async create(
     @Body(ResponsesRequestPipe) body: ResponseCreateRequest,
-    @Req() req: Request,
-    @Res() res: Response,
+    @ClientSignal() signal: AbortSignal,
+    @Res() res: ServerResponse,
   ): Promise<void> {
-    await sendReply(res, await this.responses.create(body, clientAbortSignal(req, res)));
+    await sendReply(res, await this.responses.create(body, signal));
   }
 
   @Post('input_tokens')
   @HttpCode(200)
-  async inputTokens(
+  inputTokens(
     @Body(ResponsesRequestPipe) body: ResponseCreateRequest,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    await sendReply(res, await this.responses.inputTokens(body, clientAbortSignal(req, res)));
+    @ClientSignal() signal: AbortSignal,
+  ): Promise<{ object: string; input_tokens: number }> {
+    return this.responses.inputTokens(body, signal);
   }
 
   @Get(':id')
-  async retrieve(
+  retrieve(
     @Param('id') id: string,
     @Query('stream') stream: string | undefined,
-    @Res() res: Response,
-  ): Promise<void> {
-    await sendReply(res, await this.responses.retrieve(id, stream === 'true'));
+  ): Promise<ResponseObject> {
+    return this.responses.retrieve(id, stream === 'true');
   }
 
   @Delete(':id')
   @HttpCode(200)
-  async delete(@Param('id') id: string, @Res() res: Response): Promise<void> {
-    await sendReply(res, await this.responses.delete(id));
+  delete(@Param('id') id: string): Promise<{ id: string; object: string; deleted: boolean }> {
+    return this.responses.delete(id);
   }
 
   @Get(':id/input_items')
-  async inputItems(
-    @Param('id') id: string,
-    @Query() query: InputItemsQuery,
-    @Res() res: Response,
-  ): Promise<void> {
-    await sendReply(res, await this.responses.inputItems(id, query));
+  inputItems(@Param('id') id: string, @Query() query: InputItemsQuery): Promise<object> {
+    return this.responses.inputItems(id, query);
   }
 }

@@ -7,7 +7,10 @@ import { deriveSealKey, ReasoningSeal } from '../translation/responses/reasoning
 import { ModelsModule } from '../models/models.module';
 import { TranslationModule } from '../translation/translation.module';
 import { UpstreamModule } from '../upstream/upstream.module';
-import { InMemoryResponseStore, RESPONSE_STORE } from './response-store';
+import { RedisConnection } from '../state/redis-connection';
+import { RedisResponseStore } from '../state/redis-response-store';
+import { REDIS_CONNECTION, StateModule } from '../state/state.module';
+import { InMemoryResponseStore, RESPONSE_STORE, ResponseStore } from './response-store';
 import { ResponsesController } from './responses.controller';
 import { REASONING_SEAL, ResponsesService } from './responses.service';
 
@@ -15,20 +18,26 @@ import { REASONING_SEAL, ResponsesService } from './responses.service';
 const MAX_STORED_RESPONSES = 2_000;
 
 @Module({
-  imports: [UpstreamModule, TranslationModule, CredentialsModule, ModelsModule],
+  imports: [UpstreamModule, TranslationModule, CredentialsModule, ModelsModule, StateModule],
   controllers: [ResponsesController],
   providers: [
     ResponsesService,
-    // In memory for one process; a shared store (Redis) replaces it here for several replicas.
+    // In memory for one process; with REDIS_URL, in Redis with a local copy for its outages.
     {
       provide: RESPONSE_STORE,
-      inject: [responsesConfig.KEY, Clock],
-      useFactory: (cfg: ConfigType<typeof responsesConfig>, clock: Clock) =>
-        new InMemoryResponseStore({
+      inject: [responsesConfig.KEY, Clock, REDIS_CONNECTION],
+      useFactory: (
+        cfg: ConfigType<typeof responsesConfig>,
+        clock: Clock,
+        redis: RedisConnection | null,
+      ): ResponseStore => {
+        const local = new InMemoryResponseStore({
           ttlMs: cfg.ttlSeconds * 1000,
           maxEntries: MAX_STORED_RESPONSES,
           now: () => clock.now(),
-        }),
+        });
+        return redis ? new RedisResponseStore(redis, local, cfg.ttlSeconds * 1000) : local;
+      },
     },
     {
       provide: REASONING_SEAL,

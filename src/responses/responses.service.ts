@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { ApiError } from '../http/api-error';
-import { toErrorFacts } from '../http/error-facts';
+import { ApiError } from '../errors/api-error';
 import { Reply } from '../http/reply';
 import { MEDIA_FETCHER, MediaFetcher } from '../translation/media-fetcher';
 import { ResponseEventSequencer } from '../translation/responses/event-sequencer';
+import { eventFrames, failedFrames } from '../translation/responses/frames';
 import { normaliseInput } from '../translation/responses/input-items';
 import { ReasoningSeal } from '../translation/responses/reasoning-seal';
 import {
@@ -16,8 +16,7 @@ import { newResponseId, responseSkeleton } from '../translation/responses/respon
 import type {
   InputItem,
   ResponseCreateRequest,
-  ResponseError,
-  ResponseStreamEvent,
+  ResponseObject,
 } from '../translation/responses/responses-types';
 import {
   THOUGHT_SIGNATURE_STORE,
@@ -25,7 +24,7 @@ import {
 } from '../translation/thought-signature-store';
 import { ModelAliasesService } from '../models/model-aliases.service';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
-import type { GeminiResponse, JsonObject } from '../upstream/gemini-types';
+import type { JsonObject } from '../upstream/gemini-types';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './response-store';
 
 export const REASONING_SEAL = Symbol('REASONING_SEAL');
@@ -34,23 +33,6 @@ export interface InputItemsQuery {
   after?: string;
   limit?: string;
   order?: string;
-}
-
-/** One SSE frame of the Responses dialect: the event name, then its JSON. */
-export function eventFrame(event: ResponseStreamEvent): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-}
-
-/** An error after the stream started, as `response.failed` reports it (Codex keys on the code). */
-export function failureOf(error: unknown): ResponseError {
-  const facts = toErrorFacts(error);
-  const code =
-    facts.kind === 'rate_limited'
-      ? 'rate_limit_exceeded'
-      : facts.kind === 'invalid_request'
-        ? 'invalid_prompt'
-        : 'server_error';
-  return { code, message: facts.message };
 }
 
 /**
@@ -102,12 +84,15 @@ export class ResponsesService {
       frames: events.then((source) => eventFrames(source, sequencer, keep)),
       options: {
         heartbeatMs: this.config.heartbeatMs,
-        errorFrame: (error) => sequencer.fail(failureOf(error)).map(eventFrame).join(''),
+        errorFrame: (error) => failedFrames(sequencer, error),
       },
     };
   }
 
-  async inputTokens(req: ResponseCreateRequest, signal: AbortSignal): Promise<Reply> {
+  async inputTokens(
+    req: ResponseCreateRequest,
+    signal: AbortSignal,
+  ): Promise<{ object: string; input_tokens: number }> {
     const { context } = await this.conversation(req);
     const { model, request } = await this.map(req, context);
     const counted = await this.dispatcher.countTokens({
@@ -123,10 +108,10 @@ export class ResponsesService {
       signal,
     });
     const tokens = typeof counted.totalTokens === 'number' ? counted.totalTokens : 0;
-    return { kind: 'json', body: { object: 'response.input_tokens', input_tokens: tokens } };
+    return { object: 'response.input_tokens', input_tokens: tokens };
   }
 
-  async retrieve(id: string, stream = false): Promise<Reply> {
+  async retrieve(id: string, stream = false): Promise<ResponseObject> {
     if (stream) {
       // Responses are stored once finished; there is no event log to replay from.
       throw ApiError.badRequest(
@@ -134,15 +119,15 @@ export class ResponsesService {
         'stream',
       );
     }
-    return { kind: 'json', body: (await this.stored(id)).response };
+    return (await this.stored(id)).response;
   }
 
-  async delete(id: string): Promise<Reply> {
+  async delete(id: string): Promise<{ id: string; object: string; deleted: boolean }> {
     if (!(await this.store.delete(id))) throw notFound(id);
-    return { kind: 'json', body: { id, object: 'response', deleted: true } };
+    return { id, object: 'response', deleted: true };
   }
 
-  async inputItems(id: string, query: InputItemsQuery): Promise<Reply> {
+  async inputItems(id: string, query: InputItemsQuery): Promise<object> {
     const { input } = await this.stored(id);
     const limit = query.limit === undefined ? 20 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
@@ -159,14 +144,11 @@ export class ResponsesService {
     }
     const data = ordered.slice(start, start + limit);
     return {
-      kind: 'json',
-      body: {
-        object: 'list',
-        data,
-        first_id: data[0]?.id ?? null,
-        last_id: data[data.length - 1]?.id ?? null,
-        has_more: start + limit < ordered.length,
-      },
+      object: 'list',
+      data,
+      first_id: data[0]?.id ?? null,
+      last_id: data[data.length - 1]?.id ?? null,
+      has_more: start + limit < ordered.length,
     };
   }
 
@@ -208,6 +190,7 @@ export class ResponsesService {
   ): Promise<MappedResponsesRequest> {
     // MODEL_ALIASES first, as in every dialect: Codex may ask for its own model names.
     const aliased = { ...req, model: this.aliases.resolve(req.model) };
+    await this.signatures.loadFor(context);
     const mapped = await toGeminiResponsesRequest(aliased, context, {
       fetchMedia: (url) => this.media.fetchMedia(url),
       signatures: this.signatures,
@@ -229,19 +212,4 @@ function notFound(id: string): ApiError {
     message: `No response with id '${id}' found (stored responses expire after RESPONSES_TTL_S).`,
     param: 'response_id',
   });
-}
-
-/** Gemini's events → Responses frames, as each arrives; the response is stored before it ends. */
-async function* eventFrames(
-  source: AsyncIterable<GeminiResponse>,
-  sequencer: ResponseEventSequencer,
-  keep: () => Promise<void>,
-): AsyncGenerator<string> {
-  for (const event of sequencer.start()) yield eventFrame(event);
-  for await (const chunk of source) {
-    for (const event of sequencer.push(chunk)) yield eventFrame(event);
-  }
-  const closing = sequencer.finish();
-  await keep();
-  for (const event of closing) yield eventFrame(event);
 }

@@ -1,5 +1,6 @@
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import type { GeminiPart } from '../upstream/gemini-types';
+import { isRecord } from '../json/is-record';
 
 export interface FetchedMedia {
   mimeType: string;
@@ -8,9 +9,6 @@ export interface FetchedMedia {
 }
 
 export type FetchMedia = (url: string) => Promise<FetchedMedia>;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 

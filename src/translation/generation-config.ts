@@ -1,8 +1,9 @@
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import type { GeminiGenerationConfig } from '../upstream/gemini-types';
 import type { GoogleOptions } from './google-extras';
-import { ParsedModelName, thinkingConfigFor } from './model-names';
+import { ParsedModelName, thinkingConfigFor } from '../models/model-names';
 import type { OpenAIChatRequest, ReasoningEffort } from './openai-types';
+import { isRecord } from '../json/is-record';
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
 
@@ -15,9 +16,6 @@ type NumericKey =
   | 'seed'
   | 'presence_penalty'
   | 'frequency_penalty';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function numberParam(req: OpenAIChatRequest, key: NumericKey, integer = false): number | undefined {
   const value: unknown = req[key];

@@ -1,7 +1,8 @@
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import type { GeminiRequest } from '../upstream/gemini-types';
-import type { ThinkingConfig } from './model-names';
+import type { ThinkingConfig } from '../models/model-names';
 import type { GoogleExtras } from './openai-types';
+import { isRecord } from '../json/is-record';
 
 export type SafetySetting = NonNullable<GeminiRequest['safetySettings']>[number];
 
@@ -24,9 +25,6 @@ export interface GoogleOptions {
   cachedContent?: string;
   taskType?: string;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 

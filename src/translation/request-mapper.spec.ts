@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import type { GeminiRequest } from '../upstream/gemini-types';
 import type { FetchedMedia } from './content-parts';
 import type { ChatMessage, OpenAIChatRequest } from './openai-types';

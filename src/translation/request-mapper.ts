@@ -1,13 +1,14 @@
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import type { GeminiContent, GeminiPart, GeminiRequest } from '../upstream/gemini-types';
 import { FetchMedia, toGeminiParts, toTextParts } from './content-parts';
 import { toGenerationConfig } from './generation-config';
 import { DEFAULT_SAFETY_SETTINGS, readGoogleExtras } from './google-extras';
 import { jsonDepthWithin, MAX_EMBEDDED_JSON_DEPTH } from './json-depth';
-import { parseModelName } from './model-names';
+import { parseModelName } from '../models/model-names';
 import type { OpenAIChatRequest } from './openai-types';
 import type { ThoughtSignatureStore } from './thought-signature-store';
 import { toGeminiTools } from './tool-mapping';
+import { isRecord } from '../json/is-record';
 
 export interface RequestMapperDeps {
   fetchMedia: FetchMedia;
@@ -22,9 +23,6 @@ export interface MappedChatRequest {
 
 /** Google's documented placeholder for a function call whose thought signature is unknown. */
 export const SKIP_THOUGHT_SIGNATURE = 'skip_thought_signature_validator';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Thought signatures are validated from Gemini 3 on. */
 function validatesSignatures(base: string): boolean {

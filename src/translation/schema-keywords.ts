@@ -2,6 +2,7 @@
  * The vocabulary of Gemini's function-parameter Schema, and the keyword-level rules the
  * sanitiser applies to one node at a time.
  */
+import { isRecord } from '../json/is-record';
 import { SchemaError } from './schema-budget';
 
 export type Schema = Record<string, unknown>;
@@ -28,9 +29,6 @@ export const NUMERIC_KEYS: Partial<Record<GeminiType, string[]>> = {
   number: ['minimum', 'maximum'],
   integer: ['minimum', 'maximum'],
 };
-
-export const isRecord = (v: unknown): v is Schema =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * `#/$defs/Address`, `#/definitions/Address`, or any JSON pointer into the same document; other

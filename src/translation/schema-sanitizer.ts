@@ -12,7 +12,6 @@ import {
   GeminiType,
   inferType,
   isNullSchema,
-  isRecord,
   isTypedBranch,
   isValidDefault,
   looksLikeObject,
@@ -21,6 +20,7 @@ import {
   resolvePointer,
   Schema,
 } from './schema-keywords';
+import { isRecord } from '../json/is-record';
 import { SchemaBudget } from './schema-budget';
 
 export type { Schema } from './schema-keywords';

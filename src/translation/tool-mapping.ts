@@ -1,8 +1,9 @@
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import type { GeminiRequest } from '../upstream/gemini-types';
 import type { OpenAIChatRequest } from './openai-types';
 import { SchemaBudget, SchemaError } from './schema-budget';
 import { sanitizeSchema } from './schema-sanitizer';
+import { isRecord } from '../json/is-record';
 
 interface FunctionDeclaration {
   name: string;
@@ -11,9 +12,6 @@ interface FunctionDeclaration {
 }
 
 type ToolsAndConfig = Pick<GeminiRequest, 'tools' | 'toolConfig'>;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function declarations(tools: unknown): FunctionDeclaration[] {
   if (tools === undefined || tools === null) return [];

@@ -4,10 +4,18 @@ import { mediaConfig } from '../config/configuration';
 import { AnthropicTranslationService } from './anthropic/anthropic-translation.service';
 import { HttpMediaFetcher, MEDIA_FETCHER } from './media-fetcher';
 import { MEDIA_LIMITS, MediaLimits } from './request-media';
-import { InMemoryThoughtSignatureStore, THOUGHT_SIGNATURE_STORE } from './thought-signature-store';
+import { RedisConnection } from '../state/redis-connection';
+import { RedisThoughtSignatureStore } from '../state/redis-thought-signature-store';
+import { REDIS_CONNECTION, StateModule } from '../state/state.module';
+import {
+  InMemoryThoughtSignatureStore,
+  THOUGHT_SIGNATURE_STORE,
+  ThoughtSignatureStore,
+} from './thought-signature-store';
 import { TranslationService } from './translation.service';
 
 @Module({
+  imports: [StateModule],
   providers: [
     TranslationService,
     AnthropicTranslationService,
@@ -30,8 +38,13 @@ import { TranslationService } from './translation.service';
         concurrency: cfg.concurrency,
       }),
     },
-    // In memory for one process; a shared store (Redis) replaces it here for several replicas.
-    { provide: THOUGHT_SIGNATURE_STORE, useFactory: () => new InMemoryThoughtSignatureStore() },
+    // In memory for one process; with REDIS_URL, in Redis behind a local LRU.
+    {
+      provide: THOUGHT_SIGNATURE_STORE,
+      inject: [REDIS_CONNECTION],
+      useFactory: (redis: RedisConnection | null): ThoughtSignatureStore =>
+        redis ? new RedisThoughtSignatureStore(redis) : new InMemoryThoughtSignatureStore(),
+    },
   ],
   // The Responses dialect maps with its own pure functions but shares the fetcher and the signatures.
   exports: [

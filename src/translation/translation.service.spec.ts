@@ -108,19 +108,4 @@ describe('TranslationService', () => {
     });
     expect(request.contents[1].parts[0].thoughtSignature).toBe('CuIBAdHtim8');
   });
-
-  it('lists the catalogue with its variants as OpenAI models', async () => {
-    const service = (await boot(new FakeMediaFetcher())).get(TranslationService);
-    const ids = service.toOpenAIModelList().data.map((m) => m.id);
-    expect(ids).toEqual(
-      expect.arrayContaining(['gemini-2.5-pro', 'gemini-2.5-pro-search', 'gemini-embedding-001']),
-    );
-  });
-
-  it('finds a variant by its OpenAI id', async () => {
-    const service = (await boot(new FakeMediaFetcher())).get(TranslationService);
-    expect(service.findModel('gemini-2.5-flash-nothinking')?.name).toBe(
-      'models/gemini-2.5-flash-nothinking',
-    );
-  });
 });

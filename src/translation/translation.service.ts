@@ -8,20 +8,11 @@ import {
 } from './embeddings-mapper';
 import { MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
 import { MEDIA_LIMITS, MediaLimits, RequestMedia } from './request-media';
-import {
-  catalogue,
-  findModel,
-  GeminiModel,
-  toOpenAIModelList,
-  withVariants,
-} from './model-catalogue';
-import { ParsedModelName, parseModelName } from './model-names';
 import type {
   ChatCompletion,
   OpenAIChatRequest,
   OpenAIEmbeddingsRequest,
   OpenAIEmbeddingsResponse,
-  OpenAIModelList,
 } from './openai-types';
 import { MappedChatRequest, toGeminiRequest } from './request-mapper';
 import { ResponseContext, toChatCompletion } from './response-mapper';
@@ -45,8 +36,9 @@ export class TranslationService {
   ) {}
 
   /** `signal` is the client's: when it leaves, the image fetches of its request stop. */
-  toGeminiRequest(req: OpenAIChatRequest, signal?: AbortSignal): Promise<MappedChatRequest> {
+  async toGeminiRequest(req: OpenAIChatRequest, signal?: AbortSignal): Promise<MappedChatRequest> {
     const media = new RequestMedia(this.media, this.mediaLimits, signal);
+    await this.signatures.loadFor(req);
     return toGeminiRequest(req, { fetchMedia: media.fetch, signatures: this.signatures });
   }
 
@@ -67,30 +59,5 @@ export class TranslationService {
     req: OpenAIEmbeddingsRequest,
   ): OpenAIEmbeddingsResponse {
     return toEmbeddingsResponse(resp, req);
-  }
-
-  parseModelName(name: string): ParsedModelName {
-    return parseModelName(name);
-  }
-
-  /** The maintained Code Assist models with their variants, in Google's shape. */
-  catalogue(): GeminiModel[] {
-    return catalogue();
-  }
-
-  /** Adds the proxy's variants to a list fetched live from Google. */
-  withVariants(models: readonly GeminiModel[]): GeminiModel[] {
-    return withVariants(models);
-  }
-
-  toOpenAIModelList(models: readonly GeminiModel[] = this.catalogue()): OpenAIModelList {
-    return toOpenAIModelList(models);
-  }
-
-  findModel(
-    id: string,
-    models: readonly GeminiModel[] = this.catalogue(),
-  ): GeminiModel | undefined {
-    return findModel(models, id);
   }
 }

@@ -1,20 +1,22 @@
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { credentialsConfig, upstreamConfig } from '../config/configuration';
+import { upstreamConfig } from '../config/configuration';
 import { SystemClock } from '../credentials/clock';
 import { apiKeyCredential } from '../credentials/credential-parser';
 import { CredentialPool } from '../credentials/credential-pool';
-import { CredentialsService } from '../credentials/credentials.service';
 import { InMemoryPoolStateStore } from '../credentials/pool-state-store';
-import { ApiError } from '../http/api-error';
-import { CodeAssistClient } from './code-assist-client';
+import { ApiError } from '../errors/api-error';
+import { CodeAssistBackend } from './code-assist/code-assist-backend';
+import { CodeAssistClient } from './code-assist/code-assist-client';
+import { CodeAssistSessions } from './code-assist/code-assist-sessions';
 import { DebugLog } from './debug-log';
 import { UpstreamDispatcher } from './dispatcher';
-import { GeminiApiClient } from './gemini-api-client';
+import { FailurePolicy } from './failure-policy';
+import { GeminiApiClient } from './gemini-api/gemini-api-client';
+import { UpstreamBackends } from './upstream-backends';
 import { UpstreamEvents } from './upstream-events';
 import { UpstreamHttpError } from './upstream-errors';
 import { SendOptions, UpstreamHttp } from './upstream-http';
-import { VertexClient } from './vertex/vertex-client';
 
 const KEYS = ['AIzaDispatchKeyA1111', 'AIzaDispatchKeyB2222', 'AIzaDispatchKeyC3333'];
 
@@ -25,17 +27,20 @@ function setup(send: (options: SendOptions) => Promise<unknown>) {
   pool.replaceAll(KEYS.map(apiKeyCredential));
   const http = { json: send } as unknown as UpstreamHttp;
   const options = { endpoint: 'http://google.invalid', timeoutMs: 1_000 };
+  const events = new UpstreamEvents();
+  const codeAssist = new CodeAssistClient(http, options);
+  const backends = new UpstreamBackends([
+    new CodeAssistBackend(codeAssist, {} as CodeAssistSessions),
+    new GeminiApiClient(http, options),
+  ]);
   const dispatcher = new UpstreamDispatcher(
-    {} as CredentialsService,
     pool,
     clock,
-    new CodeAssistClient(http, options),
-    new GeminiApiClient(http, options),
-    new VertexClient(http, options),
+    backends,
+    new FailurePolicy(pool, clock, events),
     new DebugLog(false, true),
-    new UpstreamEvents(),
+    events,
     { maxAttempts: 3, timeoutMs: 1_000 } as ConfigType<typeof upstreamConfig>,
-    {} as ConfigType<typeof credentialsConfig>,
   );
   return { dispatcher, pool };
 }

@@ -1,54 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { credentialsConfig, upstreamConfig } from '../config/configuration';
+import { upstreamConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
-import {
-  canEmbed,
-  Credential,
-  CredentialKind,
-  OAuthCredential,
-  VertexServiceAccountCredential,
-} from '../credentials/credential';
-import {
-  BackoffPolicy,
-  CredentialPool,
-  MODEL_UNAVAILABLE_BACKOFF,
-  RATE_LIMIT_BACKOFF,
-  Selection,
-} from '../credentials/credential-pool';
-import { CredentialsService } from '../credentials/credentials.service';
-import { ALL_MODELS } from '../credentials/pool-state-store';
-import { ApiError } from '../http/api-error';
-import { CodeAssistClient } from './code-assist-client';
-import {
-  IneligibleAccountError,
-  OnboardingTimeoutError,
-  ProjectRequiredError,
-  setUpCodeAssistProject,
-} from './code-assist-setup';
+import { Credential } from '../credentials/credential';
+import { CredentialPool, Selection } from '../credentials/credential-pool';
+import { ApiError } from '../errors/api-error';
 import { DebugLog } from './debug-log';
-import {
-  classifyUpstreamError,
-  DAILY_QUOTA_REASON,
-  isKnownReason,
-  Verdict,
-} from './error-classifier';
-import { GeminiApiClient } from './gemini-api-client';
+import { classifyUpstreamError } from './error-classifier';
+import { FailurePolicy } from './failure-policy';
 import { GeminiRequest, GeminiResponse, GeminiUsageMetadata, JsonObject } from './gemini-types';
 import { ObservedStream, primeStream } from './observed-stream';
-import { nextPacificMidnight } from './quota-reset';
-import {
-  BackendCall,
-  EmbedAction,
-  EmbeddingBackend,
-  ModelAction,
-  UpstreamAuth,
-  UpstreamBackend,
-} from './upstream-backend';
-import { VertexClient } from './vertex/vertex-client';
+import { BackendCall, EmbedAction, ModelAction, UpstreamBackend } from './upstream-backend';
+import { UpstreamBackends } from './upstream-backends';
 import { UpstreamEvents } from './upstream-events';
-import { toApiError, noCredentialError } from './upstream-error-mapping';
-import { TokenEndpointError, UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
+import { modelUnavailable, noCredentialError, toApiError } from './upstream-error-mapping';
+import { isFromGoogle, UpstreamNetworkError } from './upstream-errors';
 
 export interface DispatchRequest<B = GeminiRequest> {
   /** The upstream model id, without `models/` and without proxy suffixes. */
@@ -57,10 +23,10 @@ export interface DispatchRequest<B = GeminiRequest> {
   signal: AbortSignal;
 }
 
-type Attempt<T> = (backend: UpstreamBackend, auth: UpstreamAuth, call: BackendCall) => Promise<T>;
+type Attempt<T> = (backend: UpstreamBackend, auth: unknown, call: BackendCall) => Promise<T>;
 
-/** The request body as each kind of credential's API takes it, serialised before any pick. */
-type Payloads = Partial<Record<CredentialKind, string>>;
+/** The request body as each backend takes it, serialised before any pick. */
+type Payloads = Map<UpstreamBackend, string>;
 
 /** What a successful dispatch hands back: the answer and who served it. */
 interface Served<T> {
@@ -77,25 +43,19 @@ interface Served<T> {
 @Injectable()
 export class UpstreamDispatcher {
   private readonly logger = new Logger('Dispatcher');
-  private readonly setups = new Map<string, Promise<OAuthCredential>>();
-  private readonly reportedReasons = new Set<string>();
 
   constructor(
-    private readonly credentials: CredentialsService,
     private readonly pool: CredentialPool,
     private readonly clock: Clock,
-    private readonly codeAssist: CodeAssistClient,
-    private readonly geminiApi: GeminiApiClient,
-    private readonly vertex: VertexClient,
+    private readonly backends: UpstreamBackends,
+    private readonly failures: FailurePolicy,
     private readonly debug: DebugLog,
     private readonly events: UpstreamEvents,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
-    @Inject(credentialsConfig.KEY)
-    private readonly credentialsCfg: ConfigType<typeof credentialsConfig>,
   ) {}
 
   async generate(req: DispatchRequest): Promise<GeminiResponse> {
-    const served = await this.run(req, 'generateContent', undefined, (backend, auth, call) =>
+    const served = await this.run(req, 'generateContent', (backend, auth, call) =>
       backend.generate(auth, call),
     );
     this.reportUsage(req.model, served.credential.id, served.value.usageMetadata);
@@ -107,16 +67,11 @@ export class UpstreamDispatcher {
    * (the Gemini API); any other answer is serialised once here.
    */
   async generateBytes(req: DispatchRequest): Promise<Buffer> {
-    const served = await this.run(
-      req,
-      'generateContent',
-      undefined,
-      async (backend, auth, call) => {
-        if (backend.generateBytes) return backend.generateBytes(auth, call);
-        const answer = await backend.generate(auth, call);
-        return { bytes: Buffer.from(JSON.stringify(answer)), usage: answer.usageMetadata };
-      },
-    );
+    const served = await this.run(req, 'generateContent', async (backend, auth, call) => {
+      if (backend.generateBytes) return backend.generateBytes(auth, call);
+      const answer = await backend.generate(auth, call);
+      return { bytes: Buffer.from(JSON.stringify(answer)), usage: answer.usageMetadata };
+    });
     this.reportUsage(req.model, served.credential.id, served.value.usage);
     return served.value.bytes;
   }
@@ -130,7 +85,7 @@ export class UpstreamDispatcher {
       value: primed,
       credential,
       startedAt,
-    } = await this.run(req, 'streamGenerateContent', undefined, async (backend, auth, call) =>
+    } = await this.run(req, 'streamGenerateContent', async (backend, auth, call) =>
       primeStream(await backend.stream(auth, call), () => this.clock.now()),
     );
     const model = req.model;
@@ -141,6 +96,7 @@ export class UpstreamDispatcher {
     });
     let usage: GeminiUsageMetadata | undefined;
     return new ObservedStream(primed, {
+      convertError: (error) => (isFromGoogle(error) ? toApiError(error) : error),
       onEvent: (event) => {
         // Google repeats cumulative usage on late events; the last one seen is the total.
         if (event.usageMetadata) usage = event.usageMetadata;
@@ -160,7 +116,7 @@ export class UpstreamDispatcher {
           this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'error' });
         } else {
           // Too late to fail over, but the credential still answers for a cut or an in-stream error.
-          const verdict = this.handleFailure(credential, model, error);
+          const verdict = this.failures.apply(credential, model, error);
           this.events.emit('streamEnd', {
             model,
             credentialId: credential.id,
@@ -173,25 +129,23 @@ export class UpstreamDispatcher {
   }
 
   async countTokens(req: DispatchRequest<JsonObject>): Promise<JsonObject> {
-    const served = await this.run(req, 'countTokens', undefined, (backend, auth, call) =>
+    const served = await this.run(req, 'countTokens', (backend, auth, call) =>
       backend.countTokens(auth, call),
     );
     return served.value;
   }
 
-  /** Code Assist and Vertex express mode have no embeddings API: API keys and service accounts only. */
+  /** Only credentials whose backend has an embeddings API serve these (Code Assist has none). */
   async embed(action: EmbedAction, req: DispatchRequest<JsonObject>): Promise<JsonObject> {
-    const served = await this.run(req, action, { capable: canEmbed }, (backend, auth, call) => {
-      if (!isEmbeddingBackend(backend)) throw new Error('This backend has no embeddings API');
-      return backend.embed(auth, action, call);
-    });
+    const served = await this.run(req, action, (backend, auth, call) =>
+      backend.embed(auth, action, call),
+    );
     return served.value;
   }
 
   private async run<T>(
     req: DispatchRequest<unknown>,
     action: ModelAction,
-    only: Capability | undefined,
     attempt: Attempt<T>,
   ): Promise<Served<T>> {
     const startedAt = this.clock.now();
@@ -202,9 +156,10 @@ export class UpstreamDispatcher {
     let status = 200;
     let credentialId: string | undefined;
     try {
+      const canServe = (c: Credential) => this.backends.for(c).supports(action, c);
       const payloads = this.encode(action, req.body);
       for (let n = 1; n <= this.config.maxAttempts; n++) {
-        const selection = this.pool.select({ model: req.model, ...only, exclude: tried });
+        const selection = this.pool.select({ model: req.model, canServe, exclude: tried });
         if (selection.outcome !== 'selected') {
           if (tried.size === 0) throw this.noneAvailable(selection, req.model, lastError);
           break;
@@ -231,7 +186,7 @@ export class UpstreamDispatcher {
             throw new UpstreamNetworkError('aborted', 'The client closed the request');
           // Only Google's answers and the network to Google may change a credential's state.
           if (!isFromGoogle(error)) throw this.localFailure(error);
-          const verdict = this.handleFailure(credential, req.model, error);
+          const verdict = this.failures.apply(credential, req.model, error);
           this.events.emit('attempt', {
             credential,
             model: req.model,
@@ -247,7 +202,7 @@ export class UpstreamDispatcher {
           rateLimited ||= verdict.action === 'cooldown';
         }
       }
-      throw this.exhausted(req.model, only, lastError, lastFault, rateLimited);
+      throw this.exhausted(req.model, canServe, lastError, lastFault, rateLimited);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : toApiError(error);
       status = apiError.status;
@@ -272,10 +227,10 @@ export class UpstreamDispatcher {
   private encode(action: ModelAction, body: unknown): Payloads {
     let whole: string | undefined;
     const json = () => (whole ??= JSON.stringify(body) ?? '{}');
-    const payloads: Payloads = {};
+    const payloads: Payloads = new Map();
     try {
-      for (const k of CREDENTIAL_KINDS) {
-        payloads[k] = this.backendFor(k).encode(action, body, json);
+      for (const backend of this.backends.all) {
+        payloads.set(backend, backend.encode(action, body, json));
       }
     } catch (error) {
       throw ApiError.badRequest(
@@ -285,17 +240,6 @@ export class UpstreamDispatcher {
       );
     }
     return payloads;
-  }
-
-  private backendFor(kind: CredentialKind): UpstreamBackend {
-    switch (kind) {
-      case 'api-key':
-        return this.geminiApi;
-      case 'oauth':
-        return this.codeAssist;
-      case 'vertex':
-        return this.vertex;
-    }
   }
 
   /** A failure of the proxy's own during an attempt (a bug): a 500 that blames no credential. */
@@ -331,12 +275,12 @@ export class UpstreamDispatcher {
    */
   private exhausted(
     model: string,
-    only: Capability | undefined,
+    canServe: (c: Credential) => boolean,
     lastError: unknown,
     lastFault: unknown,
     rateLimited: boolean,
   ): unknown {
-    const again = this.pool.select({ model, ...only });
+    const again = this.pool.select({ model, canServe });
     if (again.outcome === 'all-cooling') {
       if (again.unavailable) return modelUnavailable(model, again.soonest, this.clock.now());
       if (rateLimited) return noCredentialError(again, model, this.clock.now(), lastError);
@@ -352,212 +296,34 @@ export class UpstreamDispatcher {
     n: number,
     attempt: Attempt<T>,
   ): Promise<T> {
+    const backend = this.backends.for(credential);
     this.pool.markUsed(credential.id);
     const call: BackendCall = {
       model: req.model,
-      payload: payloads[credential.kind] ?? '',
+      payload: payloads.get(backend) ?? '',
       signal: req.signal,
     };
-    if (credential.kind === 'api-key') {
-      this.debug.credential(credential, req.model, n);
-      this.debug.upstreamRequest('gemini-api', action, req.model, req.body);
-      return attempt(this.geminiApi, { kind: 'api-key', apiKey: credential.apiKey }, call);
-    }
-    if (credential.kind === 'vertex') {
-      this.debug.credential(credential, req.model, n);
-      this.debug.upstreamRequest('vertex', action, req.model, req.body);
-      if (credential.mode === 'express') {
-        return attempt(this.vertex, { kind: 'vertex-express', apiKey: credential.apiKey }, call);
-      }
-      const auth = async (fresh: boolean): Promise<UpstreamAuth> => ({
-        kind: 'vertex',
-        accessToken: await this.serviceAccountToken(credential, fresh, req.signal),
-        projectId: credential.projectId,
-        location: credential.location,
-      });
-      return this.withRefresh(credential, req, this.vertex, auth, call, attempt);
-    }
-    const ready = await this.ensureProject(credential, req.signal);
-    this.debug.credential(ready, req.model, n);
-    this.debug.upstreamRequest('code-assist', action, req.model, req.body);
-    const auth = async (fresh: boolean): Promise<UpstreamAuth> => ({
-      kind: 'oauth',
-      accessToken: await this.token(ready, fresh, req.signal),
-      projectId: ready.projectId ?? '',
-    });
-    return this.withRefresh(credential, req, this.codeAssist, auth, call, attempt);
-  }
-
-  /** One attempt with a bearer token, and one more with a fresh token if Google answers 401. */
-  private async withRefresh<T>(
-    credential: Credential,
-    req: DispatchRequest<unknown>,
-    backend: UpstreamBackend,
-    auth: (fresh: boolean) => Promise<UpstreamAuth>,
-    call: BackendCall,
-    attempt: Attempt<T>,
-  ): Promise<T> {
+    const session = await backend.open(credential, req.signal);
+    this.debug.credential(session.credential, req.model, n);
+    this.debug.upstreamRequest(backend.api, action, req.model, req.body);
     try {
-      return await attempt(backend, await auth(false), call);
+      return await attempt(backend, session.auth, call);
     } catch (error) {
       // A 401 means the access token died early (revoked, clock skew): refresh once, retry once.
-      // A refresh that fails (invalid_grant) throws from auth(true) and is classified as such.
-      if (req.signal.aborted || classifyUpstreamError(error, this.clock.now()).action !== 'refresh')
+      // A refresh that fails (invalid_grant) throws from refresh() and is classified as such.
+      if (
+        !session.refresh ||
+        req.signal.aborted ||
+        classifyUpstreamError(error, this.clock.now()).action !== 'refresh'
+      )
         throw error;
       this.events.emit('retry', {
         credentialId: credential.id,
         model: req.model,
         reason: 'token-refresh',
       });
-      return attempt(backend, await auth(true), call);
+      return attempt(backend, await session.refresh(), call);
     }
-  }
-
-  /** Finds or creates the credential's Code Assist project once, sharing the work between requests. */
-  private ensureProject(
-    credential: OAuthCredential,
-    signal: AbortSignal,
-  ): Promise<OAuthCredential> {
-    if (credential.projectId) return Promise.resolve(credential);
-    const running = this.setups.get(credential.id);
-    if (running) return running;
-    const promise = (async () => {
-      const token = await this.token(credential, false, signal);
-      const api = this.codeAssist.setupApi(token, signal);
-      const result = await setUpCodeAssistProject(api, {
-        projectId: this.credentialsCfg.googleCloudProject,
-      });
-      this.logger.log(
-        `Credential ${credential.id} uses project ${result.projectId} (${result.tierId})`,
-      );
-      return this.credentials.setProject(credential, result.projectId);
-    })().finally(() => this.setups.delete(credential.id));
-    this.setups.set(credential.id, promise);
-    return promise;
-  }
-
-  /**
-   * An access token, within UPSTREAM_TIMEOUT_MS: google-auth-library sets no time limit on the token
-   * endpoint, so a hanging refresh would otherwise hold the request (and the client) forever.
-   */
-  private token(credential: OAuthCredential, fresh: boolean, signal: AbortSignal): Promise<string> {
-    const pending = fresh
-      ? this.credentials.forceRefresh(credential)
-      : this.credentials.accessToken(credential);
-    return this.withinTimeLimit(pending, signal);
-  }
-
-  /** A service account's token by the JWT bearer grant, within the same limit as OAuth refreshes. */
-  private serviceAccountToken(
-    credential: VertexServiceAccountCredential,
-    fresh: boolean,
-    signal: AbortSignal,
-  ): Promise<string> {
-    return this.withinTimeLimit(this.credentials.serviceAccountToken(credential, fresh), signal);
-  }
-
-  private withinTimeLimit(pending: Promise<string>, signal: AbortSignal): Promise<string> {
-    return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new UpstreamNetworkError('timeout', 'Google’s token endpoint did not answer in time'),
-          ),
-        this.config.timeoutMs,
-      );
-      const onAbort = () =>
-        reject(new UpstreamNetworkError('aborted', 'The client closed the request'));
-      signal.addEventListener('abort', onAbort, { once: true });
-      const failed = (error: unknown) => reject(new TokenEndpointError(error));
-      pending.then(resolve, failed).finally(() => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-      });
-    });
-  }
-
-  private handleFailure(credential: Credential, model: string, error: unknown): Verdict {
-    const verdict = setupVerdict(error) ?? classifyUpstreamError(error, this.clock.now());
-    const status = (error as { status?: number }).status ?? 0;
-    if (!isKnownReason(verdict.reason) && !this.reportedReasons.has(verdict.reason)) {
-      this.reportedReasons.add(verdict.reason);
-      this.logger.warn(
-        `Google gave an unrecognised reason "${verdict.reason}" (HTTP ${status}); handled as ${verdict.action}`,
-      );
-    }
-    switch (verdict.action) {
-      case 'cooldown': {
-        const scope = verdict.scope === 'credential' ? ALL_MODELS : model;
-        // A daily quota with no reset time in the answer resets at midnight Pacific, not in seconds.
-        const untilMs =
-          verdict.untilMs ??
-          (verdict.reason === DAILY_QUOTA_REASON
-            ? nextPacificMidnight(this.clock.now())
-            : undefined);
-        const until = this.cool(credential, scope, verdict.reason, untilMs, RATE_LIMIT_BACKOFF);
-        this.pool.recordError(credential.id, status || 429, verdict.reason, verdict.message, true);
-        this.logger.log(
-          `${credential.id} rate-limited on ${model} (${verdict.reason}); cooling ${Math.ceil((until - this.clock.now()) / 1000)}s`,
-        );
-        break;
-      }
-      case 'disable':
-        this.pool.disable(credential.id, {
-          reason: verdict.reason,
-          message: verdict.message,
-          fixUrl: verdict.fixUrl,
-        });
-        this.pool.recordError(credential.id, status, verdict.reason, verdict.message);
-        this.events.emit('disable', { credentialId: credential.id, reason: verdict.reason });
-        this.logger.warn(
-          `Disabled ${credential.id}: ${verdict.reason}: ${verdict.message}${verdict.fixUrl ? ` (fix: ${verdict.fixUrl})` : ''}`,
-        );
-        break;
-      case 'model-unavailable':
-        this.cool(credential, model, verdict.reason, undefined, MODEL_UNAVAILABLE_BACKOFF);
-        this.pool.recordError(credential.id, status, verdict.reason, verdict.message);
-        this.logger.warn(`${credential.id} cannot serve ${model}: ${verdict.message}`);
-        break;
-      case 'transient':
-      case 'refresh': {
-        // 'refresh' here means the retry with a fresh token failed again: a passing fault too.
-        // A passing fault only puts the credential behind the others; it stays eligible.
-        const until = this.pool.lowerPriority(credential.id, model, verdict.reason);
-        if (until !== undefined) {
-          this.events.emit('cooldown', {
-            credentialId: credential.id,
-            model,
-            reason: verdict.reason,
-            kind: 'transient',
-            until,
-          });
-        }
-        this.pool.recordError(credential.id, status, verdict.reason, verdict.message);
-        this.logger.warn(`${credential.id} failed on ${model}: ${verdict.message}`);
-        break;
-      }
-      case 'client-error':
-        break;
-    }
-    return verdict;
-  }
-
-  private cool(
-    credential: Credential,
-    model: string,
-    reason: string,
-    untilMs: number | undefined,
-    policy: BackoffPolicy,
-  ): number {
-    const until = this.pool.cool(credential.id, model, reason, untilMs, policy);
-    this.events.emit('cooldown', {
-      credentialId: credential.id,
-      model,
-      reason,
-      kind: policy.kind,
-      until,
-    });
-    return until;
   }
 
   private reportUsage(
@@ -574,62 +340,4 @@ export class UpstreamDispatcher {
       thoughts: usage.thoughtsTokenCount ?? 0,
     });
   }
-}
-
-/** Every credential answered 404 for this model lately: say so, rather than "rate-limited". */
-function modelUnavailable(model: string, soonest: number, now: number): ApiError {
-  const minutes = Math.max(1, Math.ceil((soonest - now) / 60_000));
-  return new ApiError({
-    status: 404,
-    kind: 'not_found',
-    googleStatus: 'NOT_FOUND',
-    message:
-      `Model ${model} is not available to any credential in the pool (Google answered 404 for each). ` +
-      `Check the model name or the accounts' entitlements; the proxy asks Google again in ${minutes} min.`,
-  });
-}
-
-const CREDENTIAL_KINDS: readonly CredentialKind[] = ['oauth', 'api-key', 'vertex'];
-
-/** Which credentials may serve an action, when not all can. */
-interface Capability {
-  capable?: (c: Credential) => boolean;
-}
-
-function isEmbeddingBackend(
-  backend: UpstreamBackend,
-): backend is UpstreamBackend & EmbeddingBackend {
-  return typeof (backend as Partial<EmbeddingBackend>).embed === 'function';
-}
-
-/**
- * Google's answer, the network to Google, its token endpoint or its onboarding: the failures that
- * may change a credential's state. Anything else thrown during an attempt is the proxy's own.
- */
-function isFromGoogle(error: unknown): boolean {
-  return (
-    error instanceof UpstreamHttpError ||
-    error instanceof UpstreamNetworkError ||
-    error instanceof TokenEndpointError ||
-    setupVerdict(error) !== undefined
-  );
-}
-
-function setupVerdict(error: unknown): Verdict | undefined {
-  if (error instanceof IneligibleAccountError) {
-    const first = error.reasons[0];
-    return {
-      action: 'disable',
-      reason: first?.reasonCode ?? 'INELIGIBLE',
-      message: error.message,
-      fixUrl: error.fixUrl,
-    };
-  }
-  if (error instanceof ProjectRequiredError) {
-    return { action: 'disable', reason: 'PROJECT_REQUIRED', message: error.message };
-  }
-  if (error instanceof OnboardingTimeoutError) {
-    return { action: 'transient', reason: 'ONBOARDING_PENDING', message: error.message };
-  }
-  return undefined;
 }

@@ -283,11 +283,11 @@ describe('classifyUpstreamError on other statuses', () => {
     ['retries elsewhere on 500 INTERNAL', http(500, rpc(500, 'INTERNAL', 'Internal error encountered.')), transient('INTERNAL')],
     ['retries elsewhere on 503 UNAVAILABLE', http(503, rpc(503, 'UNAVAILABLE', 'The model is overloaded.')), transient('UNAVAILABLE')],
     ['retries elsewhere on 504 DEADLINE_EXCEEDED', http(504, rpc(504, 'DEADLINE_EXCEEDED', 'Deadline expired.')), transient('DEADLINE_EXCEEDED')],
-    ['retries elsewhere on a 502 with an HTML body', http(502, '<html>502 Bad Gateway</html>'), transient('BAD_GATEWAY')],
-    ['retries elsewhere on 408', http(408, ''), transient('REQUEST_TIMEOUT')],
+    ['retries elsewhere on a 502 with an HTML body', http(502, '<html>502 Bad Gateway</html>'), transient('HTTP_502')],
+    ['retries elsewhere on 408', http(408, ''), transient('DEADLINE_EXCEEDED')],
     ['returns a bad request to the client', http(400, MISSING_SIGNATURE), clientError(400, 'INVALID_ARGUMENT')],
     ['returns a failed precondition to the client', http(400, LOCATION), clientError(400, 'FAILED_PRECONDITION')],
-    ['returns a 413 to the client', http(413, 'Request Entity Too Large'), clientError(413, 'HTTP_413')],
+    ['returns a 413 to the client', http(413, 'Request Entity Too Large'), clientError(413, 'INVALID_ARGUMENT')],
     ['returns a 499 CANCELLED to the client', http(499, rpc(499, 'CANCELLED', 'The operation was cancelled.')), clientError(499, 'CANCELLED')],
   ])('%s', (_case, error, expected) => expectVerdict(error, expected));
 });

@@ -1,5 +1,12 @@
-import { TokenEndpointError, UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
+import { googleStatusName, isGoogleStatusName } from '../errors/google-status';
+import {
+  CredentialSetupError,
+  TokenEndpointError,
+  UpstreamHttpError,
+  UpstreamNetworkError,
+} from './upstream-errors';
 import { readRpcError, retryHint, type RetryHint, type RpcError } from './retry-delay';
+import { isRecord } from '../json/is-record';
 
 /**
  * What the dispatcher should do about a failed upstream call, decided from the HTTP status and
@@ -81,23 +88,6 @@ const OAUTH_DISABLE: Record<string, string> = {
   unauthorized_client: 'the OAuth client may not use this refresh token; log the account in again',
 };
 
-const STATUS_NAMES: Record<number, string> = {
-  400: 'INVALID_ARGUMENT',
-  401: 'UNAUTHENTICATED',
-  403: 'PERMISSION_DENIED',
-  404: 'NOT_FOUND',
-  408: 'REQUEST_TIMEOUT',
-  409: 'ABORTED',
-  412: 'FAILED_PRECONDITION',
-  429: 'RESOURCE_EXHAUSTED',
-  499: 'CANCELLED',
-  500: 'INTERNAL',
-  501: 'UNIMPLEMENTED',
-  502: 'BAD_GATEWAY',
-  503: 'UNAVAILABLE',
-  504: 'DEADLINE_EXCEEDED',
-};
-
 /** Our own reasons, for failures that carry no Google reason. */
 const LOCAL_REASONS = new Set([
   'timeout',
@@ -106,7 +96,7 @@ const LOCAL_REASONS = new Set([
   'aborted',
   'unknown',
   'oauth_refresh_failed',
-  // Raised by the dispatcher itself when Code Assist onboarding cannot finish.
+  // Raised by the Code Assist backend when onboarding cannot finish.
   'PROJECT_REQUIRED',
   'ONBOARDING_PENDING',
   'INELIGIBLE',
@@ -122,12 +112,15 @@ export function isKnownReason(reason: string): boolean {
     TRANSIENT_REASONS.has(reason) ||
     REFRESH_REASONS.has(reason) ||
     LOCAL_REASONS.has(reason) ||
-    Object.values(STATUS_NAMES).includes(reason)
+    isGoogleStatusName(reason) ||
+    // The label of a status Google's table does not name.
+    /^HTTP_\d{3}$/.test(reason)
   );
 }
 
 export function classifyUpstreamError(error: unknown, now: number): Verdict {
   if (error instanceof TokenEndpointError) return classifyUpstreamError(error.cause, now);
+  if (error instanceof CredentialSetupError) return error.verdict;
   if (error instanceof UpstreamHttpError) {
     return classifyHttp(error.status, error.body, error.retryAfterHeader, now);
   }
@@ -182,7 +175,7 @@ function classifyHttp(
   const message =
     rpc?.message ??
     (typeof body === 'string' && body.trim() ? body.trim() : `Google answered HTTP ${code}`);
-  const statusName = rpc?.status ?? STATUS_NAMES[code] ?? `HTTP_${code}`;
+  const statusName = rpc?.status ?? googleStatusName(code) ?? `HTTP_${code}`;
   // Unknown reasons fall back on the status; "PERMISSION_DENIED (NEW_REASON)" keeps the new reason
   // visible in the status view and makes isKnownReason() false so the caller logs it once.
   const fallbackReason = googleReason ? `${statusName} (${googleReason})` : statusName;
@@ -307,8 +300,4 @@ function safeParse(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

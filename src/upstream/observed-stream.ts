@@ -11,6 +11,12 @@ export interface StreamObserver<T> {
    * error when the consumer stopped early (a client that went away).
    */
   onEnd(completed: boolean, error?: unknown): void;
+  /**
+   * What the consumer sees instead of the source's error: the stream is the boundary where
+   * Google's mid-stream failures become the proxy's domain error, so the HTTP edge never reads
+   * upstream's error classes.
+   */
+  convertError?(error: unknown): unknown;
 }
 
 export interface PrimedStream<T> {
@@ -73,7 +79,7 @@ export class ObservedStream<T> implements AsyncIterableIterator<T> {
 
   private readonly failed = (error: unknown): never => {
     this.end(false, error);
-    throw error;
+    throw this.observer.convertError ? this.observer.convertError(error) : error;
   };
 
   private end(completed: boolean, error?: unknown): void {

@@ -1,4 +1,7 @@
-import { durationMs, readRpcError, retryDelayMs, retryHint } from './retry-delay';
+import { durationMs, readRpcError, retryHint } from './retry-delay';
+
+/** Milliseconds to wait before this credential may serve this model again, or undefined. */
+const retryDelayMs = (...args: Parameters<typeof retryHint>) => retryHint(...args)?.ms;
 
 const NOW = Date.parse('2026-09-11T10:00:00Z');
 const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';

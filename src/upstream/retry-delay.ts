@@ -1,4 +1,5 @@
 import { unwrapGoogleError } from './upstream-errors';
+import { isRecord } from '../json/is-record';
 
 /**
  * How long Google asked us to wait. Google says it in up to five places, and which one is present
@@ -18,16 +19,6 @@ export type RetryHintSource =
 export interface RetryHint {
   ms: number;
   source: RetryHintSource;
-}
-
-/** Milliseconds to wait before this credential may serve this model again, or undefined. */
-export function retryDelayMs(
-  status: number,
-  body: unknown,
-  headers: { retryAfter?: string },
-  now: number,
-): number | undefined {
-  return retryHint(status, body, headers, now)?.ms;
 }
 
 /**
@@ -188,10 +179,6 @@ function detailType(detail: Record<string, unknown>): string | undefined {
 
 function rawText(body: unknown): string | undefined {
   return typeof body === 'string' ? body : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringOr(value: unknown): string | undefined {

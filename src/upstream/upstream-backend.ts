@@ -1,12 +1,5 @@
+import { Credential, CredentialKind } from '../credentials/credential';
 import { GeminiResponse, GeminiUsageMetadata, JsonObject } from './gemini-types';
-
-export type UpstreamAuth =
-  | { kind: 'oauth'; accessToken: string; projectId: string }
-  | { kind: 'api-key'; apiKey: string }
-  /** A Vertex service account's token, in its project and location. */
-  | { kind: 'vertex'; accessToken: string; projectId: string; location: string }
-  /** A Vertex express-mode key: the global host, no project. */
-  | { kind: 'vertex-express'; apiKey: string };
 
 export type EmbedAction = 'embedContent' | 'batchEmbedContents';
 
@@ -20,18 +13,40 @@ export interface BackendCall {
   signal: AbortSignal;
 }
 
-/**
- * One Google model API. Code Assist and the Gemini API implement it; another backend
- * (Vertex AI) is one more class. Streams throw UpstreamHttpError before yielding when Google
- * refuses the call, so the dispatcher can still fail over.
- */
+/** What an attempt with one credential sends, made ready by the backend that serves its kind. */
+export interface BackendSession<A = unknown> {
+  /** The credential as the attempt uses it (Code Assist may have found its project meanwhile). */
+  credential: Credential;
+  auth: A;
+  /**
+   * A fresh `auth` after Google answered 401 to this one (a token that died early). Absent when
+   * the credential has nothing to refresh (an API key): the 401 then stands.
+   */
+  refresh?: () => Promise<A>;
+}
+
 /** A generateContent answer as Google's own bytes, and its usage for the metrics. */
 export interface RelayedAnswer {
   bytes: Buffer;
   usage?: GeminiUsageMetadata;
 }
 
-export interface UpstreamBackend {
+/**
+ * One Google model API, serving one kind of credential: Code Assist (`oauth`), the Gemini API
+ * (`api-key`); another (Vertex AI) is one more folder beside them and one entry in
+ * `BACKENDS` (upstream.module.ts). The dispatcher only talks to this interface, so it never
+ * asks which kind a credential is. Streams throw UpstreamHttpError before yielding when Google
+ * refuses the call, so the dispatcher can still fail over.
+ *
+ * `A` is the backend's own authentication (a key, or a token and a project), opaque to the caller.
+ */
+export interface UpstreamBackend<A = unknown> {
+  /** The credential kind this backend serves. */
+  readonly kind: CredentialKind;
+  /** The API's name in debug logs. */
+  readonly api: string;
+  /** Whether this credential can serve the action at all (Code Assist has no embeddings API). */
+  supports(action: ModelAction, credential: Credential): boolean;
   /**
    * Serialises the body as this API takes it. The dispatcher calls it once per request, before
    * any credential is picked, so a body the proxy cannot serialise is the client's error and
@@ -39,13 +54,21 @@ export interface UpstreamBackend {
    * every backend. Attempts only splice the result into their envelope.
    */
   encode(action: ModelAction, body: unknown, json: () => string): string;
-  generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse>;
+  /**
+   * Gets the credential ready for an attempt (a token, a project). Failures here are the
+   * credential's (Google's token endpoint, onboarding) and are classified like the call's.
+   */
+  open(credential: Credential, signal: AbortSignal): Promise<BackendSession<A>>;
+  generate(auth: A, call: BackendCall): Promise<GeminiResponse>;
   /** For a backend whose answer is already what a native client expects: relayed unparsed. */
-  generateBytes?(auth: UpstreamAuth, call: BackendCall): Promise<RelayedAnswer>;
-  stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>>;
-  countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject>;
-}
-
-export interface EmbeddingBackend {
-  embed(auth: UpstreamAuth, action: EmbedAction, call: BackendCall): Promise<JsonObject>;
+  generateBytes?(auth: A, call: BackendCall): Promise<RelayedAnswer>;
+  stream(auth: A, call: BackendCall): Promise<AsyncIterable<GeminiResponse>>;
+  countTokens(auth: A, call: BackendCall): Promise<JsonObject>;
+  /** Only called for credentials whose `supports` accepts the embed action. */
+  embed(auth: A, action: EmbedAction, call: BackendCall): Promise<JsonObject>;
+  /**
+   * Every model the credential can see, where the API lists them. Absent: the proxy's
+   * maintained catalogue stands for this backend's credentials.
+   */
+  listModels?(auth: A, signal: AbortSignal): Promise<JsonObject[]>;
 }

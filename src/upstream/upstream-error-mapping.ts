@@ -1,6 +1,8 @@
 import { Selection } from '../credentials/credential-pool';
-import { ApiError, ApiErrorKind, googleStatusFor } from '../http/api-error';
+import { ApiError, ApiErrorKind } from '../errors/api-error';
+import { googleStatusFor } from '../errors/google-status';
 import {
+  CredentialSetupError,
   TokenEndpointError,
   UpstreamHttpError,
   UpstreamNetworkError,
@@ -10,7 +12,9 @@ import {
 /** Turns what Google (or the network) did into the proxy's domain error, keeping Google's body. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof TokenEndpointError) return toApiError(error.cause);
+  if (error instanceof TokenEndpointError || error instanceof CredentialSetupError) {
+    return toApiError(error.cause);
+  }
   if (error instanceof UpstreamHttpError) {
     const google = unwrapGoogleError(error.body);
     return new ApiError({
@@ -95,6 +99,19 @@ export function noCredentialError(
     case 'exhausted':
       return toApiError(lastError);
   }
+}
+
+/** Every credential answered 404 for this model lately: say so, rather than "rate-limited". */
+export function modelUnavailable(model: string, soonest: number, now: number): ApiError {
+  const minutes = Math.max(1, Math.ceil((soonest - now) / 60_000));
+  return new ApiError({
+    status: 404,
+    kind: 'not_found',
+    googleStatus: 'NOT_FOUND',
+    message:
+      `Model ${model} is not available to any credential in the pool (Google answered 404 for each). ` +
+      `Check the model name or the accounts' entitlements; the proxy asks Google again in ${minutes} min.`,
+  });
 }
 
 function kindFor(status: number): ApiErrorKind {

@@ -1,3 +1,5 @@
+import type { Verdict } from './error-classifier';
+
 /**
  * Failures met while talking to Google. They carry facts only; the dispatcher classifies them and
  * the per-dialect filters decide the wire shape.
@@ -37,6 +39,34 @@ export class TokenEndpointError extends Error {
     super(cause instanceof Error ? cause.message : String(cause));
     this.name = 'TokenEndpointError';
   }
+}
+
+/**
+ * Google refused to set the credential up (an ineligible account, a project it needs, onboarding
+ * that does not finish). The backend that met it gives its verdict; the cause is kept for the
+ * client's answer.
+ */
+export class CredentialSetupError extends Error {
+  constructor(
+    readonly verdict: Verdict,
+    readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'CredentialSetupError';
+  }
+}
+
+/**
+ * Google's answer, the network to Google, its token endpoint or its onboarding: the failures that
+ * may change a credential's state. Anything else thrown during an attempt is the proxy's own.
+ */
+export function isFromGoogle(error: unknown): boolean {
+  return (
+    error instanceof UpstreamHttpError ||
+    error instanceof UpstreamNetworkError ||
+    error instanceof TokenEndpointError ||
+    error instanceof CredentialSetupError
+  );
 }
 
 function upstreamMessage(status: number, body: unknown): string {

@@ -1,37 +1,37 @@
-import { Module, OnApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { debugConfig, upstreamConfig } from '../config/configuration';
+import { debugConfig } from '../config/configuration';
 import { CredentialsModule } from '../credentials/credentials.module';
-import { CodeAssistClient } from './code-assist-client';
+import { CodeAssistBackend } from './code-assist/code-assist-backend';
+import { CodeAssistModule } from './code-assist/code-assist.module';
 import { DebugLog } from './debug-log';
 import { UpstreamDispatcher } from './dispatcher';
-import { GeminiApiClient } from './gemini-api-client';
-import { ModelListService } from './model-list.service';
+import { FailurePolicy } from './failure-policy';
+import { GeminiApiClient } from './gemini-api/gemini-api-client';
+import { GeminiApiModule } from './gemini-api/gemini-api.module';
+import { UpstreamBackend } from './upstream-backend';
+import { UpstreamBackends } from './upstream-backends';
 import { UpstreamEvents } from './upstream-events';
-import { UpstreamHttp } from './upstream-http';
-import { VertexClient } from './vertex/vertex-client';
+import { VertexBackend } from './vertex/vertex-backend';
+import { VertexModule } from './vertex/vertex.module';
+
+/**
+ * Every backend the dispatcher may use, one per credential kind: its module and the provider
+ * that implements UpstreamBackend. Adding a kind (Vertex AI) is one folder and one line here.
+ */
+const BACKENDS = [
+  { module: CodeAssistModule, backend: CodeAssistBackend },
+  { module: GeminiApiModule, backend: GeminiApiClient },
+  { module: VertexModule, backend: VertexBackend },
+];
 
 @Module({
-  imports: [CredentialsModule],
+  imports: [CredentialsModule, ...BACKENDS.map((b) => b.module)],
   providers: [
-    { provide: UpstreamHttp, useFactory: () => new UpstreamHttp() },
     {
-      provide: CodeAssistClient,
-      inject: [UpstreamHttp, upstreamConfig.KEY],
-      useFactory: (http: UpstreamHttp, cfg: ConfigType<typeof upstreamConfig>) =>
-        new CodeAssistClient(http, { endpoint: cfg.codeAssistEndpoint, timeoutMs: cfg.timeoutMs }),
-    },
-    {
-      provide: GeminiApiClient,
-      inject: [UpstreamHttp, upstreamConfig.KEY],
-      useFactory: (http: UpstreamHttp, cfg: ConfigType<typeof upstreamConfig>) =>
-        new GeminiApiClient(http, { endpoint: cfg.geminiApiEndpoint, timeoutMs: cfg.timeoutMs }),
-    },
-    {
-      provide: VertexClient,
-      inject: [UpstreamHttp, upstreamConfig.KEY],
-      useFactory: (http: UpstreamHttp, cfg: ConfigType<typeof upstreamConfig>) =>
-        new VertexClient(http, { endpoint: cfg.vertexEndpoint, timeoutMs: cfg.timeoutMs }),
+      provide: UpstreamBackends,
+      inject: BACKENDS.map((b) => b.backend),
+      useFactory: (...backends: UpstreamBackend[]) => new UpstreamBackends(backends),
     },
     {
       provide: DebugLog,
@@ -39,23 +39,9 @@ import { VertexClient } from './vertex/vertex-client';
       useFactory: (cfg: ConfigType<typeof debugConfig>) => new DebugLog(cfg.enabled, cfg.redact),
     },
     { provide: UpstreamEvents, useFactory: () => new UpstreamEvents() },
+    FailurePolicy,
     UpstreamDispatcher,
-    ModelListService,
   ],
-  exports: [
-    UpstreamDispatcher,
-    ModelListService,
-    UpstreamEvents,
-    GeminiApiClient,
-    CodeAssistClient,
-    DebugLog,
-    CredentialsModule,
-  ],
+  exports: [UpstreamDispatcher, UpstreamBackends, UpstreamEvents, DebugLog, CredentialsModule],
 })
-export class UpstreamModule implements OnApplicationShutdown {
-  constructor(private readonly http: UpstreamHttp) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.http.close();
-  }
-}
+export class UpstreamModule {}

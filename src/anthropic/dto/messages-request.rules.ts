@@ -1,4 +1,4 @@
-import { modelNameProblem } from '../../translation/model-names';
+import { modelNameProblem } from '../../models/model-names';
 /**
  * The shape checks of a Messages request, in Anthropic's wording (`max_tokens: Field required`),
  * run before any translation. Hand-written rather than class-validator DTOs: Claude Code sends

@@ -1,5 +1,5 @@
+import { modelNameProblem } from '../../models/model-names';
 import { aNonEmptyString, Check } from './field-checks';
-import { modelNameProblem } from '../../translation/model-names';
 import { RequestProblem } from './request-problem';
 
 /** `model` of a /v1 body: a missing or non-string one is left to IsString; a bad name is refused here. */

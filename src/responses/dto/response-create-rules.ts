@@ -1,10 +1,11 @@
-import { modelNameProblem } from '../../translation/model-names';
+import { modelNameProblem } from '../../models/model-names';
 import {
   invalidType,
   invalidValue,
   missing,
   RequestProblem,
 } from '../../openai/dto/request-problem';
+import { isRecord } from '../../json/is-record';
 
 /** A request problem, or a parameter the proxy refuses because the client would lose what it asked. */
 export type CreateProblem =
@@ -14,8 +15,6 @@ const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as 
 const SUMMARIES = ['auto', 'concise', 'detailed'] as const;
 const FORMATS = ['text', 'json_object', 'json_schema'] as const;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const absent = (v: unknown) => v === undefined || v === null;
 
 function unsupported(param: string, why: string): CreateProblem {

@@ -1,5 +1,5 @@
 import { PipeTransform } from '@nestjs/common';
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../errors/api-error';
 import type { ResponseCreateRequest } from '../../translation/responses/responses-types';
 import { findCreateProblem } from './response-create-rules';
 

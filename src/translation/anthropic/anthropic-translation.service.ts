@@ -20,7 +20,8 @@ export class AnthropicTranslationService {
     @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,
   ) {}
 
-  toGeminiRequest(req: AnthropicMessagesRequest): Promise<MappedMessagesRequest> {
+  async toGeminiRequest(req: AnthropicMessagesRequest): Promise<MappedMessagesRequest> {
+    await this.signatures.loadFor(req);
     return toGeminiRequest(req, {
       fetchMedia: (url) => this.media.fetchMedia(url),
       signatures: this.signatures,

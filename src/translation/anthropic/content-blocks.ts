@@ -1,9 +1,7 @@
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../errors/api-error';
 import type { GeminiPart } from '../../upstream/gemini-types';
 import { FetchMedia, normaliseBase64 } from '../content-parts';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../json/is-record';
 
 /** Fetched URLs can be long and signed; errors show enough to recognise them. */
 const shortUrl = (url: string): string => (url.length > 120 ? `${url.slice(0, 117)}...` : url);

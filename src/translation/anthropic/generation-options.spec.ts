@@ -1,5 +1,5 @@
-import { ApiError } from '../../http/api-error';
-import { parseModelName } from '../model-names';
+import { ApiError } from '../../errors/api-error';
+import { parseModelName } from '../../models/model-names';
 import type { AnthropicMessagesRequest } from './anthropic-types';
 import { toGenerationConfig } from './generation-options';
 

@@ -1,17 +1,15 @@
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../errors/api-error';
 import type { GeminiGenerationConfig } from '../../upstream/gemini-types';
-import { GEMINI_MODELS } from '../model-catalogue';
+import { GEMINI_MODELS } from '../../models/model-catalogue';
 import {
   ParsedModelName,
   ThinkingConfig,
   thinkingConfigFor,
   thinkingControlOf,
-} from '../model-names';
+} from '../../models/model-names';
 import type { ReasoningEffort } from '../openai-types';
 import type { AnthropicMessagesRequest } from './anthropic-types';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../json/is-record';
 
 /** Gemini's output limit when the model is not in the maintained list. */
 const DEFAULT_OUTPUT_LIMIT = 65_536;

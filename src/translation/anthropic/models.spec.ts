@@ -1,4 +1,4 @@
-import type { GeminiModel } from '../model-catalogue';
+import type { GeminiModel } from '../../models/model-catalogue';
 import { toAnthropicModel, toAnthropicModelList } from './models';
 
 const models: GeminiModel[] = ['a', 'b', 'c', 'd'].map((id) => ({

@@ -1,4 +1,4 @@
-import type { GeminiModel } from '../model-catalogue';
+import type { GeminiModel } from '../../models/model-catalogue';
 import type { AnthropicModelInfo, AnthropicModelList } from './anthropic-types';
 
 /** One fixed date (2.5's general availability) keeps the list stable between calls. */

@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../errors/api-error';
 import type { GeminiRequest } from '../../upstream/gemini-types';
 import { InMemoryThoughtSignatureStore } from '../thought-signature-store';
 import type { AnthropicMessagesRequest } from './anthropic-types';

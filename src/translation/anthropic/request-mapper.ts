@@ -1,14 +1,15 @@
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../errors/api-error';
 import type { GeminiContent, GeminiPart, GeminiRequest } from '../../upstream/gemini-types';
 import type { FetchMedia } from '../content-parts';
 import { DEFAULT_SAFETY_SETTINGS } from '../google-extras';
-import { parseModelName } from '../model-names';
+import { parseModelName } from '../../models/model-names';
 import type { ThoughtSignatureStore } from '../thought-signature-store';
 import type { AnthropicMessagesRequest } from './anthropic-types';
 import { contentBlockParts, mediaBlockParts } from './content-blocks';
 import { toGenerationConfig } from './generation-options';
 import { fromAnthropicSignature } from './thought-signature';
 import { toGeminiTools } from './tools';
+import { isRecord } from '../../json/is-record';
 
 export interface AnthropicRequestDeps {
   fetchMedia: FetchMedia;
@@ -43,9 +44,6 @@ const IGNORED_BLOCKS = new Set([
   'mcp_tool_result',
   'container_upload',
 ]);
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Thought signatures are validated from Gemini 3 on. */
 function validatesSignatures(base: string): boolean {

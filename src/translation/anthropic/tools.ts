@@ -1,6 +1,7 @@
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../errors/api-error';
 import type { GeminiRequest } from '../../upstream/gemini-types';
 import { sanitizeSchema } from '../schema-sanitizer';
+import { isRecord } from '../../json/is-record';
 
 interface FunctionDeclaration {
   name: string;
@@ -12,9 +13,6 @@ export interface MappedTools extends Pick<GeminiRequest, 'tools' | 'toolConfig'>
   /** `disable_parallel_tool_use`: Gemini has no such switch, so only the first call is kept. */
   singleToolCall: boolean;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Anthropic tools → Gemini function declarations, each `input_schema` sanitised to Gemini's

@@ -1,12 +1,10 @@
 import type { GeminiGenerationConfig } from '../../upstream/gemini-types';
 import { toGenerationConfig } from '../generation-config';
-import { catalogue, findModel } from '../model-catalogue';
-import type { ParsedModelName } from '../model-names';
+import { catalogue, findModel } from '../../models/model-catalogue';
+import type { ParsedModelName } from '../../models/model-names';
 import type { ResponseFormat } from '../openai-types';
 import type { ResponseCreateRequest } from './responses-types';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../json/is-record';
 
 // The catalogue is built once: the limits do not change while the proxy runs.
 const MODELS = catalogue();

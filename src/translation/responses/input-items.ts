@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../errors/api-error';
 import type { InputItem } from './responses-types';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../json/is-record';
 
 export const newItemId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
 

@@ -1,9 +1,7 @@
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../errors/api-error';
 import type { GeminiPart } from '../../upstream/gemini-types';
 import { FetchMedia, toGeminiParts } from '../content-parts';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../json/is-record';
 
 /** Responses content parts → the content-part shape the shared media rules read. */
 function toSharedPart(part: unknown, at: string): unknown {

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { isRecord } from '../../json/is-record';
 
 /** What a `reasoning` item's `encrypted_content` carries: the thought signatures of the calls after it. */
 export interface SealedReasoning {
@@ -12,9 +13,6 @@ const PREFIX = 'gp1.';
 const AAD = Buffer.from('gemini-proxy/responses/encrypted_content/v1');
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The 256-bit sealing key, derived (HKDF-SHA256) from the proxy password. Derived rather than

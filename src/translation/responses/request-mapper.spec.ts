@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../errors/api-error';
 import { InMemoryThoughtSignatureStore } from '../thought-signature-store';
 import { normaliseInput } from './input-items';
 import { ReasoningSeal } from './reasoning-seal';

@@ -1,14 +1,15 @@
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../errors/api-error';
 import type { GeminiContent, GeminiPart, GeminiRequest } from '../../upstream/gemini-types';
 import { FetchMedia, toGeminiParts, toTextParts } from '../content-parts';
 import { DEFAULT_SAFETY_SETTINGS } from '../google-extras';
-import { parseModelName } from '../model-names';
+import { parseModelName } from '../../models/model-names';
 import type { ThoughtSignatureStore } from '../thought-signature-store';
 import { toResponsesGenerationConfig } from './generation-options';
 import { outputParts, sharedContent } from './input-parts';
 import type { ReasoningSeal } from './reasoning-seal';
 import type { InputItem, ResponseCreateRequest } from './responses-types';
 import { ClientTool, geminiToolName, toGeminiResponsesTools } from './responses-tools';
+import { isRecord } from '../../json/is-record';
 
 export interface ResponsesRequestDeps {
   fetchMedia: FetchMedia;
@@ -28,9 +29,6 @@ export interface MappedResponsesRequest {
 
 /** Google's documented placeholder for a function call whose thought signature is unknown. */
 const SKIP_THOUGHT_SIGNATURE = 'skip_thought_signature_validator';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Thought signatures are validated from Gemini 3 on. */
 function validatesSignatures(base: string): boolean {

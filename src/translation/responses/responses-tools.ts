@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../errors/api-error';
 import type { GeminiRequest } from '../../upstream/gemini-types';
 import { sanitizeSchema } from '../schema-sanitizer';
+import { isRecord } from '../../json/is-record';
 
 /** What a Gemini function name stands for in the client's terms. */
 export interface ClientTool {
@@ -22,9 +23,6 @@ export interface MappedTools extends Pick<GeminiRequest, 'tools' | 'toolConfig'>
   /** Tool types left out because Gemini has no equivalent (for a once-per-type log line). */
   leftOut: string[];
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const GEMINI_NAME_MAX = 64;
 

@@ -1,13 +1,6 @@
-import { parseEvent } from '../code-assist-client';
 import { GeminiResponse, JsonObject } from '../gemini-types';
-import {
-  BackendCall,
-  EmbedAction,
-  EmbeddingBackend,
-  ModelAction,
-  UpstreamAuth,
-  UpstreamBackend,
-} from '../upstream-backend';
+import { parseEvent } from '../google-event';
+import { BackendCall, EmbedAction, ModelAction } from '../upstream-backend';
 import { UpstreamHttp } from '../upstream-http';
 import { fromVertexEmbeddings, toVertexEmbedCalls } from './vertex-embeddings';
 import { vertexBaseUrl } from './vertex-location';
@@ -19,6 +12,11 @@ export interface VertexOptions {
   timeoutMs: number;
 }
 
+/** What a Vertex call sends: a service account's token in its project and location, or an express key. */
+export type VertexAuth =
+  | { mode: 'service-account'; accessToken: string; projectId: string; location: string }
+  | { mode: 'express'; apiKey: string };
+
 /** Embedding calls of one batch run this many at a time. */
 const EMBED_CONCURRENCY = 4;
 
@@ -28,7 +26,7 @@ const EMBED_CONCURRENCY = 4;
  * express-mode key on the global `publishers/google/models/{model}`. The answers are the
  * Gemini API's shapes, so only requests and embeddings are mapped.
  */
-export class VertexClient implements UpstreamBackend, EmbeddingBackend {
+export class VertexClient {
   constructor(
     private readonly http: UpstreamHttp,
     private readonly options: VertexOptions,
@@ -48,7 +46,7 @@ export class VertexClient implements UpstreamBackend, EmbeddingBackend {
     }
   }
 
-  generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse> {
+  generate(auth: VertexAuth, call: BackendCall): Promise<GeminiResponse> {
     return this.post<GeminiResponse>(
       auth,
       call.model,
@@ -58,7 +56,7 @@ export class VertexClient implements UpstreamBackend, EmbeddingBackend {
     );
   }
 
-  async stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
+  async stream(auth: VertexAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
     const events = await this.http.sse({
       method: 'POST',
       url: `${this.modelUrl(auth, call.model, 'streamGenerateContent')}?alt=sse`,
@@ -70,11 +68,11 @@ export class VertexClient implements UpstreamBackend, EmbeddingBackend {
     return parseStream(events);
   }
 
-  countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject> {
+  countTokens(auth: VertexAuth, call: BackendCall): Promise<JsonObject> {
     return this.post<JsonObject>(auth, call.model, 'countTokens', call.payload, call.signal);
   }
 
-  async embed(auth: UpstreamAuth, action: EmbedAction, call: BackendCall): Promise<JsonObject> {
+  async embed(auth: VertexAuth, action: EmbedAction, call: BackendCall): Promise<JsonObject> {
     const calls = toVertexEmbedCalls(call.model, action, JSON.parse(call.payload) as JsonObject);
     const answers: JsonObject[] = new Array<JsonObject>(calls.length);
     let next = 0;
@@ -96,7 +94,7 @@ export class VertexClient implements UpstreamBackend, EmbeddingBackend {
   }
 
   private post<T>(
-    auth: UpstreamAuth,
+    auth: VertexAuth,
     model: string,
     action: string,
     body: string,
@@ -112,20 +110,17 @@ export class VertexClient implements UpstreamBackend, EmbeddingBackend {
     });
   }
 
-  private modelUrl(auth: UpstreamAuth, model: string, action: string): string {
+  private modelUrl(auth: VertexAuth, model: string, action: string): string {
     const name = `publishers/google/models/${encodeURIComponent(model)}:${action}`;
-    switch (auth.kind) {
-      case 'vertex': {
+    switch (auth.mode) {
+      case 'service-account': {
         const base = vertexBaseUrl(auth.location, this.options.endpoint);
         const project = encodeURIComponent(auth.projectId);
         return `${base}/v1/projects/${project}/locations/${auth.location}/${name}`;
       }
-      case 'vertex-express':
+      case 'express':
         // Express mode lives on the global host only, whatever the default location.
         return `${vertexBaseUrl('global', this.options.endpoint)}/v1/${name}`;
-      case 'oauth':
-      case 'api-key':
-        throw new Error('Vertex AI needs a Vertex credential');
     }
   }
 }
@@ -134,15 +129,12 @@ export class VertexClient implements UpstreamBackend, EmbeddingBackend {
  * The express-mode key travels in `x-goog-api-key`, which Google's APIs accept wherever they
  * accept `?key=`, so that no URL (in a log line, an error) ever carries it.
  */
-function headers(auth: UpstreamAuth): Record<string, string> {
-  switch (auth.kind) {
-    case 'vertex':
+function headers(auth: VertexAuth): Record<string, string> {
+  switch (auth.mode) {
+    case 'service-account':
       return { authorization: `Bearer ${auth.accessToken}`, 'content-type': 'application/json' };
-    case 'vertex-express':
+    case 'express':
       return { 'x-goog-api-key': auth.apiKey, 'content-type': 'application/json' };
-    case 'oauth':
-    case 'api-key':
-      throw new Error('Vertex AI needs a Vertex credential');
   }
 }
 

@@ -3,10 +3,10 @@ import type {
   LoadCodeAssistResponse,
   LongRunningOperation,
 } from './code-assist-setup';
-import { GeminiResponse, JsonObject } from './gemini-types';
-import { BackendCall, ModelAction, UpstreamAuth, UpstreamBackend } from './upstream-backend';
-import { UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
-import { UpstreamHttp } from './upstream-http';
+import { GeminiResponse, JsonObject } from '../gemini-types';
+import { parseEvent } from '../google-event';
+import { BackendCall, ModelAction } from '../upstream-backend';
+import { UpstreamHttp } from '../upstream-http';
 
 // gemini-cli identifies itself this way; Code Assist uses it to recognise the client.
 const CLI_VERSION = '0.30.0';
@@ -18,7 +18,17 @@ export interface CodeAssistOptions {
 }
 
 /** Google's Code Assist API (`cloudcode-pa`, v1internal), the backend of gemini-cli. */
-export class CodeAssistClient implements UpstreamBackend {
+/** What a Code Assist call sends: an OAuth access token and the account's project. */
+export interface CodeAssistAuth {
+  accessToken: string;
+  projectId: string;
+}
+
+/**
+ * The wire calls only; making a credential ready (token, project, onboarding) is
+ * CodeAssistSessions' job, and CodeAssistBackend joins the two for the dispatcher.
+ */
+export class CodeAssistClient {
   constructor(
     private readonly http: UpstreamHttp,
     private readonly options: CodeAssistOptions,
@@ -35,7 +45,7 @@ export class CodeAssistClient implements UpstreamBackend {
     return JSON.stringify(native.contents ?? native.generateContentRequest?.contents ?? []);
   }
 
-  async generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse> {
+  async generate(auth: CodeAssistAuth, call: BackendCall): Promise<GeminiResponse> {
     const answer = await this.http.json<CodeAssistEnvelope>({
       method: 'POST',
       url: this.url('generateContent'),
@@ -47,7 +57,7 @@ export class CodeAssistClient implements UpstreamBackend {
     return unwrap(answer);
   }
 
-  async stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
+  async stream(auth: CodeAssistAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
     const events = await this.http.sse({
       method: 'POST',
       url: `${this.url('streamGenerateContent')}?alt=sse`,
@@ -59,7 +69,7 @@ export class CodeAssistClient implements UpstreamBackend {
     return unwrapStream(events);
   }
 
-  async countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject> {
+  async countTokens(auth: CodeAssistAuth, call: BackendCall): Promise<JsonObject> {
     return this.http.json<JsonObject>({
       method: 'POST',
       url: this.url('countTokens'),
@@ -76,7 +86,7 @@ export class CodeAssistClient implements UpstreamBackend {
       this.http.json<T>({
         method: 'POST',
         url: this.url(method),
-        headers: this.headers({ kind: 'oauth', accessToken, projectId: '' }),
+        headers: this.headers({ accessToken, projectId: '' }),
         body: JSON.stringify(body),
         signal,
         timeoutMs: this.options.timeoutMs,
@@ -88,7 +98,7 @@ export class CodeAssistClient implements UpstreamBackend {
         this.http.json<LongRunningOperation>({
           method: 'GET',
           url: `${this.options.endpoint}/v1internal/${name}`,
-          headers: this.headers({ kind: 'oauth', accessToken, projectId: '' }),
+          headers: this.headers({ accessToken, projectId: '' }),
           signal,
           timeoutMs: this.options.timeoutMs,
         }),
@@ -99,8 +109,7 @@ export class CodeAssistClient implements UpstreamBackend {
     return `${this.options.endpoint}/v1internal:${method}`;
   }
 
-  private headers(auth: UpstreamAuth): Record<string, string> {
-    if (auth.kind !== 'oauth') throw new Error('Code Assist needs an OAuth credential');
+  private headers(auth: CodeAssistAuth): Record<string, string> {
     return {
       authorization: `Bearer ${auth.accessToken}`,
       'content-type': 'application/json',
@@ -117,8 +126,7 @@ interface CodeAssistEnvelope {
 }
 
 /** `{model, project, request}` around the request serialised once by `encode`. */
-function envelope(auth: UpstreamAuth, call: BackendCall): string {
-  if (auth.kind !== 'oauth') throw new Error('Code Assist needs an OAuth credential');
+function envelope(auth: CodeAssistAuth, call: BackendCall): string {
   return `{"model":${JSON.stringify(call.model)},"project":${JSON.stringify(auth.projectId)},"request":${call.payload}}`;
 }
 
@@ -139,19 +147,4 @@ async function* unwrapStream(events: AsyncIterable<string>): AsyncGenerator<Gemi
     if (data.trim() === '' || data.trim() === '[DONE]') continue;
     yield unwrap(parseEvent(data));
   }
-}
-
-/** One stream event; Google reports a failure mid-stream as an `{error}` event. */
-export function parseEvent(data: string): GeminiResponse {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch {
-    throw new UpstreamNetworkError('protocol', 'Google sent a stream event that is not JSON');
-  }
-  if (parsed && typeof parsed === 'object' && 'error' in parsed) {
-    const code = (parsed as { error?: { code?: unknown } }).error?.code;
-    throw new UpstreamHttpError(typeof code === 'number' ? code : 500, parsed);
-  }
-  return parsed as GeminiResponse;
 }

@@ -1,36 +1,58 @@
-import { usageOf } from './answer-usage';
-import { GeminiResponse, JsonObject } from './gemini-types';
+import { Credential } from '../../credentials/credential';
+import { GeminiResponse, JsonObject } from '../gemini-types';
+import { usageOf } from '../answer-usage';
+import { parseEvent } from '../google-event';
 import {
   BackendCall,
+  BackendSession,
   EmbedAction,
-  EmbeddingBackend,
   ModelAction,
   RelayedAnswer,
-  UpstreamAuth,
   UpstreamBackend,
-} from './upstream-backend';
-import { parseEvent } from './code-assist-client';
-import { UpstreamNetworkError } from './upstream-errors';
-import { UpstreamHttp } from './upstream-http';
+} from '../upstream-backend';
+import { UpstreamNetworkError } from '../upstream-errors';
+import { UpstreamHttp } from '../upstream-http';
 
 export interface GeminiApiOptions {
   endpoint: string;
   timeoutMs: number;
 }
 
-/** Google's Gemini API (AI Studio keys, `generativelanguage.googleapis.com`, v1beta). */
-export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
+/** What a Gemini API call sends: the key. */
+export interface GeminiApiAuth {
+  apiKey: string;
+}
+
+/**
+ * Google's Gemini API (AI Studio keys, `generativelanguage.googleapis.com`, v1beta). A key needs
+ * no preparation, so the client is the backend itself.
+ */
+export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
+  readonly kind = 'api-key';
+  readonly api = 'gemini-api';
+
   constructor(
     private readonly http: UpstreamHttp,
     private readonly options: GeminiApiOptions,
   ) {}
+
+  /** A key serves every action, embeddings included. */
+  supports(): boolean {
+    return true;
+  }
+
+  /** A key has no token to refresh: a 401 stands. */
+  async open(credential: Credential): Promise<BackendSession<GeminiApiAuth>> {
+    if (credential.kind !== 'api-key') throw new Error('The Gemini API serves API keys only');
+    return { credential, auth: { apiKey: credential.apiKey } };
+  }
 
   /** Every action posts the native body as the client (or the translation) shaped it. */
   encode(_action: ModelAction, _body: unknown, json: () => string): string {
     return json();
   }
 
-  generate(auth: UpstreamAuth, call: BackendCall): Promise<GeminiResponse> {
+  generate(auth: GeminiApiAuth, call: BackendCall): Promise<GeminiResponse> {
     return this.post<GeminiResponse>(auth, 'generateContent', call);
   }
 
@@ -38,7 +60,7 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
    * generateContent as the bytes Google sent: a native client gets them unchanged, so parsing
    * and serialising them again would be work for nothing (most of it for long answers).
    */
-  async generateBytes(auth: UpstreamAuth, call: BackendCall): Promise<RelayedAnswer> {
+  async generateBytes(auth: GeminiApiAuth, call: BackendCall): Promise<RelayedAnswer> {
     const bytes = await this.http.bytes({
       method: 'POST',
       url: this.modelUrl(call.model, 'generateContent'),
@@ -53,7 +75,7 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     return { bytes, usage: usageOf(bytes) };
   }
 
-  async stream(auth: UpstreamAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
+  async stream(auth: GeminiApiAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
     const events = await this.http.sse({
       method: 'POST',
       url: `${this.modelUrl(call.model, 'streamGenerateContent')}?alt=sse`,
@@ -65,16 +87,16 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     return parseStream(events);
   }
 
-  countTokens(auth: UpstreamAuth, call: BackendCall): Promise<JsonObject> {
+  countTokens(auth: GeminiApiAuth, call: BackendCall): Promise<JsonObject> {
     return this.post<JsonObject>(auth, 'countTokens', call);
   }
 
-  embed(auth: UpstreamAuth, action: EmbedAction, call: BackendCall): Promise<JsonObject> {
+  embed(auth: GeminiApiAuth, action: EmbedAction, call: BackendCall): Promise<JsonObject> {
     return this.post<JsonObject>(auth, action, call);
   }
 
   /** Every model the key can see, following Google's pages. */
-  async listModels(auth: UpstreamAuth, signal: AbortSignal): Promise<JsonObject[]> {
+  async listModels(auth: GeminiApiAuth, signal: AbortSignal): Promise<JsonObject[]> {
     const models: JsonObject[] = [];
     let pageToken: string | undefined;
     for (let page = 0; page < 20; page++) {
@@ -93,7 +115,7 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     return models;
   }
 
-  private post<T>(auth: UpstreamAuth, action: string, call: BackendCall): Promise<T> {
+  private post<T>(auth: GeminiApiAuth, action: string, call: BackendCall): Promise<T> {
     return this.http.json<T>({
       method: 'POST',
       url: this.modelUrl(call.model, action),
@@ -108,8 +130,7 @@ export class GeminiApiClient implements UpstreamBackend, EmbeddingBackend {
     return `${this.options.endpoint}/v1beta/models/${encodeURIComponent(model)}:${action}`;
   }
 
-  private headers(auth: UpstreamAuth): Record<string, string> {
-    if (auth.kind !== 'api-key') throw new Error('The Gemini API needs an API key');
+  private headers(auth: GeminiApiAuth): Record<string, string> {
     return { 'x-goog-api-key': auth.apiKey, 'content-type': 'application/json' };
   }
 }

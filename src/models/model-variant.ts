@@ -1,9 +1,7 @@
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../errors/api-error';
 import type { GeminiRequest } from '../upstream/gemini-types';
 import { parseModelName, thinkingConfigFor } from './model-names';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../json/is-record';
 
 /**
  * Applies a variant name (`-search`, `-nothinking`, `-maxthinking`) to a native request: the

@@ -1,9 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AnthropicErrorFilter } from '../anthropic/anthropic-error.filter';
-import { errorBodyForPath } from './error-bodies';
-import { toErrorFacts } from './error-facts';
-import { sendError } from './error-response';
+import { errorBodyForPath } from './errors/error-bodies';
+import { toErrorFacts } from './errors/error-facts';
+import { sendAnthropicError } from './anthropic/anthropic-error-response';
+import { sendError } from './http/error-response';
+import { openAIErrorFrame } from './translation/openai-frames';
 
 /**
  * For errors outside any controller's own filter (unknown routes, bad bodies): answers in the
@@ -12,22 +13,19 @@ import { sendError } from './error-response';
  */
 @Catch()
 export class FallbackErrorFilter implements ExceptionFilter {
-  private readonly anthropic = new AnthropicErrorFilter();
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const exposed = withoutQuery(exception, req);
-    if (req.path.startsWith('/v1/messages')) return this.anthropic.catch(exposed, host);
+    if (req.path.startsWith('/v1/messages')) return sendAnthropicError(res, exposed);
     const error = toErrorFacts(exposed);
     sendError(
       res,
       error,
       errorBodyForPath(req.path, error),
-      (b) => `data: ${JSON.stringify(b)}
-
-`,
+      // Google's and OpenAI's error frames are the same `data:` line.
+      openAIErrorFrame,
     );
   }
 }

@@ -1,16 +1,13 @@
 import { HttpException, Logger } from '@nestjs/common';
-import { toApiError } from '../upstream/upstream-error-mapping';
-import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-errors';
 import { ApiError, ApiErrorKind } from './api-error';
 
 const logger = new Logger('Errors');
 
 /** Normalises anything thrown while serving a request into the proxy's domain error. */
 export function toErrorFacts(exception: unknown): ApiError {
+  // Google's failures arrive as ApiError already: the dispatcher converts them, and so does the
+  // stream it hands back (observed-stream.ts) for the ones met mid-stream.
   if (exception instanceof ApiError) return exception;
-  if (exception instanceof UpstreamHttpError || exception instanceof UpstreamNetworkError) {
-    return toApiError(exception);
-  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();

@@ -1,5 +1,4 @@
 import type { GeminiGenerationConfig } from '../upstream/gemini-types';
-import type { ReasoningEffort } from './openai-types';
 
 export type ThinkingVariant = 'none' | 'max';
 
@@ -75,6 +74,9 @@ const BUDGETS = {
 } as const satisfies Record<string, ThinkingFamily>;
 
 // Budgets Google's own OpenAI-compatible endpoint uses for reasoning_effort on 2.5 models.
+/** How hard the model should think, as OpenAI's `reasoning_effort` (and the other dialects) say it. */
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+
 const EFFORT_BUDGET: Record<Exclude<ReasoningEffort, 'none'>, number> = {
   minimal: 512,
   low: 1024,

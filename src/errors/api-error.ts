@@ -58,36 +58,3 @@ export class ApiError extends Error {
     return new ApiError({ status: 404, kind: 'not_found', message });
   }
 }
-
-/** Google's canonical status names by HTTP status, for errors the proxy raises itself. */
-export function googleStatusFor(status: number): string {
-  switch (status) {
-    case 400:
-      return 'INVALID_ARGUMENT';
-    case 401:
-      return 'UNAUTHENTICATED';
-    case 403:
-      return 'PERMISSION_DENIED';
-    case 404:
-      return 'NOT_FOUND';
-    case 408:
-      return 'DEADLINE_EXCEEDED';
-    case 409:
-      return 'ABORTED';
-    case 413:
-    case 415:
-      return 'INVALID_ARGUMENT';
-    case 429:
-      return 'RESOURCE_EXHAUSTED';
-    case 499:
-      return 'CANCELLED';
-    case 501:
-      return 'UNIMPLEMENTED';
-    case 503:
-      return 'UNAVAILABLE';
-    case 504:
-      return 'DEADLINE_EXCEEDED';
-    default:
-      return status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION';
-  }
-}

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../credentials/clock';
+import { Credential } from '../credentials/credential';
 import { CredentialPool } from '../credentials/credential-pool';
-import { GEMINI_MODELS, GeminiModel, withVariants } from '../translation/model-catalogue';
-import { GeminiApiClient } from './gemini-api-client';
+import { GEMINI_MODELS, GeminiModel, withVariants } from './model-catalogue';
+import { JsonObject } from '../upstream/gemini-types';
+import { UpstreamBackends } from '../upstream/upstream-backends';
 
 const LIVE_LIST_TTL_MS = 10 * 60_000;
 
@@ -18,18 +20,18 @@ export class ModelListService {
 
   constructor(
     private readonly pool: CredentialPool,
-    private readonly geminiApi: GeminiApiClient,
+    private readonly backends: UpstreamBackends,
     private readonly clock: Clock,
   ) {}
 
   async list(): Promise<GeminiModel[]> {
     const credentials = this.pool.list();
-    // Code Assist and Vertex have no list of their own here: the maintained catalogue serves them.
-    const hasOAuth = credentials.some((c) => c.kind !== 'api-key');
+    // Credentials whose API lists no models (Code Assist) are served the maintained list.
+    const unlisted = credentials.some((c) => !this.backends.for(c).listModels);
     const live = await this.liveModels();
     const byName = new Map<string, GeminiModel>();
     for (const m of live ?? []) byName.set(m.name, m);
-    if (hasOAuth || !live)
+    if (unlisted || !live)
       for (const m of GEMINI_MODELS) if (!byName.has(m.name)) byName.set(m.name, m);
     return withVariants([...byName.values()]);
   }
@@ -41,10 +43,11 @@ export class ModelListService {
 
   private async liveModels(): Promise<GeminiModel[] | undefined> {
     if (this.live && this.clock.now() - this.live.at < LIVE_LIST_TTL_MS) return this.live.models;
-    const key = this.pool.list().find((c) => c.kind === 'api-key' && !this.pool.isDisabled(c.id));
-    if (!key || key.kind !== 'api-key') return undefined;
-    this.loading ??= this.geminiApi
-      .listModels({ kind: 'api-key', apiKey: key.apiKey }, AbortSignal.timeout(15_000))
+    const lister = this.pool
+      .list()
+      .find((c) => this.backends.for(c).listModels && !this.pool.isDisabled(c.id));
+    if (!lister) return undefined;
+    this.loading ??= this.listWith(lister)
       .then((models) => {
         const list = models as unknown as GeminiModel[];
         this.live = { at: this.clock.now(), models: list };
@@ -58,5 +61,12 @@ export class ModelListService {
       })
       .finally(() => (this.loading = undefined));
     return this.loading;
+  }
+
+  private async listWith(credential: Credential): Promise<JsonObject[]> {
+    const backend = this.backends.for(credential);
+    const signal = AbortSignal.timeout(15_000);
+    const session = await backend.open(credential, signal);
+    return backend.listModels?.(session.auth, signal) ?? [];
   }
 }

@@ -1,13 +1,4 @@
-import {
-  catalogue,
-  findModel,
-  GEMINI_MODELS,
-  GeminiModel,
-  isEmbeddingModel,
-  toOpenAIModel,
-  toOpenAIModelList,
-  withVariants,
-} from './model-catalogue';
+import { catalogue, findModel, GEMINI_MODELS, GeminiModel, withVariants } from './model-catalogue';
 
 const names = (models: GeminiModel[]) => models.map((m) => m.name);
 
@@ -69,11 +60,6 @@ describe('GEMINI_MODELS', () => {
       );
     },
   );
-
-  it('flags gemini-embedding-001 as embedding-only', () => {
-    const flagged = GEMINI_MODELS.filter(isEmbeddingModel).map((m) => m.name);
-    expect(flagged).toEqual(['models/gemini-embedding-001']);
-  });
 });
 
 describe('withVariants', () => {
@@ -96,7 +82,7 @@ describe('withVariants', () => {
   });
 
   it('adds no variant to image or embedding models', () => {
-    const embedding = GEMINI_MODELS.find(isEmbeddingModel)!;
+    const embedding = GEMINI_MODELS.find((m) => m.name === 'models/gemini-embedding-001')!;
     expect(names(withVariants([LIVE[1], embedding]))).toEqual([
       'models/gemini-2.5-flash-image',
       'models/gemini-embedding-001',
@@ -145,28 +131,6 @@ describe('catalogue', () => {
     first[0].displayName = 'changed';
     first.pop();
     expect([catalogue().length, catalogue()[0].displayName]).toEqual([19, 'Gemini 2.5 Pro']);
-  });
-});
-
-describe('OpenAI model shapes', () => {
-  it('turns a Google model into an OpenAI model without the models/ prefix', () => {
-    expect(toOpenAIModel(LIVE[0])).toEqual({
-      id: 'gemini-2.5-flash',
-      object: 'model',
-      created: expect.any(Number),
-      owned_by: 'google',
-    });
-  });
-
-  it('wraps a list in OpenAI’s list envelope', () => {
-    const list = toOpenAIModelList(withVariants([LIVE[0]]));
-    expect(list.object).toBe('list');
-    expect(list.data.map((m) => m.id)).toEqual([
-      'gemini-2.5-flash',
-      'gemini-2.5-flash-search',
-      'gemini-2.5-flash-nothinking',
-      'gemini-2.5-flash-maxthinking',
-    ]);
   });
 });
 

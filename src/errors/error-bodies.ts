@@ -1,4 +1,5 @@
-import { ApiError, googleStatusFor } from './api-error';
+import { ApiError } from './api-error';
+import { googleStatusFor } from './google-status';
 
 /** Google's RPC error shape; Google's own body is returned verbatim when there is one. */
 export function googleErrorBody(error: ApiError): unknown {

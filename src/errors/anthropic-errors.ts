@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ApiError } from '../http/api-error';
+import type { ApiError } from './api-error';
 
 export type AnthropicErrorType =
   | 'invalid_request_error'
@@ -21,11 +21,6 @@ export interface AnthropicErrorBody {
 export const REQUEST_ID_HEADER = 'request-id';
 
 export const newRequestId = (): string => `req_${randomBytes(12).toString('hex')}`;
-
-/** An error as Anthropic streams it once the answer has started: an `error` event. */
-export function errorEvent(body: AnthropicErrorBody): string {
-  return `event: error\ndata: ${JSON.stringify(body)}\n\n`;
-}
 
 /** Anthropic's status for "overloaded"; the SDK and Claude Code retry it after `retry-after`. */
 const OVERLOADED = 529;

@@ -2,10 +2,10 @@ import {
   MAX_MODEL_NAME_LENGTH,
   modelNameProblem,
   parseModelName,
+  ReasoningEffort,
   thinkingConfigFor,
   thinkingControlOf,
 } from './model-names';
-import type { ReasoningEffort } from './openai-types';
 
 describe('parseModelName', () => {
   it.each([

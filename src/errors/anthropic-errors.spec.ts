@@ -1,4 +1,4 @@
-import { ApiError, ApiErrorKind } from '../http/api-error';
+import { ApiError, ApiErrorKind } from './api-error';
 import { toAnthropicError } from './anthropic-errors';
 
 const error = (status: number, kind: ApiErrorKind, message = 'm') =>

@@ -1,4 +1,3 @@
-import type { OpenAIModel, OpenAIModelList } from './openai-types';
 import {
   MAX_THINKING_SUFFIX,
   NO_THINKING_SUFFIX,
@@ -96,7 +95,7 @@ export const GEMINI_MODELS: readonly GeminiModel[] = [
     version: '001',
     displayName: 'Gemini Embedding 001',
     description:
-      'Obtain a distributed representation of a text. Served only by API-key credentials (Code Assist has no embeddings).',
+      'Obtain a distributed representation of a text. Served by Gemini API keys and Vertex service accounts (Code Assist and Vertex express mode have no embeddings).',
     inputTokenLimit: 2048,
     outputTokenLimit: 1,
     supportedGenerationMethods: ['embedContent', 'countTextTokens', 'countTokens'],
@@ -104,14 +103,9 @@ export const GEMINI_MODELS: readonly GeminiModel[] = [
 ];
 
 /** OpenAI clients only display `created`; one fixed date keeps the list stable between calls. */
-const CREATED = 1_750_118_400; // 2025-06-17, the 2.5 general-availability date
+export const CREATED = 1_750_118_400; // 2025-06-17, the 2.5 general-availability date
 
-const bareName = (m: GeminiModel): string => m.name.replace(/^models\//, '');
-
-export function isEmbeddingModel(m: GeminiModel): boolean {
-  const methods = m.supportedGenerationMethods ?? [];
-  return methods.includes('embedContent') && !methods.includes('generateContent');
-}
+export const bareName = (m: GeminiModel): string => m.name.replace(/^models\//, '');
 
 function isChatModel(m: GeminiModel): boolean {
   const base = bareName(m);
@@ -180,14 +174,6 @@ export function withVariants(models: readonly GeminiModel[]): GeminiModel[] {
 /** The maintained list with its variants, as the list routes serve it. */
 export function catalogue(): GeminiModel[] {
   return withVariants(structuredClone(GEMINI_MODELS));
-}
-
-export function toOpenAIModel(m: GeminiModel): OpenAIModel {
-  return { id: bareName(m), object: 'model', created: CREATED, owned_by: 'google' };
-}
-
-export function toOpenAIModelList(models: readonly GeminiModel[]): OpenAIModelList {
-  return { object: 'list', data: models.map(toOpenAIModel) };
 }
 
 /** Finds a model by OpenAI id (`gemini-2.5-pro`) or Google name (`models/gemini-2.5-pro`). */
