@@ -51,3 +51,12 @@ function objectAfter(bytes: Buffer, from: number): Buffer | undefined {
   }
   return undefined;
 }
+
+/** Whether the first byte past any whitespace opens a JSON object (a proxy's HTML page does not). */
+export function startsAnObject(bytes: Buffer): boolean {
+  for (const c of bytes) {
+    if (c === OPEN) return true;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return false;
+}

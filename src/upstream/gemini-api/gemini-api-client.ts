@@ -1,6 +1,6 @@
 import { Credential } from '../../credentials/credential';
 import { GeminiResponse, JsonObject } from '../gemini-types';
-import { usageOf } from '../answer-usage';
+import { startsAnObject, usageOf } from '../answer-usage';
 import { parseEvent } from '../google-event';
 import {
   BackendCall,
@@ -133,15 +133,6 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
   private headers(auth: GeminiApiAuth): Record<string, string> {
     return { 'x-goog-api-key': auth.apiKey, 'content-type': 'application/json' };
   }
-}
-
-/** Whether the first byte past any whitespace opens a JSON object (a proxy's HTML page does not). */
-function startsAnObject(bytes: Buffer): boolean {
-  for (const c of bytes) {
-    if (c === 0x7b) return true;
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
-  }
-  return false;
 }
 
 async function* parseStream(events: AsyncIterable<string>): AsyncGenerator<GeminiResponse> {

@@ -7,6 +7,7 @@ import {
   BackendSession,
   EmbedAction,
   ModelAction,
+  RelayedAnswer,
   UpstreamBackend,
 } from '../upstream-backend';
 import { TokenEndpointError, UpstreamNetworkError } from '../upstream-errors';
@@ -52,6 +53,10 @@ export class VertexBackend implements UpstreamBackend<VertexAuth> {
 
   generate(auth: VertexAuth, call: BackendCall): Promise<GeminiResponse> {
     return this.client.generate(auth, call);
+  }
+
+  generateBytes(auth: VertexAuth, call: BackendCall): Promise<RelayedAnswer> {
+    return this.client.generateBytes(auth, call);
   }
 
   stream(auth: VertexAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {

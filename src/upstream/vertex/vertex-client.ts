@@ -1,6 +1,8 @@
+import { startsAnObject, usageOf } from '../answer-usage';
 import { GeminiResponse, JsonObject } from '../gemini-types';
 import { parseEvent } from '../google-event';
-import { BackendCall, EmbedAction, ModelAction } from '../upstream-backend';
+import { BackendCall, EmbedAction, ModelAction, RelayedAnswer } from '../upstream-backend';
+import { UpstreamNetworkError } from '../upstream-errors';
 import { UpstreamHttp } from '../upstream-http';
 import { fromVertexEmbeddings, toVertexEmbedCalls } from './vertex-embeddings';
 import { vertexBaseUrl } from './vertex-location';
@@ -54,6 +56,25 @@ export class VertexClient {
       call.payload,
       call.signal,
     );
+  }
+
+  /**
+   * generateContent as the bytes Google sent, for native clients: Vertex answers in the Gemini
+   * API's shape (with a few fields of its own, such as `createTime`, that clients ignore).
+   */
+  async generateBytes(auth: VertexAuth, call: BackendCall): Promise<RelayedAnswer> {
+    const bytes = await this.http.bytes({
+      method: 'POST',
+      url: this.modelUrl(auth, call.model, 'generateContent'),
+      headers: headers(auth),
+      body: call.payload,
+      signal: call.signal,
+      timeoutMs: this.options.timeoutMs,
+    });
+    if (!startsAnObject(bytes)) {
+      throw new UpstreamNetworkError('protocol', 'Google sent a response that is not JSON');
+    }
+    return { bytes, usage: usageOf(bytes) };
   }
 
   async stream(auth: VertexAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
