@@ -150,6 +150,8 @@ describe('Vertex AI credentials', () => {
         body: JSON.stringify({ contents: [{ parts: [{ text: 'no role here' }] }] }),
       });
       expect(res.status).toBe(200);
+      // Vertex's answer is relayed as Google sent it, its own fields included.
+      expect(await res.json()).toHaveProperty('createTime');
       const call = fake.requests.find((r) => r.api === 'vertex')!;
       expect(call.body).toEqual({
         contents: [{ role: 'user', parts: [{ text: 'no role here' }] }],
