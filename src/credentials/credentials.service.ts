@@ -12,15 +12,11 @@ import * as path from 'node:path';
 import { credentialsConfig, oauthConfig, upstreamConfig } from '../config/configuration';
 import { AccessTokenProvider, RefreshedToken } from './access-token-provider';
 import { Clock } from './clock';
-import {
-  Credential,
-  OAuthCredential,
-  secretSuffix,
-  VertexServiceAccountCredential,
-} from './credential';
+import { Credential, OAuthCredential, VertexServiceAccountCredential } from './credential';
 import { CredentialFileStore, OAUTH_FILE_PATTERN } from './credential-file-store';
 import { apiKeyCredential, parseCredential, ParseDefaults, uniqueIds } from './credential-parser';
 import { CredentialPool } from './credential-pool';
+import { credentialTable } from './credential-table';
 import {
   isServiceAccountKey,
   parseServiceAccount,
@@ -366,17 +362,13 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     if (list.length === 0) {
       this.logger.warn(
         'No credentials loaded. Add Google accounts with `npm run gen-creds` (files go to ' +
-          `${this.config.storagePath}), set CREDENTIALS_JSON_LIST, or set GEMINI_API_KEYS. ` +
+          `${this.config.storagePath}), put Vertex AI service-account keys there, or set ` +
+          'CREDENTIALS_JSON_LIST, GEMINI_API_KEYS, VERTEX_API_KEYS or GOOGLE_APPLICATION_CREDENTIALS. ' +
           'Model calls answer 503 until then.',
       );
       return;
     }
-    const rows = list.map(tableRow);
-    const widths = [7, 10, 7, 8].map((w, i) => Math.max(w, ...rows.map((r) => r[i].length)));
-    const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ');
-    this.logger.log(
-      `Loaded ${list.length} credential(s):\n${line(['KIND', 'ACCOUNT', 'PROJECT', 'LOCATION'])}\n${rows.map(line).join('\n')}`,
-    );
+    this.logger.log(`Loaded ${list.length} credential(s):\n${credentialTable(list)}`);
   }
 }
 
@@ -403,23 +395,4 @@ function mergeWriteBack(existing: OAuthCredential, read: OAuthCredential): OAuth
     projectId: existing.projectId ?? read.projectId,
     ...(newer ? { accessToken: read.accessToken, expiryDate: read.expiryDate } : {}),
   };
-}
-
-/** One start-up table row: who, never a secret beyond its last five characters. */
-function tableRow(c: Credential): string[] {
-  switch (c.kind) {
-    case 'oauth':
-      return [
-        'oauth',
-        c.email ?? `refresh ${secretSuffix(c.refreshToken)}`,
-        c.projectId ?? '(discover on first use)',
-        '-',
-      ];
-    case 'api-key':
-      return ['api-key', secretSuffix(c.apiKey), '-', '-'];
-    case 'vertex':
-      return c.mode === 'service-account'
-        ? ['vertex', c.clientEmail, c.projectId, c.location]
-        : ['vertex', `express key ${secretSuffix(c.apiKey)}`, '-', c.location];
-  }
 }
