@@ -98,14 +98,16 @@ export class ScaleProfile {
     );
   }
 
-  /** Stops and removes every container, network and volume of the project, then the relay. */
+  /**
+   * Stops and removes every container, network and volume of the project, then the relay. A
+   * `down` that failed is tried again by the next call (the run's clean-up).
+   */
   async down(): Promise<string> {
-    const wasUp = this.started;
-    this.started = false;
     try {
-      if (!wasUp) return 'nothing was started';
+      if (!this.started) return 'nothing was started';
       const started = Date.now();
       await this.composeOk(['down', '-v', '--remove-orphans', '--timeout', '10'], 120_000);
+      this.started = false;
       const label = `label=com.docker.compose.project=${this.project}`;
       const left = await dockerOk(['ps', '-aq', '--filter', label], 15_000);
       if (left) throw new Error(`containers left: ${left.split('\n').join(' ')}`);
