@@ -9,8 +9,21 @@ export interface CommandResult {
 
 /** Runs `docker ...args`, killed after `timeoutMs`; a non-zero exit is returned, not thrown. */
 export function docker(args: string[], timeoutMs: number): Promise<CommandResult> {
+  return runCommand('docker', args, timeoutMs);
+}
+
+/** Runs `command ...args` (with `env` added to this process's), killed after `timeoutMs`. */
+export function runCommand(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+  env: Record<string, string> = {},
+): Promise<CommandResult> {
   return new Promise((resolve) => {
-    const child = spawn('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

@@ -2,9 +2,10 @@
  * `npm run test:container`: builds the real image and runs it against the fake Google over the
  * host's network — health and Docker's HEALTHCHECK, one native and one OpenAI request served from
  * an API key and a mounted OAuth credential file, the generator mode, the non-root user, and a
- * clean `docker stop`. Without a Docker engine it says so and exits 0, unless
- * CONTAINER_TEST_REQUIRE_ENGINE=1 (CI) makes that a failure. CONTAINER_TEST_IMAGE=name reuses an
- * image instead of building `gemini-proxy:test`.
+ * clean `docker stop`; then the compose "scale" profile (scale-checks.ts): Redis, three replicas
+ * and nginx. Without a Docker engine it says so and exits 0, unless CONTAINER_TEST_REQUIRE_ENGINE=1
+ * (CI) makes that a failure. CONTAINER_TEST_IMAGE=name reuses an image instead of building
+ * `gemini-proxy:test`; CONTAINER_TEST_ONLY=scale runs the scale profile's checks alone.
  */
 import {
   chmodSync,
@@ -23,6 +24,7 @@ import { Containers, FatalProbeError, freePort, waitUntil } from './containers';
 import { docker, dockerOk, inspect } from './docker-cli';
 import { buildImage, imageMetadata, imageSizes } from './image-checks';
 import { nativeRequest, openAiRequest } from './model-requests';
+import { ScaleProfile } from './scale-checks';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const IMAGE = process.env.CONTAINER_TEST_IMAGE || 'gemini-proxy:test';
@@ -45,6 +47,7 @@ const report = new CheckReport();
 const containers = new Containers(IMAGE);
 let fake: FakeGoogle | undefined;
 let workDir: string | undefined;
+let scale: ScaleProfile | undefined;
 
 /** What every container of the run gets: the fake Google, the password, the credentials folder. */
 interface Setup {
@@ -79,9 +82,17 @@ async function main(): Promise<void> {
     env: { ...fake.env(), GEMINI_AUTH_PASSWORD: PASSWORD, SHUTDOWN_GRACE_MS: String(GRACE_MS) },
     credentialsDir: credentialsFolder(workDir),
   };
-  await proxyChecks(setup);
-  await proxyUnderInitChecks(setup);
-  await generatorChecks(setup);
+  if (process.env.CONTAINER_TEST_ONLY !== 'scale') {
+    await proxyChecks(setup);
+    await proxyUnderInitChecks(setup);
+    await generatorChecks(setup);
+    fake.reset();
+  }
+  scale = new ScaleProfile(
+    { root: ROOT, image: IMAGE, baseImage: BASE_IMAGE, workDir, password: PASSWORD },
+    fake,
+  );
+  await scale.run(report);
 }
 
 /** The proxy as README's `docker run` starts it: the entrypoint's exec makes node PID 1. */
@@ -255,6 +266,10 @@ async function oauthAccountServed(base: string): Promise<string> {
 async function cleanUp(): Promise<void> {
   if (!report.ok) await containers.printLogs().catch(() => undefined);
   await containers.removeAll().catch(() => undefined);
+  if (!report.ok) await scale?.printLogs().catch(() => undefined);
+  await scale
+    ?.down()
+    .catch((error: unknown) => console.log(`scale profile teardown: ${String(error)}`));
   await fake?.close().catch(() => undefined);
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 }
