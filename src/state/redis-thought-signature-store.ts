@@ -8,7 +8,8 @@ import { RedisConnection } from './redis-connection';
 /** A conversation that pauses longer than this replays its tool calls without their signature. */
 export const SIGNATURE_TTL_MS = 24 * 3600_000;
 /** How long a mapping may wait for signatures another replica stored before going on without. */
-export const SIGNATURE_LOOKUP_TIMEOUT_MS = 50;
+// Only paid when a replayed call is missing here and Redis is slow: a busy replica needs more than 50 ms.
+export const SIGNATURE_LOOKUP_TIMEOUT_MS = 250;
 
 /**
  * Signatures shared by every replica: each one goes to Redis (`sig:{call id}`, SIGNATURE_TTL_MS)
