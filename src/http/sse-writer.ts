@@ -46,7 +46,8 @@ export async function writeEventStream(
     res.setHeader('cache-control', 'no-cache, no-transform');
     res.setHeader('connection', 'keep-alive');
     res.setHeader('x-accel-buffering', 'no');
-    res.flushHeaders();
+    // No flushHeaders(): every start() is followed at once by a write or an end, and Node sends
+    // the headers in the same packet as those first bytes instead of a write of their own.
   };
   const write = async (chunk: string) => {
     lastWrite = Date.now();
