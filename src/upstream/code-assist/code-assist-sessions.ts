@@ -5,7 +5,8 @@ import { OAuthCredential } from '../../credentials/credential';
 import { CredentialsService } from '../../credentials/credentials.service';
 import { Verdict } from '../error-classifier';
 import { BackendSession } from '../upstream-backend';
-import { CredentialSetupError, TokenEndpointError, UpstreamNetworkError } from '../upstream-errors';
+import { CredentialSetupError } from '../upstream-errors';
+import { waitForToken } from '../token-wait';
 import { CodeAssistAuth, CodeAssistClient } from './code-assist-client';
 import {
   IneligibleAccountError,
@@ -76,18 +77,7 @@ export class CodeAssistSessions {
     const pending = fresh
       ? this.credentials.forceRefresh(credential)
       : this.credentials.accessToken(credential);
-    return new Promise<string>((resolve, reject) => {
-      const onAbort = () =>
-        reject(new UpstreamNetworkError('aborted', 'The client closed the request'));
-      signal.addEventListener('abort', onAbort, { once: true });
-      const failed = (error: unknown) =>
-        reject(
-          (error as { name?: unknown } | undefined)?.name === 'TimeoutError'
-            ? new UpstreamNetworkError('timeout', 'Google’s token endpoint did not answer in time')
-            : new TokenEndpointError(error),
-        );
-      pending.then(resolve, failed).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    return waitForToken(pending, signal);
   }
 }
 

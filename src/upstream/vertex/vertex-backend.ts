@@ -10,7 +10,7 @@ import {
   RelayedAnswer,
   UpstreamBackend,
 } from '../upstream-backend';
-import { TokenEndpointError, UpstreamNetworkError } from '../upstream-errors';
+import { waitForToken } from '../token-wait';
 import { VertexAuth, VertexClient } from './vertex-client';
 
 /**
@@ -81,17 +81,6 @@ export class VertexBackend implements UpstreamBackend<VertexAuth> {
     signal: AbortSignal,
   ): Promise<string> {
     const pending = this.credentials.serviceAccountToken(credential, fresh);
-    return new Promise<string>((resolve, reject) => {
-      const onAbort = () =>
-        reject(new UpstreamNetworkError('aborted', 'The client closed the request'));
-      signal.addEventListener('abort', onAbort, { once: true });
-      const failed = (error: unknown) =>
-        reject(
-          (error as { name?: unknown } | undefined)?.name === 'TimeoutError'
-            ? new UpstreamNetworkError('timeout', 'Google’s token endpoint did not answer in time')
-            : new TokenEndpointError(error),
-        );
-      pending.then(resolve, failed).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    return waitForToken(pending, signal);
   }
 }
