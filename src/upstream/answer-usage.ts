@@ -1,4 +1,6 @@
 import type { GeminiUsageMetadata } from './gemini-types';
+import type { RelayedAnswer } from './upstream-backend';
+import { UpstreamNetworkError } from './upstream-errors';
 
 const KEY = Buffer.from('"usageMetadata"');
 const OPEN = 0x7b;
@@ -59,4 +61,12 @@ export function startsAnObject(bytes: Buffer): boolean {
     if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
   }
   return false;
+}
+
+/** Google's generateContent bytes as relayed to a native client, with their usage for the metrics. */
+export function relayedAnswer(bytes: Buffer): RelayedAnswer {
+  if (!startsAnObject(bytes)) {
+    throw new UpstreamNetworkError('protocol', 'Google sent a response that is not JSON');
+  }
+  return { bytes, usage: usageOf(bytes) };
 }

@@ -15,3 +15,11 @@ export function parseEvent(data: string): GeminiResponse {
   }
   return parsed as GeminiResponse;
 }
+
+/** The events of a Gemini-shaped SSE stream (the Gemini API's and Vertex's), blank ones skipped. */
+export async function* parseEvents(events: AsyncIterable<string>): AsyncGenerator<GeminiResponse> {
+  for await (const data of events) {
+    if (data.trim() === '') continue;
+    yield parseEvent(data);
+  }
+}

@@ -1,7 +1,7 @@
 import { Credential } from '../../credentials/credential';
 import { GeminiResponse, JsonObject } from '../gemini-types';
-import { startsAnObject, usageOf } from '../answer-usage';
-import { parseEvent } from '../google-event';
+import { relayedAnswer } from '../answer-usage';
+import { parseEvents } from '../google-event';
 import {
   BackendCall,
   BackendSession,
@@ -10,7 +10,6 @@ import {
   RelayedAnswer,
   UpstreamBackend,
 } from '../upstream-backend';
-import { UpstreamNetworkError } from '../upstream-errors';
 import { UpstreamHttp } from '../upstream-http';
 
 export interface GeminiApiOptions {
@@ -69,10 +68,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
-    if (!startsAnObject(bytes)) {
-      throw new UpstreamNetworkError('protocol', 'Google sent a response that is not JSON');
-    }
-    return { bytes, usage: usageOf(bytes) };
+    return relayedAnswer(bytes);
   }
 
   async stream(auth: GeminiApiAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
@@ -84,7 +80,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
-    return parseStream(events);
+    return parseEvents(events);
   }
 
   countTokens(auth: GeminiApiAuth, call: BackendCall): Promise<JsonObject> {
@@ -132,12 +128,5 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
 
   private headers(auth: GeminiApiAuth): Record<string, string> {
     return { 'x-goog-api-key': auth.apiKey, 'content-type': 'application/json' };
-  }
-}
-
-async function* parseStream(events: AsyncIterable<string>): AsyncGenerator<GeminiResponse> {
-  for await (const data of events) {
-    if (data.trim() === '') continue;
-    yield parseEvent(data);
   }
 }

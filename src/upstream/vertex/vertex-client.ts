@@ -1,8 +1,7 @@
-import { startsAnObject, usageOf } from '../answer-usage';
+import { relayedAnswer } from '../answer-usage';
 import { GeminiResponse, JsonObject } from '../gemini-types';
-import { parseEvent } from '../google-event';
+import { parseEvents } from '../google-event';
 import { BackendCall, EmbedAction, ModelAction, RelayedAnswer } from '../upstream-backend';
-import { UpstreamNetworkError } from '../upstream-errors';
 import { UpstreamHttp } from '../upstream-http';
 import { fromVertexEmbeddings, toVertexEmbedCalls } from './vertex-embeddings';
 import { vertexBaseUrl } from './vertex-location';
@@ -71,10 +70,7 @@ export class VertexClient {
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
-    if (!startsAnObject(bytes)) {
-      throw new UpstreamNetworkError('protocol', 'Google sent a response that is not JSON');
-    }
-    return { bytes, usage: usageOf(bytes) };
+    return relayedAnswer(bytes);
   }
 
   async stream(auth: VertexAuth, call: BackendCall): Promise<AsyncIterable<GeminiResponse>> {
@@ -86,7 +82,7 @@ export class VertexClient {
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
     });
-    return parseStream(events);
+    return parseEvents(events);
   }
 
   countTokens(auth: VertexAuth, call: BackendCall): Promise<JsonObject> {
@@ -156,12 +152,5 @@ function headers(auth: VertexAuth): Record<string, string> {
       return { authorization: `Bearer ${auth.accessToken}`, 'content-type': 'application/json' };
     case 'express':
       return { 'x-goog-api-key': auth.apiKey, 'content-type': 'application/json' };
-  }
-}
-
-async function* parseStream(events: AsyncIterable<string>): AsyncGenerator<GeminiResponse> {
-  for await (const data of events) {
-    if (data.trim() === '') continue;
-    yield parseEvent(data);
   }
 }
