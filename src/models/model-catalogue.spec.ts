@@ -1,37 +1,9 @@
+import { LIVE_MODELS } from './live-models.fixture';
 import { catalogue, findModel, GEMINI_MODELS, GeminiModel, withVariants } from './model-catalogue';
 
 const names = (models: GeminiModel[]) => models.map((m) => m.name);
 
-// Two entries as Google's live `GET /v1beta/models` returns them for an API key.
-const LIVE: GeminiModel[] = [
-  {
-    name: 'models/gemini-2.5-flash',
-    version: '001',
-    displayName: 'Gemini 2.5 Flash',
-    description: 'Stable version of Gemini 2.5 Flash',
-    inputTokenLimit: 1048576,
-    outputTokenLimit: 65536,
-    supportedGenerationMethods: [
-      'generateContent',
-      'countTokens',
-      'createCachedContent',
-      'batchGenerateContent',
-    ],
-    temperature: 1,
-    topP: 0.95,
-    topK: 64,
-    maxTemperature: 2,
-    thinking: true,
-  },
-  {
-    name: 'models/gemini-2.5-flash-image',
-    version: '2.0',
-    displayName: 'Nano Banana',
-    inputTokenLimit: 32768,
-    outputTokenLimit: 32768,
-    supportedGenerationMethods: ['generateContent', 'countTokens', 'batchGenerateContent'],
-  },
-];
+const LIVE = LIVE_MODELS;
 
 describe('GEMINI_MODELS', () => {
   it('holds the current Code Assist models and the embedding model', () => {

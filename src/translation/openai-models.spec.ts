@@ -1,36 +1,8 @@
-import { GeminiModel, withVariants } from '../models/model-catalogue';
+import { LIVE_MODELS } from '../models/live-models.fixture';
+import { withVariants } from '../models/model-catalogue';
 import { toOpenAIModel, toOpenAIModelList } from './openai-models';
 
-// Two entries as Google's live `GET /v1beta/models` returns them for an API key.
-const LIVE: GeminiModel[] = [
-  {
-    name: 'models/gemini-2.5-flash',
-    version: '001',
-    displayName: 'Gemini 2.5 Flash',
-    description: 'Stable version of Gemini 2.5 Flash',
-    inputTokenLimit: 1048576,
-    outputTokenLimit: 65536,
-    supportedGenerationMethods: [
-      'generateContent',
-      'countTokens',
-      'createCachedContent',
-      'batchGenerateContent',
-    ],
-    temperature: 1,
-    topP: 0.95,
-    topK: 64,
-    maxTemperature: 2,
-    thinking: true,
-  },
-  {
-    name: 'models/gemini-2.5-flash-image',
-    version: '2.0',
-    displayName: 'Nano Banana',
-    inputTokenLimit: 32768,
-    outputTokenLimit: 32768,
-    supportedGenerationMethods: ['generateContent', 'countTokens', 'batchGenerateContent'],
-  },
-];
+const LIVE = LIVE_MODELS;
 
 describe('OpenAI model shapes', () => {
   it('turns a Google model into an OpenAI model without the models/ prefix', () => {
