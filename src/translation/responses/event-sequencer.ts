@@ -284,19 +284,15 @@ export class ResponseEventSequencer {
         status: 'in_progress',
         ...namespace,
       };
-      const index = this.response.output.push(item) - 1;
-      const at = { item_id: item.id, output_index: index };
-      out.push({
-        type: 'response.output_item.added',
-        output_index: index,
-        item: structuredClone(item),
-      });
-      item.input = input;
-      item.status = 'completed';
       out.push(
-        { type: 'response.custom_tool_call_input.delta', ...at, delta: input },
-        { type: 'response.custom_tool_call_input.done', ...at, input },
-        { type: 'response.output_item.done', output_index: index, item: structuredClone(item) },
+        ...this.callItem(
+          item,
+          () => (item.input = input),
+          (at) => [
+            { type: 'response.custom_tool_call_input.delta', ...at, delta: input },
+            { type: 'response.custom_tool_call_input.done', ...at, input },
+          ],
+        ),
       );
       return out;
     }
@@ -310,20 +306,40 @@ export class ResponseEventSequencer {
       status: 'in_progress',
       ...namespace,
     };
+    out.push(
+      ...this.callItem(
+        item,
+        () => (item.arguments = args),
+        (at) => [
+          { type: 'response.function_call_arguments.delta', ...at, delta: args },
+          { type: 'response.function_call_arguments.done', ...at, name, arguments: args },
+        ],
+      ),
+    );
+    return out;
+  }
+
+  /**
+   * A tool call as one item: added in progress, its input in one delta and a done event (Gemini
+   * sends whole calls), then done; the item's own fields are filled between the two snapshots.
+   */
+  private callItem(
+    item: FunctionCallItem | CustomToolCallItem,
+    fill: () => void,
+    inputEvents: (at: { item_id: string; output_index: number }) => Emitted[],
+  ): Emitted[] {
     const index = this.response.output.push(item) - 1;
-    const at = { item_id: item.id, output_index: index };
-    out.push({
+    const added: Emitted = {
       type: 'response.output_item.added',
       output_index: index,
       item: structuredClone(item),
-    });
-    item.arguments = args;
+    };
+    fill();
     item.status = 'completed';
-    out.push(
-      { type: 'response.function_call_arguments.delta', ...at, delta: args },
-      { type: 'response.function_call_arguments.done', ...at, name, arguments: args },
+    return [
+      added,
+      ...inputEvents({ item_id: item.id, output_index: index }),
       { type: 'response.output_item.done', output_index: index, item: structuredClone(item) },
-    );
-    return out;
+    ];
   }
 }
