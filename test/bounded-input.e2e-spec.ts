@@ -20,6 +20,8 @@ class ImageServer {
   /** ms before each answer; -1 holds it until the proxy hangs up. */
   delayMs = 0;
   bodyBytes = PNG.length;
+  /** Bumped by reset(): a request of an earlier test that closes late no longer counts. */
+  private epoch = 0;
   private server!: Server;
   url = '';
 
@@ -32,6 +34,7 @@ class ImageServer {
   reset(): void {
     Object.assign(this, { started: 0, closedEarly: 0, inFlight: 0, maxInFlight: 0, delayMs: 0 });
     this.bodyBytes = PNG.length;
+    this.epoch += 1;
   }
 
   async close(): Promise<void> {
@@ -44,7 +47,9 @@ class ImageServer {
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     let answered = false;
+    const epoch = this.epoch;
     res.on('close', () => {
+      if (epoch !== this.epoch) return;
       this.inFlight -= 1;
       if (!answered) this.closedEarly += 1;
     });
