@@ -539,6 +539,30 @@ describe('credential generator configuration', () => {
     );
   });
 
+  it('keeps a browser’s login when one address posts /login 50 times without a cookie', async () => {
+    fake.addOAuthAccount({
+      email: 'rosa@example.com',
+      refreshToken: '1//rt-rosa',
+      projectId: 'rosa-proj',
+    });
+    // Room for 10 logins in all; each cookieless POST is a new browser, so only its address
+    // (reported by a reverse proxy on this host) tells the flood apart from Rosa.
+    await withGenerator(
+      {},
+      async (gen) => {
+        const rosa = await pressLogin(gen, '', { address: '198.51.100.2' });
+        for (let i = 0; i < 50; i++) await pressLogin(gen, '', { address: '203.0.113.7' });
+        const callback = await consent(fake, rosa.consentUrl, { email: 'rosa@example.com' });
+        const page = await followCallback(gen, callback, rosa.session);
+        expect(page.status).toBe(200);
+        expect(readdirSync(gen.credentialsDir)).toContain(
+          'oauth_creds_rosa_example_com_rosa-proj.json',
+        );
+      },
+      { loginStates: { maxPending: 10 } },
+    );
+  });
+
   it('tells the user to bring a Web application client when the default one meets a public DOMAIN_NAME', async () => {
     await withGenerator({ DOMAIN_NAME: 'https://proxy.example.com' }, async (gen) => {
       const html = await (await fetch(`${gen.url}/`)).text();

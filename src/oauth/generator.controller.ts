@@ -22,6 +22,8 @@ export class GeneratorController {
     const { consentUrl, browserId } = this.generator.startLogin({
       projectId: body?.project_id,
       browserId: browserCookie(req),
+      // X-Forwarded-For counts only from a proxy on this host ('trust proxy' is 'loopback').
+      clientAddress: req.ip,
     });
     // Lax: sent on Google's top-level redirect back to the callback, not on cross-site posts.
     res.cookie(LOGIN_COOKIE, browserId, {

@@ -67,7 +67,7 @@ export class GeneratorService implements OnApplicationShutdown {
   }
 
   /** Registers a login for this browser and returns where to send it. */
-  startLogin(input: { projectId: unknown; browserId?: string }): {
+  startLogin(input: { projectId: unknown; browserId?: string; clientAddress?: string }): {
     consentUrl: string;
     browserId: string;
   } {
@@ -75,6 +75,7 @@ export class GeneratorService implements OnApplicationShutdown {
     const browserId = this.states.browserId(input.browserId);
     const attempt = this.states.start({
       browserId,
+      clientAddress: input.clientAddress,
       projectId,
       redirectUri: this.oauth.redirectUri,
     });

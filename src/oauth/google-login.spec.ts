@@ -13,6 +13,7 @@ describe('GoogleLogin.consentUrl', () => {
   const store = new LoginStateStore();
   const attempt = store.start({
     browserId: store.browserId(undefined),
+    clientAddress: '127.0.0.1',
     redirectUri: 'http://localhost:7860/oauth2callback',
   });
   const url = new URL(new GoogleLogin(config).consentUrl(attempt));

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { addressGroup } from './address-group';
 import { createPkcePair } from './pkce';
 import { LoginError, type LoginStateProblem } from './login-errors';
 
@@ -7,6 +8,8 @@ export interface LoginAttempt {
   state: string;
   /** The random id in the browser's login cookie; the callback must come from the same browser. */
   browserId: string;
+  /** The address (IPv4, or IPv6 /64) the login was started from; see `addressGroup`. */
+  client: string;
   codeVerifier: string;
   codeChallenge: string;
   /** The project the user typed, if any. */
@@ -18,13 +21,21 @@ export interface LoginAttempt {
 
 export interface LoginStateOptions {
   ttlMs?: number;
-  /** Oldest attempts are dropped beyond this, so that a flood of POST /login cannot grow memory. */
+  /**
+   * Attempts kept in all, so that a flood of POST /login cannot grow memory. Beyond it the client
+   * address holding the most attempts loses its oldest, never a client with fewer.
+   */
   maxPending?: number;
   /**
-   * Attempts one browser may have under way; its own oldest goes first. Without it, one browser
+   * Attempts one browser may have under way; its own go first. Without it, one browser
    * posting /login in a loop pushes every other browser's login out of `maxPending`.
    */
   maxPerBrowser?: number;
+  /**
+   * Attempts one client address may have under way. A client that sends no cookie is a new
+   * browser at every POST, so only its address stops it pushing out other people's logins.
+   */
+  maxPerClient?: number;
   now?: () => number;
 }
 
@@ -42,12 +53,14 @@ export class LoginStateStore {
   private readonly ttlMs: number;
   private readonly maxPending: number;
   private readonly maxPerBrowser: number;
+  private readonly maxPerClient: number;
   private readonly now: () => number;
 
   constructor(options: LoginStateOptions = {}) {
     this.ttlMs = options.ttlMs ?? 10 * 60_000;
     this.maxPending = options.maxPending ?? 1000;
     this.maxPerBrowser = options.maxPerBrowser ?? 5;
+    this.maxPerClient = options.maxPerClient ?? 20;
     this.now = options.now ?? Date.now;
   }
 
@@ -60,22 +73,27 @@ export class LoginStateStore {
     return fromCookie && BROWSER_ID.test(fromCookie) ? fromCookie : randomToken();
   }
 
-  start(input: { browserId: string; redirectUri: string; projectId?: string }): LoginAttempt {
+  /** `clientAddress` is the request's address, as far as a trusted proxy may tell it. */
+  start(input: {
+    browserId: string;
+    clientAddress: string | undefined;
+    redirectUri: string;
+    projectId?: string;
+  }): LoginAttempt {
     this.sweep();
     const attempt: LoginAttempt = {
       state: randomToken(),
       browserId: input.browserId,
+      client: addressGroup(input.clientAddress),
       ...createPkcePair(),
       redirectUri: input.redirectUri,
       createdAt: this.now(),
       ...(input.projectId ? { projectId: input.projectId } : {}),
     };
-    this.dropOldestOf(input.browserId, this.maxPerBrowser - 1);
     this.pending.set(attempt.state, attempt);
-    while (this.pending.size > this.maxPending) {
-      const oldest = this.pending.keys().next().value as string;
-      this.pending.delete(oldest);
-    }
+    this.capAt(this.maxPerBrowser, (a) => a.browserId === attempt.browserId);
+    this.capAt(this.maxPerClient, (a) => a.client === attempt.client);
+    this.capAt(this.maxPending, () => true);
     return attempt;
   }
 
@@ -99,11 +117,20 @@ export class LoginStateStore {
     this.pending.delete(state);
   }
 
-  /** Drops this browser's oldest attempts until it has at most `keep` (the map is in start order). */
-  private dropOldestOf(browserId: string, keep: number): void {
-    const mine = [...this.pending.values()].filter((a) => a.browserId === browserId);
-    for (const attempt of mine.slice(0, Math.max(0, mine.length - keep))) {
-      this.pending.delete(attempt.state);
+  /**
+   * Drops attempts in scope until at most `max` are left, each time the oldest attempt of the
+   * browser holding the most, within the client address holding the most. So whoever floods
+   * pays for it, and a login started by anyone with fewer attempts stays.
+   */
+  private capAt(max: number, inScope: (attempt: LoginAttempt) => boolean): void {
+    let scope = [...this.pending.values()].filter(inScope);
+    while (scope.length > max) {
+      const victim = largestHolder(
+        largestHolder(scope, (a) => a.client),
+        (a) => a.browserId,
+      )[0];
+      this.pending.delete(victim.state);
+      scope = scope.filter((a) => a !== victim);
     }
   }
 
@@ -113,6 +140,26 @@ export class LoginStateStore {
       if (attempt.createdAt < cutoff) this.pending.delete(state);
     }
   }
+}
+
+/**
+ * The attempts of whichever key holds the most, oldest first (the map keeps start order); on a
+ * tie, those of the key whose first attempt is the oldest.
+ */
+function largestHolder(
+  attempts: LoginAttempt[],
+  keyOf: (attempt: LoginAttempt) => string,
+): LoginAttempt[] {
+  const groups = new Map<string, LoginAttempt[]>();
+  for (const attempt of attempts) {
+    const key = keyOf(attempt);
+    const group = groups.get(key);
+    if (group) group.push(attempt);
+    else groups.set(key, [attempt]);
+  }
+  let largest: LoginAttempt[] = [];
+  for (const group of groups.values()) if (group.length > largest.length) largest = group;
+  return largest;
 }
 
 function randomToken(): string {

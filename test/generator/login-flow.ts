@@ -4,6 +4,11 @@ import type { RunningGenerator } from './harness';
 export interface BrowserSession {
   /** The `name=value` of the login cookie, sent back like a browser would. */
   cookie?: string;
+  /**
+   * The browser's address, as a reverse proxy on the generator's host reports it in
+   * X-Forwarded-For (the tests all connect from 127.0.0.1).
+   */
+  address?: string;
 }
 
 export interface LoginStart {
@@ -24,6 +29,7 @@ export async function pressLogin(
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       ...(session.cookie ? { cookie: session.cookie } : {}),
+      ...(session.address ? { 'x-forwarded-for': session.address } : {}),
     },
     body: new URLSearchParams({ project_id: projectId }),
   });
@@ -33,7 +39,7 @@ export async function pressLogin(
   }
   const setCookie = res.headers.get('set-cookie') ?? '';
   const cookie = setCookie.split(';')[0] || session.cookie;
-  return { consentUrl: new URL(location), session: { cookie }, setCookie };
+  return { consentUrl: new URL(location), session: { ...session, cookie }, setCookie };
 }
 
 /** Picks an account (or Cancel) on the fake consent page; returns where Google redirects to. */
