@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import * as path from 'node:path';
+import { ADMIN_COOKIE_MAX_AGE_MS } from '../src/auth/admin-cookie';
 import { FakeGoogle } from './fake-google/fake-google';
 import { permissionDenied, rateLimited } from './fake-google/google-errors';
 import {
@@ -131,6 +132,7 @@ describe('pool status API and page', () => {
       expect(cookie).toMatch(/; HttpOnly/i);
       expect(cookie).toMatch(/; SameSite=Strict/i);
       expect(cookie).toMatch(/; Path=\/admin(;|$)/);
+      expect(cookie).toMatch(/; Max-Age=43200(;|$)/);
       expect(cookie).not.toMatch(/; Secure/i);
       expect(cookie).not.toContain(TEST_PASSWORD);
       expect(await res.text()).not.toContain(TEST_PASSWORD);
@@ -183,6 +185,54 @@ describe('pool status API and page', () => {
         headers: { cookie: `gemini_proxy_admin=${TEST_PASSWORD}` },
       });
       expect(forged.status).toBe(401);
+    });
+  });
+
+  describe('the sign-in cookie’s lifetime', () => {
+    const signIn = async () => {
+      const res = await fetch(`${proxy.url}/admin?key=${TEST_PASSWORD}`, { redirect: 'manual' });
+      return res.headers.get('set-cookie')!.split(';')[0];
+    };
+    const openPage = (cookie: string) =>
+      fetch(`${proxy.url}/admin`, { headers: { cookie, accept: 'text/html' } });
+
+    it('is a new value at each sign-in, not one fixed per password', async () => {
+      const first = await signIn();
+      clock.advance(60_000);
+      try {
+        const second = await signIn();
+        expect(second).not.toBe(first);
+        expect((await openPage(first)).status).toBe(200);
+        expect((await openPage(second)).status).toBe(200);
+      } finally {
+        clock.advance(-60_000);
+      }
+    });
+
+    it('stops opening /admin once its 12 hours are over, and the page asks for the password again', async () => {
+      const cookie = await signIn();
+      const twelveHours = ADMIN_COOKIE_MAX_AGE_MS;
+      clock.advance(twelveHours - 60_000);
+      try {
+        expect((await openPage(cookie)).status).toBe(200);
+        clock.advance(60_000);
+        const expired = await openPage(cookie);
+        expect(expired.status).toBe(401);
+        expect(expired.headers.get('www-authenticate')).toMatch(/^Basic /);
+        expect(await expired.text()).toMatch(/Password required/);
+      } finally {
+        clock.advance(-twelveHours);
+      }
+    });
+
+    it('refuses a cookie whose expiry was pushed back', async () => {
+      const [name, value] = (await signIn()).split('=');
+      const [expiry, signature] = value.split('.');
+      const forged = `${name}=${Number(expiry) + 365 * 86_400}.${signature}`;
+      expect((await openPage(forged)).status).toBe(401);
+      expect(
+        (await fetch(`${proxy.url}/admin/credentials`, { headers: { cookie: forged } })).status,
+      ).toBe(401);
     });
   });
 

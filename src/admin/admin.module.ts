@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { StateModule } from '../state/state.module';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
 
 @Module({
-  imports: [CredentialsModule, StateModule],
+  imports: [AuthModule, CredentialsModule, StateModule],
   controllers: [AdminController],
   providers: [AdminService],
 })

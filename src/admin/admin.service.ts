@@ -1,7 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Injectable, Logger } from '@nestjs/common';
 import { AdminCookie } from '../auth/admin-cookie';
-import { authConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
 import { CredentialPool } from '../credentials/credential-pool';
 import { ApiError } from '../errors/api-error';
@@ -13,16 +11,13 @@ import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
 @Injectable()
 export class AdminService {
   private readonly logger = new Logger('Admin');
-  private readonly cookie: AdminCookie;
 
   constructor(
     private readonly pool: CredentialPool,
     private readonly clock: Clock,
-    @Inject(authConfig.KEY) auth: ConfigType<typeof authConfig>,
+    private readonly cookie: AdminCookie,
     private readonly shared: SharedStateStatus,
-  ) {
-    this.cookie = new AdminCookie(auth.password);
-  }
+  ) {}
 
   /** The shared view: what every replica learned, read from Redis first when there is one. */
   async status(): Promise<AdminStatus> {
@@ -30,7 +25,7 @@ export class AdminService {
     return this.snapshot();
   }
 
-  /** The sign-in cookie's value for a `?key=` that is the proxy password; undefined otherwise. */
+  /** A fresh sign-in cookie value for a `?key=` that is the proxy password; undefined otherwise. */
   signInCookie(key: string): string | undefined {
     return this.cookie.valueFor(key);
   }

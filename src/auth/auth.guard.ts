@@ -12,14 +12,13 @@ import { IS_PUBLIC } from './public.decorator';
 @Injectable()
 export class PasswordGuard implements CanActivate {
   private readonly expected: Buffer;
-  private readonly adminCookie: AdminCookie;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly adminCookie: AdminCookie,
   ) {
     this.expected = passwordDigest(this.config.password);
-    this.adminCookie = new AdminCookie(this.config.password);
   }
 
   canActivate(context: ExecutionContext): boolean {

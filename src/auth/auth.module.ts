@@ -2,10 +2,25 @@ import { Logger, Module, OnModuleInit, Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { authConfig } from '../config/configuration';
+import { Clock } from '../credentials/clock';
+import { CredentialsModule } from '../credentials/credentials.module';
+import { AdminCookie } from './admin-cookie';
 import { PasswordGuard } from './auth.guard';
 
+/** The password guard, and the `/admin` sign-in cookie it accepts and the admin page issues. */
 @Module({
-  providers: [{ provide: APP_GUARD, useClass: PasswordGuard }],
+  // For the clock only: the cookie's expiry follows the same time as the pool (tests move it).
+  imports: [CredentialsModule],
+  providers: [
+    { provide: APP_GUARD, useClass: PasswordGuard },
+    {
+      provide: AdminCookie,
+      inject: [authConfig.KEY, Clock],
+      useFactory: (auth: ConfigType<typeof authConfig>, clock: Clock) =>
+        new AdminCookie(auth.password, clock),
+    },
+  ],
+  exports: [AdminCookie],
 })
 export class AuthModule implements OnModuleInit {
   constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {}
