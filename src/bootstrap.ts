@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import { debugRequested, EnvSource, serverConfig } from './config/configuration';
 import { ApiError } from './errors/api-error';
+import { ConnectionLimits, CONNECTION_LIMITS, limitConnections } from './http/connection-limits';
 import { endUnfinished } from './http/final-answer';
 import { BufferedConsoleLogger } from './logging/buffered-console-logger';
 import { RequestTracker } from './logging/request-tracker';
@@ -25,6 +26,8 @@ export interface StartOptions {
   handleSignals?: boolean;
   /** Configuration to use instead of `.env` and the environment. */
   env?: EnvSource;
+  /** Replaces the HTTP server's timeouts and connection cap (tests shorten them). */
+  connectionLimits?: ConnectionLimits;
 }
 
 type ServerConfig = ReturnType<typeof serverConfig>;
@@ -61,7 +64,7 @@ export async function listen(
     app.flushLogs();
   }
   const tracker = app.get(RequestTracker);
-  configureHttp(app);
+  configureHttp(app, options.connectionLimits);
   const port = options.port ?? server.port;
   const host = options.host ?? server.host;
   await app.listen(port, host);
@@ -72,11 +75,14 @@ export async function listen(
 }
 
 /**
- * Express settings and the view engine (for the /admin page). There is deliberately no
- * body-parsing middleware: bodies are read by BodyGuard, after the password guard
- * (src/http/body.module.ts).
+ * Express settings, the view engine (for the /admin page) and the HTTP server's timeouts and
+ * connection cap (src/http/connection-limits.ts). There is deliberately no body-parsing
+ * middleware: bodies are read by BodyGuard, after the password guard (src/http/body.module.ts).
  */
-export function configureHttp(app: NestExpressApplication): void {
+export function configureHttp(
+  app: NestExpressApplication,
+  limits: ConnectionLimits = CONNECTION_LIMITS,
+): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   // Express would hash every JSON answer (SHA-1) for an ETag no API client revalidates.
@@ -87,6 +93,7 @@ export function configureHttp(app: NestExpressApplication): void {
   // instead, the invitation is sent only once the password has been accepted (BodyGuard).
   const httpServer: Server = app.getHttpServer();
   httpServer.on('checkContinue', (req, res) => httpServer.emit('request', req, res));
+  limitConnections(httpServer, limits);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { connect, type Socket } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { BodyBudget } from '../src/http/body-budget';
 import { BODY_DEADLINES } from '../src/http/body.guard';
@@ -6,46 +5,12 @@ import { RequestTracker } from '../src/logging/request-tracker';
 import { FakeGoogle } from './fake-google/fake-google';
 import { JSON_AUTH, userTurn } from './support/pool-harness';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
+import { RawRequest } from './support/raw-request';
 import { waitFor } from './support/wait';
 
 const KEY = 'AIzaEdgeHardeningKeyAAAAAAAAAAAAAAAAaaaaa';
 const NATIVE = '/v1beta/models/gemini-2.5-flash:generateContent';
 const STREAM = '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse';
-
-/** A request written on a raw socket, so a test controls when (and whether) each byte is sent or read. */
-class RawRequest {
-  readonly socket: Socket;
-  private received = '';
-  readonly closed: Promise<void>;
-
-  constructor(url: string, head: string) {
-    const { port } = new URL(url);
-    this.socket = connect(Number(port), '127.0.0.1');
-    this.socket.setEncoding('latin1');
-    this.socket.on('data', (chunk: string) => (this.received += chunk));
-    this.socket.on('error', () => undefined);
-    this.closed = new Promise((resolve) => this.socket.once('close', () => resolve()));
-    this.socket.write(head);
-  }
-
-  static post(url: string, path: string, headers: Record<string, string | number>): RawRequest {
-    const lines = Object.entries({ host: 'localhost', ...headers }).map(([k, v]) => `${k}: ${v}`);
-    return new RawRequest(url, `POST ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
-  }
-
-  get text(): string {
-    return this.received;
-  }
-
-  async statusLine(timeoutMs = 10_000): Promise<string> {
-    await waitFor(() => this.received.includes('\r\n'), timeoutMs, 'a status line');
-    return this.received.slice(0, this.received.indexOf('\r\n'));
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-}
 
 const nestedArrays = (levels: number) => '['.repeat(levels) + '1' + ']'.repeat(levels);
 

@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { CONNECTION_LIMITS } from '../src/http/connection-limits';
 import { FakeGoogle } from './fake-google/fake-google';
 import { RunningGenerator, startTestGenerator } from './generator/harness';
 import {
@@ -76,6 +78,13 @@ describe('credential generator (HTTP, against the fake Google)', () => {
     it('needs no proxy password', async () => {
       const res = await fetch(`${gen.url}/`, { headers: {} });
       expect(res.status).toBe(200);
+    });
+
+    it('limits slow headers and open connections as the proxy does', () => {
+      const server = gen.app.getHttpServer() as Server;
+      expect(server.headersTimeout).toBe(CONNECTION_LIMITS.headersTimeoutMs);
+      expect(server.requestTimeout).toBe(CONNECTION_LIMITS.requestTimeoutMs);
+      expect(server.maxConnections).toBe(CONNECTION_LIMITS.maxConnections);
     });
 
     it('answers an unknown address with an HTML 404 page', async () => {

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
+import { limitConnections } from '../http/connection-limits';
 import { debugRequested, EnvSource, oauthConfig, serverConfig } from '../config/configuration';
 import { GeneratorModule } from './generator.module';
 import { isLoopbackHost } from './redirect-notes';
@@ -79,6 +80,8 @@ function exitOnSignals(app: INestApplication): void {
 export function configureGeneratorApp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // The generator may be published at a public DOMAIN_NAME too: the same slowloris defences.
+  limitConnections(app.getHttpServer());
   useViews(app);
   app.use((_req: Request, res: Response, next: NextFunction) => {
     // Pages inline their CSS and load nothing else; the callback URL holds a login code, so

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { AppModule } from '../../src/app.module';
 import { listen } from '../../src/bootstrap';
 import { Clock } from '../../src/credentials/clock';
+import type { ConnectionLimits } from '../../src/http/connection-limits';
 
 export const TEST_PASSWORD = 'test-password-12345';
 
@@ -25,7 +26,11 @@ export interface RunningProxy {
  */
 export async function startTestProxy(
   env: Record<string, string | undefined>,
-  options: { clock?: Clock; overrides?: { provide: unknown; useValue: unknown }[] } = {},
+  options: {
+    clock?: Clock;
+    overrides?: { provide: unknown; useValue: unknown }[];
+    connectionLimits?: ConnectionLimits;
+  } = {},
 ): Promise<RunningProxy> {
   const credentialsDir =
     env.PERSISTENT_STORAGE_PATH ?? mkdtempSync(path.join(tmpdir(), 'proxy-creds-'));
@@ -51,7 +56,13 @@ export async function startTestProxy(
     logger,
   });
   // Several apps share the jest process: none may take over Ctrl-C.
-  await listen(app, { port: 0, host: '127.0.0.1', logger, handleSignals: false });
+  await listen(app, {
+    port: 0,
+    host: '127.0.0.1',
+    logger,
+    handleSignals: false,
+    connectionLimits: options.connectionLimits,
+  });
   const address = app.getHttpServer().address() as { port: number };
   return {
     app,

@@ -1,0 +1,119 @@
+import type { Server } from 'node:http';
+import { CONNECTION_LIMITS, ConnectionLimits } from '../src/http/connection-limits';
+import { FakeGoogle } from './fake-google/fake-google';
+import { dataFrames, readSse, streamNative } from './support/pool-harness';
+import { RunningProxy, startTestProxy } from './support/proxy';
+import { RawRequest } from './support/raw-request';
+import { waitFor } from './support/wait';
+
+const KEY = 'AIzaConnectionLimitsKeyAAAAAAAAAAAAAAAbcdef';
+const HEALTH = 'GET /health HTTP/1.1\r\nhost: localhost\r\n\r\n';
+
+describe('connection limits of the HTTP server', () => {
+  let fake: FakeGoogle;
+  const running: RunningProxy[] = [];
+  const open: RawRequest[] = [];
+
+  const start = async (connectionLimits?: ConnectionLimits) => {
+    const proxy = await startTestProxy(
+      { ...fake.env(), GEMINI_API_KEYS: KEY },
+      { connectionLimits },
+    );
+    running.push(proxy);
+    return proxy;
+  };
+  const raw = (proxy: RunningProxy, head = '') => {
+    const request = new RawRequest(proxy.url, head);
+    open.push(request);
+    return request;
+  };
+
+  beforeAll(async () => {
+    fake = await FakeGoogle.start();
+    fake.addApiKey(KEY);
+  });
+
+  afterEach(async () => {
+    for (const request of open.splice(0)) request.destroy();
+    for (const proxy of running.splice(0)) await proxy.close();
+    fake.reset();
+  });
+
+  afterAll(() => fake?.close());
+
+  it('closes a connection whose headers trickle in, once the default headers timeout is over', async () => {
+    const proxy = await start();
+    const request = raw(proxy);
+    const head = `GET /health HTTP/1.1\r\nhost: localhost\r\nx-pad: ${'p'.repeat(200)}\r\n\r\n`;
+    const startedAt = Date.now();
+    let sent = 0;
+    // A byte every 100 ms: the headers would take 24 s to arrive.
+    const trickle = setInterval(() => {
+      if (sent < head.length && !request.socket.destroyed) request.socket.write(head[sent++]);
+    }, 100);
+    try {
+      await request.closed;
+    } finally {
+      clearInterval(trickle);
+    }
+    const lasted = Date.now() - startedAt;
+    expect(CONNECTION_LIMITS.headersTimeoutMs).toBeLessThanOrEqual(10_000);
+    expect(lasted).toBeGreaterThanOrEqual(CONNECTION_LIMITS.headersTimeoutMs - 100);
+    // Node looks for late headers once a second.
+    expect(lasted).toBeLessThan(CONNECTION_LIMITS.headersTimeoutMs + 2_000);
+    expect(sent).toBeLessThan(head.length);
+    expect(request.text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+  }, 20_000);
+
+  describe('with timeouts shortened to a second', () => {
+    const short: ConnectionLimits = {
+      headersTimeoutMs: 500,
+      requestTimeoutMs: 1_000,
+      maxConnections: 100,
+    };
+
+    it('keeps a stream going long after both timeouts are over', async () => {
+      const proxy = await start(short);
+      fake.failNext({ kind: 'slowStream', events: 12, intervalMs: 250 });
+      const startedAt = Date.now();
+      const res = await streamNative(proxy, 'a long answer');
+      expect(res.status).toBe(200);
+      const frames = await readSse(res, startedAt);
+      expect(Date.now() - startedAt).toBeGreaterThan(2_500);
+      expect(dataFrames(frames)).toHaveLength(12);
+    });
+
+    it('serves the next request of a keep-alive connection that sat idle past the headers timeout', async () => {
+      const proxy = await start(short);
+      const request = raw(proxy, HEALTH);
+      await waitFor(() => request.text.includes('"status"'), 5_000, 'the first answer');
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      request.socket.write(HEALTH);
+      await waitFor(
+        () => request.text.split('HTTP/1.1 200 OK').length === 3,
+        5_000,
+        'the second answer on the same connection',
+      );
+      expect(request.socket.destroyed).toBe(false);
+    });
+  });
+
+  it('closes connections past the cap unanswered, and accepts again once one has closed', async () => {
+    const proxy = await start({ ...CONNECTION_LIMITS, maxConnections: 2 });
+    const server = proxy.app.getHttpServer() as Server;
+    const connections = () =>
+      new Promise<number>((resolve, reject) =>
+        server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
+    const held = [raw(proxy, HEALTH), raw(proxy, HEALTH)];
+    for (const request of held) await request.statusLine();
+
+    const refused = raw(proxy, HEALTH);
+    await refused.closed;
+    expect(refused.text).toBe('');
+
+    held[0].destroy();
+    await waitFor(async () => (await connections()) < 2, 5_000, 'a connection to close');
+    expect((await fetch(`${proxy.url}/health`)).status).toBe(200);
+  });
+});
