@@ -169,16 +169,32 @@ describe('RedisPoolStateStore across replicas', () => {
 
   it('hands out cursor values from one shared sequence, so replicas interleave', async () => {
     const [a, b] = await redisReplicas(2);
-    await waitFor(() => {
-      a.nextCursor();
-      b.nextCursor();
-      return true;
-    });
-    await new Promise((r) => setTimeout(r, 20));
+    // The value a replica would hand out next, read without taking it.
+    const upcoming = (store: RedisPoolStateStore) =>
+      (store as unknown as { cursor: number }).cursor;
+    // Each replica hears the other's advances over pub/sub: wait until both subscriptions carry
+    // them, then after each use until the other replica has heard it (no fixed sleeps: a busy box
+    // can take longer than any of them).
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ]) {
+      await waitFor(
+        async () => {
+          const value = from.nextCursor();
+          await new Promise((r) => setTimeout(r, 20));
+          return upcoming(to) > value;
+        },
+        5_000,
+        'the replicas to hear each other',
+      );
+    }
     const seen: number[] = [];
     for (let i = 0; i < 6; i++) {
-      seen.push((i % 2 ? b : a).nextCursor());
-      await new Promise((r) => setTimeout(r, 5));
+      const [from, to] = i % 2 ? [b, a] : [a, b];
+      const value = from.nextCursor();
+      seen.push(value);
+      await waitFor(() => upcoming(to) > value, 5_000, 'the other replica to hear the advance');
     }
     expect(new Set(seen).size).toBe(6);
     expect(seen.map((v) => v % 2)).not.toEqual([0, 0, 1, 1, 0, 0]);
