@@ -2,6 +2,8 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const controllers = new WeakMap<object, AbortController>();
+/** The answer each client signal belongs to; upstream events carry the signal (see responseOf). */
+const answers = new WeakMap<AbortSignal, ServerResponse>();
 
 /**
  * An AbortSignal that fires when the client goes away before the answer is complete, so the
@@ -15,7 +17,16 @@ export function clientAbortSignal(req: IncomingMessage, res: ServerResponse): Ab
   res.once('close', onClose);
   req.once('aborted', onClose);
   controllers.set(res, controller);
+  answers.set(controller.signal, res);
   return controller.signal;
+}
+
+/**
+ * The answer whose client signal this is: upstream events name their request by the signal the
+ * dispatcher was given, and the request log finds its record by the answer.
+ */
+export function responseOf(signal: AbortSignal): ServerResponse | undefined {
+  return answers.get(signal);
 }
 
 /** Cancels the upstream call behind an answer the proxy itself ended early (shutdown). */

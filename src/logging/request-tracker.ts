@@ -1,8 +1,14 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { UpstreamEvents } from '../upstream/upstream-events';
+import { responseOf } from '../http/abort-signal';
+import {
+  DispatchEvent,
+  FirstTokenEvent,
+  StreamEndEvent,
+  UpstreamEvents,
+  UsageEvent,
+} from '../upstream/upstream-events';
 import { CompletedRequest, RequestRecord } from './request-record';
 
 type Next = (error?: unknown) => void;
@@ -15,14 +21,17 @@ interface RoutedRequest extends IncomingMessage {
 }
 
 /**
- * Follows every HTTP request from arrival to the moment its socket is done with it: it holds the
- * request's record in the async context so that dispatcher events land on the right request,
- * hands completed records to the log and metrics, and knows what is still in flight when the
- * process is asked to stop.
+ * Follows every HTTP request from arrival to the moment its socket is done with it: it keeps the
+ * request's record where dispatcher events find it (by the client signal they carry), hands
+ * completed records to the log and metrics, and knows what is still in flight when the process
+ * is asked to stop.
+ *
+ * Not an AsyncLocalStorage: on Node 20 its promise hooks run on every promise of every request,
+ * about 5 % of a request's CPU with the garbage they leave (docs/performance.md, 2026-11-30).
  */
 @Injectable()
 export class RequestTracker implements OnModuleDestroy {
-  private readonly context = new AsyncLocalStorage<RequestRecord>();
+  private readonly records = new WeakMap<ServerResponse, RequestRecord>();
   private readonly active = new Set<ServerResponse>();
   private readonly listeners: ((request: CompletedRequest) => void)[] = [];
   private readonly idleWaiters = new Set<() => void>();
@@ -30,27 +39,31 @@ export class RequestTracker implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
 
   constructor(events: UpstreamEvents) {
-    const onDispatch = (e: { model: string; credentialId?: string; attempts: number }) => {
-      const record = this.context.getStore();
+    const recordOf = (signal: AbortSignal) => {
+      const res = responseOf(signal);
+      return res && this.records.get(res);
+    };
+    const onDispatch = (e: DispatchEvent) => {
+      const record = recordOf(e.signal);
       if (!record) return;
       record.model = e.model;
       if (e.credentialId) record.credentialId = e.credentialId;
       record.attempts += e.attempts;
     };
-    const onFirstToken = (e: { ms: number }) => {
-      const record = this.context.getStore();
+    const onFirstToken = (e: FirstTokenEvent) => {
+      const record = recordOf(e.signal);
       if (record && record.firstTokenMs === undefined) record.firstTokenMs = e.ms;
     };
-    const onUsage = (e: { prompt: number; completion: number; thoughts: number }) => {
-      const record = this.context.getStore();
+    const onUsage = (e: UsageEvent) => {
+      const record = recordOf(e.signal);
       if (!record) return;
       const t = (record.tokens ??= { prompt: 0, completion: 0, thoughts: 0 });
       t.prompt += e.prompt;
       t.completion += e.completion;
       t.thoughts += e.thoughts;
     };
-    const onStreamEnd = (e: { outcome: 'complete' | 'error' | 'aborted' }) => {
-      const record = this.context.getStore();
+    const onStreamEnd = (e: StreamEndEvent) => {
+      const record = recordOf(e.signal);
       if (record && record.stream !== 'error') record.stream = e.outcome;
     };
     events.on('dispatch', onDispatch);
@@ -89,7 +102,7 @@ export class RequestTracker implements OnModuleDestroy {
 
   /**
    * Starts a request's record (RequestTrackingMiddleware calls it for every request, refused ones
-   * too); the rest of the request runs inside the record's async context.
+   * too).
    */
   readonly track = (req: RoutedRequest, res: ServerResponse, next: Next): void => {
     // Bound to every path, the tracking middleware may itself be a catch-all route: a request
@@ -102,9 +115,10 @@ export class RequestTracker implements OnModuleDestroy {
       attempts: 0,
     };
     this.active.add(res);
+    this.records.set(res, record);
     if (this.onSettled) res.setHeader('connection', 'close');
     res.once('close', () => this.complete(req, res, record, mount));
-    this.context.run(record, next);
+    next();
   };
 
   /**

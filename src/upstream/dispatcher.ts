@@ -58,7 +58,7 @@ export class UpstreamDispatcher {
     const served = await this.run(req, 'generateContent', (backend, auth, call) =>
       backend.generate(auth, call),
     );
-    this.reportUsage(req.model, served.credential.id, served.value.usageMetadata);
+    this.reportUsage(req, served.credential.id, served.value.usageMetadata);
     return served.value;
   }
 
@@ -72,7 +72,7 @@ export class UpstreamDispatcher {
       const answer = await backend.generate(auth, call);
       return { bytes: Buffer.from(JSON.stringify(answer)), usage: answer.usageMetadata };
     });
-    this.reportUsage(req.model, served.credential.id, served.value.usage);
+    this.reportUsage(req, served.credential.id, served.value.usage);
     return served.value.bytes;
   }
 
@@ -88,8 +88,9 @@ export class UpstreamDispatcher {
     } = await this.run(req, 'streamGenerateContent', async (backend, auth, call) =>
       primeStream(await backend.stream(auth, call), () => this.clock.now()),
     );
-    const model = req.model;
+    const { model, signal } = req;
     this.events.emit('firstToken', {
+      signal,
       model,
       credentialId: credential.id,
       ms: primed.firstAt - startedAt,
@@ -102,22 +103,34 @@ export class UpstreamDispatcher {
         if (event.usageMetadata) usage = event.usageMetadata;
       },
       onEnd: (completed, error) => {
-        this.reportUsage(model, credential.id, usage);
+        this.reportUsage(req, credential.id, usage);
         if (completed) {
           this.events.emit('streamEnd', {
+            signal,
             model,
             credentialId: credential.id,
             outcome: 'complete',
           });
         } else if (error === undefined || req.signal.aborted) {
-          this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'aborted' });
+          this.events.emit('streamEnd', {
+            signal,
+            model,
+            credentialId: credential.id,
+            outcome: 'aborted',
+          });
         } else if (!isFromGoogle(error)) {
           this.localFailure(error);
-          this.events.emit('streamEnd', { model, credentialId: credential.id, outcome: 'error' });
+          this.events.emit('streamEnd', {
+            signal,
+            model,
+            credentialId: credential.id,
+            outcome: 'error',
+          });
         } else {
           // Too late to fail over, but the credential still answers for a cut or an in-stream error.
           const verdict = this.failures.apply(credential, model, error);
           this.events.emit('streamEnd', {
+            signal,
             model,
             credentialId: credential.id,
             outcome: 'error',
@@ -209,6 +222,7 @@ export class UpstreamDispatcher {
       throw apiError;
     } finally {
       this.events.emit('dispatch', {
+        signal: req.signal,
         model: req.model,
         action,
         attempts: tried.size,
@@ -327,13 +341,14 @@ export class UpstreamDispatcher {
   }
 
   private reportUsage(
-    model: string,
+    req: DispatchRequest<unknown>,
     credentialId: string,
     usage: GeminiUsageMetadata | undefined,
   ): void {
     if (!usage) return;
     this.events.emit('usage', {
-      model,
+      signal: req.signal,
+      model: req.model,
       credentialId,
       prompt: usage.promptTokenCount ?? 0,
       completion: usage.candidatesTokenCount ?? 0,

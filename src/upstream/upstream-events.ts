@@ -15,8 +15,16 @@ export interface AttemptEvent {
   verdict?: Verdict;
 }
 
+/**
+ * The client's abort signal of the request that caused an event: the request log finds the
+ * request's record by it (see RequestTracker).
+ */
+interface OfRequest {
+  signal: AbortSignal;
+}
+
 /** One request's whole walk through the pool; for a stream, up to its first event. */
-export interface DispatchEvent {
+export interface DispatchEvent extends OfRequest {
   model: string;
   action: string;
   /** Credentials tried; more than one means the request failed over. */
@@ -26,14 +34,14 @@ export interface DispatchEvent {
   durationMs: number;
 }
 
-export interface FirstTokenEvent {
+export interface FirstTokenEvent extends OfRequest {
   model: string;
   credentialId: string;
   /** From the start of the dispatch (failovers included) to Google's first stream event. */
   ms: number;
 }
 
-export interface UsageEvent {
+export interface UsageEvent extends OfRequest {
   model: string;
   credentialId: string;
   prompt: number;
@@ -61,7 +69,7 @@ export interface DisableEvent {
   reason: string;
 }
 
-export interface StreamEndEvent {
+export interface StreamEndEvent extends OfRequest {
   model: string;
   credentialId: string;
   /** `aborted`: the client went away; `error`: Google's stream failed after its first event. */
@@ -70,9 +78,8 @@ export interface StreamEndEvent {
 }
 
 /**
- * What the dispatcher observed, for metrics and request logs. Listeners run synchronously, in
- * the async context of the request that caused the event, and must be cheap: they sit on every
- * request.
+ * What the dispatcher observed, for metrics and request logs. Listeners run synchronously and
+ * must be cheap: they sit on every request.
  */
 export class UpstreamEvents extends EventEmitter<UpstreamEventMap> {}
 
