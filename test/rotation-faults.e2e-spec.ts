@@ -38,6 +38,8 @@ describe('Google’s passing faults with a single API key', () => {
   const clock = new ManualClock();
 
   beforeAll(async () => {
+    // Frozen unless a test moves it: the seconds a cooldown has left do not depend on load.
+    clock.freeze();
     fake = await FakeGoogle.start();
     fake.addApiKey(KEY_A);
     proxy = await startTestProxy({ ...fake.env(), GEMINI_API_KEYS: KEY_A }, { clock });
@@ -77,7 +79,9 @@ describe('Google’s passing faults with a single API key', () => {
 
   it('adds one strike, not one per failure, when concurrent calls are rate-limited together', async () => {
     const concurrent = 6;
-    fake.failNext({ ...rateLimited(undefined), delayMs: 300 }, { times: concurrent });
+    // Held until all six reached Google: a call arriving after the first 429 would be refused by
+    // the pool itself, however slowly a busy machine sends them.
+    fake.failNext({ ...rateLimited(undefined), gather: concurrent }, { times: concurrent });
     const statuses = await Promise.all(
       Array.from({ length: concurrent }, (_, i) => generate(proxy, `burst ${i}`)),
     );

@@ -230,6 +230,9 @@ describe('streams with a slow model', () => {
   });
 
   it('aborts the upstream stream at once when the client leaves mid-stream', async () => {
+    // Silent after its first event: only the proxy hanging up can end Google's call, so no clock
+    // has to tell "at once" from "at the next event".
+    fake.failNext({ kind: 'stallMidStream', afterEvents: 1 });
     const controller = new AbortController();
     const res = await streamNative(proxy, 'long answer here', 'gemini-2.5-flash', {
       signal: controller.signal,
@@ -238,10 +241,8 @@ describe('streams with a slow model', () => {
     const decoder = new TextDecoder();
     let seen = '';
     while (!seen.includes('data:')) seen += decoder.decode((await reader.read()).value);
-    const abortedAt = Date.now();
     controller.abort();
-    const upstream = await fake.waitForAbort((r) => r.action === 'streamGenerateContent', 2_000);
-    expect(Date.now() - abortedAt).toBeLessThan(400);
+    const upstream = await fake.waitForAbort((r) => r.action === 'streamGenerateContent', 5_000);
     expect(upstream.aborted).toBe(true);
   });
 });
