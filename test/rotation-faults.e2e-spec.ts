@@ -208,7 +208,9 @@ describe('a burst of Google’s passing faults over several credentials', () => 
 });
 
 describe('UPSTREAM_TIMEOUT_MS on streams', () => {
-  const TIMEOUT_MS = 1_000;
+  // Well above the 300 ms between the events of a healthy slow stream below: the process may pause
+  // for most of a second on a busy machine without the stream looking stalled.
+  const TIMEOUT_MS = 1_500;
   let fake: FakeGoogle;
   let proxy: RunningProxy;
 
@@ -233,12 +235,12 @@ describe('UPSTREAM_TIMEOUT_MS on streams', () => {
   });
 
   it('lets a stream that keeps producing run past the limit to its end', async () => {
-    fake.failNext({ kind: 'slowStream', events: 6, intervalMs: 400 });
+    fake.failNext({ kind: 'slowStream', events: 11, intervalMs: 300 });
     const sentAt = Date.now();
     const frames = await readSse(await streamNative(proxy, 'a long answer'), sentAt);
     const data = dataFrames(frames);
     expect(frames[frames.length - 1].at).toBeGreaterThan(2 * TIMEOUT_MS);
-    expect(data).toHaveLength(6);
+    expect(data).toHaveLength(11);
     expect(data.some((d) => d.includes('"error"'))).toBe(false);
   });
 
