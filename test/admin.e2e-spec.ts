@@ -41,6 +41,8 @@ describe('pool status API and page', () => {
   const clock = new ManualClock();
 
   beforeAll(async () => {
+    // Frozen unless a test moves it: the seconds a cooldown has left do not depend on load.
+    clock.freeze();
     fake = await FakeGoogle.start();
     fake.addApiKey(KEY);
     fake.addOAuthAccount(ADA);

@@ -704,7 +704,8 @@ describe('Anthropic Messages API through @anthropic-ai/sdk', () => {
         expect(error.status).toBe(413);
         expect(error.error).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
 
-        fake.failNext({ kind: 'slowFirstByte', ms: 400 });
+        // Eight heartbeat periods: a busy machine's pauses cannot swallow them all.
+        fake.failNext({ kind: 'slowFirstByte', ms: 800 });
         const res = await fetch(`${small.url}/v1/messages`, {
           method: 'POST',
           headers: { 'x-api-key': TEST_PASSWORD, 'content-type': 'application/json' },

@@ -17,11 +17,15 @@ class ImageServer {
   closedEarly = 0;
   inFlight = 0;
   maxInFlight = 0;
-  /** ms before each answer; -1 holds it until the proxy hangs up. */
+  /** ms before each answer; -1 holds it until release() or until the proxy hangs up. */
   delayMs = 0;
   bodyBytes = PNG.length;
-  /** Bumped by reset(): a request of an earlier test that closes late no longer counts. */
+  /**
+   * Bumped by reset() and written into every image URL: a fetch of an earlier test never counts
+   * toward the next, however late it arrives or closes.
+   */
   private epoch = 0;
+  private held: (() => void)[] = [];
   private server!: Server;
   url = '';
 
@@ -34,7 +38,13 @@ class ImageServer {
   reset(): void {
     Object.assign(this, { started: 0, closedEarly: 0, inFlight: 0, maxInFlight: 0, delayMs: 0 });
     this.bodyBytes = PNG.length;
+    this.held = [];
     this.epoch += 1;
+  }
+
+  /** Answers the fetches held so far (`delayMs = -1`). */
+  release(): void {
+    for (const answer of this.held.splice(0)) answer();
   }
 
   async close(): Promise<void> {
@@ -42,7 +52,12 @@ class ImageServer {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
-  private handle(_req: IncomingMessage, res: ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (!req.url?.startsWith(`/e${this.epoch}/`)) {
+      // An earlier test's fetch, arriving late: answered, never counted.
+      res.writeHead(404).end();
+      return;
+    }
     this.started += 1;
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -54,17 +69,19 @@ class ImageServer {
       if (!answered) this.closedEarly += 1;
     });
     const answer = () => {
+      if (res.destroyed) return;
       answered = true;
       const body = this.bodyBytes === PNG.length ? PNG : Buffer.alloc(this.bodyBytes);
       res.writeHead(200, { 'content-type': 'image/png' }).end(body);
     };
     if (this.delayMs >= 0) setTimeout(answer, this.delayMs);
+    else this.held.push(answer);
   }
 
   images(n: number): { type: 'image_url'; image_url: { url: string } }[] {
     return Array.from({ length: n }, (_, i) => ({
       type: 'image_url' as const,
-      image_url: { url: `${this.url}/img-${i}.png` },
+      image_url: { url: `${this.url}/e${this.epoch}/img-${i}.png` },
     }));
   }
 }
@@ -253,8 +270,15 @@ describe('bounded cost for every input', () => {
     });
 
     it('fetches at most four at a time', async () => {
-      images.delayMs = 50;
-      const res = await chat(proxy, withImages(images.images(8)));
+      // Held, so that four are in flight at once however slowly a busy machine starts them.
+      images.delayMs = -1;
+      const pending = chat(proxy, withImages(images.images(8)));
+      await waitFor(() => images.started === 4, 5_000, 'the first four fetches to start');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(images.started).toBe(4);
+      images.delayMs = 0;
+      images.release();
+      const res = await pending;
       expect(res.status).toBe(200);
       expect(images.started).toBe(8);
       expect(images.maxInFlight).toBe(4);

@@ -393,7 +393,8 @@ describe('Responses API through the openai SDK', () => {
   });
 
   it('sends heartbeat comments while the model is silent', async () => {
-    fake.failNext({ kind: 'slowFirstByte', ms: 400 });
+    // Eight heartbeat periods: a busy machine's pauses cannot swallow them all.
+    fake.failNext({ kind: 'slowFirstByte', ms: 800 });
     const res = await fetch(`${proxy.url}/v1/responses`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_PASSWORD}`, 'content-type': 'application/json' },

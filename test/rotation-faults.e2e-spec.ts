@@ -38,6 +38,8 @@ describe('Google’s passing faults with a single API key', () => {
   const clock = new ManualClock();
 
   beforeAll(async () => {
+    // Frozen unless a test moves it: the seconds a cooldown has left do not depend on load.
+    clock.freeze();
     fake = await FakeGoogle.start();
     fake.addApiKey(KEY_A);
     proxy = await startTestProxy({ ...fake.env(), GEMINI_API_KEYS: KEY_A }, { clock });
@@ -77,7 +79,9 @@ describe('Google’s passing faults with a single API key', () => {
 
   it('adds one strike, not one per failure, when concurrent calls are rate-limited together', async () => {
     const concurrent = 6;
-    fake.failNext({ ...rateLimited(undefined), delayMs: 300 }, { times: concurrent });
+    // Held until all six reached Google: a call arriving after the first 429 would be refused by
+    // the pool itself, however slowly a busy machine sends them.
+    fake.failNext({ ...rateLimited(undefined), gather: concurrent }, { times: concurrent });
     const statuses = await Promise.all(
       Array.from({ length: concurrent }, (_, i) => generate(proxy, `burst ${i}`)),
     );
@@ -204,7 +208,9 @@ describe('a burst of Google’s passing faults over several credentials', () => 
 });
 
 describe('UPSTREAM_TIMEOUT_MS on streams', () => {
-  const TIMEOUT_MS = 1_000;
+  // Well above the 300 ms between the events of a healthy slow stream below: the process may pause
+  // for most of a second on a busy machine without the stream looking stalled.
+  const TIMEOUT_MS = 1_500;
   let fake: FakeGoogle;
   let proxy: RunningProxy;
 
@@ -229,12 +235,12 @@ describe('UPSTREAM_TIMEOUT_MS on streams', () => {
   });
 
   it('lets a stream that keeps producing run past the limit to its end', async () => {
-    fake.failNext({ kind: 'slowStream', events: 6, intervalMs: 400 });
+    fake.failNext({ kind: 'slowStream', events: 11, intervalMs: 300 });
     const sentAt = Date.now();
     const frames = await readSse(await streamNative(proxy, 'a long answer'), sentAt);
     const data = dataFrames(frames);
     expect(frames[frames.length - 1].at).toBeGreaterThan(2 * TIMEOUT_MS);
-    expect(data).toHaveLength(6);
+    expect(data).toHaveLength(11);
     expect(data.some((d) => d.includes('"error"'))).toBe(false);
   });
 

@@ -45,6 +45,8 @@ describe('rotation over an API-key pool', () => {
   const clock = new ManualClock();
 
   beforeAll(async () => {
+    // Frozen unless a test moves it: the seconds a cooldown has left do not depend on load.
+    clock.freeze();
     fake = await FakeGoogle.start();
     for (const key of [KEY_A, KEY_B]) fake.addApiKey(key);
     proxy = await startPoolProxy(

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { FakeGoogle } from './fake-google/fake-google';
 import { permissionDenied, rateLimited } from './fake-google/google-errors';
 import type { RecordedRequest } from './fake-google/types';
@@ -38,6 +39,19 @@ async function credentials(replica: ProxyProcess) {
       disabled: { reason: string } | null;
     }[];
   };
+}
+
+/** One command over a bare socket (the inline protocol): its first reply line. */
+function redisCommand(port: number, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(`${args.join(' ')}\r\n`));
+    socket.setEncoding('utf8');
+    socket.once('data', (reply: string) => {
+      socket.destroy();
+      resolve(reply.split('\r\n')[0]);
+    });
+    socket.once('error', reject);
+  });
 }
 
 /**
@@ -184,6 +198,14 @@ describe('two replicas sharing one pool through Redis', () => {
     // Only what every OpenAI client keeps: the id and the function, no echoed signature.
     const { id, function: fn } = first.choices[0].message.tool_calls[0];
     const call = { id, type: 'function', function: fn };
+    // A shares the signature just after answering; a client's next turn comes after its tool ran,
+    // not the instant the answer lands as here, so wait for Redis to hold it (as a busy machine may
+    // take longer than B's lookup allows).
+    await waitFor(
+      async () => (await redisCommand(redis.port, 'EXISTS', `gemini-proxy:sig:${id}`)) === ':1',
+      5_000,
+      'A to share the signature',
+    );
     fake.reset();
     const second = await chat(b, {
       model: 'gemini-3-pro-preview',

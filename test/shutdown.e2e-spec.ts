@@ -70,7 +70,7 @@ describe('graceful shutdown of the proxy process', () => {
     proc.child.kill('SIGTERM');
     await waitFor(
       () => proc!.output.includes('no longer accepting connections'),
-      3_000,
+      10_000,
       'the drain to start',
     );
     expect(await freshConnection(proc.url)).toBe('refused');
@@ -131,7 +131,8 @@ describe('graceful shutdown of the proxy process', () => {
     const signalledAt = Date.now();
     proc.child.kill('SIGINT');
     expect(await proc.exited).toEqual({ code: 0, signal: null });
-    expect(Date.now() - signalledAt).toBeLessThan(3_000);
+    // Far below the 10 s grace period that a shutdown waiting for nothing would sit out.
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
   });
 });
 

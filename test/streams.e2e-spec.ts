@@ -64,20 +64,21 @@ describe('streams', () => {
 
   describe('heartbeats', () => {
     it('sends SSE comments while Google is silent before the first event, then the whole answer (native)', async () => {
-      fake.failNext({ kind: 'slowFirstByte', ms: 700 });
+      // A second of silence: ten beats, of which a busy machine's pauses may cost several.
+      fake.failNext({ kind: 'slowFirstByte', ms: 1_000 });
       const sentAt = Date.now();
       const frames = await readSse(await streamNative(proxy, 'slow start'), sentAt);
       const firstData = frames.findIndex((f) => f.type === 'data');
       const beats = frames.slice(0, firstData);
       expect(beats.length).toBeGreaterThanOrEqual(3);
-      expect(beats.length).toBeLessThanOrEqual(8);
+      expect(beats.length).toBeLessThanOrEqual(11);
       expect(beats.every((f) => f.type === 'comment')).toBe(true);
       expect(beats[0].at).toBeGreaterThanOrEqual(HEARTBEAT_MS - 10);
       expect(nativeText(dataFrames(frames))).toBe('Hello from gemini-2.5-flash: slow start');
     });
 
     it('sends SSE comments before the first chunk on the OpenAI route too, and still ends with [DONE]', async () => {
-      fake.failNext({ kind: 'slowFirstByte', ms: 500 });
+      fake.failNext({ kind: 'slowFirstByte', ms: 800 });
       const frames = await readSse(await chat(proxy, { stream: true }));
       expect(frames[0].type).toBe('comment');
       expect(frames.filter((f) => f.type === 'comment').length).toBeGreaterThanOrEqual(2);
@@ -230,6 +231,9 @@ describe('streams with a slow model', () => {
   });
 
   it('aborts the upstream stream at once when the client leaves mid-stream', async () => {
+    // Silent after its first event: only the proxy hanging up can end Google's call, so no clock
+    // has to tell "at once" from "at the next event".
+    fake.failNext({ kind: 'stallMidStream', afterEvents: 1 });
     const controller = new AbortController();
     const res = await streamNative(proxy, 'long answer here', 'gemini-2.5-flash', {
       signal: controller.signal,
@@ -238,10 +242,8 @@ describe('streams with a slow model', () => {
     const decoder = new TextDecoder();
     let seen = '';
     while (!seen.includes('data:')) seen += decoder.decode((await reader.read()).value);
-    const abortedAt = Date.now();
     controller.abort();
-    const upstream = await fake.waitForAbort((r) => r.action === 'streamGenerateContent', 2_000);
-    expect(Date.now() - abortedAt).toBeLessThan(400);
+    const upstream = await fake.waitForAbort((r) => r.action === 'streamGenerateContent', 5_000);
     expect(upstream.aborted).toBe(true);
   });
 });

@@ -39,8 +39,18 @@ async function redisReplicas(n: number): Promise<RedisPoolStateStore[]> {
     stores.push(store);
     out.push(store);
   }
-  // Lets the subscriptions reach Redis before anything is published.
-  await new Promise((r) => setTimeout(r, 50));
+  // Every replica's subscriptions reach Redis before anything is published (a fixed pause is
+  // too short on a busy machine, and a missed event only comes back with the 5 s resync).
+  const channels = ['pool:events', 'pool:cursor-events'].map((name) => `${prefix}${name}`);
+  const client = connections[connections.length - 1].client;
+  await waitFor(
+    async () => {
+      const counts = (await client.call('PUBSUB', 'NUMSUB', ...channels)) as unknown[];
+      return counts.filter((_, i) => i % 2 === 1).every((count) => Number(count) === n);
+    },
+    5_000,
+    'the subscriptions',
+  );
   return out;
 }
 
@@ -169,32 +179,23 @@ describe('RedisPoolStateStore across replicas', () => {
 
   it('hands out cursor values from one shared sequence, so replicas interleave', async () => {
     const [a, b] = await redisReplicas(2);
-    // The value a replica would hand out next, read without taking it.
-    const upcoming = (store: RedisPoolStateStore) =>
-      (store as unknown as { cursor: number }).cursor;
-    // Each replica hears the other's advances over pub/sub: wait until both subscriptions carry
-    // them, then after each use until the other replica has heard it (no fixed sleeps: a busy box
-    // can take longer than any of them).
-    for (const [from, to] of [
-      [a, b],
-      [b, a],
-    ]) {
-      await waitFor(
-        async () => {
-          const value = from.nextCursor();
-          await new Promise((r) => setTimeout(r, 20));
-          return upcoming(to) > value;
-        },
-        5_000,
-        'the replicas to hear each other',
-      );
-    }
+    // What each replica would hand out next, and the shared value in Redis.
+    const next = (store: RedisPoolStateStore) => (store as unknown as { cursor: number }).cursor;
+    const { redis } = a as unknown as { redis: RedisConnection };
+    // Both replicas heard every advance: requests a few ms apart in production, but a busy
+    // machine may deliver the advance later than any fixed pause (two replicas selecting before
+    // hearing it may take the same value, as the store says).
+    const heardAll = async () => {
+      const shared = Number(await redis.client.get(redis.key('pool:cursor')));
+      return next(a) === shared && next(b) === shared;
+    };
+    a.nextCursor();
+    b.nextCursor();
+    await waitFor(heardAll, 5_000, 'both replicas to hear the advances');
     const seen: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const [from, to] = i % 2 ? [b, a] : [a, b];
-      const value = from.nextCursor();
-      seen.push(value);
-      await waitFor(() => upcoming(to) > value, 5_000, 'the other replica to hear the advance');
+      seen.push((i % 2 ? b : a).nextCursor());
+      await waitFor(heardAll, 5_000, 'both replicas to hear the advance');
     }
     expect(new Set(seen).size).toBe(6);
     expect(seen.map((v) => v % 2)).not.toEqual([0, 0, 1, 1, 0, 0]);

@@ -72,6 +72,7 @@ describe('RedisTokenCoordinator', () => {
       Promise.resolve({ accessToken: 'ya29.local', expiryDate: Date.now() + 3_600_000 }),
     );
     expect(result).toMatchObject({ refreshed: true, token: { accessToken: 'ya29.local' } });
-    expect(Date.now() - started).toBeLessThan(200);
+    // No wait on Redis (its lock lasts 35 s): the bound only leaves room for a busy machine.
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -106,7 +106,19 @@ describe('the Redis stores across replicas', () => {
     const [a, b] = await replicas();
     const onA = new RedisThoughtSignatureStore(a);
     const onB = new RedisThoughtSignatureStore(b);
-    await new Promise((r) => setTimeout(r, 50));
+    // Both subscriptions reach Redis first: a fixed pause is too short on a busy machine.
+    await waitFor(
+      async () => {
+        const [, count] = (await b.client.call(
+          'PUBSUB',
+          'NUMSUB',
+          b.key('sig:events'),
+        )) as unknown[];
+        return Number(count) === 2;
+      },
+      5_000,
+      'the subscriptions',
+    );
     onA.set('call_live', 'bGl2ZQ==');
     await waitFor(() => onB.get('call_live') === 'bGl2ZQ==', 2_000, 'the event');
     // A replica that was not listening (started later) looks the signature up instead.

@@ -570,12 +570,13 @@ describe('sanitizeSchema cost', () => {
       'nodes',
       doublingChain(12, { type: 'array', items: {}, example: Array(300).fill('v') }),
     ],
-  ])('refuses %s, naming the %s limit, within 50 ms', (_, unit, schema) => {
+  ])('refuses %s, naming the %s limit, at once', (_, unit, schema) => {
     const started = performance.now();
     expect(() => sanitizeSchema(schema)).toThrow(
       new RegExp(`expand to more than \\d+ ${unit} once every \\$ref is inlined`),
     );
-    expect(performance.now() - started).toBeLessThan(50);
+    // It takes a few ms; the bound leaves room for a busy machine's pauses, not for exponential work.
+    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('shares one budget between the schemas it is given', () => {

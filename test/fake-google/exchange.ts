@@ -73,16 +73,21 @@ export class Exchange {
     this.recorder.push(this.entry);
   }
 
-  /** Waits unless the client leaves first; resolves to whether the answer can still be written. */
-  async sleep(ms: number): Promise<boolean> {
+  /**
+   * Waits `ms`, or until `until` settles, unless the client leaves first; resolves to whether the
+   * answer can still be written.
+   */
+  async sleep(ms: number, until?: Promise<void>): Promise<boolean> {
     if (ms > 0 && this.open) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => this.wake?.(), ms);
-        this.wake = () => {
+        const timer = setTimeout(() => wake(), ms);
+        const wake = () => {
           clearTimeout(timer);
-          this.wake = undefined;
+          if (this.wake === wake) this.wake = undefined;
           resolve();
         };
+        this.wake = wake;
+        void until?.then(wake);
       });
     }
     return this.open;

@@ -169,6 +169,19 @@ describe('FakeGoogle: scripted answers, faults and load', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     });
 
+    it('holds the calls a gather fault answers until the last one arrives', async () => {
+      fake.failNext({ ...rateLimited(30), gather: 3 }, { times: 3 });
+      const first = generate();
+      await fake.waitForRequest((r) => r.action === 'generateContent');
+      const early = await Promise.race([
+        first.then(() => 'answered'),
+        new Promise((resolve) => setTimeout(resolve, 200, 'held')),
+      ]);
+      expect(early).toBe('held');
+      const all = await Promise.all([first, generate(), generate()]);
+      expect(all.map((r) => r.status)).toEqual([429, 429, 429]);
+    });
+
     it('records a hanging call as aborted once the client gives up', async () => {
       fake.failNext({ kind: 'hang' });
       const controller = new AbortController();

@@ -36,7 +36,8 @@ export class Script {
   }
 
   failNext(fault: Fault, { times = 1, ...match }: FaultMatch = {}): void {
-    this.faults.push({ value: fault, match, remaining: times });
+    // A copy per call: a `gather` counts the calls of this entry only.
+    this.faults.push({ value: { ...fault }, match, remaining: times });
   }
 
   takeAnswer(call: CallContext): ScriptedAnswer | undefined {
@@ -82,7 +83,9 @@ export async function applyFault(ex: Exchange, script: Script, call: CallContext
   const fault = script.takeFault(call);
   if (!fault) return true;
   if ('status' in fault) {
-    if (fault.delayMs && !(await ex.sleep(fault.delayMs))) return false;
+    if (fault.gather) {
+      if (!(await gather(ex, fault, fault.gather))) return false;
+    } else if (fault.delayMs && !(await ex.sleep(fault.delayMs))) return false;
     ex.json(fault.status, faultBody(fault, call), fault.headers);
     return false;
   }
@@ -102,6 +105,23 @@ export async function applyFault(ex: Exchange, script: Script, call: CallContext
       // Never answered: the client's abort or close() ends it.
       return false;
   }
+}
+
+/** Calls held by a `gather` fault, per fault entry, until the last one arrives. */
+const gatherings = new WeakMap<HttpFault, { arrived: number; all: Promise<void>; go(): void }>();
+const GATHER_LIMIT_MS = 5_000;
+
+async function gather(ex: Exchange, fault: HttpFault, count: number): Promise<boolean> {
+  let gathering = gatherings.get(fault);
+  if (!gathering) {
+    let go = () => {};
+    const all = new Promise<void>((resolve) => (go = resolve));
+    gathering = { arrived: 0, all, go };
+    gatherings.set(fault, gathering);
+  }
+  gathering.arrived += 1;
+  if (gathering.arrived >= count) gathering.go();
+  return ex.sleep(fault.delayMs ?? GATHER_LIMIT_MS, gathering.all);
 }
 
 function faultBody(fault: HttpFault, call: CallContext): unknown {

@@ -114,6 +114,12 @@ export interface HttpFault {
   headers?: Record<string, string>;
   /** Answer only after this long, so that concurrent calls all reach the fake first. */
   delayMs?: number;
+  /**
+   * Hold every call this fault answers until this many have arrived (or `delayMs` has passed;
+   * 5 s without it), then answer them together: concurrent calls all reach the fake first however
+   * slowly a busy machine sends them, and none waits longer than it must.
+   */
+  gather?: number;
 }
 
 export type Fault =
