@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { debugRequested, EnvSource, serverConfig } from './config/configuration';
 import { ApiError } from './errors/api-error';
 import { ConnectionLimits, CONNECTION_LIMITS, limitConnections } from './http/connection-limits';
+import { ProxyExpressAdapter } from './http/express-adapter';
 import { endUnfinished } from './http/final-answer';
 import { BufferedConsoleLogger } from './logging/buffered-console-logger';
 import { RequestTracker } from './logging/request-tracker';
@@ -40,12 +41,16 @@ export async function startProxy(options: StartOptions = {}): Promise<INestAppli
     'error',
     ...(debugRequested(options.env) ? (['debug'] as LogLevel[]) : []),
   ];
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options.env), {
-    bodyParser: false,
-    logger: options.logger ?? levels,
-    // Held until the configured format (text or JSON) is known, then printed in it.
-    bufferLogs: options.logger === undefined,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(options.env),
+    new ProxyExpressAdapter(),
+    {
+      bodyParser: false,
+      logger: options.logger ?? levels,
+      // Held until the configured format (text or JSON) is known, then printed in it.
+      bufferLogs: options.logger === undefined,
+    },
+  );
   return listen(app, { ...options, logger: options.logger ?? levels });
 }
 

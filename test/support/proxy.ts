@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AppModule } from '../../src/app.module';
 import { listen } from '../../src/bootstrap';
+import { ProxyExpressAdapter } from '../../src/http/express-adapter';
 import { Clock } from '../../src/credentials/clock';
 import type { ConnectionLimits } from '../../src/http/connection-limits';
 
@@ -51,7 +52,7 @@ export async function startTestProxy(
   }
   const moduleRef = await builder.compile();
   const logger = process.env.TEST_LOGS ? undefined : false;
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
+  const app = moduleRef.createNestApplication<NestExpressApplication>(new ProxyExpressAdapter(), {
     bodyParser: false,
     logger,
   });
