@@ -1,9 +1,20 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const controllers = new WeakMap<object, AbortController>();
-/** The answer each client signal belongs to; upstream events carry the signal (see responseOf). */
-const answers = new WeakMap<AbortSignal, ServerResponse>();
+// Kept on the objects themselves, not in WeakMaps: V8's young-generation GC treats every WeakMap
+// value as live, so a value that leads back to its key (the answer to its controller, the signal to
+// its answer) kept every request's whole object graph until a full GC, and more than half of each
+// request's objects were copied and promoted (docs/performance.md, 2026-11-30 evening).
+const CONTROLLER = Symbol('clientAbortController');
+/** The answer a client signal belongs to; upstream events carry the signal (see responseOf). */
+const ANSWER = Symbol('clientAnswer');
+
+interface WithController {
+  [CONTROLLER]?: AbortController;
+}
+interface WithAnswer {
+  [ANSWER]?: ServerResponse;
+}
 
 /**
  * An AbortSignal that fires when the client goes away before the answer is complete, so the
@@ -16,8 +27,8 @@ export function clientAbortSignal(req: IncomingMessage, res: ServerResponse): Ab
   };
   res.once('close', onClose);
   req.once('aborted', onClose);
-  controllers.set(res, controller);
-  answers.set(controller.signal, res);
+  (res as WithController)[CONTROLLER] = controller;
+  (controller.signal as WithAnswer)[ANSWER] = res;
   return controller.signal;
 }
 
@@ -26,12 +37,12 @@ export function clientAbortSignal(req: IncomingMessage, res: ServerResponse): Ab
  * dispatcher was given, and the request log finds its record by the answer.
  */
 export function responseOf(signal: AbortSignal): ServerResponse | undefined {
-  return answers.get(signal);
+  return (signal as WithAnswer)[ANSWER];
 }
 
 /** Cancels the upstream call behind an answer the proxy itself ended early (shutdown). */
 export function abortUpstream(res: object): void {
-  controllers.get(res)?.abort();
+  (res as WithController)[CONTROLLER]?.abort();
 }
 
 /**
