@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { addressGroup } from '../oauth/address-group';
+import { addressGroup } from './address-group';
 import { DEFAULT_BODY_DEADLINES } from './body.guard';
 
 /** What the Node HTTP server allows a connection before the app sees its request. */
