@@ -132,6 +132,8 @@ describe('connection limits of the HTTP server', () => {
     it('keeps connections open for other clients while one address holds half-sent requests', async () => {
       const proxy = await start({
         ...CONNECTION_LIMITS,
+        // Long enough that the held requests outlast the test on a busy machine.
+        headersTimeoutMs: 120_000,
         maxConnections: 12,
         maxConnectionsPerAddress: 4,
       });
