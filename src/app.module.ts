@@ -30,9 +30,10 @@ export class AppModule {
         AuthModule,
         BodyModule,
         CredentialsModule,
-        GeminiModule,
-        // Before OpenAIModule: its GET /v1/models answers requests with anthropic-version first.
+        // Anthropic, then Gemini, then OpenAI: GET /v1/models answers requests with
+        // anthropic-version in Anthropic's shape, those of Google's SDKs in Google's, others in OpenAI's.
         AnthropicModule,
+        GeminiModule,
         OpenAIModule,
         ResponsesModule,
         LoggingModule,

@@ -28,6 +28,7 @@ function slices(env: () => EnvironmentVariables) {
         bodyLimit: e.BODY_LIMIT,
         bodyBytesInFlight: parseByteSize(e.BODY_BYTES_IN_FLIGHT),
         shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+        maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
         logFormat: e.LOG_FORMAT,
       };
     }),

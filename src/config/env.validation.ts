@@ -110,6 +110,7 @@ const RULES: Record<string, Rule> = {
   BODY_LIMIT: matches(SIZE, 'BODY_LIMIT must look like 24mb, 512kb or 1048576'),
   BODY_BYTES_IN_FLIGHT: matches(SIZE, 'BODY_BYTES_IN_FLIGHT must look like 64mb, 512kb or 1048576'),
   SHUTDOWN_GRACE_MS: int(0),
+  MAX_CONNECTIONS_PER_ADDRESS: int(1),
   LOG_FORMAT: oneOf(['text', 'json']),
   MEDIA_FETCH_MAX_BYTES: int(1024),
   MEDIA_FETCH_TIMEOUT_MS: int(100),
@@ -162,6 +163,7 @@ export class EnvironmentVariables {
   BODY_LIMIT = '24mb';
   BODY_BYTES_IN_FLIGHT = '64mb';
   SHUTDOWN_GRACE_MS = 10_000;
+  MAX_CONNECTIONS_PER_ADDRESS = 1_000;
   LOG_FORMAT: 'text' | 'json' = 'text';
   MEDIA_FETCH_MAX_BYTES = 20 * 1024 * 1024;
   MEDIA_FETCH_TIMEOUT_MS = 15_000;
