@@ -34,6 +34,10 @@ const GEMINI_CLI_CLIENT = "gemini-cli's public installed-app client (loopback re
  * default (the initial value) and its line in the configuration table (`@Env`). Validation at boot
  * and the documentation's table follow from here; `configuration.ts` hands the values to the
  * features as typed slices. Only this folder reads process.env.
+ *
+ * A new variable is one field here (`@Env('what it does')`, a check such as `@Int(1)`, the default
+ * as initial value, or `?:` with `@Optional()` when unset is allowed), one line in the slice that
+ * needs it, then `npm run docs:config` for the table.
  */
 export class EnvironmentVariables {
   @Env("public base URL; the generator's OAuth redirect is `DOMAIN_NAME/oauth2callback`")
@@ -87,7 +91,7 @@ export class EnvironmentVariables {
     'one service-account key file added to the pool as a [Vertex AI](#vertex-ai) credential (a missing file stops start-up)',
   )
   @Optional()
-  @Check((file) => (existsSync(String(file).trim()) ? undefined : 'no file at that path'))
+  @Check(isFileOrBlank)
   GOOGLE_APPLICATION_CREDENTIALS?: string;
 
   @Env(
@@ -250,4 +254,9 @@ function isEndpointTemplate(value: unknown): string | undefined {
   return isUrlWith(String(value).replaceAll('{location}', 'us-central1'), ['http', 'https'])
     ? undefined
     : 'must be an http(s) URL, optionally with {location} in it';
+}
+
+function isFileOrBlank(value: unknown): string | undefined {
+  const file = String(value).trim();
+  return file === '' || existsSync(file) ? undefined : 'no file at that path';
 }
