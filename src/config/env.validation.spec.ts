@@ -52,6 +52,10 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(message);
   });
 
+  it('treats a blank GOOGLE_APPLICATION_CREDENTIALS as unset, not as a missing file', () => {
+    expect(() => validateEnvironment({ GOOGLE_APPLICATION_CREDENTIALS: '  ' })).not.toThrow();
+  });
+
   it('accepts a VERTEX_ENDPOINT with {location} in it', () => {
     const endpoint = 'https://{location}-aiplatform.example.com';
     expect(validateEnvironment({ VERTEX_ENDPOINT: endpoint }).VERTEX_ENDPOINT).toBe(endpoint);
