@@ -1,4 +1,5 @@
-import { parseApiKeys, parseByteSize, validateEnvironment } from './env.validation';
+import { validateEnvironment } from './env.validation';
+import { parseApiKeys, parseByteSize } from './env-values';
 
 describe('validateEnvironment', () => {
   it('fills every default from an empty environment', () => {
@@ -49,6 +50,10 @@ describe('validateEnvironment', () => {
     ],
   ])('stops on a bad %s, naming it', (name, value, message) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(message);
+  });
+
+  it('treats a blank GOOGLE_APPLICATION_CREDENTIALS as unset, not as a missing file', () => {
+    expect(() => validateEnvironment({ GOOGLE_APPLICATION_CREDENTIALS: '  ' })).not.toThrow();
   });
 
   it('accepts a VERTEX_ENDPOINT with {location} in it', () => {
@@ -118,7 +123,7 @@ describe('validateEnvironment', () => {
 
   it('rejects BODY_BYTES_IN_FLIGHT smaller than BODY_LIMIT', () => {
     expect(() => validateEnvironment({ BODY_LIMIT: '32mb', BODY_BYTES_IN_FLIGHT: '16mb' })).toThrow(
-      /BODY_BYTES_IN_FLIGHT .* must be at least BODY_LIMIT/,
+      /BODY_BYTES_IN_FLIGHT must be at least BODY_LIMIT \(32mb\).*\(got "16mb"\)/,
     );
   });
 
