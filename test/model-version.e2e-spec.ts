@@ -69,7 +69,7 @@ describe('the model Google served, beside the one asked for', () => {
     expect(await adminPage()).not.toContain('Answered by another model');
   });
 
-  it('logs both models for a native answer, a native stream and an OpenAI stream Google re-routed', async () => {
+  it('logs both models for a native answer, a native stream, an OpenAI stream and a Responses answer Google re-routed', async () => {
     fake.routeModel('gemini-2.5-pro', 'gemini-3.8-flash');
     fake.routeModel('gemini-2.5-flash', 'gemini-3.5-flash-lite');
     fake.routeModel('gemini-3.5-flash', 'gemini-3.6-flash');
@@ -94,6 +94,12 @@ describe('the model Google served, beside the one asked for', () => {
     });
     expect(chat.status).toBe(200);
     await readSse(chat);
+    const answer = await fetch(`${proc.url}/v1/responses`, {
+      method: 'POST',
+      headers: JSON_AUTH,
+      body: JSON.stringify({ model: 'gemini-2.5-pro-search', input: 'hi' }),
+    });
+    expect(answer.status).toBe(200);
 
     expect(await logLine('/v1beta/models/:modelAction', 'gemini-2.5-pro')).toContain(
       `model=gemini-2.5-pro served=gemini-3.8-flash credential=${KEY_ID}`,
@@ -103,6 +109,9 @@ describe('the model Google served, beside the one asked for', () => {
     );
     expect(await logLine('/v1/chat/completions', 'gemini-3.5-flash')).toContain(
       'model=gemini-3.5-flash served=gemini-3.6-flash ',
+    );
+    expect(await logLine('/v1/responses', 'gemini-2.5-pro')).toContain(
+      'model=gemini-2.5-pro served=gemini-3.8-flash ',
     );
   });
 
