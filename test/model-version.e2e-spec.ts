@@ -6,6 +6,11 @@ import { waitFor } from './support/wait';
 
 const KEY = 'AQ.Ab8RN6ServedModelKeyAAAAAAAAAAAAAAAmodel';
 const KEY_ID = 'key...model';
+const ADA = {
+  email: 'ada@example.com',
+  refreshToken: '1//rt-served-model-ada-zyxwv',
+  projectId: 'proj-ada',
+};
 
 /**
  * Google answers some retired IDs with another model (`modelVersion`) and bills that one: the
@@ -157,5 +162,54 @@ describe('the model Google served, beside the one asked for', () => {
       /^gemini_proxy_served_model_mismatches_total\{requested="gemini-3\.6-flash",served="gemini-3\.8-flash"\} 1$/m,
     );
     expect(metrics).not.toMatch(/served_model_mismatches_total\{requested="gemini-3\.8-flash"/);
+  });
+});
+
+describe('the model Code Assist served', () => {
+  let fake: FakeGoogle;
+  let proc: ProxyProcess;
+
+  beforeAll(async () => {
+    fake = await FakeGoogle.start();
+    fake.addOAuthAccount(ADA);
+    const accounts = [
+      { refresh_token: ADA.refreshToken, project_id: ADA.projectId, user_email: ADA.email },
+    ];
+    proc = await ProxyProcess.start({
+      ...fake.env(),
+      CREDENTIALS_JSON_LIST: JSON.stringify(accounts),
+    });
+  });
+
+  afterAll(async () => {
+    await proc?.stop();
+    await fake?.close();
+  });
+
+  it('reads modelVersion inside Code Assist’s response envelope, answer and stream', async () => {
+    fake.routeModel('gemini-2.5-pro', 'gemini-3.8-flash');
+    for (const stream of [false, true]) {
+      const res = await fetch(`${proc.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: JSON_AUTH,
+        body: JSON.stringify({
+          model: 'gemini-2.5-pro',
+          stream,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      });
+      expect(res.status).toBe(200);
+      if (stream) await readSse(res);
+      else await res.json();
+    }
+    const served = new RegExp(
+      `POST /v1/chat/completions 200 .*model=gemini-2\\.5-pro served=gemini-3\\.8-flash credential=${ADA.email}/${ADA.projectId} `,
+      'g',
+    );
+    await waitFor(
+      () => (proc.output.match(served) ?? []).length === 2,
+      10_000,
+      'two log lines with the served model',
+    );
   });
 });
