@@ -15,6 +15,19 @@ export interface AdminPage {
   replica: { id: string; sharedState: string };
   enabled?: string;
   rows: AdminRow[];
+  /** "Asked X, Google served Y, N times": empty when every answer came from the model asked. */
+  mismatches: MismatchRow[];
+  /** Worded count of mismatched answers the bounded table had no room for; null when none. */
+  mismatchOverflow: string | null;
+}
+
+interface MismatchRow {
+  asked: string;
+  served: string;
+  times: string;
+  lastSeen: Moment & { ago: string };
+  credential: string;
+  note: string;
 }
 
 interface Moment {
@@ -69,6 +82,19 @@ export function adminPage(status: AdminStatus, options: AdminPageOptions): Admin
     replica: { id: status.replica.id, sharedState: SHARED_STATE_TEXT[status.replica.sharedState] },
     enabled: options.enabled,
     rows: status.credentials.map((c) => row(c, options.now)),
+    mismatches: status.servedModels.mismatches.map((m) => ({
+      asked: m.asked,
+      served: m.served,
+      times: m.count === 1 ? 'once' : `${m.count} times`,
+      lastSeen: { ...moment(m.lastAt), ago: ago(m.lastAt, options.now) },
+      credential: m.lastCredential,
+      note: m.announcedSince
+        ? `Google re-routes this ID since ${m.announcedSince}`
+        : 'not announced by Google',
+    })),
+    mismatchOverflow: status.servedModels.overflow
+      ? `${status.servedModels.overflow} more mismatched answers of other model pairs`
+      : null,
   };
 }
 

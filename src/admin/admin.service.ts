@@ -3,6 +3,7 @@ import { AdminCookie } from '../auth/admin-cookie';
 import { Clock } from '../credentials/clock';
 import { CredentialPool } from '../credentials/credential-pool';
 import { ApiError } from '../errors/api-error';
+import { ServedModels } from '../models/served-models';
 import { SharedStateStatus } from '../state/shared-state-status';
 import { AdminPage, adminPage } from './admin-page';
 import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
@@ -17,6 +18,7 @@ export class AdminService {
     private readonly clock: Clock,
     private readonly cookie: AdminCookie,
     private readonly shared: SharedStateStatus,
+    private readonly served: ServedModels,
   ) {}
 
   /** The shared view: what every replica learned, read from Redis first when there is one. */
@@ -47,9 +49,11 @@ export class AdminService {
   }
 
   private snapshot(): AdminStatus {
-    return toAdminStatus(this.pool.status(), this.clock.now(), {
-      id: this.shared.replicaId,
-      sharedState: this.shared.mode,
-    });
+    return toAdminStatus(
+      this.pool.status(),
+      this.clock.now(),
+      { id: this.shared.replicaId, sharedState: this.shared.mode },
+      { mismatches: this.served.mismatches(), overflow: this.served.overflow },
+    );
   }
 }

@@ -176,7 +176,7 @@ export class EnvironmentVariables {
   MEDIA_FETCH_MAX_TOTAL_BYTES = 20 * 1024 * 1024;
 
   @Env(
-    'JSON object from client model names to Gemini model names, e.g. `{"claude-sonnet-4-5":"gemini-2.5-pro","claude-*":"gemini-2.5-flash"}`; a key ending in `*` matches a prefix (exact keys win, then the longest prefix); applied in every dialect before the pool; exact aliases are listed by the model routes ([more](#anthropic-messages-api-claude-code-anthropic-sdk))',
+    'JSON object from client model names to Gemini model names, e.g. `{"claude-sonnet-4-5":"gemini-3.1-pro-preview","claude-*":"gemini-3.8-flash"}`; a key ending in `*` matches a prefix (exact keys win, then the longest prefix); applied in every dialect before the pool; exact aliases are listed by the model routes ([more](#anthropic-messages-api-claude-code-anthropic-sdk))',
   )
   @Parses(parseModelAliases)
   MODEL_ALIASES = '{}';
