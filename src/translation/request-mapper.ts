@@ -1,17 +1,19 @@
 import { ApiError } from '../errors/api-error';
 import type { GeminiContent, GeminiPart, GeminiRequest } from '../upstream/gemini-types';
-import { FetchMedia, toGeminiParts, toTextParts } from './content-parts';
+import { toGeminiParts, toTextParts } from './content-parts';
 import { toGenerationConfig } from './generation-config';
 import { DEFAULT_SAFETY_SETTINGS, readGoogleExtras } from './google-extras';
 import { jsonDepthWithin, MAX_EMBEDDED_JSON_DEPTH } from './json-depth';
 import { parseModelName } from '../models/model-names';
 import type { OpenAIChatRequest } from './openai-types';
+import type { RequestRules } from './request-rules';
 import type { ThoughtSignatureStore } from './thought-signature-store';
 import { toGeminiTools } from './tool-mapping';
 import { isRecord } from '../json/is-record';
 
 export interface RequestMapperDeps {
-  fetchMedia: FetchMedia;
+  /** The request's limits: every media fetch and tool schema goes through them. */
+  rules: RequestRules;
   signatures: ThoughtSignatureStore;
 }
 
@@ -146,7 +148,7 @@ async function mapMessages(
   const contentParts = await Promise.all(
     messages.map((msg, i) =>
       isRecord(msg) && (msg.role === 'user' || msg.role === 'assistant')
-        ? toGeminiParts(msg.content, `messages[${i}]`, deps.fetchMedia)
+        ? toGeminiParts(msg.content, `messages[${i}]`, deps.rules.fetchMedia)
         : Promise.resolve([]),
     ),
   );
@@ -210,7 +212,7 @@ export async function toGeminiRequest(
     request.systemInstruction = { parts: system };
   }
 
-  Object.assign(request, toGeminiTools(req, model.search));
+  Object.assign(request, toGeminiTools(req, model.search, deps.rules));
   const generationConfig = toGenerationConfig(req, model, google);
   if (generationConfig) request.generationConfig = generationConfig;
   request.safetySettings = google.safetySettings ?? DEFAULT_SAFETY_SETTINGS.map((s) => ({ ...s }));
