@@ -78,6 +78,10 @@ class ImageServer {
     else this.held.push(answer);
   }
 
+  urls(n: number): string[] {
+    return Array.from({ length: n }, (_, i) => `${this.url}/e${this.epoch}/img-${i}.png`);
+  }
+
   images(n: number): { type: 'image_url'; image_url: { url: string } }[] {
     return Array.from({ length: n }, (_, i) => ({
       type: 'image_url' as const,
@@ -103,10 +107,118 @@ function doublingChainTool(levels: number) {
   };
 }
 
+/** One client dialect's route, in its own shapes: where every per-request rule must hold. */
+interface Dialect {
+  name: string;
+  path: string;
+  /** A request with these image URLs (after a text part). */
+  withImages(urls: string[]): Record<string, unknown>;
+  /** A request offering these function tools (name + JSON schema). */
+  withTools(tools: { name: string; schema: Record<string, unknown> }[]): Record<string, unknown>;
+  /** The message of an error body. */
+  errorMessage(body: unknown): string;
+}
+
+const text = { type: 'text', text: 'look' };
+const openAIError = (body: unknown) => (body as { error: { message: string } }).error.message;
+
+const CHAT: Dialect = {
+  name: 'chat completions',
+  path: '/v1/chat/completions',
+  withImages: (urls) => ({
+    model: 'gemini-2.5-flash',
+    messages: [
+      {
+        role: 'user',
+        content: [text, ...urls.map((url) => ({ type: 'image_url', image_url: { url } }))],
+      },
+    ],
+  }),
+  withTools: (tools) => ({
+    model: 'gemini-2.5-flash',
+    messages: [{ role: 'user', content: 'hello' }],
+    tools: tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, parameters: t.schema },
+    })),
+  }),
+  errorMessage: openAIError,
+};
+
+const responsesBody = {
+  withImages: (urls: string[]) => ({
+    model: 'gemini-2.5-flash',
+    input: [
+      {
+        role: 'user',
+        content: [
+          { type: 'input_text', text: 'look' },
+          ...urls.map((url) => ({ type: 'input_image', image_url: url })),
+        ],
+      },
+    ],
+  }),
+  withTools: (tools: { name: string; schema: Record<string, unknown> }[]) => ({
+    model: 'gemini-2.5-flash',
+    input: 'hello',
+    tools: tools.map((t) => ({ type: 'function', name: t.name, parameters: t.schema })),
+  }),
+  errorMessage: openAIError,
+};
+
+const messagesBody = {
+  withImages: (urls: string[]) => ({
+    model: 'gemini-2.5-flash',
+    max_tokens: 100,
+    messages: [
+      {
+        role: 'user',
+        content: [text, ...urls.map((url) => ({ type: 'image', source: { type: 'url', url } }))],
+      },
+    ],
+  }),
+  withTools: (tools: { name: string; schema: Record<string, unknown> }[]) => ({
+    model: 'gemini-2.5-flash',
+    max_tokens: 100,
+    messages: [{ role: 'user', content: 'hello' }],
+    tools: tools.map((t) => ({ name: t.name, input_schema: t.schema })),
+  }),
+  errorMessage: (body: unknown) => (body as { error: { message: string } }).error.message,
+};
+
+const DIALECTS: Dialect[] = [
+  CHAT,
+  { name: 'responses', path: '/v1/responses', ...responsesBody },
+  { name: 'responses input_tokens', path: '/v1/responses/input_tokens', ...responsesBody },
+  { name: 'messages', path: '/v1/messages', ...messagesBody },
+  { name: 'messages count_tokens', path: '/v1/messages/count_tokens', ...messagesBody },
+];
+
+function post(
+  proxy: RunningProxy,
+  path: string,
+  body: Record<string, unknown>,
+  init: RequestInit = {},
+) {
+  return fetch(`${proxy.url}${path}`, {
+    method: 'POST',
+    headers: JSON_AUTH,
+    body: JSON.stringify(body),
+    ...init,
+  });
+}
+
+/** `levels` definitions, each holding two references to the next, as a schema of its own. */
+function doublingChainSchema(levels: number): Record<string, unknown> {
+  return doublingChainTool(levels).function.parameters;
+}
+
 describe('bounded cost for every input', () => {
   let fake: FakeGoogle;
   let images: ImageServer;
   let proxy: RunningProxy;
+  /** The same, fetching at most two URLs per request. */
+  let strict: RunningProxy;
 
   beforeAll(async () => {
     fake = await FakeGoogle.start();
@@ -121,9 +233,16 @@ describe('bounded cost for every input', () => {
       MEDIA_FETCH_MAX_TOTAL_BYTES: '100000',
       MEDIA_FETCH_CONCURRENCY: '4',
     });
+    strict = await startTestProxy({
+      ...fake.env(),
+      GEMINI_API_KEYS: KEY,
+      MEDIA_FETCH_ALLOW_PRIVATE: 'true',
+      MEDIA_FETCH_MAX_URLS: '2',
+    });
   });
 
   afterAll(async () => {
+    await strict?.close();
     await proxy?.close();
     await images?.close();
     await fake?.close();
@@ -135,6 +254,82 @@ describe('bounded cost for every input', () => {
   });
 
   const generateCalls = () => fake.requests.filter((r) => r.action === 'generateContent');
+  const upstreamCalls = () =>
+    fake.requests.filter((r) => ['generateContent', 'countTokens'].includes(String(r.action)));
+
+  describe.each(DIALECTS)('on $name ($path)', (dialect) => {
+    it('refuses five image URLs past MEDIA_FETCH_MAX_URLS=2 with a 400, fetching none', async () => {
+      const res = await post(strict, dialect.path, dialect.withImages(images.urls(5)));
+      expect(res.status).toBe(400);
+      expect(dialect.errorMessage(await res.json())).toMatch(
+        /at most 2 per request \(MEDIA_FETCH_MAX_URLS\)/,
+      );
+      expect(images.started).toBe(0);
+      expect(upstreamCalls()).toHaveLength(0);
+    });
+
+    it('fetches a few at a time and stops fetching when the client hangs up', async () => {
+      images.delayMs = -1;
+      const client = new AbortController();
+      const pending = post(proxy, dialect.path, dialect.withImages(images.urls(8)), {
+        signal: client.signal,
+      });
+      await waitFor(() => images.started === 4, 5_000, 'the first fetches to start');
+      client.abort();
+      await expect(pending).rejects.toThrow();
+      await waitFor(() => images.closedEarly === 4, 5_000, 'the proxy to drop its fetches');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(images.started).toBe(4);
+      expect(images.inFlight).toBe(0);
+      expect(upstreamCalls()).toHaveLength(0);
+    });
+
+    it('charges every tool schema of a request to one budget, and /health keeps answering', async () => {
+      // Each expands to ~12,000 nodes: one fits the 50,000-node budget, eight together do not.
+      const tool = (k: number) => ({ name: `chained_${k}`, schema: doublingChainSchema(11) });
+      const one = await post(proxy, dialect.path, dialect.withTools([tool(0)]));
+      expect(one.status).toBe(200);
+      fake.reset();
+
+      const started = Date.now();
+      const many = post(proxy, dialect.path, dialect.withTools([0, 1, 2, 3, 4, 5, 6, 7].map(tool)));
+      const health = await fetch(`${proxy.url}/health`, { headers: AUTH });
+      expect(health.status).toBe(200);
+      const res = await many;
+      expect(res.status).toBe(400);
+      expect(dialect.errorMessage(await res.json())).toMatch(/expand to more than 50000 nodes/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(upstreamCalls()).toHaveLength(0);
+    });
+
+    it('answers a $ref it cannot follow with a 400 in the dialect, not a 500', async () => {
+      const schema = { type: 'object', properties: { a: { $ref: '#/%E0' } } };
+      const res = await post(proxy, dialect.path, dialect.withTools([{ name: 'bad', schema }]));
+      expect(res.status).toBe(400);
+      expect(dialect.errorMessage(await res.json())).toMatch(/not a valid JSON pointer/);
+      expect(upstreamCalls()).toHaveLength(0);
+    });
+  });
+
+  describe('previous_response_id', () => {
+    it('does not fetch the media of earlier turns again', async () => {
+      const first = await post(proxy, '/v1/responses', responsesBody.withImages(images.urls(2)));
+      expect(first.status).toBe(200);
+      expect(images.started).toBe(2);
+      const { id } = (await first.json()) as { id: string };
+
+      const second = await post(proxy, '/v1/responses', {
+        model: 'gemini-2.5-flash',
+        previous_response_id: id,
+        input: 'and now?',
+      });
+      expect(second.status).toBe(200);
+      expect(images.started).toBe(2);
+      // The earlier images still reach the model.
+      const sent = JSON.stringify(generateCalls()[1].body);
+      expect(sent.match(/"inlineData"/g)).toHaveLength(2);
+    });
+  });
 
   describe('tool schemas', () => {
     it('answers a chained $ref schema with a 400 naming the limit, quickly, sending nothing to Google', async () => {
