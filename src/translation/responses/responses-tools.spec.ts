@@ -208,3 +208,20 @@ describe('geminiToolName', () => {
     expect(mapped.byGeminiName.get(geminiToolName(name))).toEqual({ kind: 'function', name });
   });
 });
+
+describe('tool types left out', () => {
+  it('reports a bounded, de-duplicated list of loggable types', () => {
+    const tools = Array.from({ length: 10_000 }, (_, k) => ({ type: `hosted_${k % 5_000}` }));
+    tools.push({ type: 'evil\nLOG forged line' });
+    const { leftOut } = toGeminiResponsesTools(tools, undefined, false, noMedia());
+    expect(leftOut.length).toBeLessThanOrEqual(16);
+    expect(new Set(leftOut).size).toBe(leftOut.length);
+    const forged = toGeminiResponsesTools(
+      [{ type: 'evil\nLOG forged line' }],
+      undefined,
+      false,
+      noMedia(),
+    ).leftOut;
+    expect(forged).toEqual(['evil?LOG forged line']);
+  });
+});
