@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { FakeGoogle } from './fake-google/fake-google';
 import { AUTH, chat, JSON_AUTH, nativeUrl, poolStatus, userTurn } from './support/pool-harness';
+import { DIALECTS, post, responsesBody } from './support/dialects';
 import { RunningProxy, startTestProxy } from './support/proxy';
 import { waitFor } from './support/wait';
 
@@ -105,107 +106,6 @@ function doublingChainTool(levels: number) {
       parameters: { type: 'object', $defs, properties: { root: { $ref: '#/$defs/d0' } } },
     },
   };
-}
-
-/** One client dialect's route, in its own shapes: where every per-request rule must hold. */
-interface Dialect {
-  name: string;
-  path: string;
-  /** A request with these image URLs (after a text part). */
-  withImages(urls: string[]): Record<string, unknown>;
-  /** A request offering these function tools (name + JSON schema). */
-  withTools(tools: { name: string; schema: Record<string, unknown> }[]): Record<string, unknown>;
-  /** The message of an error body. */
-  errorMessage(body: unknown): string;
-}
-
-const text = { type: 'text', text: 'look' };
-const openAIError = (body: unknown) => (body as { error: { message: string } }).error.message;
-
-const CHAT: Dialect = {
-  name: 'chat completions',
-  path: '/v1/chat/completions',
-  withImages: (urls) => ({
-    model: 'gemini-2.5-flash',
-    messages: [
-      {
-        role: 'user',
-        content: [text, ...urls.map((url) => ({ type: 'image_url', image_url: { url } }))],
-      },
-    ],
-  }),
-  withTools: (tools) => ({
-    model: 'gemini-2.5-flash',
-    messages: [{ role: 'user', content: 'hello' }],
-    tools: tools.map((t) => ({
-      type: 'function',
-      function: { name: t.name, parameters: t.schema },
-    })),
-  }),
-  errorMessage: openAIError,
-};
-
-const responsesBody = {
-  withImages: (urls: string[]) => ({
-    model: 'gemini-2.5-flash',
-    input: [
-      {
-        role: 'user',
-        content: [
-          { type: 'input_text', text: 'look' },
-          ...urls.map((url) => ({ type: 'input_image', image_url: url })),
-        ],
-      },
-    ],
-  }),
-  withTools: (tools: { name: string; schema: Record<string, unknown> }[]) => ({
-    model: 'gemini-2.5-flash',
-    input: 'hello',
-    tools: tools.map((t) => ({ type: 'function', name: t.name, parameters: t.schema })),
-  }),
-  errorMessage: openAIError,
-};
-
-const messagesBody = {
-  withImages: (urls: string[]) => ({
-    model: 'gemini-2.5-flash',
-    max_tokens: 100,
-    messages: [
-      {
-        role: 'user',
-        content: [text, ...urls.map((url) => ({ type: 'image', source: { type: 'url', url } }))],
-      },
-    ],
-  }),
-  withTools: (tools: { name: string; schema: Record<string, unknown> }[]) => ({
-    model: 'gemini-2.5-flash',
-    max_tokens: 100,
-    messages: [{ role: 'user', content: 'hello' }],
-    tools: tools.map((t) => ({ name: t.name, input_schema: t.schema })),
-  }),
-  errorMessage: (body: unknown) => (body as { error: { message: string } }).error.message,
-};
-
-const DIALECTS: Dialect[] = [
-  CHAT,
-  { name: 'responses', path: '/v1/responses', ...responsesBody },
-  { name: 'responses input_tokens', path: '/v1/responses/input_tokens', ...responsesBody },
-  { name: 'messages', path: '/v1/messages', ...messagesBody },
-  { name: 'messages count_tokens', path: '/v1/messages/count_tokens', ...messagesBody },
-];
-
-function post(
-  proxy: RunningProxy,
-  path: string,
-  body: Record<string, unknown>,
-  init: RequestInit = {},
-) {
-  return fetch(`${proxy.url}${path}`, {
-    method: 'POST',
-    headers: JSON_AUTH,
-    body: JSON.stringify(body),
-    ...init,
-  });
 }
 
 /** `levels` definitions, each holding two references to the next, as a schema of its own. */
