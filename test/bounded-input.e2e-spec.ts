@@ -304,6 +304,24 @@ describe('bounded cost for every input', () => {
     });
   });
 
+  describe('JSON embedded as text on /v1/responses', () => {
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+
+    it('answers function_call arguments nested 20,000 deep with a 400', async () => {
+      const res = await post(proxy, '/v1/responses', {
+        model: 'gemini-2.5-flash',
+        input: [
+          { role: 'user', content: 'go' },
+          { type: 'function_call', call_id: 'c1', name: 'f', arguments: deep },
+          { type: 'function_call_output', call_id: 'c1', output: 'done' },
+        ],
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { param: 'input[1].arguments' } });
+      expect(upstreamCalls()).toHaveLength(0);
+    });
+  });
+
   describe('model names', () => {
     it('answers %25E0 as the native model segment with a Google-shaped 400', async () => {
       const res = await fetch(nativeUrl(proxy, '%25E0', 'generateContent'), {

@@ -3,7 +3,7 @@ import type { GeminiContent, GeminiPart, GeminiRequest } from '../upstream/gemin
 import { toGeminiParts, toTextParts } from './content-parts';
 import { toGenerationConfig } from './generation-config';
 import { DEFAULT_SAFETY_SETTINGS, readGoogleExtras } from './google-extras';
-import { jsonDepthWithin, MAX_EMBEDDED_JSON_DEPTH } from './json-depth';
+import { jsonDepthWithin } from './json-depth';
 import { parseModelName } from '../models/model-names';
 import type { OpenAIChatRequest } from './openai-types';
 import type { RequestRules } from './request-rules';
@@ -32,26 +32,8 @@ function validatesSignatures(base: string): boolean {
   return major !== undefined && Number(major) >= 3;
 }
 
-function parseArguments(raw: unknown, param: string): Record<string, unknown> {
-  if (raw === undefined || raw === null || raw === '') return {};
-  if (isRecord(raw)) return raw;
-  if (typeof raw === 'string' && !jsonDepthWithin(raw)) {
-    throw ApiError.badRequest(
-      `${param} nests deeper than ${MAX_EMBEDDED_JSON_DEPTH} levels.`,
-      param,
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = typeof raw === 'string' ? JSON.parse(raw) : undefined;
-  } catch {
-    throw ApiError.badRequest(`${param} is not valid JSON.`, param);
-  }
-  if (!isRecord(parsed)) throw ApiError.badRequest(`${param} must be a JSON object.`, param);
-  return parsed;
-}
-
 interface MessageState {
+  rules: RequestRules;
   callNames: Map<string, string>;
   signatures: ThoughtSignatureStore;
   validatesSignatures: boolean;
@@ -71,7 +53,7 @@ function functionCallParts(calls: unknown, at: string, state: MessageState): Gem
     const part: GeminiPart = {
       functionCall: {
         name: fn.name,
-        args: parseArguments(fn.arguments, `${p}.function.arguments`),
+        args: state.rules.toolArguments(fn.arguments, `${p}.function.arguments`),
       },
     };
     const id = isRecord(call) && typeof call.id === 'string' ? call.id : undefined;
@@ -140,6 +122,7 @@ async function mapMessages(
   deps: RequestMapperDeps,
 ): Promise<{ system: GeminiPart[]; contents: GeminiContent[] }> {
   const state: MessageState = {
+    rules: deps.rules,
     callNames: new Map(),
     signatures: deps.signatures,
     validatesSignatures: validatesSignatures(base),

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
+import { isRecord } from '../json/is-record';
+import { jsonDepthWithin, MAX_EMBEDDED_JSON_DEPTH } from './json-depth';
 import type { FetchedMedia } from './content-parts';
 import { MediaMemo } from './media-memo';
 import { MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
@@ -64,6 +66,32 @@ export class RequestRules {
   /** Keeps what this request fetched for the later turns of its conversation. */
   keepFetchedMedia(): void {
     for (const [url, media] of this.fetched) this.memo?.set(url, media);
+  }
+
+  /**
+   * Tool-call arguments as clients send them: an object, or JSON text of one. Text escapes the
+   * body's own depth limit, so its depth is checked before it is parsed; JSON nested past the
+   * limit would overflow the stack of the upstream JSON.stringify.
+   */
+  toolArguments(raw: unknown, param: string): Record<string, unknown> {
+    if (raw === undefined || raw === null || raw === '') return {};
+    if (isRecord(raw)) return raw;
+    if (typeof raw !== 'string')
+      throw ApiError.badRequest(`${param} must be a JSON object.`, param);
+    if (!jsonDepthWithin(raw)) {
+      throw ApiError.badRequest(
+        `${param} nests deeper than ${MAX_EMBEDDED_JSON_DEPTH} levels.`,
+        param,
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw ApiError.badRequest(`${param} is not valid JSON.`, param);
+    }
+    if (!isRecord(parsed)) throw ApiError.badRequest(`${param} must be a JSON object.`, param);
+    return parsed;
   }
 
   /**

@@ -38,18 +38,6 @@ function validatesSignatures(base: string): boolean {
   return major !== undefined && Number(major) >= 3;
 }
 
-function parseArguments(raw: unknown, param: string): Record<string, unknown> {
-  if (raw === undefined || raw === null || raw === '') return {};
-  if (isRecord(raw)) return raw;
-  try {
-    const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : undefined;
-    if (isRecord(parsed)) return parsed;
-  } catch {
-    // Reported below.
-  }
-  throw ApiError.badRequest(`${param} must be a JSON object string.`, param);
-}
-
 interface Conversation {
   system: GeminiPart[];
   contents: GeminiContent[];
@@ -162,7 +150,7 @@ async function mapItems(
         appendCall(
           item.call_id,
           geminiToolName(item.name, namespace),
-          parseArguments(item.arguments, `${at}.arguments`),
+          deps.rules.toolArguments(item.arguments, `${at}.arguments`),
         );
         return;
       }
