@@ -168,6 +168,16 @@ describe('bounded cost for every input', () => {
       expect(upstreamCalls()).toHaveLength(0);
     });
 
+    it('refuses images past MEDIA_FETCH_MAX_TOTAL_BYTES with a 400 naming it', async () => {
+      images.bodyBytes = 30_000;
+      const res = await post(proxy, dialect.path, dialect.withImages(images.urls(5)));
+      expect(res.status).toBe(400);
+      expect(dialect.errorMessage(await res.json())).toMatch(
+        /may total at most 100000 bytes \(MEDIA_FETCH_MAX_TOTAL_BYTES\)/,
+      );
+      expect(upstreamCalls()).toHaveLength(0);
+    });
+
     it('fetches a few at a time and stops fetching when the client hangs up', async () => {
       images.delayMs = -1;
       const client = new AbortController();

@@ -126,7 +126,7 @@ export class RequestRulesFactory {
     @Inject(MEDIA_LIMITS) private readonly limits: MediaLimits,
   ) {}
 
-  forRequest(signal?: AbortSignal): RequestRules {
+  forRequest(signal: AbortSignal): RequestRules {
     return new RequestRules({
       fetcher: this.fetcher,
       limits: this.limits,

@@ -34,7 +34,7 @@ export class TranslationService {
   ) {}
 
   /** `signal` is the client's: when it leaves, the media fetches of its request stop. */
-  async toGeminiRequest(req: OpenAIChatRequest, signal?: AbortSignal): Promise<MappedChatRequest> {
+  async toGeminiRequest(req: OpenAIChatRequest, signal: AbortSignal): Promise<MappedChatRequest> {
     await this.signatures.loadFor(req);
     return toGeminiRequest(req, {
       rules: this.rules.forRequest(signal),

@@ -23,7 +23,7 @@ export class AnthropicTranslationService {
   /** `signal` is the client's: when it leaves, the media fetches of its request stop. */
   async toGeminiRequest(
     req: AnthropicMessagesRequest,
-    signal?: AbortSignal,
+    signal: AbortSignal,
   ): Promise<MappedMessagesRequest> {
     await this.signatures.loadFor(req);
     return toGeminiRequest(req, {
