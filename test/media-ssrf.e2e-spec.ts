@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGoogle } from './fake-google/fake-google';
 import { JSON_AUTH } from './support/pool-harness';
-import { DIALECTS } from './support/dialects';
+import { Dialect, DIALECTS } from './support/dialects';
 import { RunningProxy, startTestProxy } from './support/proxy';
 
 const KEY = 'AIzaSsrfKeyAAAAAAAAAAAAAAAAAAAAAAAAAssrf';
@@ -32,17 +32,18 @@ describe('image URLs that point inside the host', () => {
   });
 
   const HOSTS = ['[::7f00:1]', '[::127.0.0.1]', '[::a9fe:a9fe]', '127.0.0.1'];
-  const cases = DIALECTS.flatMap((dialect) => HOSTS.map((host) => [dialect.path, host, dialect]));
+  const cases = DIALECTS.flatMap((dialect) =>
+    HOSTS.map((host): [string, string, Dialect] => [dialect.path, host, dialect]),
+  );
 
   it.each(cases)(
     'on %s, refuses the local address %s without fetching it',
-    async (path, host, d) => {
-      const dialect = d as (typeof DIALECTS)[number];
+    async (path, host, dialect) => {
       const port = (images.address() as AddressInfo).port;
-      const res = await fetch(`${proxy.url}${String(path)}`, {
+      const res = await fetch(`${proxy.url}${path}`, {
         method: 'POST',
         headers: JSON_AUTH,
-        body: JSON.stringify(dialect.withImages([`http://${String(host)}:${port}/secret.png`])),
+        body: JSON.stringify(dialect.withImages([`http://${host}:${port}/secret.png`])),
       });
       expect(res.status).toBe(400);
       expect(dialect.errorMessage(await res.json())).toMatch(/private or local address/);
