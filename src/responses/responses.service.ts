@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
 import { ApiError } from '../errors/api-error';
 import { Reply } from '../http/reply';
-import { MEDIA_FETCHER, MediaFetcher } from '../translation/media-fetcher';
+import { RequestRulesFactory } from '../translation/request-rules';
 import { ResponseEventSequencer } from '../translation/responses/event-sequencer';
 import { eventFrames, failedFrames } from '../translation/responses/frames';
 import { normaliseInput } from '../translation/responses/input-items';
@@ -13,6 +13,7 @@ import {
   toGeminiResponsesRequest,
 } from '../translation/responses/request-mapper';
 import { newResponseId, responseSkeleton } from '../translation/responses/response-object';
+import { ToolTypeLog } from '../translation/responses/tool-type-log';
 import type {
   InputItem,
   ResponseCreateRequest,
@@ -43,12 +44,12 @@ export interface InputItemsQuery {
 @Injectable()
 export class ResponsesService {
   private readonly logger = new Logger('Responses');
-  private readonly reportedTools = new Set<string>();
+  private readonly leftOutTools = new ToolTypeLog(this.logger);
 
   constructor(
     private readonly dispatcher: UpstreamDispatcher,
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
-    @Inject(MEDIA_FETCHER) private readonly media: MediaFetcher,
+    private readonly rules: RequestRulesFactory,
     @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,
     @Inject(REASONING_SEAL) private readonly seal: ReasoningSeal,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
@@ -57,7 +58,7 @@ export class ResponsesService {
 
   async create(req: ResponseCreateRequest, signal: AbortSignal): Promise<Reply> {
     const { input, context } = await this.conversation(req);
-    const mapped = await this.map(req, context);
+    const mapped = await this.map(req, { input, context }, signal);
     const sequencer = new ResponseEventSequencer({
       response: responseSkeleton(req, newResponseId(), Math.floor(Date.now() / 1000)),
       tools: mapped.tools,
@@ -93,8 +94,7 @@ export class ResponsesService {
     req: ResponseCreateRequest,
     signal: AbortSignal,
   ): Promise<{ object: string; input_tokens: number }> {
-    const { context } = await this.conversation(req);
-    const { model, request } = await this.map(req, context);
+    const { model, request } = await this.map(req, await this.conversation(req), signal);
     const counted = await this.dispatcher.countTokens({
       model,
       body: {
@@ -186,21 +186,22 @@ export class ResponsesService {
 
   private async map(
     req: ResponseCreateRequest,
-    context: InputItem[],
+    { input, context }: { input: InputItem[]; context: InputItem[] },
+    signal: AbortSignal,
   ): Promise<MappedResponsesRequest> {
     // MODEL_ALIASES first, as in every dialect: Codex may ask for its own model names.
     const aliased = { ...req, model: this.aliases.resolve(req.model) };
     await this.signatures.loadFor(context);
-    const mapped = await toGeminiResponsesRequest(aliased, context, {
-      fetchMedia: (url) => this.media.fetchMedia(url),
-      signatures: this.signatures,
-      seal: this.seal,
-    });
-    for (const type of mapped.leftOutTools) {
-      if (this.reportedTools.has(type)) continue;
-      this.reportedTools.add(type);
-      this.logger.log(`Tool type ${type} has no Gemini equivalent here; left out of requests.`);
-    }
+    const rules = this.rules.forRequest(signal);
+    const mapped = await toGeminiResponsesRequest(
+      aliased,
+      context,
+      { rules, signatures: this.signatures, seal: this.seal },
+      context.length - input.length,
+    );
+    // Later turns replay this request's media; kept only where a later turn can come.
+    if (req.store !== false) rules.keepFetchedMedia();
+    this.leftOutTools.report(mapped.leftOutTools);
     return mapped;
   }
 }
