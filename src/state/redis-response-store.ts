@@ -11,6 +11,14 @@ import {
 } from '../responses/response-store';
 import { RedisConnection } from './redis-connection';
 
+/** NX: an item id keeps pointing at the response that stored it first. */
+const INDEX_ITEMS = `
+for _, key in ipairs(KEYS) do
+  redis.call('SET', key, ARGV[1], 'PX', ARGV[2], 'NX')
+end
+return #KEYS`;
+const INDEX_BATCH = 10_000;
+
 /**
  * Stored `/v1/responses` shared by every replica: `resp:{id}` holds one turn's JSON and
  * `resp-item:{id}` names the response that first stored an item, both for RESPONSES_TTL_S.
@@ -113,15 +121,21 @@ export class RedisResponseStore implements ResponseStore {
       if (!this.redis.isUp) throw new Error('Redis is unreachable');
       const pipeline = this.redis.client.pipeline();
       pipeline.set(this.redis.key(`resp:${id}`), json, 'PX', this.ttlMs);
-      // NX: an item id keeps pointing at the response that stored it first.
-      for (const itemId of itemIds)
-        pipeline.set(this.redis.key(`resp-item:${itemId}`), id, 'PX', this.ttlMs, 'NX');
       for (const earlier of chain) pipeline.pexpire(this.redis.key(`resp:${earlier}`), this.ttlMs);
       const results = await pipeline.exec();
       // A pipeline resolves even when Redis refuses its commands (OOM under noeviction).
       const refused =
         results === null ? new Error('pipeline discarded') : results.find(([e]) => e)?.[0];
       if (refused) throw refused;
+      // One command however many items (a turn may hold 100,000): each sent alone, they
+      // outlast the command timeout and hold the event loop while being encoded.
+      for (let at = 0; at < itemIds.length; at += INDEX_BATCH) {
+        const keys = itemIds
+          .slice(at, at + INDEX_BATCH)
+          .map((itemId) => this.redis.key(`resp-item:${itemId}`));
+        // As one array: spread into arguments, 100,000 keys overflow the call stack.
+        await this.redis.client.call('EVAL', [INDEX_ITEMS, keys.length, ...keys, id, this.ttlMs]);
+      }
     } catch (error) {
       this.onWriteFailure();
       if (!this.failing) {
@@ -144,8 +158,8 @@ export class RedisResponseStore implements ResponseStore {
   /** Offers Redis the turns it refused, so that every replica sees them again. */
   private async reshare(): Promise<void> {
     for (const { id, json, itemIds } of [...this.local.unsharedEntries()]) {
-      if (!(await this.share(id, json, itemIds, []))) return;
-      this.local.markShared(id);
+      if (await this.share(id, json, itemIds, [])) this.local.markShared(id);
+      else if (!this.redis.isUp) return;
     }
   }
 }
