@@ -274,9 +274,10 @@ describe('the Responses store with Redis', () => {
       slowestHealth = Math.max(slowestHealth, Date.now() - asked);
     }
     expect((await answer).status).toBe(200);
-    // Resolved one item at a time, each parsing the 100,000-item record, this took minutes.
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(slowestHealth).toBeLessThan(2_000);
+    // Resolved one reference at a time, each reading the whole 100,000-item record, this took
+    // 5.6-8.3 s here with /health held up to 7 s; resolved in one pass, under a second.
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(slowestHealth).toBeLessThan(2_500);
   });
 
   it('serves its stored responses while Redis is full (maxmemory, noeviction), and counts the refusals', async () => {
