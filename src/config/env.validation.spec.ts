@@ -73,9 +73,9 @@ describe('validateEnvironment', () => {
 
   it('bounds stored responses at 256mb unless RESPONSES_STORE_MAX_BYTES says otherwise', () => {
     expect(validateEnvironment({}).RESPONSES_STORE_MAX_BYTES).toBe('256mb');
-    expect(validateEnvironment({ RESPONSES_STORE_MAX_BYTES: '1gb' }).RESPONSES_STORE_MAX_BYTES).toBe(
-      '1gb',
-    );
+    expect(
+      validateEnvironment({ RESPONSES_STORE_MAX_BYTES: '1gb' }).RESPONSES_STORE_MAX_BYTES,
+    ).toBe('1gb');
     expect(() => validateEnvironment({ RESPONSES_STORE_MAX_BYTES: 'lots' })).toThrow(
       /RESPONSES_STORE_MAX_BYTES must look like/,
     );

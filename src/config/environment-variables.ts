@@ -182,7 +182,7 @@ export class EnvironmentVariables {
   MODEL_ALIASES = '{}';
 
   @Env(
-    'how long stored `/v1/responses` results are kept (for `previous_response_id`, `GET`, `input_items`), in seconds',
+    'how long stored `/v1/responses` results are kept (for `previous_response_id`, `GET`, `input_items`), in seconds; continuing a conversation renews its earlier turns',
   )
   @Int(1)
   RESPONSES_TTL_S = 86_400;
