@@ -1,6 +1,5 @@
 import { ApiError } from '../errors/api-error';
 import type { FetchedMedia } from './content-parts';
-import { MediaMemo } from './media-memo';
 import type { MediaFetcher } from './media-fetcher';
 import { RequestRules } from './request-rules';
 
@@ -34,24 +33,27 @@ describe('RequestRules', () => {
     expect(fetcher.urls).toEqual(['https://a/1.png', 'https://a/2.png']);
   });
 
-  it('takes the media of stored turns from the memo, and only what a request kept', async () => {
-    const memo = new MediaMemo();
+  it('sends the media of stored turns from their turns, and fetches only what no turn holds', async () => {
     const fetcher = new CountingFetcher();
-    const first = new RequestRules({ fetcher, limits: LIMITS, memo });
+    const first = new RequestRules({ fetcher, limits: LIMITS });
     await first.fetchMedia('https://a/1.png');
-    const unkept = new RequestRules({ fetcher, limits: LIMITS, memo });
-    await unkept.fetchStoredMedia('https://a/1.png');
-    expect(fetcher.urls).toHaveLength(2);
-
-    first.keepFetchedMedia();
-    const later = new RequestRules({ fetcher, limits: LIMITS, memo });
-    expect(await later.fetchStoredMedia('https://a/1.png')).toEqual({
-      mimeType: 'image/png',
-      data: 'data-of-https://a/1.png',
+    const kept = first.fetchedMedia();
+    expect(kept).toEqual({
+      'https://a/1.png': { mimeType: 'image/png', data: 'data-of-https://a/1.png' },
     });
+
+    const later = new RequestRules({
+      fetcher,
+      limits: LIMITS,
+      storedMedia: new Map(Object.entries(kept)),
+    });
+    expect(await later.fetchStoredMedia('https://a/1.png')).toEqual(kept['https://a/1.png']);
+    expect(fetcher.urls).toHaveLength(1);
+    // A stored URL no turn holds (a turn stored before media were kept) is fetched again.
+    await later.fetchStoredMedia('https://a/2.png');
     // A URL of the new input is always fetched: only stored turns were fetched before.
     await later.fetchMedia('https://a/1.png');
-    expect(fetcher.urls).toHaveLength(3);
+    expect(fetcher.urls).toEqual(['https://a/1.png', 'https://a/2.png', 'https://a/1.png']);
   });
 
   it('charges every tool schema of the request to one budget', () => {
@@ -79,30 +81,5 @@ describe('RequestRules', () => {
     }
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, param: 'tools.0.input_schema' });
-  });
-});
-
-describe('MediaMemo', () => {
-  const media = (bytes: number): FetchedMedia => ({ mimeType: 'x', data: 'a'.repeat(bytes) });
-
-  it('keeps at most its bytes, dropping the least recently used first', () => {
-    const memo = new MediaMemo(300);
-    memo.set('u1', media(100));
-    memo.set('u2', media(100));
-    expect(memo.get('u1')).toBeDefined();
-    memo.set('u3', media(100));
-    expect(memo.size).toBeLessThanOrEqual(300);
-    expect(memo.get('u2')).toBeUndefined();
-    expect(memo.get('u1')).toBeDefined();
-    expect(memo.get('u3')).toBeDefined();
-  });
-
-  it('keeps nothing larger than itself, and counts a replaced entry once', () => {
-    const memo = new MediaMemo(300);
-    memo.set('big', media(400));
-    expect(memo.size).toBe(0);
-    memo.set('u', media(50));
-    memo.set('u', media(50));
-    expect(memo.size).toBe(50 + 2);
   });
 });

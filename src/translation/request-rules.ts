@@ -3,7 +3,6 @@ import { ApiError } from '../errors/api-error';
 import { isRecord } from '../json/is-record';
 import { jsonDepthWithin, MAX_EMBEDDED_JSON_DEPTH } from './json-depth';
 import type { FetchedMedia } from './content-parts';
-import { MediaMemo } from './media-memo';
 import { MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
 import { MEDIA_LIMITS, MediaLimits, RequestMedia } from './request-media';
 import { SchemaBudget, SchemaError } from './schema-budget';
@@ -14,8 +13,8 @@ export interface RequestRulesInit {
   limits: MediaLimits;
   /** The client's: when it leaves, the fetches of its request stop. */
   signal?: AbortSignal;
-  /** Media an earlier turn of a stored conversation fetched already. */
-  memo?: MediaMemo;
+  /** Media the earlier turns of a stored conversation fetched already, by URL. */
+  storedMedia?: ReadonlyMap<string, FetchedMedia>;
 }
 
 /**
@@ -31,12 +30,12 @@ export class RequestRules {
   /** A URL named twice in one request is fetched (and counted) once. */
   private readonly fetches = new Map<string, Promise<FetchedMedia>>();
   private readonly fetched = new Map<string, FetchedMedia>();
-  private readonly memo: MediaMemo | undefined;
+  private readonly storedMedia: ReadonlyMap<string, FetchedMedia>;
 
   constructor(init: RequestRulesInit) {
     this.signal = init.signal;
     this.media = new RequestMedia(init.fetcher, init.limits, init.signal);
-    this.memo = init.memo;
+    this.storedMedia = init.storedMedia ?? new Map();
   }
 
   /** The media behind a URL of this request. */
@@ -54,18 +53,18 @@ export class RequestRules {
   };
 
   /**
-   * The media behind a URL of a stored turn: an earlier request of the conversation fetched it,
-   * so it is taken from there when this process still holds it, and fetched (under the same
-   * limits) otherwise.
+   * The media behind a URL of a stored turn: the earlier request of the conversation that named
+   * it fetched it, and its turn keeps the bytes, so it is sent from there; fetched (under the same
+   * limits) only when no turn holds it.
    */
   readonly fetchStoredMedia = (url: string): Promise<FetchedMedia> => {
-    const known = this.memo?.get(url);
+    const known = this.storedMedia.get(url);
     return known ? Promise.resolve(known) : this.fetchMedia(url);
   };
 
-  /** Keeps what this request fetched for the later turns of its conversation. */
-  keepFetchedMedia(): void {
-    for (const [url, media] of this.fetched) this.memo?.set(url, media);
+  /** What this request fetched, by URL, for its stored turn to keep. */
+  fetchedMedia(): Record<string, FetchedMedia> {
+    return Object.fromEntries(this.fetched);
   }
 
   /**
@@ -119,19 +118,12 @@ export function rulesOver(fetch: (url: string) => Promise<FetchedMedia>): Reques
 /** Creates the rules of each request from the configured fetcher and limits. */
 @Injectable()
 export class RequestRulesFactory {
-  private readonly memo = new MediaMemo();
-
   constructor(
     @Inject(MEDIA_FETCHER) private readonly fetcher: MediaFetcher,
     @Inject(MEDIA_LIMITS) private readonly limits: MediaLimits,
   ) {}
 
-  forRequest(signal: AbortSignal): RequestRules {
-    return new RequestRules({
-      fetcher: this.fetcher,
-      limits: this.limits,
-      signal,
-      memo: this.memo,
-    });
+  forRequest(signal: AbortSignal, storedMedia?: ReadonlyMap<string, FetchedMedia>): RequestRules {
+    return new RequestRules({ fetcher: this.fetcher, limits: this.limits, signal, storedMedia });
   }
 }
