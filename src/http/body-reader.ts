@@ -127,7 +127,16 @@ export function streamBody<T>(
         resolve(result);
         return;
       }
-      void result.then(resolve, reject).finally(() => budget.release(taken));
+      result.then(
+        (value) => {
+          budget.release(taken);
+          resolve(value);
+        },
+        (error: unknown) => {
+          budget.release(taken);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     }
     function onWire(chunk: Buffer) {
       clearTimeout(idle);

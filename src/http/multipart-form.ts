@@ -68,6 +68,8 @@ export function multipartSink(headers: IncomingHttpHeaders): BodySink<MultipartF
   parser.on('file', (name: string, stream: NodeJS.ReadableStream, info: busboy.FileInfo) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // A cut body destroys the part's stream with busboy's own error, which the parser reports too.
+    stream.on('error', () => undefined);
     stream.on('end', () => {
       files.push({
         field: name,

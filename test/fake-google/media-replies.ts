@@ -46,9 +46,8 @@ function image(model: string, request: GenerateContentRequest, withText: boolean
   const imageConfig = isRecord(request.generationConfig?.imageConfig)
     ? request.generationConfig.imageConfig
     : {};
-  const [w, h] = String(imageConfig.aspectRatio ?? '1:1')
-    .split(':')
-    .map((n) => Number(n) || 1);
+  const ratio = typeof imageConfig.aspectRatio === 'string' ? imageConfig.aspectRatio : '1:1';
+  const [w, h] = ratio.split(':').map((n) => Number(n) || 1);
   const png = tinyPng(w * PIXELS_PER_UNIT, h * PIXELS_PER_UNIT);
   const parts: Part[] = [];
   if (withText) parts.push({ text: `Here is ${lastUserText(request.contents)}` });
