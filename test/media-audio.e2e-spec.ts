@@ -1,4 +1,6 @@
 import OpenAI, { toFile } from 'openai';
+import type { CompletedRequest } from '../src/logging/request-record';
+import { RequestTracker } from '../src/logging/request-tracker';
 import type { FakeGoogle } from './fake-google/fake-google';
 import { rateLimited } from './fake-google/google-errors';
 import {
@@ -16,6 +18,10 @@ import {
 import { KEY_A, KEY_B } from './support/openai-sdk';
 import { RunningProxy, TEST_PASSWORD } from './support/proxy';
 import { RawRequest } from './support/raw-request';
+import { waitFor } from './support/wait';
+
+const waitForCount = (count: () => number, n: number) =>
+  waitFor(() => count() >= n, 5_000, `${n} completed requests`);
 
 /** A mono 16-bit WAV of `samples` samples of silence at 16 kHz. */
 function wav(samples: number): Buffer {
@@ -160,6 +166,77 @@ describe('OpenAI audio API on Gemini TTS and audio understanding', () => {
       expect(body.error.param).toBe(param);
       expect(body.error.message).toMatch(message);
       expect(generateCalls(fake)).toHaveLength(0);
+    });
+  });
+
+  describe('native Gemini routes', () => {
+    it('relay the PCM parts of a streamed TTS answer unchanged', async () => {
+      const res = await fetch(
+        `${proxy.url}/v1beta/models/gemini-3.8-flash-tts:streamGenerateContent?alt=sse`,
+        {
+          method: 'POST',
+          headers: { 'x-goog-api-key': TEST_PASSWORD, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            contents: [{ parts: [{ text: 'one two three four' }] }],
+            generationConfig: {
+              responseModalities: ['AUDIO'],
+              speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } },
+            },
+          }),
+        },
+      );
+      expect(res.status).toBe(200);
+      const events = (await res.text())
+        .split('\n\n')
+        .filter((block) => block.startsWith('data: '))
+        .map(
+          (block) =>
+            JSON.parse(block.slice(6)) as {
+              candidates: {
+                content: { parts: { inlineData: { mimeType: string; data: string } }[] };
+              }[];
+            },
+        );
+      expect(events.length).toBeGreaterThan(1);
+      const inline = events.flatMap((e) => e.candidates[0].content.parts.map((p) => p.inlineData));
+      expect(new Set(inline.map((i) => i.mimeType))).toEqual(
+        new Set(['audio/L16;codec=pcm;rate=24000']),
+      );
+      const bytes = inline.reduce((n, i) => n + Buffer.from(i.data, 'base64').length, 0);
+      expect(bytes).toBe(pcmBytes(4));
+    });
+  });
+
+  describe('the request log', () => {
+    it('records the model, credential and tokens of media requests as it does for chat', async () => {
+      const completed: CompletedRequest[] = [];
+      const stop = proxy.app.get(RequestTracker).onComplete((r) => completed.push(r));
+      try {
+        await (
+          await openai.audio.speech.create({
+            model: 'tts-1',
+            voice: 'alloy',
+            input: 'count me',
+            response_format: 'pcm',
+          })
+        ).arrayBuffer();
+        await openai.audio.transcriptions.create({
+          model: 'whisper-1',
+          file: await toFile(wav(100), 'a.wav'),
+        });
+        await openai.images.generate({ model: 'gpt-image-1', prompt: 'a dot' });
+        await waitForCount(() => completed.length, 3);
+      } finally {
+        stop();
+      }
+      expect(
+        completed.map((r) => [r.route, r.model, r.attempts, (r.tokens?.prompt ?? 0) > 0]),
+      ).toEqual([
+        ['/v1/audio/speech', 'gemini-3.8-flash-lite-tts', 1, true],
+        ['/v1/audio/transcriptions', 'gemini-3.5-flash-lite', 1, true],
+        ['/v1/images/generations', 'gemini-3.1-flash-image', 1, true],
+      ]);
+      expect(completed.every((r) => r.credentialId?.startsWith('key...'))).toBe(true);
     });
   });
 
