@@ -108,6 +108,7 @@ describe('OpenAI images API on Gemini image models', () => {
       [{ n: 11 }, 'n'],
       [{ response_format: 'png' }, 'response_format'],
       [{ prompt: '' }, 'prompt'],
+      [{ stream: true }, 'stream'],
     ])('refuses %j with a 400 naming %s', async (change, param) => {
       const res = await fetch(`${proxy.url}/v1/images/generations`, {
         method: 'POST',

@@ -5,6 +5,7 @@ import {
   aNumber,
   anInteger,
   aString,
+  Check,
   FieldChecks,
   fieldsProblem,
   oneOf,
@@ -25,7 +26,21 @@ const IMAGE_OPTIONS: FieldChecks = [
   ['response_format', optional(oneOf(['url', 'b64_json']))],
 ];
 
-const IMAGE_GENERATION: FieldChecks = [['prompt', required(aNonEmptyString)], ...IMAGE_OPTIONS];
+/** gpt-image-1's partial-image stream has no Gemini counterpart: refused, not answered as JSON. */
+const notStreamed: Check = (value, param) =>
+  value === false || value === 'false'
+    ? undefined
+    : {
+        param,
+        message: `Invalid '${param}': streamed image generation is not supported; leave it out.`,
+        code: 'invalid_value',
+      };
+
+const IMAGE_GENERATION: FieldChecks = [
+  ['prompt', required(aNonEmptyString)],
+  ...IMAGE_OPTIONS,
+  ['stream', optional(notStreamed)],
+];
 
 export function findImageGenerationProblem(
   body: Record<string, unknown>,
