@@ -11,6 +11,7 @@ import { HealthController } from './health.controller';
 import { BodyModule } from './http/body.module';
 import { FallbackErrorFilter } from './fallback-error.filter';
 import { LoggingModule } from './logging/logging.module';
+import { MediaModule } from './media/media.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
 import { ResponsesModule } from './responses/responses.module';
@@ -36,6 +37,7 @@ export class AppModule {
         GeminiModule,
         OpenAIModule,
         ResponsesModule,
+        MediaModule,
         LoggingModule,
         MetricsModule,
         AdminModule,

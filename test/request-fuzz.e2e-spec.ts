@@ -275,7 +275,7 @@ describe('fuzzing request bodies', () => {
         fc.asyncProperty(chatBodies, async (body) => {
           try {
             const valid = pipe.transform(body) as OpenAIChatRequest;
-            serialises(await translation.toGeminiRequest(valid));
+            serialises(await translation.toGeminiRequest(valid, new AbortController().signal));
           } catch (err) {
             asClientError(err);
           }

@@ -54,9 +54,19 @@ export interface AdminServedModels {
   overflow: number;
 }
 
+/** What this replica's store of `/v1/responses` results holds, against RESPONSES_STORE_MAX_BYTES. */
+export interface AdminResponseStore {
+  entries: number;
+  bytes: number;
+  maxBytes: number;
+  /** Kept on this replica only: Redis refused them (REDIS_URL). */
+  unshared: number;
+}
+
 export interface AdminStatus {
   generatedAt: string;
   replica: AdminReplica;
+  responseStore?: AdminResponseStore;
   summary: Record<CredentialState, number> & { total: number };
   credentials: AdminCredential[];
   servedModels: AdminServedModels;

@@ -89,7 +89,10 @@ function slices(env: () => EnvironmentVariables) {
     })),
     responses: registerAs('responses', () => {
       const e = env();
-      return { ttlSeconds: e.RESPONSES_TTL_S };
+      return {
+        ttlSeconds: e.RESPONSES_TTL_S,
+        storeMaxBytes: parseByteSize(e.RESPONSES_STORE_MAX_BYTES),
+      };
     }),
     redis: registerAs('redis', () => {
       const e = env();

@@ -71,6 +71,19 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ RESPONSES_TTL_S: '0' })).toThrow(/RESPONSES_TTL_S/);
   });
 
+  it('bounds stored responses at 256mb unless RESPONSES_STORE_MAX_BYTES says otherwise', () => {
+    expect(validateEnvironment({}).RESPONSES_STORE_MAX_BYTES).toBe('256mb');
+    expect(
+      validateEnvironment({ RESPONSES_STORE_MAX_BYTES: '1gb' }).RESPONSES_STORE_MAX_BYTES,
+    ).toBe('1gb');
+    expect(() => validateEnvironment({ RESPONSES_STORE_MAX_BYTES: 'lots' })).toThrow(
+      /RESPONSES_STORE_MAX_BYTES must look like/,
+    );
+    expect(() => validateEnvironment({ RESPONSES_STORE_MAX_BYTES: '0' })).toThrow(
+      /RESPONSES_STORE_MAX_BYTES must be more than 0/,
+    );
+  });
+
   it('accepts redis:// and rediss:// URLs with a password for REDIS_URL, and leaves it unset by default', () => {
     expect(validateEnvironment({}).REDIS_URL).toBeUndefined();
     expect(validateEnvironment({}).REDIS_KEY_PREFIX).toBe('gemini-proxy:');

@@ -182,10 +182,17 @@ export class EnvironmentVariables {
   MODEL_ALIASES = '{}';
 
   @Env(
-    'how long stored `/v1/responses` results are kept (for `previous_response_id`, `GET`, `input_items`), in seconds',
+    'how long stored `/v1/responses` results are kept (for `previous_response_id`, `GET`, `input_items`), in seconds; continuing a conversation renews its earlier turns',
   )
   @Int(1)
   RESPONSES_TTL_S = 86_400;
+
+  @Env(
+    'bytes of stored `/v1/responses` turns each process keeps in memory (past it the least recently stored or continued go first; `/admin` shows what it holds)',
+  )
+  @Size('256mb')
+  @Check(positiveSize)
+  RESPONSES_STORE_MAX_BYTES = '256mb';
 
   @Env(
     'shared state for several replicas ([Running several replicas](#running-several-replicas)): `redis://[:password@]host:6379[/db]` or `rediss://` (TLS); the password is never logged',
@@ -245,6 +252,13 @@ export class EnvironmentVariables {
   @Optional()
   @Check(isEndpointTemplate)
   VERTEX_ENDPOINT?: string;
+}
+
+function positiveSize(value: unknown): string | undefined {
+  if (!SIZE.test(String(value))) return undefined; // `@Size()` says why
+  return parseByteSize(String(value)) < 1
+    ? '$property must be more than 0 (a store of no bytes keeps nothing)'
+    : undefined;
 }
 
 function atLeastBodyLimit(value: unknown, env: Record<string, unknown>): string | undefined {

@@ -178,6 +178,16 @@ export class MetricsService implements OnModuleDestroy {
         this.set(shared.redisUp ?? 0);
       },
     });
+    new Counter({
+      name: `${PREFIX}redis_write_failures_total`,
+      help: 'Writes Redis refused (down, reconnecting, or full under maxmemory), by store; each was kept on this replica.',
+      labelNames: ['store'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [store, count] of shared.writeFailures) this.inc({ store }, count);
+      },
+    });
   }
 
   private listen<K extends keyof UpstreamEventMap>(

@@ -69,6 +69,13 @@ export const MODELS: readonly ModelInfo[] = [
     outputTokenLimit: 1,
     supportedGenerationMethods: EMBED_METHODS,
   },
+  // Media models (images, speech) and the default transcription model, last so that pages of the
+  // list that tests walk stay as they were.
+  chat('gemini-3.1-flash-image', 'Nano Banana 2', '3.1-flash-image', true),
+  chat('gemini-3-pro-image', 'Nano Banana Pro', '3-pro-image', true),
+  chat('gemini-3.8-flash-tts', 'Gemini 3.8 Flash TTS', '3.8-flash-tts', false),
+  chat('gemini-3.8-flash-lite-tts', 'Gemini 3.8 Flash-Lite TTS', '3.8-flash-lite-tts', false),
+  chat('gemini-3.5-flash-lite', 'Gemini 3.5 Flash-Lite', '3.5-flash-lite', true),
 ];
 
 const BY_ID = new Map(MODELS.map((m) => [m.baseModelId, m]));

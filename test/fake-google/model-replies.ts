@@ -1,4 +1,5 @@
 import { uniqueId } from './ids';
+import { mediaStream } from './media-replies';
 import {
   isRecord,
   type Candidate,
@@ -26,6 +27,8 @@ export function defaultStream(
   servedAs = model,
 ): GeminiResponse[] {
   const eventCount = Math.max(1, Math.floor(events));
+  const media = mediaStream(model, request, eventCount);
+  if (media) return media;
   const config = request.generationConfig;
   const candidateCount = Math.max(1, Math.floor(Number(config?.candidateCount ?? 1)) || 1);
   const thinking = config?.thinkingConfig?.includeThoughts === true;
