@@ -14,6 +14,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
 import { ResponsesModule } from './responses/responses.module';
+import { UsageModule } from './usage/usage.module';
 
 /**
  * The proxy. Built by `register()` so that configuration is read when the app starts, not on
@@ -37,6 +38,7 @@ export class AppModule {
         ResponsesModule,
         LoggingModule,
         MetricsModule,
+        UsageModule,
         AdminModule,
       ],
       controllers: [HealthController],

@@ -2,12 +2,15 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { StateModule } from '../state/state.module';
+import { UsageModule } from '../usage/usage.module';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
+import { OpenApiDocument } from './openapi-document';
 
 @Module({
-  imports: [AuthModule, CredentialsModule, StateModule],
+  imports: [AuthModule, CredentialsModule, StateModule, UsageModule],
   controllers: [AdminController],
-  providers: [AdminService],
+  providers: [AdminService, OpenApiDocument],
+  exports: [OpenApiDocument],
 })
 export class AdminModule {}

@@ -4,7 +4,9 @@ import { Clock } from '../credentials/clock';
 import { CredentialPool } from '../credentials/credential-pool';
 import { ApiError } from '../errors/api-error';
 import { SharedStateStatus } from '../state/shared-state-status';
+import { UsageLedger } from '../usage/usage-ledger';
 import { AdminPage, adminPage } from './admin-page';
+import { LedgerLine, ledgerLine } from './ledger-line';
 import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
 
 /** The pool's status for people: the JSON view, the page's model, and re-enabling a credential. */
@@ -17,6 +19,7 @@ export class AdminService {
     private readonly clock: Clock,
     private readonly cookie: AdminCookie,
     private readonly shared: SharedStateStatus,
+    private readonly ledger: UsageLedger,
   ) {}
 
   /** The shared view: what every replica learned, read from Redis first when there is one. */
@@ -30,10 +33,13 @@ export class AdminService {
     return this.cookie.valueFor(key);
   }
 
-  async page(options: { enabled?: string }): Promise<AdminPage> {
+  async page(options: { enabled?: string }): Promise<AdminPage & { ledger: LedgerLine }> {
     await this.pool.refresh();
     const now = this.clock.now();
-    return adminPage(this.snapshot(), { ...options, now });
+    return {
+      ...adminPage(this.snapshot(), { ...options, now }),
+      ledger: ledgerLine(this.ledger.status()),
+    };
   }
 
   /** Clears the credential's disabled mark and every cooldown it has. */

@@ -135,6 +135,11 @@ const RULES: Record<string, Rule> = {
   ),
   VERTEX_API_KEYS: string(),
   GOOGLE_APPLICATION_CREDENTIALS: string(),
+  DATABASE_URL: url(
+    ['postgres', 'postgresql'],
+    'DATABASE_URL must look like postgres://user:password@host:5432/database',
+  ),
+  USAGE_RETENTION_DAYS: int(1, 36_500),
 };
 
 /** Every variable the proxy reads, with its default. Only this folder reads process.env. */
@@ -181,12 +186,15 @@ export class EnvironmentVariables {
   REDIS_KEY_PREFIX = 'gemini-proxy:';
   /** The name this replica gives itself on /admin and in shared events; the hostname by default. */
   REPLICA_ID?: string;
+  /** PostgreSQL for the usage ledger; unset, an SQLite file `proxy.db` in PERSISTENT_STORAGE_PATH. */
+  DATABASE_URL?: string;
+  USAGE_RETENTION_DAYS = 90;
 }
 
 export class ConfigValidationError extends Error {}
 
 function describe(name: string, value: unknown, reasons: string[]): string {
-  const shown = /PASSWORD|SECRET|KEYS|JSON_LIST|REDIS_URL/.test(name)
+  const shown = /PASSWORD|SECRET|KEYS|JSON_LIST|REDIS_URL|DATABASE_URL/.test(name)
     ? ''
     : ` (got ${JSON.stringify(value)})`;
   return `${name}: ${reasons.join('; ')}${shown}`;
