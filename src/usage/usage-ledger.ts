@@ -5,7 +5,6 @@ import {
   Logger,
   OnModuleDestroy,
   OnModuleInit,
-  Optional,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { databaseConfig } from '../config/configuration';
@@ -82,7 +81,7 @@ export class UsageLedger implements OnModuleInit, OnModuleDestroy, BeforeApplica
     private readonly repository: UsageRepository,
     private readonly tracker: RequestTracker,
     @Inject(databaseConfig.KEY) private readonly config: ConfigType<typeof databaseConfig>,
-    @Optional() @Inject(USAGE_LEDGER_OPTIONS) options?: Partial<UsageLedgerOptions>,
+    @Inject(USAGE_LEDGER_OPTIONS) options: Partial<UsageLedgerOptions>,
   ) {
     this.options = { ...DEFAULT_LEDGER_OPTIONS, ...options };
   }
@@ -106,8 +105,16 @@ export class UsageLedger implements OnModuleInit, OnModuleDestroy, BeforeApplica
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.pruneTimer);
-    if (!this.database.isMigrated) return;
     const deadline = Date.now() + FINAL_FLUSH_MS;
+    if (this.queue.length > 0 && !this.database.isMigrated) {
+      // A database still migrating (or coming back) may yet take the last rows.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.database.ready,
+        new Promise((resolve) => (timer = setTimeout(resolve, FINAL_FLUSH_MS))),
+      ]);
+      clearTimeout(timer);
+    }
     while (this.queue.length > 0 && Date.now() < deadline) {
       await this.flush();
       if (this.failure) break;

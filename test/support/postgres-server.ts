@@ -80,6 +80,12 @@ export class PostgresServer {
     return `postgres://${USER}:${this.password}@127.0.0.1:${this.port}/postgres`;
   }
 
+  /** A new empty database on this server, and the URL that reaches it. */
+  async createDatabase(name: string): Promise<string> {
+    await this.query(`create database ${name}`);
+    return this.url.replace(/\/postgres$/, `/${name}`);
+  }
+
   /** Starts the server (again, after `stop`) on the same data and port. */
   async restart(): Promise<void> {
     this.child = spawn(
