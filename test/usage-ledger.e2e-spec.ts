@@ -158,7 +158,8 @@ function answerWith(usage: Usage, stream: boolean) {
     ],
     usageMetadata: {
       ...usage,
-      totalTokenCount: usage.promptTokenCount + usage.candidatesTokenCount + usage.thoughtsTokenCount,
+      totalTokenCount:
+        usage.promptTokenCount + usage.candidatesTokenCount + usage.thoughtsTokenCount,
     },
     modelVersion: MODEL,
   };
@@ -200,7 +201,11 @@ async function usageReport(url: string, query: string): Promise<ReportRow[]> {
 }
 
 /** The report's rows summed per key (a test may straddle an hour or a day). */
-async function totalsBy(url: string, group: string, bucket = 'day'): Promise<Record<string, Totals>> {
+async function totalsBy(
+  url: string,
+  group: string,
+  bucket = 'day',
+): Promise<Record<string, Totals>> {
   const from = new Date(Date.now() - 3 * 86_400_000).toISOString();
   const rows = await usageReport(url, `group=${group}&bucket=${bucket}&from=${from}`);
   const out: Record<string, Totals> = {};
@@ -278,10 +283,13 @@ describe('usage ledger', () => {
       proxy = await startTestProxy(await freshLedger(engine));
       const expected = await sendEveryDialect(fake, proxy.url);
       await waitForTotals(proxy.url, 'dialect', expected);
-      const all = Object.values(expected).reduce((sum, t) => {
-        for (const k of Object.keys(ZERO) as (keyof Totals)[]) sum[k] += t[k];
-        return sum;
-      }, { ...ZERO });
+      const all = Object.values(expected).reduce(
+        (sum, t) => {
+          for (const k of Object.keys(ZERO) as (keyof Totals)[]) sum[k] += t[k];
+          return sum;
+        },
+        { ...ZERO },
+      );
       await waitForTotals(proxy.url, 'client', { password: all });
       await waitForTotals(proxy.url, 'credential', { 'key...aaaaa': all });
     });
@@ -304,9 +312,15 @@ describe('usage ledger', () => {
       fake.enqueue(answerWith(usageFor(1), false));
       expect((await CALLS[0].send(proxy.url)).status).toBe(200);
       fake.failNext({ kind: 'cutMidStream', afterEvents: 1 });
-      const cut = await post(`${proxy.url}/v1beta/models/${MODEL}:streamGenerateContent?alt=sse`, turn);
+      const cut = await post(
+        `${proxy.url}/v1beta/models/${MODEL}:streamGenerateContent?alt=sse`,
+        turn,
+      );
       await cut.text().catch(() => '');
-      await waitFor(async () => (await totalsBy(proxy.url, 'dialect')).native?.requests === 1, 10_000);
+      await waitFor(
+        async () => (await totalsBy(proxy.url, 'dialect')).native?.requests === 1,
+        10_000,
+      );
     } finally {
       await proxy.close();
     }

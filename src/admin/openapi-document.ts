@@ -32,7 +32,7 @@ export class OpenApiDocument {
     const paths = Object.fromEntries(
       Object.entries(full.paths).filter(([path]) => path.startsWith('/admin/api/')),
     );
-    this.document = { ...full, paths } as unknown as OpenApi;
+    this.document = { ...full, paths };
     return this.document;
   }
 }

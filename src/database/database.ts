@@ -101,7 +101,7 @@ export class Database {
         db: this.db,
         provider: migrationProvider,
       }).migrateToLatest();
-      if (error) throw error;
+      if (error) throw error instanceof Error ? error : new Error('the migration failed');
       for (const r of results ?? []) {
         if (r.status === 'Success') this.logger.log(`Migrated ${this.engine}: ${r.migrationName}`);
       }
@@ -134,9 +134,10 @@ function passwordOf(url: string): string | undefined {
 }
 
 /** int8 columns (the ledger's counts and times) as numbers: they stay far below 2^53. */
+const INT8_OID = 20;
 const int8AsNumber = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === types.builtins.INT8
+    oid === INT8_OID
       ? (value: string) => Number(value)
       : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
 };

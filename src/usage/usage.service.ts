@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database';
 import { ApiError } from '../errors/api-error';
 import { UsageQueryDto } from './usage-query.dto';
 import { UsageRepository } from './usage-repository';
@@ -12,7 +13,10 @@ const MAX_BUCKETS = 2_400;
 /** Answers the usage API from the hourly and daily totals. */
 @Injectable()
 export class UsageService {
-  constructor(private readonly repository: UsageRepository) {}
+  constructor(
+    private readonly repository: UsageRepository,
+    private readonly database: Database,
+  ) {}
 
   async report(query: UsageQueryDto, now = Date.now()): Promise<UsageReport> {
     const bucket = query.bucket ?? 'hour';
@@ -26,7 +30,9 @@ export class UsageService {
         'from',
       );
     }
-    const rows = await this.repository.totals({ from, to, bucket, group });
+    const rows = await this.repository.totals({ from, to, bucket, group }).catch((error) => {
+      throw this.unavailable(error);
+    });
     return {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
@@ -34,5 +40,16 @@ export class UsageService {
       group,
       rows: rows.map(reportRow),
     };
+  }
+
+  /** The database's failure as a 503 that names it, without the password DATABASE_URL may hold. */
+  private unavailable(error: unknown): ApiError {
+    const reason = this.database.migrationError ?? this.database.describe(error);
+    return new ApiError({
+      status: 503,
+      kind: 'upstream',
+      message: `The usage database (${this.database.engine}) cannot be read now: ${reason}`,
+      retryAfterSeconds: 5,
+    });
   }
 }
