@@ -1,12 +1,23 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './redis-server';
 import { waitFor } from './wait';
 
-const BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Debian's binaries of the newest PostgreSQL installed (they are not on PATH). */
+function postgresBin(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = readdirSync(root)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
+  if (versions.length === 0)
+    throw new Error(`no PostgreSQL under ${root}: apt-get install postgresql`);
+  return path.join(root, versions[0], 'bin');
+}
+
+const BIN = postgresBin();
 const USER = 'proxy';
 
 function postgresIds(): { uid: number; gid: number } {
