@@ -12,9 +12,9 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-function openDatabase(config: ConfigType<typeof databaseConfig>): Database {
+async function openDatabase(config: ConfigType<typeof databaseConfig>): Promise<Database> {
   const logger = new Logger('Database');
-  const database = new Database({ url: config.url, sqliteFile: config.sqliteFile });
+  const database = await Database.open({ url: config.url, sqliteFile: config.sqliteFile });
   logger.log(`Usage ledger in ${database.engine} at ${database.location}`);
   if (config.redisShared && database.engine === 'sqlite') {
     logger.warn(

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Pool, types } from 'pg';
+import type { Pool } from 'pg';
 import { DatabaseSchema } from './database-schema';
 import { redactDatabaseUrl, withoutSecret } from './database-url';
 import { migrationProvider } from './migrations';
@@ -41,25 +41,51 @@ export class Database {
   private readonly readyPromise: Promise<void>;
   private resolveReady!: () => void;
 
-  constructor(options: DatabaseOptions) {
+  private constructor(
+    connection: { db: Kysely<DatabaseSchema>; engine: DatabaseEngine; location: string },
+    url?: string,
+  ) {
     this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve));
+    this.db = connection.db;
+    this.engine = connection.engine;
+    this.location = connection.location;
+    this.password = url === undefined ? undefined : passwordOf(url);
+  }
+
+  /**
+   * Opens the connection. Only the engine in use has its driver loaded (pg or better-sqlite3):
+   * each costs start-up time that the other deployment never needs.
+   */
+  static async open(options: DatabaseOptions): Promise<Database> {
     if (options.url) {
-      this.engine = 'postgres';
-      this.location = redactDatabaseUrl(options.url);
-      this.password = passwordOf(options.url);
-      this.db = new Kysely({ dialect: new PostgresDialect({ pool: postgresPool(options.url) }) });
-    } else {
-      this.engine = 'sqlite';
-      this.location = options.sqliteFile;
+      const db = new Kysely<DatabaseSchema>({
+        dialect: new PostgresDialect({ pool: await postgresPool(options.url) }),
+      });
+      return new Database(
+        { db, engine: 'postgres', location: redactDatabaseUrl(options.url) },
+        options.url,
+      );
+    }
+    const { default: BetterSqlite3 } = await import('better-sqlite3');
+    let file: BetterSqlite3.Database;
+    let location = options.sqliteFile;
+    try {
       mkdirSync(dirname(options.sqliteFile), { recursive: true });
-      const file = new BetterSqlite3(options.sqliteFile);
+      file = new BetterSqlite3(options.sqliteFile);
       // WAL: the ledger's batch writes do not block readers of /admin/api/usage, and a crash
       // mid-batch loses at most that batch. NORMAL sync is WAL's durable-enough setting.
       file.pragma('journal_mode = WAL');
       file.pragma('synchronous = NORMAL');
       file.pragma('busy_timeout = 5000');
-      this.db = new Kysely({ dialect: new SqliteDialect({ database: file }) });
+    } catch (error) {
+      // A read-only credentials folder (a mounted secret) must not stop the proxy: the ledger
+      // then lives in memory for this run, and says so.
+      location = `memory only (cannot open ${options.sqliteFile}: ${error instanceof Error ? error.message : String(error)})`;
+      new Logger('Database').error(`Usage ledger kept in ${location}`);
+      file = new BetterSqlite3(':memory:');
     }
+    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: file }) });
+    return new Database({ db, engine: 'sqlite', location });
   }
 
   /** Settles once the schema is current (never rejects: it waits for the database instead). */
@@ -135,14 +161,15 @@ function passwordOf(url: string): string | undefined {
 
 /** int8 columns (the ledger's counts and times) as numbers: they stay far below 2^53. */
 const INT8_OID = 20;
-const int8AsNumber = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID
-      ? (value: string) => Number(value)
-      : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
-};
 
-function postgresPool(url: string): Pool {
+async function postgresPool(url: string): Promise<Pool> {
+  const { Pool, types } = await import('pg');
+  const int8AsNumber = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID
+        ? (value: string) => Number(value)
+        : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+  };
   const pool = new Pool({
     connectionString: url,
     max: 4,
