@@ -38,7 +38,6 @@ export function toUsageRow(r: CompletedRequest, now: number): UsageRow | undefin
   const dialect = dialectOf(r.method, r.route);
   if (!dialect || r.status === 401) return undefined;
   const status = r.aborted ? CLIENT_CLOSED : r.status;
-  const streamCut = r.stream === 'error' || r.stream === 'aborted';
   const id = randomUUID();
   return {
     id,
@@ -58,14 +57,14 @@ export function toUsageRow(r: CompletedRequest, now: number): UsageRow | undefin
     duration_ms: Math.round(r.durationMs),
     ttfb_ms: r.firstTokenMs === undefined ? null : Math.round(r.firstTokenMs),
     usage_missing: r.stream !== undefined && r.tokens === undefined ? 1 : 0,
-    error_reason: errorReason(r, status, streamCut),
+    error_reason: errorReason(r, status),
   };
 }
 
-function errorReason(r: CompletedRequest, status: number, streamCut: boolean): string | null {
+function errorReason(r: CompletedRequest, status: number): string | null {
   if (r.errorReason) return r.errorReason.slice(0, 200);
   if (r.stream === 'error') return 'stream-error';
-  if (status === CLIENT_CLOSED || (streamCut && r.stream === 'aborted')) return 'client-closed';
+  if (status === CLIENT_CLOSED || r.stream === 'aborted') return 'client-closed';
   if (status >= 400) return `http-${status}`;
   return null;
 }
