@@ -62,12 +62,12 @@ export class ScaleProfile {
   async run(report: CheckReport): Promise<void> {
     await this.prepare();
     const built = await report.check(
-      "the scale profile's Redis and nginx images build from Debian packages",
+      "the scale profile's Redis, PostgreSQL and nginx images build from Debian packages",
       () => this.images(),
     );
     if (!built) return report.fail('the scale profile checks', 'skipped: no Redis or nginx image');
     const up = await report.check(
-      'docker-compose --profile scale up starts Redis, three replicas and nginx',
+      'docker-compose --profile scale up starts Redis, PostgreSQL, three replicas and nginx',
       () => this.up(),
     );
     if (up) await this.checksOnTheStack(report);
