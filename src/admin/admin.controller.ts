@@ -16,6 +16,7 @@ import { renderView } from '../views';
 import { AdminErrorFilter } from './admin-error.filter';
 import { AdminStatus } from './admin-view';
 import { AdminService } from './admin.service';
+import { OpenApiDocument } from './openapi-document';
 import { SameOriginGuard } from './same-origin.guard';
 
 /**
@@ -25,7 +26,10 @@ import { SameOriginGuard } from './same-origin.guard';
 @Controller('admin')
 @UseFilters(AdminErrorFilter)
 export class AdminController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly openApi: OpenApiDocument,
+  ) {}
 
   /** With `?key=`, trades the password for the cookie and sends the browser to the bare address. */
   @Get()
@@ -53,6 +57,12 @@ export class AdminController {
   @Get('credentials')
   credentials(): Promise<AdminStatus> {
     return this.admin.status();
+  }
+
+  /** The OpenAPI description of /admin/api, as JSON (no UI: the console stays offline-only). */
+  @Get('api/docs')
+  apiDocs(): Promise<Record<string, unknown>> {
+    return this.openApi.get();
   }
 
   /** A form on the page posts here and is sent back to the page; API clients get the credential. */

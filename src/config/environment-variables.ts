@@ -209,6 +209,21 @@ export class EnvironmentVariables {
   @Pattern(/^[\w.:{}-]{1,64}$/, '$property must be 1-64 letters, digits or ._:{}- characters')
   REDIS_KEY_PREFIX = 'gemini-proxy:';
 
+  @Env(
+    'where the usage ledger lives: unset, an SQLite file `proxy.db` in `PERSISTENT_STORAGE_PATH`; `postgres://user:pass@host:5432/db` puts it in PostgreSQL, shared by every replica ([Usage ledger](operations.md#usage-ledger)); the password is never logged',
+    { secret: true, defaultText: 'unset: SQLite in `PERSISTENT_STORAGE_PATH`' },
+  )
+  @Optional()
+  @Url(
+    ['postgres', 'postgresql'],
+    '$property must look like postgres://user:password@host:5432/database',
+  )
+  DATABASE_URL?: string;
+
+  @Env('days per-request usage rows are kept; hourly and daily totals are kept for good')
+  @Int(1, 36_500)
+  USAGE_RETENTION_DAYS = 90;
+
   @Env("this replica's name on `/admin` and in shared events", { defaultText: 'the hostname' })
   @Optional()
   @Pattern(/^[\w.-]{1,64}$/, '$property must be 1-64 of [A-Za-z0-9_.-]')
