@@ -105,6 +105,7 @@ const RULES: Record<string, Rule> = {
   GOOGLE_OAUTH_TOKEN_URL: httpUrl,
   GOOGLE_USERINFO_URL: httpUrl,
   UPSTREAM_TIMEOUT_MS: int(1000),
+  TOKEN_TIMEOUT_MS: int(100),
   MAX_ATTEMPTS: int(1, 100),
   STREAM_HEARTBEAT_MS: int(100),
   BODY_LIMIT: matches(SIZE, 'BODY_LIMIT must look like 24mb, 512kb or 1048576'),
@@ -157,6 +158,8 @@ export class EnvironmentVariables {
   GOOGLE_OAUTH_TOKEN_URL = 'https://oauth2.googleapis.com/token';
   GOOGLE_USERINFO_URL = 'https://www.googleapis.com/oauth2/v2/userinfo';
   UPSTREAM_TIMEOUT_MS = 300_000;
+  /** The wait for one credential's access token (grant or refresh), capped at UPSTREAM_TIMEOUT_MS. */
+  TOKEN_TIMEOUT_MS = 15_000;
   MAX_ATTEMPTS = 3;
   STREAM_HEARTBEAT_MS = 15_000;
   BODY_LIMIT = '24mb';

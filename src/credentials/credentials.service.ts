@@ -58,13 +58,13 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
       oauth.tokenUrl,
       (c, t, refreshed) => this.onTokenRefreshed(c, t, refreshed),
       () => this.clock.now(),
-      upstream?.timeoutMs,
+      upstream?.tokenTimeoutMs,
       coordinator ?? undefined,
     );
     this.serviceAccountTokens = new ServiceAccountTokens(
       oauth.tokenUrl,
       () => this.clock.now(),
-      upstream?.timeoutMs,
+      upstream?.tokenTimeoutMs,
       coordinator ?? undefined,
     );
   }

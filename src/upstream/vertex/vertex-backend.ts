@@ -72,7 +72,7 @@ export class VertexBackend implements UpstreamBackend<VertexAuth> {
   }
 
   /**
-   * A token by the JWT bearer grant. Its time limit is the token provider's (UPSTREAM_TIMEOUT_MS,
+   * A token by the JWT bearer grant. Its time limit is the token provider's (TOKEN_TIMEOUT_MS,
    * shared by every request waiting on one grant); a client that hangs up stops waiting at once.
    */
   private token(
