@@ -582,9 +582,23 @@ describe('Vertex AI credentials', () => {
           headers: { ...AUTH, 'content-type': 'application/json' },
           body: JSON.stringify({ contents: [{ parts: [{ text: 'x' }] }] }),
         });
-        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBe(503);
+        const answer = ((await res.json()) as { error: { message: string } }).error.message;
         const [row] = (await adminCredentials(solo)).credentials;
-        expect(row).toMatchObject({ state: 'disabled', disabled: { reason: 'invalid_grant' } });
+        expect(row).toMatchObject({
+          state: 'disabled',
+          disabled: {
+            reason: 'invalid_grant',
+            fixUrl:
+              'https://console.cloud.google.com/iam-admin/serviceaccounts?project=vertex-proj',
+          },
+        });
+        // A key file has no login to repeat: the advice is about the key, with Google's reason.
+        for (const message of [answer, row.disabled!.message]) {
+          expect(message).not.toMatch(/log (the account )?in again/i);
+          expect(message).toMatch(/deleted or revoked.*replace the file/);
+          expect(message).toContain('Invalid JWT Signature.');
+        }
       } finally {
         await solo.close();
       }
