@@ -1,12 +1,20 @@
 import { Redis } from 'ioredis';
 import { FakeGoogle } from './fake-google/fake-google';
 import { rateLimited } from './fake-google/google-errors';
-import { generate } from './support/pool-harness';
+import { JSON_AUTH, userTurn } from './support/pool-harness';
 import { ProxyProcess } from './support/proxy-process';
 import { RedisServer } from './support/redis-server';
 import { waitFor } from './support/wait';
 
 const KEY = 'AIzaRedisFullKeyAAAAAAAAAAAAAAAAAAAfull1';
+
+function generate(proxy: ProxyProcess, text: string): Promise<Response> {
+  return fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+    method: 'POST',
+    headers: JSON_AUTH,
+    body: JSON.stringify(userTurn(text)),
+  });
+}
 
 /** How many HGETALL Redis has run: each resync of the pool reads every credential's cooldowns. */
 async function hgetallCalls(admin: Redis): Promise<number> {
