@@ -54,6 +54,8 @@ export class ProxyProcess {
       GEMINI_API_KEYS: '',
       DEBUG: 'false',
       SHUTDOWN_GRACE_MS: '2000',
+      // Every load client connects from 127.0.0.1; the open-streams run alone holds 1,000.
+      MAX_CONNECTIONS_PER_ADDRESS: '10000',
       ...options.env,
     };
     const nodeArgs = [

@@ -11,6 +11,7 @@ import { HealthController } from './health.controller';
 import { BodyModule } from './http/body.module';
 import { FallbackErrorFilter } from './fallback-error.filter';
 import { LoggingModule } from './logging/logging.module';
+import { MediaModule } from './media/media.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
 import { ResponsesModule } from './responses/responses.module';
@@ -30,11 +31,13 @@ export class AppModule {
         AuthModule,
         BodyModule,
         CredentialsModule,
-        GeminiModule,
-        // Before OpenAIModule: its GET /v1/models answers requests with anthropic-version first.
+        // Anthropic, then Gemini, then OpenAI: GET /v1/models answers requests with
+        // anthropic-version in Anthropic's shape, those of Google's SDKs in Google's, others in OpenAI's.
         AnthropicModule,
+        GeminiModule,
         OpenAIModule,
         ResponsesModule,
+        MediaModule,
         LoggingModule,
         MetricsModule,
         AdminModule,

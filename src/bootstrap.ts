@@ -69,7 +69,13 @@ export async function listen(
     app.flushLogs();
   }
   const tracker = app.get(RequestTracker);
-  configureHttp(app, options.connectionLimits);
+  configureHttp(
+    app,
+    options.connectionLimits ?? {
+      ...CONNECTION_LIMITS,
+      maxConnectionsPerAddress: server.maxConnectionsPerAddress,
+    },
+  );
   const port = options.port ?? server.port;
   const host = options.host ?? server.host;
   await app.listen(port, host);

@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { FakeGoogle } from './fake-google/fake-google';
 import { AUTH, chat, JSON_AUTH, nativeUrl, poolStatus, userTurn } from './support/pool-harness';
+import { DIALECTS, post, responsesBody } from './support/dialects';
 import { RunningProxy, startTestProxy } from './support/proxy';
 import { waitFor } from './support/wait';
 
@@ -78,6 +79,10 @@ class ImageServer {
     else this.held.push(answer);
   }
 
+  urls(n: number): string[] {
+    return Array.from({ length: n }, (_, i) => `${this.url}/e${this.epoch}/img-${i}.png`);
+  }
+
   images(n: number): { type: 'image_url'; image_url: { url: string } }[] {
     return Array.from({ length: n }, (_, i) => ({
       type: 'image_url' as const,
@@ -103,10 +108,17 @@ function doublingChainTool(levels: number) {
   };
 }
 
+/** `levels` definitions, each holding two references to the next, as a schema of its own. */
+function doublingChainSchema(levels: number): Record<string, unknown> {
+  return doublingChainTool(levels).function.parameters;
+}
+
 describe('bounded cost for every input', () => {
   let fake: FakeGoogle;
   let images: ImageServer;
   let proxy: RunningProxy;
+  /** The same, fetching at most two URLs per request. */
+  let strict: RunningProxy;
 
   beforeAll(async () => {
     fake = await FakeGoogle.start();
@@ -121,9 +133,16 @@ describe('bounded cost for every input', () => {
       MEDIA_FETCH_MAX_TOTAL_BYTES: '100000',
       MEDIA_FETCH_CONCURRENCY: '4',
     });
+    strict = await startTestProxy({
+      ...fake.env(),
+      GEMINI_API_KEYS: KEY,
+      MEDIA_FETCH_ALLOW_PRIVATE: 'true',
+      MEDIA_FETCH_MAX_URLS: '2',
+    });
   });
 
   afterAll(async () => {
+    await strict?.close();
     await proxy?.close();
     await images?.close();
     await fake?.close();
@@ -135,6 +154,92 @@ describe('bounded cost for every input', () => {
   });
 
   const generateCalls = () => fake.requests.filter((r) => r.action === 'generateContent');
+  const upstreamCalls = () =>
+    fake.requests.filter((r) => ['generateContent', 'countTokens'].includes(String(r.action)));
+
+  describe.each(DIALECTS)('on $name ($path)', (dialect) => {
+    it('refuses five image URLs past MEDIA_FETCH_MAX_URLS=2 with a 400, fetching none', async () => {
+      const res = await post(strict, dialect.path, dialect.withImages(images.urls(5)));
+      expect(res.status).toBe(400);
+      expect(dialect.errorMessage(await res.json())).toMatch(
+        /at most 2 per request \(MEDIA_FETCH_MAX_URLS\)/,
+      );
+      expect(images.started).toBe(0);
+      expect(upstreamCalls()).toHaveLength(0);
+    });
+
+    it('refuses images past MEDIA_FETCH_MAX_TOTAL_BYTES with a 400 naming it', async () => {
+      images.bodyBytes = 30_000;
+      const res = await post(proxy, dialect.path, dialect.withImages(images.urls(5)));
+      expect(res.status).toBe(400);
+      expect(dialect.errorMessage(await res.json())).toMatch(
+        /may total at most 100000 bytes \(MEDIA_FETCH_MAX_TOTAL_BYTES\)/,
+      );
+      expect(upstreamCalls()).toHaveLength(0);
+    });
+
+    it('fetches a few at a time and stops fetching when the client hangs up', async () => {
+      images.delayMs = -1;
+      const client = new AbortController();
+      const pending = post(proxy, dialect.path, dialect.withImages(images.urls(8)), {
+        signal: client.signal,
+      });
+      await waitFor(() => images.started === 4, 5_000, 'the first fetches to start');
+      client.abort();
+      await expect(pending).rejects.toThrow();
+      await waitFor(() => images.closedEarly === 4, 5_000, 'the proxy to drop its fetches');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(images.started).toBe(4);
+      expect(images.inFlight).toBe(0);
+      expect(upstreamCalls()).toHaveLength(0);
+    });
+
+    it('charges every tool schema of a request to one budget, and /health keeps answering', async () => {
+      // Each expands to ~12,000 nodes: one fits the 50,000-node budget, eight together do not.
+      const tool = (k: number) => ({ name: `chained_${k}`, schema: doublingChainSchema(11) });
+      const one = await post(proxy, dialect.path, dialect.withTools([tool(0)]));
+      expect(one.status).toBe(200);
+      fake.reset();
+
+      const started = Date.now();
+      const many = post(proxy, dialect.path, dialect.withTools([0, 1, 2, 3, 4, 5, 6, 7].map(tool)));
+      const health = await fetch(`${proxy.url}/health`, { headers: AUTH });
+      expect(health.status).toBe(200);
+      const res = await many;
+      expect(res.status).toBe(400);
+      expect(dialect.errorMessage(await res.json())).toMatch(/expand to more than 50000 nodes/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(upstreamCalls()).toHaveLength(0);
+    });
+
+    it('answers a $ref it cannot follow with a 400 in the dialect, not a 500', async () => {
+      const schema = { type: 'object', properties: { a: { $ref: '#/%E0' } } };
+      const res = await post(proxy, dialect.path, dialect.withTools([{ name: 'bad', schema }]));
+      expect(res.status).toBe(400);
+      expect(dialect.errorMessage(await res.json())).toMatch(/not a valid JSON pointer/);
+      expect(upstreamCalls()).toHaveLength(0);
+    });
+  });
+
+  describe('previous_response_id', () => {
+    it('does not fetch the media of earlier turns again', async () => {
+      const first = await post(proxy, '/v1/responses', responsesBody.withImages(images.urls(2)));
+      expect(first.status).toBe(200);
+      expect(images.started).toBe(2);
+      const { id } = (await first.json()) as { id: string };
+
+      const second = await post(proxy, '/v1/responses', {
+        model: 'gemini-2.5-flash',
+        previous_response_id: id,
+        input: 'and now?',
+      });
+      expect(second.status).toBe(200);
+      expect(images.started).toBe(2);
+      // The earlier images still reach the model.
+      const sent = JSON.stringify(generateCalls()[1].body);
+      expect(sent.match(/"inlineData"/g)).toHaveLength(2);
+    });
+  });
 
   describe('tool schemas', () => {
     it('answers a chained $ref schema with a 400 naming the limit, quickly, sending nothing to Google', async () => {
@@ -206,6 +311,24 @@ describe('bounded cost for every input', () => {
         error: { param: 'messages[1].tool_calls[0].function.arguments' },
       });
       expect((await poolStatus(proxy)).summary).toMatchObject({ ok: 1, cooling: 0 });
+    });
+  });
+
+  describe('JSON embedded as text on /v1/responses', () => {
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+
+    it('answers function_call arguments nested 20,000 deep with a 400', async () => {
+      const res = await post(proxy, '/v1/responses', {
+        model: 'gemini-2.5-flash',
+        input: [
+          { role: 'user', content: 'go' },
+          { type: 'function_call', call_id: 'c1', name: 'f', arguments: deep },
+          { type: 'function_call_output', call_id: 'c1', output: 'done' },
+        ],
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { param: 'input[1].arguments' } });
+      expect(upstreamCalls()).toHaveLength(0);
     });
   });
 

@@ -1,7 +1,8 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGoogle } from './fake-google/fake-google';
-import { chat } from './support/pool-harness';
+import { JSON_AUTH } from './support/pool-harness';
+import { Dialect, DIALECTS } from './support/dialects';
 import { RunningProxy, startTestProxy } from './support/proxy';
 
 const KEY = 'AIzaSsrfKeyAAAAAAAAAAAAAAAAAAAAAAAAAssrf';
@@ -30,25 +31,27 @@ describe('image URLs that point inside the host', () => {
     await new Promise((resolve) => images?.close(resolve));
   });
 
-  it.each(['[::7f00:1]', '[::127.0.0.1]', '[::a9fe:a9fe]'])(
-    'refuses the IPv4-compatible IPv6 address %s without fetching it',
-    async (host) => {
+  const HOSTS = ['[::7f00:1]', '[::127.0.0.1]', '[::a9fe:a9fe]', '127.0.0.1'];
+  const cases = DIALECTS.flatMap((dialect) =>
+    HOSTS.map((host): [string, string, Dialect] => [dialect.path, host, dialect]),
+  );
+
+  it.each(cases)(
+    'on %s, refuses the local address %s without fetching it',
+    async (path, host, dialect) => {
       const port = (images.address() as AddressInfo).port;
-      const res = await chat(proxy, {
-        messages: [
-          {
-            role: 'user',
-            content: [
-              { type: 'text', text: 'what is this?' },
-              { type: 'image_url', image_url: { url: `http://${host}:${port}/secret.png` } },
-            ],
-          },
-        ],
+      const res = await fetch(`${proxy.url}${path}`, {
+        method: 'POST',
+        headers: JSON_AUTH,
+        body: JSON.stringify(dialect.withImages([`http://${host}:${port}/secret.png`])),
       });
       expect(res.status).toBe(400);
-      const body = (await res.json()) as { error: { message: string } };
-      expect(body.error.message).toMatch(/private or local address/);
+      expect(dialect.errorMessage(await res.json())).toMatch(/private or local address/);
       expect(imageHits).toBe(0);
+      const upstream = fake.requests.filter((r) =>
+        ['generateContent', 'countTokens'].includes(String(r.action)),
+      );
+      expect(upstream).toHaveLength(0);
     },
   );
 });

@@ -58,6 +58,7 @@ describe('views/admin.hbs', () => {
         lastError: null,
       },
     ],
+    servedModels: { mismatches: [], overflow: 0 },
   };
 
   it('names the replica that drew the page and where its state comes from', async () => {
@@ -78,5 +79,48 @@ describe('views/admin.hbs', () => {
     expect(page).toContain('action="/admin/credentials/x%40example.com%2Fp%232/enable"');
     expect(page).not.toMatch(/[?&]key=/);
     expect(page).toContain('5 s ago');
+  });
+
+  it('shows no served-model table while every answer came from the model asked', async () => {
+    const page = await renderAdminPage(status, { now: NOW });
+    expect(page).not.toContain('Answered by another model');
+  });
+
+  it('shows each asked/served pair with its count, and escapes the names', async () => {
+    const page = await renderAdminPage(
+      {
+        ...status,
+        servedModels: {
+          mismatches: [
+            {
+              asked: 'gemini-2.5-pro',
+              served: 'gemini-3.8-flash',
+              count: 3,
+              lastAt: new Date(NOW - 60_000).toISOString(),
+              lastCredential: 'key...abcde',
+              announcedSince: '2026-12-01',
+            },
+            {
+              asked: 'gemini-3.6-flash',
+              served: hostile,
+              count: 1,
+              lastAt: new Date(NOW).toISOString(),
+              lastCredential: 'key...fghij',
+              announcedSince: null,
+            },
+          ],
+          overflow: 4,
+        },
+      },
+      { now: NOW },
+    );
+    const table = page.slice(page.indexOf('Answered by another model'));
+    expect(table).toMatch(
+      /<code>gemini-2\.5-pro<\/code><\/td>\s*<td><code>gemini-3\.8-flash<\/code><\/td>\s*<td class="num">3 times<\/td>/,
+    );
+    expect(table).toContain('Google re-routes this ID since 2026-12-01');
+    expect(table).toContain('not announced by Google');
+    expect(table).toContain('4 more mismatched answers of other model pairs');
+    expect(page).not.toContain(hostile);
   });
 });

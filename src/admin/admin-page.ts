@@ -13,8 +13,23 @@ export interface AdminPage {
   generatedAt: Moment;
   /** Which replica drew the page and where the state it shows comes from. */
   replica: { id: string; sharedState: string };
+  /** What the store of `/v1/responses` results holds, in words. */
+  responseStore?: string;
   enabled?: string;
   rows: AdminRow[];
+  /** "Asked X, Google served Y, N times": empty when every answer came from the model asked. */
+  mismatches: MismatchRow[];
+  /** Worded count of mismatched answers the bounded table had no room for; null when none. */
+  mismatchOverflow: string | null;
+}
+
+interface MismatchRow {
+  asked: string;
+  served: string;
+  times: string;
+  lastSeen: Moment & { ago: string };
+  credential: string;
+  note: string;
 }
 
 interface Moment {
@@ -55,6 +70,16 @@ const SHARED_STATE_TEXT: Record<AdminStatus['replica']['sharedState'], string> =
   'redis-unreachable': 'Redis unreachable: state of this replica only until it returns',
 };
 
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+function responseStoreText(store: NonNullable<AdminStatus['responseStore']>): string {
+  const count = `${store.entries} stored response${store.entries === 1 ? '' : 's'}`;
+  const unshared = store.unshared > 0 ? ` (${store.unshared} on this replica only)` : '';
+  return `${count}${unshared}, ${megabytes(store.bytes)} of ${megabytes(store.maxBytes)}`;
+}
+
 /** The pool status page's view model. */
 export function adminPage(status: AdminStatus, options: AdminPageOptions): AdminPage {
   const { summary } = status;
@@ -67,8 +92,22 @@ export function adminPage(status: AdminStatus, options: AdminPageOptions): Admin
     },
     generatedAt: moment(status.generatedAt),
     replica: { id: status.replica.id, sharedState: SHARED_STATE_TEXT[status.replica.sharedState] },
+    responseStore: status.responseStore && responseStoreText(status.responseStore),
     enabled: options.enabled,
     rows: status.credentials.map((c) => row(c, options.now)),
+    mismatches: status.servedModels.mismatches.map((m) => ({
+      asked: m.asked,
+      served: m.served,
+      times: m.count === 1 ? 'once' : `${m.count} times`,
+      lastSeen: { ...moment(m.lastAt), ago: ago(m.lastAt, options.now) },
+      credential: m.lastCredential,
+      note: m.announcedSince
+        ? `Google re-routes this ID since ${m.announcedSince}`
+        : 'not announced by Google',
+    })),
+    mismatchOverflow: status.servedModels.overflow
+      ? `${status.servedModels.overflow} more mismatched answers of other model pairs`
+      : null,
   };
 }
 

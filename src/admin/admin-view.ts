@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { CredentialKind } from '../credentials/credential';
 import { CredentialState, CredentialStatus } from '../credentials/credential-pool';
 import { CooldownKind } from '../credentials/pool-state-store';
+import type { ModelMismatch } from '../models/served-models';
 
 /** One credential as `/admin/credentials` shows it: ids are emails or key suffixes, never secrets. */
 export interface AdminCredential {
@@ -36,17 +37,49 @@ export interface AdminReplica {
   sharedState: 'memory' | 'redis' | 'redis-unreachable';
 }
 
+/** Answers Google served with another model than the one asked for (users pay the served one). */
+export interface AdminModelMismatch {
+  asked: string;
+  served: string;
+  count: number;
+  lastAt: string;
+  lastCredential: string;
+  /** When Google announced this re-route; null for one it did not announce. */
+  announcedSince: string | null;
+}
+
+/** Counted by this replica since it started; `overflow` answers fell outside the bounded table. */
+export interface AdminServedModels {
+  mismatches: AdminModelMismatch[];
+  overflow: number;
+}
+
+/** What this replica's store of `/v1/responses` results holds, against RESPONSES_STORE_MAX_BYTES. */
+export interface AdminResponseStore {
+  entries: number;
+  bytes: number;
+  maxBytes: number;
+  /** Kept on this replica only: Redis refused them (REDIS_URL). */
+  unshared: number;
+}
+
 export interface AdminStatus {
   generatedAt: string;
   replica: AdminReplica;
+  responseStore?: AdminResponseStore;
   summary: Record<CredentialState, number> & { total: number };
   credentials: AdminCredential[];
+  servedModels: AdminServedModels;
 }
 
 export function toAdminStatus(
   statuses: readonly CredentialStatus[],
   now: number,
   replica: AdminReplica = { id: 'local', sharedState: 'memory' },
+  served: { mismatches: readonly ModelMismatch[]; overflow: number } = {
+    mismatches: [],
+    overflow: 0,
+  },
 ): AdminStatus {
   const summary = { total: statuses.length, ok: 0, cooling: 0, disabled: 0 };
   for (const s of statuses) summary[s.state]++;
@@ -55,6 +88,17 @@ export function toAdminStatus(
     replica,
     summary,
     credentials: statuses.map((s) => toAdminCredential(s)),
+    servedModels: {
+      mismatches: served.mismatches.map((m) => ({
+        asked: m.asked,
+        served: m.served,
+        count: m.count,
+        lastAt: iso(m.lastAt),
+        lastCredential: m.lastCredentialId,
+        announcedSince: m.announcedSince,
+      })),
+      overflow: served.overflow,
+    },
   };
 }
 

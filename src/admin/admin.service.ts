@@ -1,8 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AdminCookie } from '../auth/admin-cookie';
 import { Clock } from '../credentials/clock';
 import { CredentialPool } from '../credentials/credential-pool';
 import { ApiError } from '../errors/api-error';
+import { ServedModels } from '../models/served-models';
+import { RESPONSE_STORE, ResponseStore } from '../responses/response-store';
 import { SharedStateStatus } from '../state/shared-state-status';
 import { AdminPage, adminPage } from './admin-page';
 import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
@@ -17,6 +19,8 @@ export class AdminService {
     private readonly clock: Clock,
     private readonly cookie: AdminCookie,
     private readonly shared: SharedStateStatus,
+    private readonly served: ServedModels,
+    @Inject(RESPONSE_STORE) private readonly responses: ResponseStore,
   ) {}
 
   /** The shared view: what every replica learned, read from Redis first when there is one. */
@@ -47,9 +51,13 @@ export class AdminService {
   }
 
   private snapshot(): AdminStatus {
-    return toAdminStatus(this.pool.status(), this.clock.now(), {
-      id: this.shared.replicaId,
-      sharedState: this.shared.mode,
-    });
+    const status = toAdminStatus(
+      this.pool.status(),
+      this.clock.now(),
+      { id: this.shared.replicaId, sharedState: this.shared.mode },
+      { mismatches: this.served.mismatches(), overflow: this.served.overflow },
+    );
+    const { entries, bytes, maxBytes, unshared = 0 } = this.responses.stats();
+    return { ...status, responseStore: { entries, bytes, maxBytes, unshared } };
   }
 }

@@ -15,6 +15,7 @@ function appTrusting(trustProxy: string | boolean) {
     bodyBytesInFlight: 4096,
     bodyLimit: '1kb',
     shutdownGraceMs: 1000,
+    maxConnectionsPerAddress: 1000,
     logFormat: 'text',
   });
   app.post('/enable', (req, res) => {

@@ -26,7 +26,7 @@ export class AnthropicService {
 
   async createMessage(req: AnthropicMessagesRequest, signal: AbortSignal): Promise<Reply> {
     const asked = String(req.model);
-    const { model, request, singleToolCall } = await this.translate(req);
+    const { model, request, singleToolCall } = await this.translate(req, signal);
     const ctx = { model: asked, singleToolCall };
     if (req.stream !== true) {
       const response = await this.dispatcher.generate({ model, body: request, signal });
@@ -54,7 +54,7 @@ export class AnthropicService {
     req: AnthropicMessagesRequest,
     signal: AbortSignal,
   ): Promise<{ input_tokens: number }> {
-    const { model, request } = await this.translate(req);
+    const { model, request } = await this.translate(req, signal);
     const counted = await this.dispatcher.countTokens({
       model,
       body: { contents: countedContents(request) } as unknown as JsonObject,
@@ -76,9 +76,9 @@ export class AnthropicService {
   }
 
   /** MODEL_ALIASES applies before translation; answers still name the model the client asked for. */
-  private translate(req: AnthropicMessagesRequest) {
+  private translate(req: AnthropicMessagesRequest, signal: AbortSignal) {
     const model = this.aliases.resolve(String(req.model));
-    return this.translation.toGeminiRequest({ ...req, model });
+    return this.translation.toGeminiRequest({ ...req, model }, signal);
   }
 }
 

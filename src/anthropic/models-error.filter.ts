@@ -1,15 +1,16 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { openAIErrorBody } from '../errors/error-bodies';
+import { googleErrorBody, openAIErrorBody } from '../errors/error-bodies';
 import { toErrorFacts } from '../errors/error-facts';
 import { sendError } from '../http/error-response';
 import { openAIErrorFrame } from '../translation/openai-frames';
 import { sendAnthropicError } from './anthropic-error-response';
 
 /**
- * `/v1/models` is shared with the OpenAI dialect, and the password guard runs before the route can
- * pass a request on: a failure there is answered in the dialect of the request, Anthropic's when it
- * carries `anthropic-version`, OpenAI's otherwise.
+ * `/v1/models` is shared with the OpenAI and Gemini dialects, and the password guard runs before the
+ * route can pass a request on: a failure there is answered in the dialect of the request,
+ * Anthropic's when it carries `anthropic-version`, Google's for Google's SDKs (`x-goog-api-client`),
+ * OpenAI's otherwise.
  */
 @Catch()
 export class ModelsErrorFilter implements ExceptionFilter {
@@ -21,6 +22,12 @@ export class ModelsErrorFilter implements ExceptionFilter {
     }
     const res = host.switchToHttp().getResponse<ServerResponse>();
     const error = toErrorFacts(exception);
-    sendError(res, error, openAIErrorBody(error), openAIErrorFrame);
+    const google = req.headers['x-goog-api-client'] !== undefined;
+    sendError(
+      res,
+      error,
+      google ? googleErrorBody(error) : openAIErrorBody(error),
+      openAIErrorFrame,
+    );
   }
 }

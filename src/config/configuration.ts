@@ -2,15 +2,9 @@ import { registerAs } from '@nestjs/config';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseModelAliases } from '../models/model-aliases';
-import {
-  DEFAULT_CLIENT_ID,
-  DEFAULT_PASSWORD,
-  EnvironmentVariables,
-  parseApiKeys,
-  parseByteSize,
-  parseCredentialsJsonList,
-  validateEnvironment,
-} from './env.validation';
+import { validateEnvironment } from './env.validation';
+import { parseApiKeys, parseByteSize, parseCredentialsJsonList, toBool } from './env-values';
+import { DEFAULT_CLIENT_ID, DEFAULT_PASSWORD, EnvironmentVariables } from './environment-variables';
 
 /** Where the variables come from: `process.env` (with `.env` merged in) or a caller's own object. */
 export type EnvSource = Record<string, string | undefined>;
@@ -28,6 +22,7 @@ function slices(env: () => EnvironmentVariables) {
         bodyLimit: e.BODY_LIMIT,
         bodyBytesInFlight: parseByteSize(e.BODY_BYTES_IN_FLIGHT),
         shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+        maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
         logFormat: e.LOG_FORMAT,
       };
     }),
@@ -57,7 +52,7 @@ function slices(env: () => EnvironmentVariables) {
         jsonList: parseCredentialsJsonList(e.CREDENTIALS_JSON_LIST),
         apiKeys: parseApiKeys(e.GEMINI_API_KEYS),
         googleCloudProject: e.GOOGLE_CLOUD_PROJECT?.trim() || undefined,
-        vertexApiKeys: parseApiKeys(e.VERTEX_API_KEYS, 'VERTEX_API_KEYS'),
+        vertexApiKeys: parseApiKeys(e.VERTEX_API_KEYS),
         vertexLocation: e.VERTEX_LOCATION,
         applicationCredentials: e.GOOGLE_APPLICATION_CREDENTIALS?.trim() || undefined,
       };
@@ -95,7 +90,10 @@ function slices(env: () => EnvironmentVariables) {
     })),
     responses: registerAs('responses', () => {
       const e = env();
-      return { ttlSeconds: e.RESPONSES_TTL_S };
+      return {
+        ttlSeconds: e.RESPONSES_TTL_S,
+        storeMaxBytes: parseByteSize(e.RESPONSES_STORE_MAX_BYTES),
+      };
     }),
     redis: registerAs('redis', () => {
       const e = env();
@@ -130,7 +128,7 @@ export function configurationsFrom(read: () => EnvSource) {
 
 /** Read before the app exists, to pick the logger's levels; the full check comes with the app. */
 export function debugRequested(source: EnvSource = process.env): boolean {
-  return /^(1|true|yes|on)$/i.test(source.DEBUG ?? '');
+  return toBool(source.DEBUG) === true;
 }
 
 /**

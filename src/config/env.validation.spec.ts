@@ -1,4 +1,5 @@
-import { parseApiKeys, parseByteSize, validateEnvironment } from './env.validation';
+import { validateEnvironment } from './env.validation';
+import { parseApiKeys, parseByteSize } from './env-values';
 
 describe('validateEnvironment', () => {
   it('fills every default from an empty environment', () => {
@@ -51,6 +52,10 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(message);
   });
 
+  it('treats a blank GOOGLE_APPLICATION_CREDENTIALS as unset, not as a missing file', () => {
+    expect(() => validateEnvironment({ GOOGLE_APPLICATION_CREDENTIALS: '  ' })).not.toThrow();
+  });
+
   it('accepts a VERTEX_ENDPOINT with {location} in it', () => {
     const endpoint = 'https://{location}-aiplatform.example.com';
     expect(validateEnvironment({ VERTEX_ENDPOINT: endpoint }).VERTEX_ENDPOINT).toBe(endpoint);
@@ -64,6 +69,19 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({}).RESPONSES_TTL_S).toBe(86_400);
     expect(validateEnvironment({ RESPONSES_TTL_S: '600' }).RESPONSES_TTL_S).toBe(600);
     expect(() => validateEnvironment({ RESPONSES_TTL_S: '0' })).toThrow(/RESPONSES_TTL_S/);
+  });
+
+  it('bounds stored responses at 256mb unless RESPONSES_STORE_MAX_BYTES says otherwise', () => {
+    expect(validateEnvironment({}).RESPONSES_STORE_MAX_BYTES).toBe('256mb');
+    expect(
+      validateEnvironment({ RESPONSES_STORE_MAX_BYTES: '1gb' }).RESPONSES_STORE_MAX_BYTES,
+    ).toBe('1gb');
+    expect(() => validateEnvironment({ RESPONSES_STORE_MAX_BYTES: 'lots' })).toThrow(
+      /RESPONSES_STORE_MAX_BYTES must look like/,
+    );
+    expect(() => validateEnvironment({ RESPONSES_STORE_MAX_BYTES: '0' })).toThrow(
+      /RESPONSES_STORE_MAX_BYTES must be more than 0/,
+    );
   });
 
   it('accepts redis:// and rediss:// URLs with a password for REDIS_URL, and leaves it unset by default', () => {
@@ -118,7 +136,7 @@ describe('validateEnvironment', () => {
 
   it('rejects BODY_BYTES_IN_FLIGHT smaller than BODY_LIMIT', () => {
     expect(() => validateEnvironment({ BODY_LIMIT: '32mb', BODY_BYTES_IN_FLIGHT: '16mb' })).toThrow(
-      /BODY_BYTES_IN_FLIGHT .* must be at least BODY_LIMIT/,
+      /BODY_BYTES_IN_FLIGHT must be at least BODY_LIMIT \(32mb\).*\(got "16mb"\)/,
     );
   });
 

@@ -14,9 +14,13 @@ export function googleErrorBody(error: ApiError): unknown {
   };
 }
 
-/** The error shape of the API a path belongs to: Google's under /v1beta, OpenAI's elsewhere. */
+/**
+ * The error shape of the API a path belongs to: Google's under /v1beta and for Google's
+ * `/v1/models/{model}:{action}` (a colon action is no other dialect's), OpenAI's elsewhere.
+ */
 export function errorBodyForPath(path: string, error: ApiError): unknown {
-  return path.startsWith('/v1beta') ? googleErrorBody(error) : openAIErrorBody(error);
+  const google = path.startsWith('/v1beta') || /^\/v1\/models\/[^/]*:/.test(path);
+  return google ? googleErrorBody(error) : openAIErrorBody(error);
 }
 
 /** OpenAI's error shape; the openai SDK picks its error class from the HTTP status. */

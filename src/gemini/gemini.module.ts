@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module';
 import { UpstreamModule } from '../upstream/upstream.module';
-import { GeminiController } from './gemini.controller';
+import { GeminiController, GeminiV1Controller } from './gemini.controller';
 import { GeminiService } from './gemini.service';
 
 @Module({
   imports: [UpstreamModule, ModelsModule],
-  controllers: [GeminiController],
+  controllers: [GeminiController, GeminiV1Controller],
   providers: [GeminiService],
 })
 export class GeminiModule {}

@@ -15,6 +15,7 @@ import { GeminiRequest, GeminiResponse, JsonObject } from '../upstream/gemini-ty
 import { ModelListService } from '../models/model-list.service';
 import { ModelAliasesService } from '../models/model-aliases.service';
 import { findModel, GeminiModel } from '../models/model-catalogue';
+import { ModelPage, pageOfModels } from './model-page';
 
 const ACTIONS = [
   'generateContent',
@@ -79,8 +80,11 @@ export class GeminiService {
     }
   }
 
-  async listModels(): Promise<{ models: GeminiModel[] }> {
-    return { models: this.aliases.withAliases(await this.models.list()) };
+  async listModels(
+    pageSize: string | undefined,
+    pageToken: string | undefined,
+  ): Promise<ModelPage<GeminiModel>> {
+    return pageOfModels(this.aliases.withAliases(await this.models.list()), pageSize, pageToken);
   }
 
   async getModel(id: string): Promise<GeminiModel> {

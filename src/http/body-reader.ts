@@ -36,6 +36,37 @@ export function readBody<T>(
   budget: BodyBudget,
   use: (raw: Buffer) => T,
 ): Promise<T> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return streamBody(req, limits, budget, {
+    write(chunk) {
+      chunks.push(chunk);
+      size += chunk.length;
+    },
+    end: () => use(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)),
+  });
+}
+
+/**
+ * Where a body's inflated bytes go as they arrive. `write` may throw to refuse the body at once
+ * (a malformed multipart part); `end` gives the parsed body, at once or when a parser finishes.
+ */
+export interface BodySink<T> {
+  write(chunk: Buffer): void;
+  end(): T | Promise<T>;
+}
+
+/**
+ * readBody's reading, with the bytes handed to `sink` instead of kept: a streaming parser
+ * (multipart) sees them while they are still counted against BODY_LIMIT and BODY_BYTES_IN_FLIGHT,
+ * and the budget is given back once `sink.end()` has settled.
+ */
+export function streamBody<T>(
+  req: IncomingMessage,
+  limits: BodyReadLimits,
+  budget: BodyBudget,
+  sink: BodySink<T>,
+): Promise<T> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > limits.limitBytes) return Promise.reject(tooLarge());
@@ -46,7 +77,6 @@ export function readBody<T>(
   if (encoding !== 'identity' && !makeDecoder) return Promise.reject(unsupportedEncoding(encoding));
   const decoder = makeDecoder?.();
   return new Promise<T>((resolve, reject) => {
-    const chunks: Buffer[] = [];
     let taken = 0;
     let wire = 0;
     let done = false;
@@ -84,13 +114,29 @@ export function readBody<T>(
     function finish() {
       if (done) return;
       cleanup();
+      let result: T | Promise<T>;
       try {
-        resolve(use(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, taken)));
+        result = sink.end();
       } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      } finally {
         budget.release(taken);
+        reject(error instanceof Error ? error : new Error(String(error)));
+        return;
       }
+      if (!(result instanceof Promise)) {
+        budget.release(taken);
+        resolve(result);
+        return;
+      }
+      result.then(
+        (value) => {
+          budget.release(taken);
+          resolve(value);
+        },
+        (error: unknown) => {
+          budget.release(taken);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     }
     function onWire(chunk: Buffer) {
       clearTimeout(idle);
@@ -104,7 +150,11 @@ export function readBody<T>(
       if (taken + chunk.length > limits.limitBytes) return fail(tooLarge());
       if (!budget.tryTake(chunk.length)) return fail(busy());
       taken += chunk.length;
-      chunks.push(chunk);
+      try {
+        sink.write(chunk);
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)));
+      }
     }
     function onWireEnd() {
       if (!decoder) finish();

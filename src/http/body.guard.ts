@@ -3,7 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { serverConfig } from '../config/configuration';
 import { BodyBudget } from './body-budget';
-import { BodyReadLimits, hasBody, readBody } from './body-reader';
+import { BodyReadLimits, hasBody, readBody, streamBody } from './body-reader';
+import { isMultipart, multipartSink } from './multipart-form';
 import { parseRequestBody } from './request-body';
 
 /** How long a body may trickle; a token so that tests can shorten them at the module seam. */
@@ -50,9 +51,12 @@ export class BodyGuard implements CanActivate {
     // The server holds back "100 Continue" (see bootstrap): a client that waits for it sends its
     // body only now, after the password guard.
     if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
-    req.body = await readBody(req, this.limits, this.budget, (raw) =>
-      parseRequestBody(raw, req.headers['content-type']),
-    );
+    // Uploads (images, audio) are parsed while they stream in, under the same limits as JSON.
+    req.body = isMultipart(req.headers['content-type'])
+      ? await streamBody(req, this.limits, this.budget, multipartSink(req.headers))
+      : await readBody(req, this.limits, this.budget, (raw) =>
+          parseRequestBody(raw, req.headers['content-type']),
+        );
     return true;
   }
 }

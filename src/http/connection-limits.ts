@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { addressGroup } from './address-group';
 import { DEFAULT_BODY_DEADLINES } from './body.guard';
 
 /** What the Node HTTP server allows a connection before the app sees its request. */
@@ -10,6 +12,8 @@ export interface ConnectionLimits {
   requestTimeoutMs: number;
   /** Connections open at once; past it Node closes new ones unanswered. */
   maxConnections: number;
+  /** Connections one client address (an IPv4 address or an IPv6 /64) may hold open at once. */
+  maxConnectionsPerAddress: number;
 }
 
 /**
@@ -24,6 +28,11 @@ export interface ConnectionLimits {
  * - 10,000 connections: far beyond what one replica's Google quota can serve at once (scale out
  *   with replicas instead), yet a bound on the memory and file descriptors a flood can take, so
  *   that the streams, upstream calls and credential writes already under way keep working.
+ * - 1,000 connections per client address (`MAX_CONNECTIONS_PER_ADDRESS` on the proxy): without a
+ *   share, one client re-opening half-sent requests held every slot and legitimate clients were
+ *   refused (4 of 37 got in). An IPv6 client counts by its /64, which one host may fill at will.
+ *   Behind a reverse proxy every connection comes from the reverse proxy's address, so there the
+ *   share is the reverse proxy's whole allowance.
  *
  * Neither timeout touches a request once it has arrived: SSE answers that run for many minutes
  * and idle keep-alive connections (Node's 5 s keepAliveTimeout, left as it is) are not cut.
@@ -32,6 +41,7 @@ export const CONNECTION_LIMITS: ConnectionLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: DEFAULT_BODY_DEADLINES.totalMs + 30_000,
   maxConnections: 10_000,
+  maxConnectionsPerAddress: 1_000,
 };
 
 /** How often Node looks for requests past those timeouts; at its default (30 s) 10 s could be 40. */
@@ -47,6 +57,40 @@ export function limitConnections(server: Server, limits = CONNECTION_LIMITS): vo
   // A constructor option in @types/node, but read from the server when it starts listening.
   Object.assign(server, { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS });
   warnOnDroppedConnections(server, limits.maxConnections);
+  shareConnectionsByAddress(server, limits.maxConnectionsPerAddress);
+}
+
+/**
+ * Closes, unanswered, a new connection from an address that already holds its share. Counted on
+ * the accepted socket: Node's `maxConnections` check has run by then, so a dropped connection is
+ * never counted.
+ */
+function shareConnectionsByAddress(server: Server, max: number): void {
+  const logger = new Logger('HTTP');
+  const open = new Map<string, number>();
+  let warnedAt = -Infinity;
+  server.on('connection', (socket: Socket) => {
+    const group = addressGroup(socket.remoteAddress);
+    const held = open.get(group) ?? 0;
+    if (held >= max) {
+      socket.destroy();
+      const now = Date.now();
+      if (now - warnedAt >= DROP_WARNING_INTERVAL_MS) {
+        warnedAt = now;
+        logger.warn(
+          `${group} holds ${max} connections, the most one address may (MAX_CONNECTIONS_PER_ADDRESS): ` +
+            'its new connections are closed unanswered.',
+        );
+      }
+      return;
+    }
+    open.set(group, held + 1);
+    socket.once('close', () => {
+      const left = (open.get(group) ?? 1) - 1;
+      if (left > 0) open.set(group, left);
+      else open.delete(group);
+    });
+  });
 }
 
 function warnOnDroppedConnections(server: Server, max: number): void {

@@ -39,6 +39,18 @@ describe('formatRequestLine', () => {
     ).toBe('POST /v1beta/models/:modelAction 200 813ms');
   });
 
+  it('puts the model Google served beside the one asked for when they differ', () => {
+    expect(formatRequestLine(completed({ servedModel: 'gemini-3.8-flash' }))).toContain(
+      'model=gemini-2.5-pro served=gemini-3.8-flash credential=',
+    );
+  });
+
+  it('says nothing more when Google served the model asked for', () => {
+    expect(formatRequestLine(completed({ servedModel: 'gemini-2.5-pro' }))).not.toContain(
+      'served=',
+    );
+  });
+
   it('says when the client left and how a stream ended', () => {
     expect(formatRequestLine(completed({ aborted: true, stream: 'aborted' }))).toMatch(
       /^POST \S+ aborted 813ms .* stream=aborted$/,
@@ -56,11 +68,21 @@ describe('requestLogFields', () => {
       aborted: false,
       durationMs: 813,
       model: 'gemini-2.5-pro',
+      servedModel: null,
       credential: 'ada@example.com/proj-ada',
       attempts: 2,
       tokens: null,
       firstTokenMs: 301,
       stream: 'complete',
+    });
+  });
+});
+
+describe('requestLogFields with a served model', () => {
+  it('names the model Google served, equal or not', () => {
+    expect(requestLogFields(completed({ servedModel: 'gemini-3.8-flash' }))).toMatchObject({
+      model: 'gemini-2.5-pro',
+      servedModel: 'gemini-3.8-flash',
     });
   });
 });

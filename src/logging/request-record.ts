@@ -11,7 +11,10 @@ export interface RequestRecord {
   route: string;
   /** `performance.now()` when the request arrived. */
   readonly startedAt: number;
+  /** The model asked of Google (after aliases and variants). */
   model?: string;
+  /** The model Google's answer says it ran (`modelVersion`), when it named one. */
+  servedModel?: string;
   credentialId?: string;
   /** Credentials tried, over every dispatch the request made. */
   attempts: number;
@@ -30,12 +33,16 @@ export interface CompletedRequest extends RequestRecord {
 /** Routes too frequent and too dull to log one line each (probes and scrapes). */
 export const QUIET_ROUTES: ReadonlySet<string> = new Set(['/health', '/metrics']);
 
-/** `POST /v1beta/models/:modelAction 200 812ms model=… credential=… attempts=2 tokens=12/40/0 ttft=300ms` */
+/**
+ * `POST /v1beta/models/:modelAction 200 812ms model=… served=… credential=… attempts=2
+ * tokens=12/40/0 ttft=300ms`; `served=` only when Google names another model than the one asked.
+ */
 export function formatRequestLine(r: CompletedRequest): string {
   const parts = [
     `${r.method} ${r.route} ${r.aborted ? 'aborted' : r.status} ${Math.round(r.durationMs)}ms`,
   ];
   if (r.model) parts.push(`model=${r.model}`);
+  if (r.servedModel && r.servedModel !== r.model) parts.push(`served=${r.servedModel}`);
   if (r.credentialId) parts.push(`credential=${r.credentialId}`);
   if (r.attempts) parts.push(`attempts=${r.attempts}`);
   if (r.tokens) parts.push(`tokens=${r.tokens.prompt}/${r.tokens.completion}/${r.tokens.thoughts}`);
@@ -54,6 +61,7 @@ export function requestLogFields(r: CompletedRequest): Record<string, unknown> {
     aborted: r.aborted,
     durationMs: Math.round(r.durationMs),
     model: r.model ?? null,
+    servedModel: r.servedModel ?? null,
     credential: r.credentialId ?? null,
     attempts: r.attempts,
     tokens: r.tokens ?? null,

@@ -5,10 +5,12 @@ import { responseOf } from '../http/abort-signal';
 import {
   DispatchEvent,
   FirstTokenEvent,
+  ServedEvent,
   StreamEndEvent,
   UpstreamEvents,
   UsageEvent,
 } from '../upstream/upstream-events';
+import { servedModelName } from '../models/served-models';
 import { CompletedRequest, RequestRecord } from './request-record';
 
 type Next = (error?: unknown) => void;
@@ -62,6 +64,11 @@ export class RequestTracker implements OnModuleDestroy {
       t.completion += e.completion;
       t.thoughts += e.thoughts;
     };
+    const onServed = (e: ServedEvent) => {
+      const record = recordOf(e.signal);
+      const served = record && servedModelName(e.servedModel);
+      if (served) record.servedModel = served;
+    };
     const onStreamEnd = (e: StreamEndEvent) => {
       const record = recordOf(e.signal);
       if (record && record.stream !== 'error') record.stream = e.outcome;
@@ -69,11 +76,13 @@ export class RequestTracker implements OnModuleDestroy {
     events.on('dispatch', onDispatch);
     events.on('firstToken', onFirstToken);
     events.on('usage', onUsage);
+    events.on('served', onServed);
     events.on('streamEnd', onStreamEnd);
     this.unsubscribe = () => {
       events.off('dispatch', onDispatch);
       events.off('firstToken', onFirstToken);
       events.off('usage', onUsage);
+      events.off('served', onServed);
       events.off('streamEnd', onStreamEnd);
     };
   }

@@ -10,12 +10,14 @@ import {
   DispatchEvent,
   FirstTokenEvent,
   RetryEvent,
+  ServedEvent,
   StreamEndEvent,
   UpstreamEventMap,
   UpstreamEvents,
   UsageEvent,
 } from '../upstream/upstream-events';
 import { SharedStateStatus } from '../state/shared-state-status';
+import { isOtherModel, servedModelName } from '../models/served-models';
 import { BoundedLabel } from './bounded-label';
 
 const PREFIX = 'gemini_proxy_';
@@ -105,6 +107,13 @@ export class MetricsService implements OnModuleDestroy {
     registers: [this.registry],
   });
 
+  private readonly servedMismatches = new Counter({
+    name: `${PREFIX}served_model_mismatches_total`,
+    help: 'Answers Google says another model ran than the one asked for (billed at the served model’s rate).',
+    labelNames: ['requested', 'served'] as const,
+    registers: [this.registry],
+  });
+
   constructor(
     events: UpstreamEvents,
     tracker: RequestTracker,
@@ -133,6 +142,7 @@ export class MetricsService implements OnModuleDestroy {
       this.firstToken.observe({ model: this.models.value(e.model) }, e.ms / 1000),
     );
     this.listen(events, 'usage', (e: UsageEvent) => this.onUsage(e));
+    this.listen(events, 'served', (e: ServedEvent) => this.onServed(e));
     this.listen(events, 'retry', (e: RetryEvent) => this.retries.inc({ reason: e.reason }));
     this.listen(events, 'cooldown', (e: CooldownEvent) =>
       this.cooldowns.inc({ kind: e.kind, reason: this.reasons.value(e.reason) }),
@@ -168,6 +178,16 @@ export class MetricsService implements OnModuleDestroy {
         this.set(shared.redisUp ?? 0);
       },
     });
+    new Counter({
+      name: `${PREFIX}redis_write_failures_total`,
+      help: 'Writes Redis refused (down, reconnecting, or full under maxmemory), by store; each was kept on this replica.',
+      labelNames: ['store'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [store, count] of shared.writeFailures) this.inc({ store }, count);
+      },
+    });
   }
 
   private listen<K extends keyof UpstreamEventMap>(
@@ -191,6 +211,15 @@ export class MetricsService implements OnModuleDestroy {
     const result = e.outcome === 'success' ? 'success' : (e.verdict?.action ?? 'failure');
     this.attempts.inc({ action: e.action, result });
     this.upstreamLatency.observe({ action: e.action, outcome: e.outcome }, e.durationMs / 1000);
+  }
+
+  private onServed(e: ServedEvent): void {
+    const served = servedModelName(e.servedModel);
+    if (!served || !isOtherModel(e.model, served)) return;
+    this.servedMismatches.inc({
+      requested: this.models.value(e.model),
+      served: this.models.value(served),
+    });
   }
 
   private onUsage(e: UsageEvent): void {

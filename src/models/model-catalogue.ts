@@ -33,63 +33,106 @@ const CHAT_METHODS = [
 const SAMPLING = { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2 };
 const LONG_CONTEXT = { inputTokenLimit: 1_048_576, outputTokenLimit: 65_536 };
 
+function chatModel(id: string, displayName: string, version: string, description: string) {
+  return {
+    name: `models/${id}`,
+    version,
+    displayName,
+    description,
+    ...LONG_CONTEXT,
+    supportedGenerationMethods: CHAT_METHODS,
+    ...SAMPLING,
+    thinking: true,
+  };
+}
+
 /**
- * The models a Code Assist pool serves, in Google's own shape. Code Assist has no model-list
- * method, so this list is maintained by hand; the API-key backend can fetch a live one instead and
- * pass it through `withVariants`.
+ * IDs Google still accepts but answers with another model, billed at that model's rate
+ * (shared/reference/google-late-2026.md §1): the 3.x routes from the changelog of 2026-10-08,
+ * the 2.5 ones from 2026-12-01 as reported from the deprecations page. Listed so that clients
+ * configured with them see where they land; the served model is logged whatever this says.
+ */
+export const GOOGLE_ROUTES: ReadonlyMap<string, { servedAs: string; since: string }> = new Map([
+  ['gemini-3.7-flash', { servedAs: 'gemini-3.8-flash', since: '2026-10-08' }],
+  ['gemini-3.5-flash', { servedAs: 'gemini-3.6-flash', since: '2026-10-08' }],
+  ['gemini-2.5-pro', { servedAs: 'gemini-3.8-flash', since: '2026-12-01' }],
+  ['gemini-2.5-flash', { servedAs: 'gemini-3.5-flash-lite', since: '2026-12-01' }],
+]);
+
+/**
+ * IDs Google has shut down (requests fail), with the date. Dropped from every list the proxy
+ * serves, a live one included: Google's lists have carried retired IDs for weeks.
+ */
+export const SHUT_DOWN_MODELS: ReadonlyMap<string, string> = new Map([
+  ['gemini-2.0-flash', '2026-06-01'],
+  ['gemini-2.0-flash-lite', '2026-06-01'],
+  ['gemini-2.5-flash-image-preview', '2026-06-25'],
+  ['gemini-3-pro-image-preview', '2026-06-25'],
+  ['imagen-4.0-generate-001', '2026-08-17'],
+  ['imagen-4.0-ultra-generate-001', '2026-08-17'],
+  ['imagen-4.0-fast-generate-001', '2026-08-17'],
+  ['gemini-2.5-flash-preview-tts', '2026-12-18'],
+  ['gemini-2.5-pro-preview-tts', '2026-12-18'],
+]);
+
+function routed(id: string, displayName: string, version: string): GeminiModel {
+  const route = GOOGLE_ROUTES.get(id);
+  if (!route) throw new Error(`${id} is listed as routed but has no route`);
+  return {
+    ...chatModel(
+      id,
+      displayName,
+      version,
+      `Google routes this ID to ${route.servedAs} since ${route.since} and bills that model's rate; ask for ${route.servedAs} directly.`,
+    ),
+    routedTo: route.servedAs,
+  };
+}
+
+/**
+ * The models Code Assist and Vertex accounts serve, in Google's own shape: neither has a
+ * model-list method the proxy can use, so this list is maintained by hand from Google's
+ * deprecations page (2026-12) and is one of several sources, never the only one: the API-key
+ * backend fetches a live list and passes it through `withVariants`, and any name not listed here
+ * still goes to Google as asked. Current models first, then the IDs Google re-routes.
  */
 export const GEMINI_MODELS: readonly GeminiModel[] = [
-  {
-    name: 'models/gemini-2.5-pro',
-    version: '2.5',
-    displayName: 'Gemini 2.5 Pro',
-    description: 'Stable release (June 17th, 2025) of Gemini 2.5 Pro',
-    ...LONG_CONTEXT,
-    supportedGenerationMethods: CHAT_METHODS,
-    ...SAMPLING,
-    thinking: true,
-  },
-  {
-    name: 'models/gemini-2.5-flash',
-    version: '001',
-    displayName: 'Gemini 2.5 Flash',
-    description:
-      'Stable version of Gemini 2.5 Flash, our mid-size multimodal model that supports up to 1 million tokens, released in June of 2025.',
-    ...LONG_CONTEXT,
-    supportedGenerationMethods: CHAT_METHODS,
-    ...SAMPLING,
-    thinking: true,
-  },
-  {
-    name: 'models/gemini-2.5-flash-lite',
-    version: '001',
-    displayName: 'Gemini 2.5 Flash-Lite',
-    description: 'Stable version of Gemini 2.5 Flash-Lite, released in July of 2025',
-    ...LONG_CONTEXT,
-    supportedGenerationMethods: CHAT_METHODS,
-    ...SAMPLING,
-    thinking: true,
-  },
-  {
-    name: 'models/gemini-3-pro-preview',
-    version: '3-pro-preview-11-2025',
-    displayName: 'Gemini 3 Pro Preview',
-    description: 'Gemini 3 Pro Preview',
-    ...LONG_CONTEXT,
-    supportedGenerationMethods: CHAT_METHODS,
-    ...SAMPLING,
-    thinking: true,
-  },
-  {
-    name: 'models/gemini-3-flash-preview',
-    version: '3-flash-preview-12-2025',
-    displayName: 'Gemini 3 Flash Preview',
-    description: 'Gemini 3 Flash Preview',
-    ...LONG_CONTEXT,
-    supportedGenerationMethods: CHAT_METHODS,
-    ...SAMPLING,
-    thinking: true,
-  },
+  chatModel(
+    'gemini-3.8-flash',
+    'Gemini 3.8 Flash',
+    '3.8',
+    'Gemini 3.8 Flash, generally available since September 2nd, 2026.',
+  ),
+  chatModel(
+    'gemini-3.6-flash',
+    'Gemini 3.6 Flash',
+    '3.6',
+    'Gemini 3.6 Flash, generally available since July 21st, 2026.',
+  ),
+  chatModel(
+    'gemini-3.5-flash-lite',
+    'Gemini 3.5 Flash-Lite',
+    '3.5',
+    'Gemini 3.5 Flash-Lite, generally available since July 21st, 2026.',
+  ),
+  chatModel(
+    'gemini-3.1-flash-lite',
+    'Gemini 3.1 Flash-Lite',
+    '3.1',
+    'Gemini 3.1 Flash-Lite, generally available since May 7th, 2026; shuts down May 7th, 2027.',
+  ),
+  chatModel(
+    'gemini-3.1-pro-preview',
+    'Gemini 3.1 Pro Preview',
+    '3.1-pro-preview-02-2026',
+    'Gemini 3.1 Pro Preview (February 19th, 2026); preview models have tighter limits.',
+  ),
+  chatModel(
+    'gemini-2.5-flash-lite',
+    'Gemini 2.5 Flash-Lite',
+    '001',
+    'Stable version of Gemini 2.5 Flash-Lite; Google keeps it available until further notice.',
+  ),
   {
     name: 'models/gemini-embedding-001',
     version: '001',
@@ -100,6 +143,10 @@ export const GEMINI_MODELS: readonly GeminiModel[] = [
     outputTokenLimit: 1,
     supportedGenerationMethods: ['embedContent', 'countTextTokens', 'countTokens'],
   },
+  routed('gemini-3.7-flash', 'Gemini 3.7 Flash', '3.7'),
+  routed('gemini-3.5-flash', 'Gemini 3.5 Flash', '3.5'),
+  routed('gemini-2.5-pro', 'Gemini 2.5 Pro', '2.5'),
+  routed('gemini-2.5-flash', 'Gemini 2.5 Flash', '001'),
 ];
 
 /** OpenAI clients only display `created`; one fixed date keeps the list stable between calls. */
@@ -132,6 +179,7 @@ function variant(m: GeminiModel, suffix: string, label: string, note: string): G
  * `-nothinking` for every model with a thinking control, and `-maxthinking` for 2.5 models only —
  * Gemini 3 already defaults to its highest level, so a max variant would be the base model again.
  * Names that already carry a suffix are not varied again, so applying this twice changes nothing.
+ * Shut-down models are left out.
  */
 export function withVariants(models: readonly GeminiModel[]): GeminiModel[] {
   const given = new Set(models.map((m) => m.name));
@@ -143,8 +191,9 @@ export function withVariants(models: readonly GeminiModel[]): GeminiModel[] {
     out.push(m);
   };
   for (const m of models) {
-    add(m);
     const base = bareName(m);
+    if (SHUT_DOWN_MODELS.has(base)) continue;
+    add(m);
     if (!isChatModel(m) || parseModelName(base).base !== base) continue;
     const control = thinkingControlOf(base);
     const variants = [

@@ -10,7 +10,7 @@ const LIVE_LIST_TTL_MS = 10 * 60_000;
 
 /**
  * The model catalogue clients see: Google's live list when the pool has an API key, the
- * maintained list of current models for Code Assist accounts, each with the proxy's variants.
+ * maintained list of current models for Code Assist and Vertex accounts, each with the proxy's variants.
  */
 @Injectable()
 export class ModelListService {

@@ -86,6 +86,12 @@ describe('thinkingConfigFor', () => {
       ['gemini-3-flash-preview', 'medium', 'medium'],
       ['gemini-3-flash-preview', 'xhigh', 'high'],
       ['gemini-3.1-flash-lite-preview', 'low', 'low'],
+      ['gemini-3.8-flash', 'none', 'minimal'],
+      ['gemini-3.8-flash', 'medium', 'medium'],
+      ['gemini-3.6-flash', 'xhigh', 'high'],
+      ['gemini-3.5-flash-lite', 'minimal', 'minimal'],
+      ['gemini-3.1-flash-lite', 'high', 'high'],
+      ['gemini-3.1-pro-preview', 'none', 'low'],
     ])('maps %s with effort %s to thinkingLevel %s', (model, effort, level) => {
       expect(thinkingConfigFor(model, { effort })?.thinkingLevel).toBe(level);
     });
@@ -119,6 +125,12 @@ describe('thinkingConfigFor', () => {
     'gemini-2.5-flash-image-preview',
     'gemini-3-pro-image-preview',
     'gemini-2.5-flash-preview-tts',
+    'gemini-3.8-flash-tts',
+    'gemini-3.8-flash-lite-tts',
+    'gemini-3.1-flash-image',
+    'gemini-3-pro-image',
+    'gemini-3.8-live',
+    'gemini-3.8-live-extended-thinking',
     'gemini-2.0-flash',
     'gemini-embedding-001',
     'gemma-3-27b-it',

@@ -36,6 +36,27 @@ describe('applyModelVariant', () => {
     expect(out.request.generationConfig?.thinkingConfig).toEqual({ thinkingBudget: 0 });
   });
 
+  it.each([
+    ['gemini-3.8-flash-nothinking', 'gemini-3.8-flash', 'minimal'],
+    ['gemini-3.5-flash-lite-nothinking', 'gemini-3.5-flash-lite', 'minimal'],
+    ['gemini-3.1-pro-preview-nothinking', 'gemini-3.1-pro-preview', 'low'],
+    ['gemini-3.8-flash-maxthinking', 'gemini-3.8-flash', 'high'],
+  ])('gives %s a thinking level and no budget', (asked, model, level) => {
+    const out = applyModelVariant(asked, base);
+    expect(out.model).toBe(model);
+    expect(out.request.generationConfig?.thinkingConfig).toEqual({
+      thinkingLevel: level,
+      includeThoughts: level === 'high',
+    });
+  });
+
+  it('adds no thinking control to a TTS or live model', () => {
+    for (const model of ['gemini-3.8-flash-tts', 'gemini-3.8-live']) {
+      const out = applyModelVariant(`${model}-nothinking`, base);
+      expect([out.model, out.request.generationConfig]).toEqual([model, undefined]);
+    }
+  });
+
   it('sets the maximum budget for -maxthinking on 2.5 Pro', () => {
     const out = applyModelVariant('gemini-2.5-pro-maxthinking', base);
     expect(out.request.generationConfig?.thinkingConfig).toMatchObject({ thinkingBudget: 32768 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { addressGroup } from './address-group';
+import { addressGroup } from '../http/address-group';
 import { createPkcePair } from './pkce';
 import { LoginError, type LoginStateProblem } from './login-errors';
 

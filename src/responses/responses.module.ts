@@ -9,13 +9,11 @@ import { TranslationModule } from '../translation/translation.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { RedisConnection } from '../state/redis-connection';
 import { RedisResponseStore } from '../state/redis-response-store';
+import { SharedStateStatus } from '../state/shared-state-status';
 import { REDIS_CONNECTION, StateModule } from '../state/state.module';
 import { InMemoryResponseStore, RESPONSE_STORE, ResponseStore } from './response-store';
 import { ResponsesController } from './responses.controller';
 import { REASONING_SEAL, ResponsesService } from './responses.service';
-
-/** Most responses an agent session leaves behind are never read again; this bounds the memory. */
-const MAX_STORED_RESPONSES = 2_000;
 
 @Module({
   imports: [UpstreamModule, TranslationModule, CredentialsModule, ModelsModule, StateModule],
@@ -25,18 +23,23 @@ const MAX_STORED_RESPONSES = 2_000;
     // In memory for one process; with REDIS_URL, in Redis with a local copy for its outages.
     {
       provide: RESPONSE_STORE,
-      inject: [responsesConfig.KEY, Clock, REDIS_CONNECTION],
+      inject: [responsesConfig.KEY, Clock, REDIS_CONNECTION, SharedStateStatus],
       useFactory: (
         cfg: ConfigType<typeof responsesConfig>,
         clock: Clock,
         redis: RedisConnection | null,
+        shared: SharedStateStatus,
       ): ResponseStore => {
         const local = new InMemoryResponseStore({
           ttlMs: cfg.ttlSeconds * 1000,
-          maxEntries: MAX_STORED_RESPONSES,
+          maxBytes: cfg.storeMaxBytes,
           now: () => clock.now(),
         });
-        return redis ? new RedisResponseStore(redis, local, cfg.ttlSeconds * 1000) : local;
+        return redis
+          ? new RedisResponseStore(redis, local, cfg.ttlSeconds * 1000, () =>
+              shared.recordFailedWrite('responses'),
+            )
+          : local;
       },
     },
     {
@@ -46,5 +49,6 @@ const MAX_STORED_RESPONSES = 2_000;
         new ReasoningSeal(deriveSealKey(cfg.password)),
     },
   ],
+  exports: [RESPONSE_STORE],
 })
 export class ResponsesModule {}

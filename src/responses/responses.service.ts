@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { upstreamConfig } from '../config/configuration';
+import { serverConfig, upstreamConfig } from '../config/configuration';
 import { ApiError } from '../errors/api-error';
 import { Reply } from '../http/reply';
-import { MEDIA_FETCHER, MediaFetcher } from '../translation/media-fetcher';
+import type { FetchedMedia } from '../translation/content-parts';
+import { RequestRulesFactory } from '../translation/request-rules';
 import { ResponseEventSequencer } from '../translation/responses/event-sequencer';
 import { eventFrames, failedFrames } from '../translation/responses/frames';
 import { normaliseInput } from '../translation/responses/input-items';
@@ -13,6 +14,7 @@ import {
   toGeminiResponsesRequest,
 } from '../translation/responses/request-mapper';
 import { newResponseId, responseSkeleton } from '../translation/responses/response-object';
+import { ToolTypeLog } from '../translation/responses/tool-type-log';
 import type {
   InputItem,
   ResponseCreateRequest,
@@ -25,6 +27,14 @@ import {
 import { ModelAliasesService } from '../models/model-aliases.service';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { JsonObject } from '../upstream/gemini-types';
+import {
+  Chain,
+  chainItems,
+  chainMedia,
+  loadChain,
+  notFound,
+  resolveReferences,
+} from './response-chain';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './response-store';
 
 export const REASONING_SEAL = Symbol('REASONING_SEAL');
@@ -43,21 +53,22 @@ export interface InputItemsQuery {
 @Injectable()
 export class ResponsesService {
   private readonly logger = new Logger('Responses');
-  private readonly reportedTools = new Set<string>();
+  private readonly leftOutTools = new ToolTypeLog(this.logger);
 
   constructor(
     private readonly dispatcher: UpstreamDispatcher,
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
-    @Inject(MEDIA_FETCHER) private readonly media: MediaFetcher,
+    private readonly rules: RequestRulesFactory,
     @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,
     @Inject(REASONING_SEAL) private readonly seal: ReasoningSeal,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
+    @Inject(serverConfig.KEY) private readonly server: ConfigType<typeof serverConfig>,
     private readonly aliases: ModelAliasesService,
   ) {}
 
   async create(req: ResponseCreateRequest, signal: AbortSignal): Promise<Reply> {
-    const { input, context } = await this.conversation(req);
-    const mapped = await this.map(req, context);
+    const conversation = await this.conversation(req);
+    const { mapped, media } = await this.map(req, conversation, signal);
     const sequencer = new ResponseEventSequencer({
       response: responseSkeleton(req, newResponseId(), Math.floor(Date.now() / 1000)),
       tools: mapped.tools,
@@ -69,7 +80,14 @@ export class ResponsesService {
     const keep = (): Promise<void> =>
       req.store === false
         ? Promise.resolve()
-        : this.store.put({ response: sequencer.result, input, context });
+        : this.store.put(
+            {
+              response: sequencer.result,
+              input: conversation.input,
+              ...(Object.keys(media).length > 0 ? { media } : {}),
+            },
+            conversation.chain.ids,
+          );
     const dispatch = { model: mapped.model, body: mapped.request, signal };
 
     if (!req.stream) {
@@ -93,8 +111,8 @@ export class ResponsesService {
     req: ResponseCreateRequest,
     signal: AbortSignal,
   ): Promise<{ object: string; input_tokens: number }> {
-    const { context } = await this.conversation(req);
-    const { model, request } = await this.map(req, context);
+    const { mapped } = await this.map(req, await this.conversation(req), signal);
+    const { model, request } = mapped;
     const counted = await this.dispatcher.countTokens({
       model,
       body: {
@@ -153,63 +171,43 @@ export class ResponsesService {
   }
 
   private async stored(id: string): Promise<StoredResponse> {
-    const stored = await this.store.get(id);
-    if (!stored) throw notFound(id);
-    return stored;
+    const found = await this.store.get(id);
+    if (!found) throw notFound(id);
+    return found.stored;
   }
 
-  /** The request's own items (references resolved) and everything the model must see. */
+  /** The request's own items (references resolved), everything the model must see, and the turns before. */
   private async conversation(
     req: ResponseCreateRequest,
-  ): Promise<{ input: InputItem[]; context: InputItem[] }> {
-    const previous = req.previous_response_id
-      ? await this.stored(req.previous_response_id)
-      : undefined;
-    const input = await Promise.all(
-      normaliseInput(req.input).map(async (item, i) => {
-        if (item.type !== 'item_reference') return item;
-        const found = typeof item.id === 'string' ? await this.store.findItem(item.id) : undefined;
-        if (!found) {
-          throw ApiError.badRequest(
-            `input[${i}] references item ${JSON.stringify(item.id)}, which is not stored (store:false responses keep nothing).`,
-            `input[${i}].id`,
-          );
-        }
-        return found as InputItem;
-      }),
-    );
-    const before: InputItem[] = previous
-      ? [...previous.context, ...(previous.response.output as unknown as InputItem[])]
-      : [];
-    return { input, context: [...before, ...input] };
+  ): Promise<{ input: InputItem[]; context: InputItem[]; chain: Chain }> {
+    const chain = await loadChain(this.store, req.previous_response_id, {
+      maxBytes: this.server.bodyLimitBytes,
+      maxBytesName: `BODY_LIMIT (${this.server.bodyLimit})`,
+    });
+    const input = await resolveReferences(this.store, normaliseInput(req.input), chain);
+    return { input, context: [...chainItems(chain), ...input], chain };
   }
 
+  /**
+   * Maps the conversation; media the chain's turns fetched are sent again from the store, and
+   * what this turn fetches comes back for its stored turn to keep.
+   */
   private async map(
     req: ResponseCreateRequest,
-    context: InputItem[],
-  ): Promise<MappedResponsesRequest> {
+    { input, context, chain }: { input: InputItem[]; context: InputItem[]; chain: Chain },
+    signal: AbortSignal,
+  ): Promise<{ mapped: MappedResponsesRequest; media: Record<string, FetchedMedia> }> {
     // MODEL_ALIASES first, as in every dialect: Codex may ask for its own model names.
     const aliased = { ...req, model: this.aliases.resolve(req.model) };
     await this.signatures.loadFor(context);
-    const mapped = await toGeminiResponsesRequest(aliased, context, {
-      fetchMedia: (url) => this.media.fetchMedia(url),
-      signatures: this.signatures,
-      seal: this.seal,
-    });
-    for (const type of mapped.leftOutTools) {
-      if (this.reportedTools.has(type)) continue;
-      this.reportedTools.add(type);
-      this.logger.log(`Tool type ${type} has no Gemini equivalent here; left out of requests.`);
-    }
-    return mapped;
+    const rules = this.rules.forRequest(signal, chainMedia(chain));
+    const mapped = await toGeminiResponsesRequest(
+      aliased,
+      context,
+      { rules, signatures: this.signatures, seal: this.seal },
+      context.length - input.length,
+    );
+    this.leftOutTools.report(mapped.leftOutTools);
+    return { mapped, media: rules.fetchedMedia() };
   }
-}
-
-function notFound(id: string): ApiError {
-  return new ApiError({
-    status: 404,
-    kind: 'not_found',
-    message: `No response with id '${id}' found (stored responses expire after RESPONSES_TTL_S).`,
-    param: 'response_id',
-  });
 }

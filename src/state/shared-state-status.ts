@@ -9,6 +9,18 @@ export class SharedStateStatus {
     private readonly redis: RedisConnection | null,
   ) {}
 
+  private readonly failedWrites = new Map<string, number>();
+
+  /** A write Redis refused (down, reconnecting, or full); the store kept it locally. */
+  recordFailedWrite(store: string): void {
+    this.failedWrites.set(store, (this.failedWrites.get(store) ?? 0) + 1);
+  }
+
+  /** Refused writes so far, by store. */
+  get writeFailures(): ReadonlyMap<string, number> {
+    return this.failedWrites;
+  }
+
   get mode(): SharedStateMode {
     if (!this.redis) return 'memory';
     return this.redis.isUp ? 'redis' : 'redis-unreachable';

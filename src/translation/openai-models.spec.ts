@@ -7,7 +7,7 @@ const LIVE = LIVE_MODELS;
 describe('OpenAI model shapes', () => {
   it('turns a Google model into an OpenAI model without the models/ prefix', () => {
     expect(toOpenAIModel(LIVE[0])).toEqual({
-      id: 'gemini-2.5-flash',
+      id: 'gemini-3.8-flash',
       object: 'model',
       created: expect.any(Number),
       owned_by: 'google',
@@ -18,10 +18,9 @@ describe('OpenAI model shapes', () => {
     const list = toOpenAIModelList(withVariants([LIVE[0]]));
     expect(list.object).toBe('list');
     expect(list.data.map((m) => m.id)).toEqual([
-      'gemini-2.5-flash',
-      'gemini-2.5-flash-search',
-      'gemini-2.5-flash-nothinking',
-      'gemini-2.5-flash-maxthinking',
+      'gemini-3.8-flash',
+      'gemini-3.8-flash-search',
+      'gemini-3.8-flash-nothinking',
     ]);
   });
 });

@@ -169,6 +169,13 @@ export interface ChatCompletionMessage {
   refusal: null;
   reasoning_content?: string;
   tool_calls?: ToolCall[];
+  /** Images an image model made, as data URLs (LiteLLM's and OpenRouter's field). */
+  images?: ChatCompletionImage[];
+}
+
+export interface ChatCompletionImage {
+  type: 'image_url';
+  image_url: { url: string };
 }
 
 export interface ChatCompletionChoice {

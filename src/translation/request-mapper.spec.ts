@@ -1,4 +1,5 @@
 import { ApiError } from '../errors/api-error';
+import { rulesOver } from './request-rules';
 import type { GeminiRequest } from '../upstream/gemini-types';
 import type { FetchedMedia } from './content-parts';
 import type { ChatMessage, OpenAIChatRequest } from './openai-types';
@@ -9,7 +10,7 @@ const noFetch = (url: string): Promise<FetchedMedia> =>
   Promise.reject(new Error(`unexpected fetch ${url}`));
 
 function deps(signatures = new InMemoryThoughtSignatureStore()) {
-  return { fetchMedia: noFetch, signatures };
+  return { rules: rulesOver(noFetch), signatures };
 }
 
 async function map(

@@ -1,17 +1,19 @@
 import { ApiError } from '../errors/api-error';
 import type { GeminiContent, GeminiPart, GeminiRequest } from '../upstream/gemini-types';
-import { FetchMedia, toGeminiParts, toTextParts } from './content-parts';
+import { toGeminiParts, toTextParts } from './content-parts';
 import { toGenerationConfig } from './generation-config';
 import { DEFAULT_SAFETY_SETTINGS, readGoogleExtras } from './google-extras';
-import { jsonDepthWithin, MAX_EMBEDDED_JSON_DEPTH } from './json-depth';
+import { jsonDepthWithin } from './json-depth';
 import { parseModelName } from '../models/model-names';
 import type { OpenAIChatRequest } from './openai-types';
+import type { RequestRules } from './request-rules';
 import type { ThoughtSignatureStore } from './thought-signature-store';
 import { toGeminiTools } from './tool-mapping';
 import { isRecord } from '../json/is-record';
 
 export interface RequestMapperDeps {
-  fetchMedia: FetchMedia;
+  /** The request's limits: every media fetch and tool schema goes through them. */
+  rules: RequestRules;
   signatures: ThoughtSignatureStore;
 }
 
@@ -30,26 +32,8 @@ function validatesSignatures(base: string): boolean {
   return major !== undefined && Number(major) >= 3;
 }
 
-function parseArguments(raw: unknown, param: string): Record<string, unknown> {
-  if (raw === undefined || raw === null || raw === '') return {};
-  if (isRecord(raw)) return raw;
-  if (typeof raw === 'string' && !jsonDepthWithin(raw)) {
-    throw ApiError.badRequest(
-      `${param} nests deeper than ${MAX_EMBEDDED_JSON_DEPTH} levels.`,
-      param,
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = typeof raw === 'string' ? JSON.parse(raw) : undefined;
-  } catch {
-    throw ApiError.badRequest(`${param} is not valid JSON.`, param);
-  }
-  if (!isRecord(parsed)) throw ApiError.badRequest(`${param} must be a JSON object.`, param);
-  return parsed;
-}
-
 interface MessageState {
+  rules: RequestRules;
   callNames: Map<string, string>;
   signatures: ThoughtSignatureStore;
   validatesSignatures: boolean;
@@ -69,7 +53,7 @@ function functionCallParts(calls: unknown, at: string, state: MessageState): Gem
     const part: GeminiPart = {
       functionCall: {
         name: fn.name,
-        args: parseArguments(fn.arguments, `${p}.function.arguments`),
+        args: state.rules.toolArguments(fn.arguments, `${p}.function.arguments`),
       },
     };
     const id = isRecord(call) && typeof call.id === 'string' ? call.id : undefined;
@@ -138,6 +122,7 @@ async function mapMessages(
   deps: RequestMapperDeps,
 ): Promise<{ system: GeminiPart[]; contents: GeminiContent[] }> {
   const state: MessageState = {
+    rules: deps.rules,
     callNames: new Map(),
     signatures: deps.signatures,
     validatesSignatures: validatesSignatures(base),
@@ -146,7 +131,7 @@ async function mapMessages(
   const contentParts = await Promise.all(
     messages.map((msg, i) =>
       isRecord(msg) && (msg.role === 'user' || msg.role === 'assistant')
-        ? toGeminiParts(msg.content, `messages[${i}]`, deps.fetchMedia)
+        ? toGeminiParts(msg.content, `messages[${i}]`, deps.rules.fetchMedia)
         : Promise.resolve([]),
     ),
   );
@@ -210,7 +195,7 @@ export async function toGeminiRequest(
     request.systemInstruction = { parts: system };
   }
 
-  Object.assign(request, toGeminiTools(req, model.search));
+  Object.assign(request, toGeminiTools(req, model.search, deps.rules));
   const generationConfig = toGenerationConfig(req, model, google);
   if (generationConfig) request.generationConfig = generationConfig;
   request.safetySettings = google.safetySettings ?? DEFAULT_SAFETY_SETTINGS.map((s) => ({ ...s }));

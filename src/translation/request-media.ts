@@ -24,6 +24,12 @@ export class RequestMedia {
   private bytes = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly controller = new AbortController();
+  /**
+   * The first fetch starts a turn of the event loop after the mapper asked for it, so every URL
+   * of the request is counted first and a request over the limit fetches nothing, however the
+   * dialect's mapper orders its work.
+   */
+  private counted: Promise<void> | undefined;
 
   constructor(
     private readonly fetcher: MediaFetcher,
@@ -40,10 +46,11 @@ export class RequestMedia {
       this.controller.abort();
       const max = this.limits.maxUrls;
       throw ApiError.badRequest(
-        `The request has more than ${max} image URLs; the proxy fetches at most ${max} per request (MEDIA_FETCH_MAX_URLS). Send the others as data URLs.`,
-        'messages',
+        `The request has more than ${max} media URLs; the proxy fetches at most ${max} per request (MEDIA_FETCH_MAX_URLS). Send the others as data URLs or base64.`,
       );
     }
+    this.counted ??= new Promise((resolve) => setImmediate(resolve));
+    await this.counted;
     await this.slot();
     try {
       if (this.controller.signal.aborted) throw new MediaFetchError('the request was cancelled');

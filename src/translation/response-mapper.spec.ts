@@ -169,18 +169,21 @@ describe('toChatCompletion', () => {
     ]);
   });
 
-  it('appends an image Gemini returns as a markdown data URL', () => {
+  it('returns an image Gemini makes in message.images as a data URL, beside the text', () => {
     const resp = {
       candidates: [
         candidate([
-          { text: 'Here is your cat: ' },
+          { text: 'Here is your cat.' },
           { inlineData: { mimeType: 'image/png', data: 'iVBORw0K' } },
+          { inlineData: { mimeType: 'image/png', data: 'draft' }, thought: true },
         ]),
       ],
     };
-    expect(toChatCompletion(resp, ctx()).choices[0].message.content).toBe(
-      'Here is your cat: ![image](data:image/png;base64,iVBORw0K)',
-    );
+    const { message } = toChatCompletion(resp, ctx()).choices[0];
+    expect(message.content).toBe('Here is your cat.');
+    expect(message.images).toEqual([
+      { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0K' } },
+    ]);
   });
 
   it.each([

@@ -1,6 +1,11 @@
-import type { GeminiCandidate, GeminiResponse } from '../upstream/gemini-types';
+import type { GeminiCandidate, GeminiPart, GeminiResponse } from '../upstream/gemini-types';
 import { mapFinishReason } from './finish-reason';
-import type { ChatCompletion, ChatCompletionChoice, ToolCall } from './openai-types';
+import type {
+  ChatCompletion,
+  ChatCompletionChoice,
+  ChatCompletionImage,
+  ToolCall,
+} from './openai-types';
 import { issueToolCall, newCompletionId, readParts } from './part-reader';
 import type { ThoughtSignatureStore } from './thought-signature-store';
 import { toOpenAIUsage } from './usage';
@@ -21,7 +26,12 @@ function toChoice(
   let content = '';
   let reasoning = '';
   const toolCalls: ToolCall[] = [];
-  for (const piece of readParts(candidate.content?.parts)) {
+  // Images go in message.images[] as data URLs (LiteLLM's and OpenRouter's field), not the text.
+  const parts = candidate.content?.parts ?? [];
+  const images = parts.filter(isOutputImage).map(toImageUrl);
+  for (const piece of readParts(
+    images.length > 0 ? parts.filter((p) => !isOutputImage(p)) : parts,
+  )) {
     if (piece.kind === 'text') content += piece.text;
     else if (piece.kind === 'reasoning') reasoning += piece.text;
     else toolCalls.push(issueToolCall(piece, signatures));
@@ -39,8 +49,17 @@ function toChoice(
   };
   if (reasoning) choice.message.reasoning_content = reasoning;
   if (toolCalls.length > 0) choice.message.tool_calls = toolCalls;
+  if (images.length > 0) choice.message.images = images;
   return choice;
 }
+
+const isOutputImage = (part: GeminiPart): boolean =>
+  !part.thought && part.inlineData?.mimeType.startsWith('image/') === true;
+
+const toImageUrl = ({ inlineData }: GeminiPart): ChatCompletionImage => ({
+  type: 'image_url',
+  image_url: { url: `data:${inlineData!.mimeType};base64,${inlineData!.data}` },
+});
 
 /** A Gemini generateContent response → an OpenAI `chat.completion`, one choice per candidate. */
 export function toChatCompletion(resp: GeminiResponse, ctx: ResponseContext): ChatCompletion {

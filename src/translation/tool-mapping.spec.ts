@@ -1,3 +1,4 @@
+import { rulesOver } from './request-rules';
 import type { OpenAIChatRequest, ToolChoice } from './openai-types';
 import { toGeminiTools } from './tool-mapping';
 
@@ -31,7 +32,11 @@ const TOOLS: OpenAIChatRequest['tools'] = [
 ];
 
 const tools = (patch: Partial<OpenAIChatRequest>, search = false) =>
-  toGeminiTools({ model: 'gemini-2.5-flash', messages: [], ...patch }, search);
+  toGeminiTools(
+    { model: 'gemini-2.5-flash', messages: [], ...patch },
+    search,
+    rulesOver((url) => Promise.reject(new Error(`unexpected fetch ${url}`))),
+  );
 
 describe('toGeminiTools', () => {
   it('turns function tools into one functionDeclarations entry with sanitised parameters', () => {

@@ -1,8 +1,7 @@
 import { ApiError } from '../errors/api-error';
 import type { GeminiRequest } from '../upstream/gemini-types';
 import type { OpenAIChatRequest } from './openai-types';
-import { SchemaBudget, SchemaError } from './schema-budget';
-import { sanitizeSchema } from './schema-sanitizer';
+import type { RequestRules } from './request-rules';
 import { isRecord } from '../json/is-record';
 
 interface FunctionDeclaration {
@@ -13,11 +12,9 @@ interface FunctionDeclaration {
 
 type ToolsAndConfig = Pick<GeminiRequest, 'tools' | 'toolConfig'>;
 
-function declarations(tools: unknown): FunctionDeclaration[] {
+function declarations(tools: unknown, rules: RequestRules): FunctionDeclaration[] {
   if (tools === undefined || tools === null) return [];
   if (!Array.isArray(tools)) throw ApiError.badRequest('tools must be an array.', 'tools');
-  // One budget for every tool: a request may not spread an expansion over many tools.
-  const budget = new SchemaBudget();
   return tools.map((tool: unknown, k) => {
     const at = `tools[${k}]`;
     if (!isRecord(tool) || tool.type !== 'function') {
@@ -34,23 +31,10 @@ function declarations(tools: unknown): FunctionDeclaration[] {
     if (typeof fn.description === 'string' && fn.description) {
       declaration.description = fn.description;
     }
-    const parameters = parametersOf(fn.parameters, `${at}.function.parameters`, budget);
+    const parameters = rules.toolSchema(fn.parameters, `${at}.function.parameters`);
     if (parameters) declaration.parameters = parameters;
     return declaration;
   });
-}
-
-function parametersOf(
-  schema: unknown,
-  param: string,
-  budget: SchemaBudget,
-): Record<string, unknown> | undefined {
-  try {
-    return sanitizeSchema(schema, budget);
-  } catch (err) {
-    if (err instanceof SchemaError) throw ApiError.badRequest(`${param}: ${err.message}`, param);
-    throw err;
-  }
 }
 
 function namedFunction(value: unknown, param: string, known: FunctionDeclaration[]): string {
@@ -105,8 +89,12 @@ function toolConfig(
  * Function tools, tool_choice, and Google Search (from a `-search` model name or OpenAI's
  * `web_search_options`) → Gemini `tools` and `toolConfig`.
  */
-export function toGeminiTools(req: OpenAIChatRequest, search: boolean): ToolsAndConfig {
-  const { config, decls } = toolConfig(req.tool_choice, declarations(req.tools));
+export function toGeminiTools(
+  req: OpenAIChatRequest,
+  search: boolean,
+  rules: RequestRules,
+): ToolsAndConfig {
+  const { config, decls } = toolConfig(req.tool_choice, declarations(req.tools, rules));
   const tools: Record<string, unknown>[] = [];
   if (decls.length > 0) tools.push({ functionDeclarations: decls });
   if (search || isRecord(req.web_search_options)) tools.push({ googleSearch: {} });

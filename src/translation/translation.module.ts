@@ -4,6 +4,7 @@ import { mediaConfig } from '../config/configuration';
 import { AnthropicTranslationService } from './anthropic/anthropic-translation.service';
 import { HttpMediaFetcher, MEDIA_FETCHER } from './media-fetcher';
 import { MEDIA_LIMITS, MediaLimits } from './request-media';
+import { RequestRulesFactory } from './request-rules';
 import { RedisConnection } from '../state/redis-connection';
 import { RedisThoughtSignatureStore } from '../state/redis-thought-signature-store';
 import { REDIS_CONNECTION, StateModule } from '../state/state.module';
@@ -17,6 +18,7 @@ import { TranslationService } from './translation.service';
 @Module({
   imports: [StateModule],
   providers: [
+    RequestRulesFactory,
     TranslationService,
     AnthropicTranslationService,
     {
@@ -46,8 +48,9 @@ import { TranslationService } from './translation.service';
         redis ? new RedisThoughtSignatureStore(redis) : new InMemoryThoughtSignatureStore(),
     },
   ],
-  // The Responses dialect maps with its own pure functions but shares the fetcher and the signatures.
+  // The Responses dialect maps with its own pure functions but shares the rules and the signatures.
   exports: [
+    RequestRulesFactory,
     TranslationService,
     AnthropicTranslationService,
     MEDIA_FETCHER,

@@ -42,6 +42,9 @@ async function boot(fetcher?: MediaFetcher) {
   return moduleRef;
 }
 
+/** A client that stays. */
+const client = () => new AbortController().signal;
+
 function replay(callId: string): ChatMessage[] {
   return [
     { role: 'user', content: 'Weather in Oslo?' },
@@ -74,10 +77,13 @@ describe('TranslationService', () => {
     const content = [
       { type: 'image_url' as const, image_url: { url: 'https://example.com/cat.jpg' } },
     ];
-    const { request } = await service.toGeminiRequest({
-      model: 'gemini-2.5-flash',
-      messages: [{ role: 'user', content }],
-    });
+    const { request } = await service.toGeminiRequest(
+      {
+        model: 'gemini-2.5-flash',
+        messages: [{ role: 'user', content }],
+      },
+      client(),
+    );
     expect([fake.urls, request.contents[0].parts]).toEqual([
       ['https://example.com/cat.jpg'],
       [{ inlineData: { mimeType: 'image/jpeg', data: '/9j/4AAQ' } }],
@@ -88,10 +94,13 @@ describe('TranslationService', () => {
     const service = (await boot(new FakeMediaFetcher())).get(TranslationService);
     const completion = service.toChatCompletion(GEMINI3_CALL, { model: 'gemini-3-pro-preview' });
     const callId = completion.choices[0].message.tool_calls![0].id;
-    const { request } = await service.toGeminiRequest({
-      model: 'gemini-3-pro-preview',
-      messages: replay(callId),
-    });
+    const { request } = await service.toGeminiRequest(
+      {
+        model: 'gemini-3-pro-preview',
+        messages: replay(callId),
+      },
+      client(),
+    );
     expect(request.contents[1].parts[0].thoughtSignature).toBe('CuIBAdHtim8');
   });
 
@@ -102,10 +111,13 @@ describe('TranslationService', () => {
       includeUsage: true,
     });
     const callId = mapper.map(GEMINI3_CALL)[0].choices[0].delta.tool_calls![0].id;
-    const { request } = await service.toGeminiRequest({
-      model: 'gemini-3-pro-preview',
-      messages: replay(callId),
-    });
+    const { request } = await service.toGeminiRequest(
+      {
+        model: 'gemini-3-pro-preview',
+        messages: replay(callId),
+      },
+      client(),
+    );
     expect(request.contents[1].parts[0].thoughtSignature).toBe('CuIBAdHtim8');
   });
 });

@@ -6,8 +6,6 @@ import {
   toEmbeddingsRequest,
   toEmbeddingsResponse,
 } from './embeddings-mapper';
-import { MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
-import { MEDIA_LIMITS, MediaLimits, RequestMedia } from './request-media';
 import type {
   ChatCompletion,
   OpenAIChatRequest,
@@ -15,6 +13,7 @@ import type {
   OpenAIEmbeddingsResponse,
 } from './openai-types';
 import { MappedChatRequest, toGeminiRequest } from './request-mapper';
+import { RequestRulesFactory } from './request-rules';
 import { ResponseContext, toChatCompletion } from './response-mapper';
 import { ChatStreamMapper, StreamContext } from './stream-mapper';
 import { THOUGHT_SIGNATURE_STORE, ThoughtSignatureStore } from './thought-signature-store';
@@ -25,21 +24,22 @@ export type ChatStreamContext = Omit<StreamContext, 'signatures'>;
 /**
  * The translation layer as the controllers see it: pure mappers, given the state they share —
  * the thought-signature store (a signature handed out in a response must be found when the
- * client replays the call) and the media fetcher for remote images.
+ * client replays the call). The request's media and schemas are spent through its rules.
  */
 @Injectable()
 export class TranslationService {
   constructor(
-    @Inject(MEDIA_FETCHER) private readonly media: MediaFetcher,
-    @Inject(MEDIA_LIMITS) private readonly mediaLimits: MediaLimits,
+    private readonly rules: RequestRulesFactory,
     @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,
   ) {}
 
-  /** `signal` is the client's: when it leaves, the image fetches of its request stop. */
-  async toGeminiRequest(req: OpenAIChatRequest, signal?: AbortSignal): Promise<MappedChatRequest> {
-    const media = new RequestMedia(this.media, this.mediaLimits, signal);
+  /** `signal` is the client's: when it leaves, the media fetches of its request stop. */
+  async toGeminiRequest(req: OpenAIChatRequest, signal: AbortSignal): Promise<MappedChatRequest> {
     await this.signatures.loadFor(req);
-    return toGeminiRequest(req, { fetchMedia: media.fetch, signatures: this.signatures });
+    return toGeminiRequest(req, {
+      rules: this.rules.forRequest(signal),
+      signatures: this.signatures,
+    });
   }
 
   toChatCompletion(resp: GeminiResponse, ctx: ChatResponseContext): ChatCompletion {

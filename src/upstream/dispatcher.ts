@@ -58,8 +58,9 @@ export class UpstreamDispatcher {
     const served = await this.run(req, 'generateContent', (backend, auth, call) =>
       backend.generate(auth, call),
     );
-    this.reportUsage(req, served.credential.id, served.value.usageMetadata);
-    return served.value;
+    const answer = served.value;
+    this.reportUsage(req, served.credential.id, answer.usageMetadata, answer.modelVersion);
+    return answer;
   }
 
   /**
@@ -70,9 +71,13 @@ export class UpstreamDispatcher {
     const served = await this.run(req, 'generateContent', async (backend, auth, call) => {
       if (backend.generateBytes) return backend.generateBytes(auth, call);
       const answer = await backend.generate(auth, call);
-      return { bytes: Buffer.from(JSON.stringify(answer)), usage: answer.usageMetadata };
+      return {
+        bytes: Buffer.from(JSON.stringify(answer)),
+        usage: answer.usageMetadata,
+        modelVersion: answer.modelVersion,
+      };
     });
-    this.reportUsage(req, served.credential.id, served.value.usage);
+    this.reportUsage(req, served.credential.id, served.value.usage, served.value.modelVersion);
     return served.value.bytes;
   }
 
@@ -96,14 +101,16 @@ export class UpstreamDispatcher {
       ms: primed.firstAt - startedAt,
     });
     let usage: GeminiUsageMetadata | undefined;
+    let modelVersion: string | undefined;
     return new ObservedStream(primed, {
       convertError: (error) => (isFromGoogle(error) ? toApiError(error) : error),
       onEvent: (event) => {
         // Google repeats cumulative usage on late events; the last one seen is the total.
         if (event.usageMetadata) usage = event.usageMetadata;
+        if (event.modelVersion) modelVersion = event.modelVersion;
       },
       onEnd: (completed, error) => {
-        this.reportUsage(req, credential.id, usage);
+        this.reportUsage(req, credential.id, usage, modelVersion);
         if (completed) {
           this.events.emit('streamEnd', {
             signal,
@@ -344,7 +351,17 @@ export class UpstreamDispatcher {
     req: DispatchRequest<unknown>,
     credentialId: string,
     usage: GeminiUsageMetadata | undefined,
+    modelVersion: unknown,
   ): void {
+    // Google's field as it came: listeners check it before they log or keep it.
+    if (typeof modelVersion === 'string' && modelVersion !== '') {
+      this.events.emit('served', {
+        signal: req.signal,
+        model: req.model,
+        credentialId,
+        servedModel: modelVersion,
+      });
+    }
     if (!usage) return;
     this.events.emit('usage', {
       signal: req.signal,

@@ -25,10 +25,11 @@ export interface BackendSession<A = unknown> {
   refresh?: () => Promise<A>;
 }
 
-/** A generateContent answer as Google's own bytes, and its usage for the metrics. */
+/** A generateContent answer as Google's own bytes, its usage and the model Google says it ran. */
 export interface RelayedAnswer {
   bytes: Buffer;
   usage?: GeminiUsageMetadata;
+  modelVersion?: string;
 }
 
 /**

@@ -49,6 +49,14 @@ export interface UsageEvent extends OfRequest {
   thoughts: number;
 }
 
+/** The model Google says it ran (`modelVersion`), reported once per answer that names one. */
+export interface ServedEvent extends OfRequest {
+  /** The model asked of Google (after aliases and variants). */
+  model: string;
+  credentialId: string;
+  servedModel: string;
+}
+
 export interface RetryEvent {
   credentialId: string;
   model: string;
@@ -88,6 +96,7 @@ export interface UpstreamEventMap {
   dispatch: [DispatchEvent];
   firstToken: [FirstTokenEvent];
   usage: [UsageEvent];
+  served: [ServedEvent];
   retry: [RetryEvent];
   cooldown: [CooldownEvent];
   disable: [DisableEvent];

@@ -147,6 +147,14 @@ export class FakeGoogle {
     this.script.enqueue(answer, match);
   }
 
+  /**
+   * Answers every later call for `asked` with `modelVersion: servedAs`, as Google does for the IDs
+   * it re-routes (the answer text still names the model asked); `reset()` undoes it.
+   */
+  routeModel(asked: string, servedAs: string): void {
+    this.script.routeModel(asked, servedAs);
+  }
+
   /** Makes the next `times` matching calls fail; without `action` only model calls match. */
   failNext(fault: Fault, match: FaultMatch = {}): void {
     this.script.failNext(fault, match);
@@ -157,7 +165,10 @@ export class FakeGoogle {
     return this.accounts.refreshCount(refreshToken);
   }
 
-  /** Forgets queued answers, faults, recorded calls and refresh counts; accounts and keys stay. */
+  /**
+   * Forgets queued answers, faults, model routes, recorded calls and refresh counts; accounts and
+   * keys stay.
+   */
   reset(): void {
     this.script.clear();
     this.recorder.clear();

@@ -58,18 +58,24 @@ export async function answerGenerate(
   generate: GenerateCall,
 ): Promise<void> {
   const scripted = deps.script.takeAnswer(generate.call);
+  const servedAs = deps.script.servedAs(generate.model);
   if (!(await ex.sleep(deps.options.latencyMs))) return;
   if (!generate.stream) {
     const response = scripted
       ? mergeEvents(scriptedEvents(scripted))
-      : defaultResponse(generate.model, generate.request);
+      : defaultResponse(generate.model, generate.request, servedAs);
     ex.json(200, generate.wrap(response));
     return;
   }
   const pace = ex.streamPace;
   const events = scripted
     ? scriptedEvents(scripted)
-    : defaultStream(generate.model, generate.request, pace?.events ?? deps.options.streamEvents);
+    : defaultStream(
+        generate.model,
+        generate.request,
+        pace?.events ?? deps.options.streamEvents,
+        servedAs,
+      );
   await writeStream(
     ex,
     events.map((event) => generate.wrap(event)),

@@ -1,4 +1,5 @@
 import { uniqueId } from './ids';
+import { mediaStream } from './media-replies';
 import {
   isRecord,
   type Candidate,
@@ -17,13 +18,17 @@ export const THOUGHT_TEXT = 'Thinking about it.';
  * The fake model's deterministic answer, split into `events` stream events at word boundaries:
  * `Hello from {model}: {last user text}`, one candidate per `candidateCount` (` #i` appended
  * from the second), a thought part first when `includeThoughts`, finishReason and usage last.
+ * `modelVersion` names `servedAs`, the model Google says it ran (by default the one asked).
  */
 export function defaultStream(
   model: string,
   request: GenerateContentRequest,
   events: number,
+  servedAs = model,
 ): GeminiResponse[] {
   const eventCount = Math.max(1, Math.floor(events));
+  const media = mediaStream(model, request, eventCount);
+  if (media) return media;
   const config = request.generationConfig;
   const candidateCount = Math.max(1, Math.floor(Number(config?.candidateCount ?? 1)) || 1);
   const thinking = config?.thinkingConfig?.includeThoughts === true;
@@ -60,14 +65,18 @@ export function defaultStream(
     return {
       candidates,
       ...(last ? { usageMetadata } : {}),
-      modelVersion: model,
+      modelVersion: servedAs,
       responseId,
     };
   });
 }
 
-export function defaultResponse(model: string, request: GenerateContentRequest): GeminiResponse {
-  return defaultStream(model, request, 1)[0];
+export function defaultResponse(
+  model: string,
+  request: GenerateContentRequest,
+  servedAs = model,
+): GeminiResponse {
+  return defaultStream(model, request, 1, servedAs)[0];
 }
 
 /** A scripted answer as stream events: a single response is one event. */

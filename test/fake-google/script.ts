@@ -26,10 +26,23 @@ interface Entry<T> {
   remaining: number;
 }
 
-/** The FIFO queues of scripted answers and faults; each entry is used up by the calls it matches. */
+/**
+ * The FIFO queues of scripted answers and faults, each entry used up by the calls it matches, and
+ * the models Google silently answers with another one (until cleared).
+ */
 export class Script {
   private readonly answers: Entry<ScriptedAnswer>[] = [];
   private readonly faults: Entry<Fault>[] = [];
+  private readonly routes = new Map<string, string>();
+
+  routeModel(asked: string, servedAs: string): void {
+    this.routes.set(bareModel(asked), bareModel(servedAs));
+  }
+
+  /** The model a default answer names in `modelVersion`: the one asked for unless re-routed. */
+  servedAs(model: string): string {
+    return this.routes.get(model) ?? model;
+  }
 
   enqueue(answer: ScriptedAnswer, match: Match = {}): void {
     this.answers.push({ value: answer, match, remaining: 1 });
@@ -51,6 +64,7 @@ export class Script {
   clear(): void {
     this.answers.length = 0;
     this.faults.length = 0;
+    this.routes.clear();
   }
 }
 

@@ -7,9 +7,10 @@ export class RawRequest {
   private received = '';
   readonly closed: Promise<void>;
 
-  constructor(url: string, head: string) {
+  /** `localAddress` (another loopback address, such as 127.0.0.2) makes it a different client. */
+  constructor(url: string, head: string, localAddress?: string) {
     const { port } = new URL(url);
-    this.socket = connect(Number(port), '127.0.0.1');
+    this.socket = connect({ port: Number(port), host: '127.0.0.1', localAddress });
     this.socket.setEncoding('latin1');
     this.socket.on('data', (chunk: string) => (this.received += chunk));
     this.socket.on('error', () => undefined);

@@ -3,7 +3,12 @@ export interface RequestProblem {
   /** The field at fault, as OpenAI names it: `messages[2].content[0].image_url`. */
   param: string;
   message: string;
-  code: 'missing_required_parameter' | 'invalid_type' | 'invalid_value' | 'empty_array';
+  code:
+    | 'missing_required_parameter'
+    | 'invalid_type'
+    | 'invalid_value'
+    | 'empty_array'
+    | 'integer_below_min_value';
 }
 
 export function missing(param: string): RequestProblem {
@@ -19,6 +24,15 @@ export function invalidType(param: string, expected: string, value: unknown): Re
     param,
     message: `Invalid type for '${param}': expected ${expected}, but got ${describeType(value)} instead.`,
     code: 'invalid_type',
+  };
+}
+
+/** OpenAI's wording for a number under its field's minimum. */
+export function belowMinimum(param: string, min: number, value: number): RequestProblem {
+  return {
+    param,
+    message: `Invalid '${param}': integer below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
+    code: 'integer_below_min_value',
   };
 }
 

@@ -53,6 +53,12 @@ describe('findCreateProblem', () => {
       'a zero max_output_tokens',
       { ...base, max_output_tokens: 0 },
       'max_output_tokens',
+      'integer_below_min_value',
+    ],
+    [
+      'a fractional max_output_tokens',
+      { ...base, max_output_tokens: 1.5 },
+      'max_output_tokens',
       'invalid_type',
     ],
     [
@@ -96,5 +102,14 @@ describe('findCreateProblem', () => {
     ],
   ])('refuses %s', (_name, body, param, code) => {
     expect(findCreateProblem(body)).toMatchObject({ param, code });
+  });
+});
+
+describe('findCreateProblem messages', () => {
+  it('tells a zero max_output_tokens by its bound, not its type', () => {
+    const problem = findCreateProblem({ model: 'gemini-2.5-flash', max_output_tokens: 0 });
+    expect(problem?.message).toBe(
+      "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead.",
+    );
   });
 });

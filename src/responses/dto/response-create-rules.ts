@@ -1,5 +1,6 @@
 import { modelNameProblem } from '../../models/model-names';
 import {
+  belowMinimum,
   invalidType,
   invalidValue,
   missing,
@@ -61,7 +62,12 @@ const RULES: Rule[] = [
   typeRule('parallel_tool_calls', 'a boolean', isBoolean),
   typeRule('temperature', 'a number', isNumber),
   typeRule('top_p', 'a number', isNumber),
-  typeRule('max_output_tokens', 'an integer', (v) => Number.isInteger(v) && (v as number) >= 1),
+  typeRule('max_output_tokens', 'an integer', Number.isInteger),
+  // The type and the bound are told apart: "expected an integer, but got an integer" helps nobody.
+  (body) =>
+    typeof body.max_output_tokens === 'number' && body.max_output_tokens < 1
+      ? belowMinimum('max_output_tokens', 1, body.max_output_tokens)
+      : undefined,
   typeRule('previous_response_id', 'a string', isString),
   typeRule('store', 'a boolean', isBoolean),
   typeRule('stream', 'a boolean', isBoolean),

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GeminiResponse } from '../../upstream/gemini-types';
-import { MEDIA_FETCHER, MediaFetcher } from '../media-fetcher';
+import { RequestRulesFactory } from '../request-rules';
 import { THOUGHT_SIGNATURE_STORE, ThoughtSignatureStore } from '../thought-signature-store';
 import type { AnthropicMessage, AnthropicMessagesRequest } from './anthropic-types';
 import { MappedMessagesRequest, toGeminiRequest } from './request-mapper';
@@ -11,19 +11,23 @@ export type AnthropicReplyContext = Omit<SequencerContext, 'signatures'>;
 
 /**
  * The Anthropic mappers as the Messages routes see them, given the state they share with the
- * other dialects: the thought-signature store and the media fetcher.
+ * other dialects: the thought-signature store and the per-request rules (media, schemas).
  */
 @Injectable()
 export class AnthropicTranslationService {
   constructor(
-    @Inject(MEDIA_FETCHER) private readonly media: MediaFetcher,
+    private readonly rules: RequestRulesFactory,
     @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,
   ) {}
 
-  async toGeminiRequest(req: AnthropicMessagesRequest): Promise<MappedMessagesRequest> {
+  /** `signal` is the client's: when it leaves, the media fetches of its request stop. */
+  async toGeminiRequest(
+    req: AnthropicMessagesRequest,
+    signal: AbortSignal,
+  ): Promise<MappedMessagesRequest> {
     await this.signatures.loadFor(req);
     return toGeminiRequest(req, {
-      fetchMedia: (url) => this.media.fetchMedia(url),
+      rules: this.rules.forRequest(signal),
       signatures: this.signatures,
     });
   }

@@ -13,6 +13,8 @@ async function fetched(url: unknown, at: string, fetchMedia: FetchMedia): Promis
   try {
     return { inlineData: await fetchMedia(url) };
   } catch (err) {
+    // A limit of the whole request (MEDIA_FETCH_MAX_URLS) is no fault of this URL.
+    if (err instanceof ApiError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     throw ApiError.badRequest(
       `${at}.url: could not fetch ${shortUrl(url)}: ${reason}`,

@@ -1,4 +1,5 @@
 import { ApiError } from '../../errors/api-error';
+import { rulesOver } from '../request-rules';
 import type { GeminiRequest } from '../../upstream/gemini-types';
 import { InMemoryThoughtSignatureStore } from '../thought-signature-store';
 import type { AnthropicMessagesRequest } from './anthropic-types';
@@ -9,10 +10,11 @@ const PNG = 'iVBORw0KGgo=';
 
 function deps(store = new InMemoryThoughtSignatureStore()) {
   return {
-    fetchMedia: (url: string) =>
+    rules: rulesOver((url: string) =>
       url.includes('fail')
         ? Promise.reject(new Error('refused'))
         : Promise.resolve({ mimeType: 'image/jpeg', data: `fetched:${url}` }),
+    ),
     signatures: store,
   };
 }

@@ -1,6 +1,7 @@
 import { ApiError } from '../../errors/api-error';
 import type { GeminiContent, GeminiPart, GeminiRequest } from '../../upstream/gemini-types';
 import type { FetchMedia } from '../content-parts';
+import type { RequestRules } from '../request-rules';
 import { DEFAULT_SAFETY_SETTINGS } from '../google-extras';
 import { parseModelName } from '../../models/model-names';
 import type { ThoughtSignatureStore } from '../thought-signature-store';
@@ -12,7 +13,8 @@ import { toGeminiTools } from './tools';
 import { isRecord } from '../../json/is-record';
 
 export interface AnthropicRequestDeps {
-  fetchMedia: FetchMedia;
+  /** The request's limits: every media fetch and tool schema goes through them. */
+  rules: RequestRules;
   signatures: ThoughtSignatureStore;
 }
 
@@ -228,7 +230,7 @@ export async function toGeminiRequest(
         case 'user':
           return {
             role: 'user',
-            parts: await userParts(msg.content, at, conversation, deps.fetchMedia),
+            parts: await userParts(msg.content, at, conversation, deps.rules.fetchMedia),
           };
         case 'assistant':
           return { role: 'model', parts: assistantParts(msg.content, at, deps.signatures) };
@@ -271,6 +273,7 @@ export async function toGeminiRequest(
   const { singleToolCall, ...tools } = toGeminiTools(req.tools, req.tool_choice, {
     search: model.search,
     loaded: conversation.loaded,
+    rules: deps.rules,
   });
   Object.assign(request, tools);
   const generationConfig = toGenerationConfig(req, model);

@@ -1,6 +1,6 @@
 import { ApiError } from '../../errors/api-error';
 import type { GeminiRequest } from '../../upstream/gemini-types';
-import { sanitizeSchema } from '../schema-sanitizer';
+import type { RequestRules } from '../request-rules';
 import { isRecord } from '../../json/is-record';
 
 interface FunctionDeclaration {
@@ -24,6 +24,7 @@ export interface MappedTools extends Pick<GeminiRequest, 'tools' | 'toolConfig'>
 function declarations(
   tools: unknown,
   loaded: ReadonlySet<string>,
+  rules: RequestRules,
 ): { decls: FunctionDeclaration[]; search: boolean } {
   if (tools === undefined || tools === null) return { decls: [], search: false };
   if (!Array.isArray(tools)) throw ApiError.badRequest('tools: must be an array.', 'tools');
@@ -44,7 +45,7 @@ function declarations(
     if (typeof tool.description === 'string' && tool.description) {
       declaration.description = tool.description;
     }
-    const parameters = sanitizeSchema(tool.input_schema);
+    const parameters = rules.toolSchema(tool.input_schema, `${at}.input_schema`);
     if (parameters) declaration.parameters = parameters;
     decls.push(declaration);
   });
@@ -86,9 +87,9 @@ function functionCallingConfig(
 export function toGeminiTools(
   tools: unknown,
   toolChoice: unknown,
-  opts: { search: boolean; loaded: ReadonlySet<string> },
+  opts: { search: boolean; loaded: ReadonlySet<string>; rules: RequestRules },
 ): MappedTools {
-  const { decls, search } = declarations(tools, opts.loaded);
+  const { decls, search } = declarations(tools, opts.loaded, opts.rules);
   const calling = functionCallingConfig(toolChoice, decls);
   const out: MappedTools = {
     singleToolCall: isRecord(toolChoice) && toolChoice.disable_parallel_tool_use === true,

@@ -1,4 +1,5 @@
 import { ApiError } from '../../errors/api-error';
+import { rulesOver } from '../request-rules';
 import { InMemoryThoughtSignatureStore } from '../thought-signature-store';
 import { normaliseInput } from './input-items';
 import { ReasoningSeal } from './reasoning-seal';
@@ -10,10 +11,11 @@ const seal = new ReasoningSeal(Buffer.alloc(32, 7));
 
 function deps(signatures = new InMemoryThoughtSignatureStore()) {
   return {
-    fetchMedia: (url: string) =>
+    rules: rulesOver((url: string) =>
       url.includes('fail')
         ? Promise.reject(new Error('refused'))
         : Promise.resolve({ mimeType: 'image/png', data: 'cmVtb3Rl' }),
+    ),
     signatures,
     seal,
   };

@@ -1,8 +1,9 @@
 import { ApiError } from '../../errors/api-error';
 import type { GeminiContent, GeminiPart, GeminiRequest } from '../../upstream/gemini-types';
-import { FetchMedia, toGeminiParts, toTextParts } from '../content-parts';
+import { toGeminiParts, toTextParts } from '../content-parts';
 import { DEFAULT_SAFETY_SETTINGS } from '../google-extras';
 import { parseModelName } from '../../models/model-names';
+import type { RequestRules } from '../request-rules';
 import type { ThoughtSignatureStore } from '../thought-signature-store';
 import { toResponsesGenerationConfig } from './generation-options';
 import { outputParts, sharedContent } from './input-parts';
@@ -12,7 +13,8 @@ import { ClientTool, geminiToolName, toGeminiResponsesTools } from './responses-
 import { isRecord } from '../../json/is-record';
 
 export interface ResponsesRequestDeps {
-  fetchMedia: FetchMedia;
+  /** The request's limits: every media fetch and tool schema goes through them. */
+  rules: RequestRules;
   signatures: ThoughtSignatureStore;
   seal: ReasoningSeal;
 }
@@ -36,18 +38,6 @@ function validatesSignatures(base: string): boolean {
   return major !== undefined && Number(major) >= 3;
 }
 
-function parseArguments(raw: unknown, param: string): Record<string, unknown> {
-  if (raw === undefined || raw === null || raw === '') return {};
-  if (isRecord(raw)) return raw;
-  try {
-    const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : undefined;
-    if (isRecord(parsed)) return parsed;
-  } catch {
-    // Reported below.
-  }
-  throw ApiError.badRequest(`${param} must be a JSON object string.`, param);
-}
-
 interface Conversation {
   system: GeminiPart[];
   contents: GeminiContent[];
@@ -67,9 +57,13 @@ function sealedSignatures(items: InputItem[], base: string, deps: ResponsesReque
 
 async function mapItems(
   items: InputItem[],
+  stored: number,
   base: string,
   deps: ResponsesRequestDeps,
 ): Promise<Conversation> {
+  // The media of stored turns were fetched when those turns were asked.
+  const fetchFor = (i: number) =>
+    i < stored ? deps.rules.fetchStoredMedia : deps.rules.fetchMedia;
   const sealed = sealedSignatures(items, base, deps);
   const callNames = new Map<string, string>();
   for (const item of items) {
@@ -86,7 +80,7 @@ async function mapItems(
   const messageParts = await Promise.all(
     items.map((item, i) =>
       item.type === 'message' && (item.role === 'user' || item.role === 'assistant')
-        ? toGeminiParts(sharedContent(item.content, `input[${i}]`), `input[${i}]`, deps.fetchMedia)
+        ? toGeminiParts(sharedContent(item.content, `input[${i}]`), `input[${i}]`, fetchFor(i))
         : Promise.resolve([]),
     ),
   );
@@ -156,7 +150,7 @@ async function mapItems(
         appendCall(
           item.call_id,
           geminiToolName(item.name, namespace),
-          parseArguments(item.arguments, `${at}.arguments`),
+          deps.rules.toolArguments(item.arguments, `${at}.arguments`),
         );
         return;
       }
@@ -172,7 +166,7 @@ async function mapItems(
       }
       case 'function_call_output':
       case 'custom_tool_call_output': {
-        const { text, media } = outputParts(item.output, at, deps.fetchMedia);
+        const { text, media } = outputParts(item.output, at, fetchFor(i));
         append('user', [
           { functionResponse: { name: resultName(item, at), response: { output: text } } },
         ]);
@@ -213,17 +207,20 @@ async function mapItems(
 }
 
 /**
- * A Responses request, with the conversation before it (`history`: a stored response's context
- * and output), → the Gemini request. Shared rules do the media, schemas and generation config.
+ * A Responses request, with the conversation before it, → the Gemini request. `items` is the
+ * whole conversation; its first `stored` items come from stored turns (`previous_response_id`),
+ * whose media are not fetched again when the proxy still holds them. Shared rules do the media,
+ * schemas and generation config.
  */
 export async function toGeminiResponsesRequest(
   req: ResponseCreateRequest,
   items: InputItem[],
   deps: ResponsesRequestDeps,
+  stored = 0,
 ): Promise<MappedResponsesRequest> {
   const model = parseModelName(req.model);
   if (!model.base) throw ApiError.badRequest('model is required.', 'model');
-  const { system, contents } = await mapItems(items, model.base, deps);
+  const { system, contents } = await mapItems(items, stored, model.base, deps);
   const instructions = typeof req.instructions === 'string' ? req.instructions : '';
   if (instructions) system.unshift({ text: instructions });
   if (contents.length === 0) {
@@ -232,7 +229,7 @@ export async function toGeminiResponsesRequest(
   const request: GeminiRequest = { contents };
   if (system.length > 0) request.systemInstruction = { parts: system };
 
-  const tools = toGeminiResponsesTools(req.tools, req.tool_choice, model.search);
+  const tools = toGeminiResponsesTools(req.tools, req.tool_choice, model.search, deps.rules);
   if (tools.tools) request.tools = tools.tools;
   if (tools.toolConfig) request.toolConfig = tools.toolConfig;
 

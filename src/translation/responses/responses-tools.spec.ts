@@ -1,5 +1,8 @@
 import { ApiError } from '../../errors/api-error';
+import { rulesOver } from '../request-rules';
 import { geminiToolName, toGeminiResponsesTools } from './responses-tools';
+
+const noMedia = () => rulesOver((url) => Promise.reject(new Error(`unexpected fetch ${url}`)));
 
 const weather = {
   type: 'function',
@@ -30,7 +33,8 @@ const agents = {
 };
 
 const declarations = (tools: unknown[], choice?: unknown) =>
-  (toGeminiResponsesTools(tools, choice, false).tools?.[0]?.functionDeclarations ?? []) as {
+  (toGeminiResponsesTools(tools, choice, false, noMedia()).tools?.[0]?.functionDeclarations ??
+    []) as {
     name: string;
     description?: string;
     parameters?: Record<string, unknown>;
@@ -38,7 +42,7 @@ const declarations = (tools: unknown[], choice?: unknown) =>
 
 function refusal(tools: unknown[], choice: unknown): ApiError {
   try {
-    toGeminiResponsesTools(tools, choice, false);
+    toGeminiResponsesTools(tools, choice, false, noMedia());
   } catch (e) {
     if (e instanceof ApiError) return e;
   }
@@ -72,7 +76,7 @@ describe('toGeminiResponsesTools', () => {
   });
 
   it('flattens a namespace and remembers where each name came from', () => {
-    const mapped = toGeminiResponsesTools([agents, patch], undefined, false);
+    const mapped = toGeminiResponsesTools([agents, patch], undefined, false, noMedia());
     expect(mapped.byGeminiName.get('multi_agent_v1.close_agent')).toEqual({
       kind: 'function',
       name: 'close_agent',
@@ -111,13 +115,15 @@ describe('toGeminiResponsesTools', () => {
       ['local_shell', 'tool_search', 'file_search'],
     ],
   ])('%s', (_name, tools, geminiTools, leftOut) => {
-    const mapped = toGeminiResponsesTools(tools, undefined, false);
+    const mapped = toGeminiResponsesTools(tools, undefined, false, noMedia());
     expect(mapped.tools).toEqual(geminiTools);
     expect(mapped.leftOut).toEqual(leftOut);
   });
 
   it('adds Google Search for a -search model when no function is declared', () => {
-    expect(toGeminiResponsesTools([], undefined, true).tools).toEqual([{ googleSearch: {} }]);
+    expect(toGeminiResponsesTools([], undefined, true, noMedia()).tools).toEqual([
+      { googleSearch: {} },
+    ]);
   });
 
   it.each([
@@ -144,7 +150,7 @@ describe('toGeminiResponsesTools', () => {
       { mode: 'ANY', allowedFunctionNames: ['get_weather'] },
     ],
   ])('maps tool_choice %s', (_name, choice, config) => {
-    const mapped = toGeminiResponsesTools([weather, patch], choice, false);
+    const mapped = toGeminiResponsesTools([weather, patch], choice, false, noMedia());
     expect(mapped.toolConfig?.functionCallingConfig).toEqual(config);
   });
 
@@ -154,7 +160,7 @@ describe('toGeminiResponsesTools', () => {
       mode: 'auto',
       tools: [{ type: 'custom', name: 'apply_patch' }],
     };
-    const mapped = toGeminiResponsesTools([weather, patch], choice, false);
+    const mapped = toGeminiResponsesTools([weather, patch], choice, false, noMedia());
     expect(declarations([weather, patch], choice).map((d) => d.name)).toEqual(['apply_patch']);
     expect(mapped.toolConfig).toEqual({ functionCallingConfig: { mode: 'AUTO' } });
   });
@@ -193,7 +199,29 @@ describe('geminiToolName', () => {
 
   it('maps a shortened name back to the client tool', () => {
     const name = 'x'.repeat(80);
-    const mapped = toGeminiResponsesTools([{ type: 'function', name }], undefined, false);
+    const mapped = toGeminiResponsesTools(
+      [{ type: 'function', name }],
+      undefined,
+      false,
+      noMedia(),
+    );
     expect(mapped.byGeminiName.get(geminiToolName(name))).toEqual({ kind: 'function', name });
+  });
+});
+
+describe('tool types left out', () => {
+  it('reports a bounded, de-duplicated list of loggable types', () => {
+    const tools = Array.from({ length: 10_000 }, (_, k) => ({ type: `hosted_${k % 5_000}` }));
+    tools.push({ type: 'evil\nLOG forged line' });
+    const { leftOut } = toGeminiResponsesTools(tools, undefined, false, noMedia());
+    expect(leftOut.length).toBeLessThanOrEqual(16);
+    expect(new Set(leftOut).size).toBe(leftOut.length);
+    const forged = toGeminiResponsesTools(
+      [{ type: 'evil\nLOG forged line' }],
+      undefined,
+      false,
+      noMedia(),
+    ).leftOut;
+    expect(forged).toEqual(['evil?LOG forged line']);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../../errors/api-error';
 import type { GeminiRequest } from '../../upstream/gemini-types';
-import { sanitizeSchema } from '../schema-sanitizer';
+import type { RequestRules } from '../request-rules';
 import { isRecord } from '../../json/is-record';
 
 /** What a Gemini function name stands for in the client's terms. */
@@ -67,13 +67,14 @@ function functionDeclaration(
   tool: Record<string, unknown>,
   name: string,
   at: string,
+  rules: RequestRules,
 ): FunctionDeclaration {
   if (!name) throw ApiError.badRequest(`${at}.name is required.`, `${at}.name`);
   const declaration: FunctionDeclaration = { name };
   if (typeof tool.description === 'string' && tool.description) {
     declaration.description = tool.description;
   }
-  const parameters = sanitizeSchema(tool.parameters);
+  const parameters = rules.toolSchema(tool.parameters, `${at}.parameters`);
   if (parameters) declaration.parameters = parameters;
   return declaration;
 }
@@ -85,8 +86,26 @@ interface Collected {
   search: boolean;
 }
 
-function collect(tools: unknown[]): Collected {
+/** Distinct tool types reported per request: enough for any real agent, bounded for any body. */
+const MAX_LEFT_OUT = 16;
+const MAX_TYPE_CHARS = 64;
+
+/**
+ * A client-chosen tool type as it may be logged: control and line-separator characters would
+ * forge log lines, and a type is a short word, so anything longer is cut.
+ */
+export function loggableToolType(type: unknown): string {
+  if (typeof type !== 'string') return 'unknown';
+  // eslint-disable-next-line no-control-regex
+  const clean = type.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return clean.length > MAX_TYPE_CHARS ? `${clean.slice(0, MAX_TYPE_CHARS)}…` : clean;
+}
+
+function collect(tools: unknown[], rules: RequestRules): Collected {
   const out: Collected = { decls: [], byGeminiName: new Map(), leftOut: [], search: false };
+  const leaveOut = (label: string) => {
+    if (out.leftOut.length < MAX_LEFT_OUT && !out.leftOut.includes(label)) out.leftOut.push(label);
+  };
   const add = (tool: unknown, at: string, namespace?: string) => {
     if (!isRecord(tool)) throw ApiError.badRequest(`${at} must be an object.`, at);
     const name = typeof tool.name === 'string' ? tool.name : '';
@@ -97,7 +116,7 @@ function collect(tools: unknown[]): Collected {
         out.decls.push(
           tool.type === 'custom'
             ? customDeclaration(tool, geminiName)
-            : functionDeclaration(tool, geminiName, at),
+            : functionDeclaration(tool, geminiName, at, rules),
         );
         out.byGeminiName.set(geminiName, {
           kind: tool.type,
@@ -117,11 +136,11 @@ function collect(tools: unknown[]): Collected {
       case 'web_search_2025_08_26':
       case 'web_search_preview_2025_03_11':
         // Codex offers `external_web_access:false` (cached results only): never a live search.
-        if (tool.external_web_access === false) out.leftOut.push(`${tool.type} (cached only)`);
+        if (tool.external_web_access === false) leaveOut(`${tool.type} (cached only)`);
         else out.search = true;
         return;
       default:
-        out.leftOut.push(typeof tool.type === 'string' ? tool.type : 'unknown');
+        leaveOut(loggableToolType(tool.type));
     }
   };
   tools.forEach((tool, k) => add(tool, `tools[${k}]`));
@@ -211,11 +230,12 @@ export function toGeminiResponsesTools(
   tools: unknown,
   choice: unknown,
   search: boolean,
+  rules: RequestRules,
 ): MappedTools {
   if (tools !== undefined && tools !== null && !Array.isArray(tools)) {
     throw ApiError.badRequest('tools must be an array.', 'tools');
   }
-  const collected = collect(Array.isArray(tools) ? tools : []);
+  const collected = collect(Array.isArray(tools) ? tools : [], rules);
   const out: MappedTools = { byGeminiName: collected.byGeminiName, leftOut: collected.leftOut };
   const geminiTools: Record<string, unknown>[] = [];
   if (collected.decls.length > 0) {

@@ -1,8 +1,9 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /**
- * The key under which one client's logins are counted: its IPv4 address, or the /64 of its IPv6
- * address, since a single host is routinely given a whole /64 and may pick any address in it.
+ * The key under which one client is counted (its logins, its connections): its IPv4 address, or
+ * the /64 of its IPv6 address, since a single host is routinely given a whole /64 and may pick any
+ * address in it.
  * IPv4-mapped IPv6 (`::ffff:a.b.c.d`, what a dual-stack socket reports) counts as the IPv4 address.
  */
 export function addressGroup(address: string | undefined): string {

@@ -1,0 +1,55 @@
+import { Body, Controller, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { ClientSignal } from '../http/abort-signal';
+import type { MultipartForm } from '../http/multipart-form';
+import { OpenAIBodyPipe } from '../openai/openai-body.pipe';
+import { OpenAIErrorFilter } from '../openai/openai-error.filter';
+import { AudioService } from './audio.service';
+import { findSpeechProblem } from './media-request-rules';
+import type { MediaReply, SpeechRequest } from './media-types';
+import { MultipartPipe } from './multipart.pipe';
+
+/** OpenAI's `/v1/audio` routes: speech from Gemini TTS, transcripts from audio understanding. */
+@Controller('v1/audio')
+@UseFilters(OpenAIErrorFilter)
+export class AudioController {
+  constructor(private readonly audio: AudioService) {}
+
+  @Post('speech')
+  @HttpCode(200)
+  async speech(
+    @Body(new OpenAIBodyPipe(findSpeechProblem)) body: SpeechRequest,
+    @ClientSignal() signal: AbortSignal,
+    @Res() res: ServerResponse,
+  ): Promise<void> {
+    send(res, await this.audio.speech(body, signal));
+  }
+
+  @Post('transcriptions')
+  @HttpCode(200)
+  async transcriptions(
+    @Body(new MultipartPipe()) form: MultipartForm,
+    @ClientSignal() signal: AbortSignal,
+    @Res() res: ServerResponse,
+  ): Promise<void> {
+    send(res, await this.audio.transcribe('transcribe', form, signal));
+  }
+
+  @Post('translations')
+  @HttpCode(200)
+  async translations(
+    @Body(new MultipartPipe()) form: MultipartForm,
+    @ClientSignal() signal: AbortSignal,
+    @Res() res: ServerResponse,
+  ): Promise<void> {
+    send(res, await this.audio.transcribe('translate', form, signal));
+  }
+}
+
+function send(res: ServerResponse, reply: MediaReply): void {
+  const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
+  res.statusCode = 200;
+  res.setHeader('content-type', reply.contentType);
+  res.setHeader('content-length', body.length);
+  res.end(body);
+}

@@ -1,0 +1,34 @@
+import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { ClientSignal } from '../http/abort-signal';
+import type { MultipartForm } from '../http/multipart-form';
+import { OpenAIBodyPipe } from '../openai/openai-body.pipe';
+import { OpenAIErrorFilter } from '../openai/openai-error.filter';
+import { ImagesService } from './images.service';
+import { findImageGenerationProblem } from './media-request-rules';
+import type { ImageGenerationRequest, ImagesResponse } from './media-types';
+import { MultipartPipe } from './multipart.pipe';
+
+/** OpenAI's `/v1/images` routes, served by Gemini image models. */
+@Controller('v1/images')
+@UseFilters(OpenAIErrorFilter)
+export class ImagesController {
+  constructor(private readonly images: ImagesService) {}
+
+  @Post('generations')
+  @HttpCode(200)
+  generations(
+    @Body(new OpenAIBodyPipe(findImageGenerationProblem)) body: ImageGenerationRequest,
+    @ClientSignal() signal: AbortSignal,
+  ): Promise<ImagesResponse> {
+    return this.images.generate(body, signal);
+  }
+
+  @Post('edits')
+  @HttpCode(200)
+  edits(
+    @Body(new MultipartPipe()) form: MultipartForm,
+    @ClientSignal() signal: AbortSignal,
+  ): Promise<ImagesResponse> {
+    return this.images.edit(form, signal);
+  }
+}
