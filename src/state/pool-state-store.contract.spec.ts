@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { RedisServer } from '../../test/support/redis-server';
 import { waitFor } from '../../test/support/wait';
 import {
@@ -312,6 +313,28 @@ describe('RedisPoolStateStore while Redis refuses writes (maxmemory reached, noe
     for (let i = 0; i < 3; i++) await a.refresh(['cred']);
     expect(await admin.client.hgetall(admin.key('pool:cd:cred'))).toEqual({});
     expect(a.getCooldown('cred', 'gemini-2.5-pro')?.until).toBe(until);
+  });
+
+  it('says once that Redis refuses its writes, and once that it takes them again', async () => {
+    const lines: string[] = [];
+    const capture = (message: unknown) => void lines.push(String(message));
+    Logger.overrideLogger({ log: capture, warn: capture, error: capture });
+    try {
+      const a = await replica('a');
+      await fill();
+      for (let i = 0; i < 3; i++) {
+        a.setCooldown('cred', `m${i}`, limit(Date.now() + 30_000));
+        await a.refresh(['cred']);
+      }
+      await admin.client.call('CONFIG', 'SET', 'maxmemory', '0');
+      await a.refresh(['cred']);
+      const refused = lines.filter((l) => l.startsWith('Redis refused a write'));
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toContain('OOM');
+      expect(lines.filter((l) => l.includes('writes again'))).toHaveLength(1);
+    } finally {
+      Logger.overrideLogger(new ConsoleLogger());
+    }
   });
 
   it('keeps its own disabled mark through a resync', async () => {

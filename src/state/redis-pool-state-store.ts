@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   CooldownEntry,
   CredentialCounters,
@@ -88,6 +89,9 @@ export class RedisPoolStateStore implements PoolStateStore {
    */
   private readonly unsharedCooldowns = new Map<string, Set<string>>();
   private readonly unsharedDisabled = new Set<string>();
+  private readonly logger = new Logger('SharedState');
+  /** True from a refused write until one is accepted: said once, not per write. */
+  private refusing = false;
   private sequence = 0;
   private ids: readonly string[] = [];
   /** The next cursor value, as far as this replica knows the shared one. */
@@ -178,7 +182,10 @@ export class RedisPoolStateStore implements PoolStateStore {
         if (result.until !== entry.until || result.kind !== entry.kind)
           this.local.setCooldown(credentialId, model, result);
       })
-      .catch(() => undefined)
+      .then(
+        () => this.accepted(),
+        (error: unknown) => this.refused(error),
+      )
       .finally(() => this.writing(credentialId, -1));
   }
 
@@ -226,8 +233,10 @@ export class RedisPoolStateStore implements PoolStateStore {
       else await this.redis.client.set(key, JSON.stringify(entry), 'PX', SHARED_STATE_TTL_MS);
       if (this.local.getDisabled(credentialId) === entry)
         this.unsharedDisabled.delete(credentialId);
-    } catch {
+      this.accepted();
+    } catch (error) {
       // Kept unshared: the next resync writes it again and leaves the local mark alone meanwhile.
+      this.refused(error);
     } finally {
       this.writing(credentialId, -1);
     }
@@ -252,6 +261,24 @@ export class RedisPoolStateStore implements PoolStateStore {
   private clearCooldownLocally(credentialId: string, model: string): void {
     this.local.clearCooldown(credentialId, model);
     this.markShared(credentialId, model);
+  }
+
+  /** A connection lost is RedisConnection's to report; a write Redis answered with an error is ours. */
+  private refused(error: unknown): void {
+    // ioredis names Redis's own error answers ReplyError; a timeout or a closed socket is not one.
+    if (this.refusing || (error as Error | undefined)?.name !== 'ReplyError') return;
+    this.refusing = true;
+    const why = error instanceof Error ? error.message : String(error);
+    this.logger.warn(
+      `Redis refused a write of the pool state (${why.slice(0, 200)}); this replica keeps its own ` +
+        'cooldowns, disabled marks and counts and writes them again at each resync',
+    );
+  }
+
+  private accepted(): void {
+    if (!this.refusing) return;
+    this.refusing = false;
+    this.logger.log('Redis takes the pool state’s writes again');
   }
 
   private markUnshared(credentialId: string, model: string): void {
