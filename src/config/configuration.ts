@@ -66,6 +66,7 @@ function slices(env: () => EnvironmentVariables) {
         vertexEndpoint: e.VERTEX_ENDPOINT?.replace(/\/+$/, ''),
         tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
         timeoutMs: e.UPSTREAM_TIMEOUT_MS,
+        tokenTimeoutMs: Math.min(e.TOKEN_TIMEOUT_MS, e.UPSTREAM_TIMEOUT_MS),
         maxAttempts: e.MAX_ATTEMPTS,
         heartbeatMs: e.STREAM_HEARTBEAT_MS,
       };

@@ -120,6 +120,12 @@ export class EnvironmentVariables {
   @Int(1000)
   UPSTREAM_TIMEOUT_MS = 300_000;
 
+  @Env(
+    "time limit on one credential's access token (an OAuth refresh or a service account's grant, the wait for another replica's included); past it the request goes on with the next credential. At most `UPSTREAM_TIMEOUT_MS`",
+  )
+  @Int(100)
+  TOKEN_TIMEOUT_MS = 15_000;
+
   @Env('SSE comment interval while the model is silent')
   @Int(100)
   STREAM_HEARTBEAT_MS = 15_000;
