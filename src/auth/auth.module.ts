@@ -1,6 +1,7 @@
 import { Logger, Module, OnModuleInit, Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
+import { ClientKeysModule } from '../client-keys/client-keys.module';
 import { authConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
 import { CredentialsModule } from '../credentials/credentials.module';
@@ -10,7 +11,7 @@ import { PasswordGuard } from './auth.guard';
 /** The password guard, and the `/admin` sign-in cookie it accepts and the admin page issues. */
 @Module({
   // For the clock only: the cookie's expiry follows the same time as the pool (tests move it).
-  imports: [CredentialsModule],
+  imports: [CredentialsModule, ClientKeysModule],
   providers: [
     { provide: APP_GUARD, useClass: PasswordGuard },
     {

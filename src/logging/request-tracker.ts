@@ -108,6 +108,12 @@ export class RequestTracker implements OnModuleDestroy {
     };
   }
 
+  /** Names the client key that authenticated the request, for its usage row. */
+  setClient(res: ServerResponse, client: string): void {
+    const record = this.records.get(res);
+    if (record) record.client = client;
+  }
+
   /** Responses not finished yet, for the shutdown to answer once its grace period is over. */
   unfinished(): ServerResponse[] {
     return [...this.active];

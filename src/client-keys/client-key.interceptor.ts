@@ -1,0 +1,123 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Observable } from 'rxjs';
+import { ApiError } from '../errors/api-error';
+import { RequestTracker } from '../logging/request-tracker';
+import { ModelAliasesService } from '../models/model-aliases.service';
+import { ClientKey, describeKey } from './client-key';
+import { ClientKeyLimits } from './client-key-limits';
+import { ClientKeyRegistry } from './client-key-registry';
+
+const MODEL_LIST = /^\/v1(beta)?\/models\/?$/;
+const ONE_MODEL = /^\/v1(beta)?\/models\/([^/:]+)$/;
+
+/**
+ * For requests a client key authenticated (the password guard binds it): names the key in the
+ * ledger, refuses models outside its list before anything reaches Google, leaves them out of its
+ * model lists, and admits the request against its limits. Runs after the guards, so the body
+ * (and its `model`) has been read.
+ */
+@Injectable()
+export class ClientKeyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly registry: ClientKeyRegistry,
+    private readonly limits: ClientKeyLimits,
+    private readonly tracker: RequestTracker,
+    private readonly aliases: ModelAliasesService,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<Request>();
+    const key = this.registry.keyOf(req);
+    if (!key) return next.handle();
+    const res = context.switchToHttp().getResponse<ServerResponse>();
+    this.tracker.setClient(res, key.id);
+    if (key.allowed) this.checkModel(key, req, res);
+    if (req.method === 'POST') await this.limits.admit(key);
+    return next.handle();
+  }
+
+  private checkModel(key: ClientKey, req: Request, res: ServerResponse): void {
+    if (req.method === 'GET') {
+      if (MODEL_LIST.test(req.path)) return keepAllowedModels(res, (m) => this.allows(key, m));
+      const one = ONE_MODEL.exec(req.path);
+      if (one && !this.allows(key, decodeURIComponent(one[2])))
+        throw ApiError.notFound(`Model ${one[2]} is not available to ${describeKey(key)}.`);
+      return;
+    }
+    if (req.method !== 'POST') return;
+    const model = modelOf(req);
+    if (model !== undefined && this.allows(key, model)) return;
+    const listed = [...(key.allowed ?? [])].join(', ') || 'none';
+    const message =
+      model === undefined
+        ? `This proxy's ${describeKey(key)} may use only its models (${listed}); name one in "model".`
+        : `This proxy's ${describeKey(key)} may not use model "${model}"; its models: ${listed}.`;
+    // Anthropic and Google answer an unknown model with 404; OpenAI with 403 for one not allowed.
+    throw notFoundDialect(req.path)
+      ? new ApiError({ status: 404, kind: 'not_found', message, param: 'model' })
+      : new ApiError({ status: 403, kind: 'permission', message, param: 'model' });
+  }
+
+  private allows(key: ClientKey, requested: string): boolean {
+    const name = requested.startsWith('models/') ? requested.slice(7) : requested;
+    const allowed = key.allowed;
+    return !allowed || allowed.has(name) || allowed.has(this.aliases.resolve(name));
+  }
+}
+
+function modelOf(req: Request): string | undefined {
+  const model = (req.body as { model?: unknown } | undefined)?.model;
+  if (typeof model === 'string' && model !== '') return model;
+  const action = (req.params as Record<string, unknown> | undefined)?.modelAction;
+  if (typeof action === 'string') return action.split(':')[0];
+  return undefined;
+}
+
+function notFoundDialect(path: string): boolean {
+  return (
+    path.startsWith('/v1/messages') || path.startsWith('/v1beta/') || ONE_MODEL_ACTION.test(path)
+  );
+}
+
+const ONE_MODEL_ACTION = /^\/v1\/models\/[^/]+:/;
+
+/**
+ * Removes the models a key may not use from the list the route answers, whichever dialect wrote
+ * it: OpenAI's and Anthropic's `data[].id`, Google's `models[].name`. The list is filtered as it
+ * leaves, so the model routes need not know about keys.
+ */
+function keepAllowedModels(res: ServerResponse, allows: (model: string) => boolean): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (res.statusCode === 200 && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) {
+      const filtered = filteredList(chunk.toString(), allows);
+      if (filtered !== undefined) {
+        if (!res.headersSent) res.setHeader('content-length', Buffer.byteLength(filtered));
+        return end(filtered, ...rest);
+      }
+    }
+    return end(chunk, ...rest);
+  }) as ServerResponse['end'];
+}
+
+function filteredList(text: string, allows: (model: string) => boolean): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null) return undefined;
+  const list = body as { data?: unknown; models?: unknown };
+  const named = (field: 'id' | 'name') => (entry: unknown) => {
+    const value = (entry as Record<string, unknown> | null)?.[field];
+    return typeof value === 'string' && allows(value);
+  };
+  if (Array.isArray(list.data)) list.data = list.data.filter(named('id'));
+  else if (Array.isArray(list.models)) list.models = list.models.filter(named('name'));
+  else return undefined;
+  return JSON.stringify(body);
+}
