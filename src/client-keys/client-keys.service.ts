@@ -8,6 +8,8 @@ import { ClientKeyLimits } from './client-key-limits';
 import { ClientKeyRegistry } from './client-key-registry';
 import { ClientKeyRepository, KeyChanges } from './client-key-repository';
 
+const READY_WAIT_MS = 5_000;
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 function view(row: ClientKeyTable): KeyView {
@@ -125,8 +127,18 @@ export class ClientKeysService {
     return row;
   }
 
-  /** Keys live in the database: until it is reachable and migrated, changes are refused, not queued. */
+  /**
+   * Keys live in the database: a change waits a few seconds for it to be migrated (start-up),
+   * then is refused rather than queued.
+   */
   private async whenReady(): Promise<void> {
+    if (this.repository.migrated) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.repository.ready,
+      new Promise((resolve) => (timer = setTimeout(resolve, READY_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
     if (this.repository.migrated) return;
     throw new ApiError({
       status: 503,
