@@ -16,6 +16,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
 import { ResponsesModule } from './responses/responses.module';
 import { UsageModule } from './usage/usage.module';
+import { ClientKeysModule } from './client-keys/client-keys.module';
+import { RuntimeCredentialsModule } from './runtime-credentials/runtime-credentials.module';
 
 /**
  * The proxy. Built by `register()` so that configuration is read when the app starts, not on
@@ -42,6 +44,8 @@ export class AppModule {
         LoggingModule,
         MetricsModule,
         UsageModule,
+        ClientKeysModule,
+        RuntimeCredentialsModule,
         AdminModule,
       ],
       controllers: [HealthController],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientKeyTable } from '../database/database-schema';
 import { Database } from '../database/database';
-import { bumpRevision, readRevision } from './revisions';
+import { bumpRevision, readRevision } from '../database/revisions';
 
 export const KEYS_REVISION = 'client_keys';
 

@@ -5,6 +5,8 @@ import { Clock, SystemClock } from './clock';
 import { CredentialFileStore } from './credential-file-store';
 import { CredentialPool } from './credential-pool';
 import { CredentialsService } from './credentials.service';
+import { DatabaseCredentialSource } from './database-credential-source';
+import { DatabaseModule } from '../database/database.module';
 import { InMemoryPoolStateStore, PoolStateStore } from './pool-state-store';
 import { LocalTokenCoordinator, TOKEN_COORDINATOR, TokenCoordinator } from './token-coordinator';
 import { RedisConnection } from '../state/redis-connection';
@@ -15,7 +17,7 @@ import { REDIS_CONNECTION, StateModule } from '../state/state.module';
 export const POOL_STATE_STORE = Symbol('POOL_STATE_STORE');
 
 @Module({
-  imports: [StateModule],
+  imports: [StateModule, DatabaseModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     // In memory for one process; in Redis, behind a local copy, when replicas share the pool.
@@ -43,7 +45,14 @@ export const POOL_STATE_STORE = Symbol('POOL_STATE_STORE');
         new CredentialFileStore(cfg.storagePath),
     },
     CredentialsService,
+    DatabaseCredentialSource,
   ],
-  exports: [CredentialsService, CredentialPool, CredentialFileStore, Clock],
+  exports: [
+    CredentialsService,
+    DatabaseCredentialSource,
+    CredentialPool,
+    CredentialFileStore,
+    Clock,
+  ],
 })
 export class CredentialsModule {}

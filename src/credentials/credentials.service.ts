@@ -25,6 +25,7 @@ import {
 } from './credential-file-store';
 import { apiKeyCredential, parseCredential, ParseDefaults, uniqueIds } from './credential-parser';
 import { CredentialPool } from './credential-pool';
+import { DatabaseCredentialSource } from './database-credential-source';
 import { credentialTable } from './credential-table';
 import {
   isServiceAccountKey,
@@ -61,6 +62,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
     @Optional() @Inject(upstreamConfig.KEY) upstream?: ConfigType<typeof upstreamConfig>,
     @Optional() @Inject(TOKEN_COORDINATOR) coordinator?: TokenCoordinator,
+    @Optional() private readonly stored?: DatabaseCredentialSource,
   ) {
     this.defaults = { clientId: oauth.clientId, clientSecret: oauth.clientSecret };
     this.tokens = new AccessTokenProvider(
@@ -86,6 +88,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     if (this.usesFiles) await this.removeStaleTempFiles();
     await this.load();
     this.logTable();
+    this.stored?.onChange(() => void this.reload());
     if (this.usesFiles) {
       this.watcher = this.files.watch(() => void this.reload(), {
         onTempFile: () => void this.removeStaleTempFiles(),
@@ -146,7 +149,14 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     const keys = this.config.apiKeys.map(apiKeyCredential);
     const adc = await this.loadApplicationCredentials();
     const express = this.config.vertexApiKeys.map(vertexExpressCredential);
-    const next = uniqueIds<Credential>([...fromFiles, ...adc, ...keys, ...express]);
+    const fromDatabase = this.stored?.credentials() ?? [];
+    const next = uniqueIds<Credential>([
+      ...fromFiles,
+      ...adc,
+      ...keys,
+      ...express,
+      ...fromDatabase,
+    ]);
     if (isReload) {
       const before = new Set(this.pool.list().map((c) => c.id));
       const after = new Set(next.map((c) => c.id));
