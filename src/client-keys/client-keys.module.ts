@@ -12,12 +12,13 @@ import { ClientKeyRegistry } from './client-key-registry';
 import { ClientKeyRepository } from './client-key-repository';
 import { ClientKeysController } from './client-keys.controller';
 import { ClientKeysService } from './client-keys.service';
+import { KeysPageController } from './keys-page.controller';
 import { KeyCounters, MemoryKeyCounters, RedisKeyCounters } from './key-counters';
 
 /** Client keys with limits (DESIGN §13) and the audit trail of /admin's changes. */
 @Module({
   imports: [DatabaseModule, StateModule, LoggingModule, ModelsModule],
-  controllers: [ClientKeysController],
+  controllers: [ClientKeysController, KeysPageController],
   providers: [
     ClientKeyRepository,
     ClientKeyRegistry,
