@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { RedisConnection } from '../state/redis-connection';
 import type { ClientKey } from './client-key';
 
@@ -50,12 +49,57 @@ export interface KeyCounters {
   usage(keyId: string, now: number): Promise<KeyUsage>;
 }
 
+/**
+ * A count over the last 60 whole seconds, in one slot per second: adding, reading the total and
+ * sliding are O(1) whatever the traffic (a list of every request would cost each request a pass
+ * over the minute's requests).
+ */
+class SecondWindow {
+  private readonly counts = new Float64Array(60);
+  private last = 0;
+  private sum = 0;
+
+  add(second: number, n: number): void {
+    this.advance(second);
+    this.counts[second % 60] += n;
+    this.sum += n;
+  }
+
+  total(second: number): number {
+    this.advance(second);
+    return this.sum;
+  }
+
+  /** Milliseconds until the oldest second still counted leaves the window. */
+  untilOldestLeaves(now: number): number {
+    const second = Math.floor(now / 1000);
+    for (let s = second - 59; s <= second; s++)
+      if (this.counts[s % 60] > 0) return (s + 60) * 1000 - now;
+    return 1000;
+  }
+
+  private advance(second: number): void {
+    if (second <= this.last) return;
+    if (second - this.last >= 60) {
+      this.counts.fill(0);
+      this.sum = 0;
+    } else {
+      for (let s = this.last + 1; s <= second; s++) {
+        this.sum -= this.counts[s % 60];
+        this.counts[s % 60] = 0;
+      }
+    }
+    this.last = second;
+  }
+}
+
 interface Local {
-  requests: number[];
-  tokens: { at: number; n: number }[];
-  day: string;
+  requests: SecondWindow;
+  tokens: SecondWindow;
+  /** Epoch milliseconds when the UTC day and month being counted end. */
+  dayEnds: number;
   dayTokens: number;
-  month: string;
+  monthEnds: number;
   monthTokens: number;
 }
 
@@ -65,22 +109,23 @@ export class MemoryKeyCounters implements KeyCounters {
 
   admit(key: ClientKey, now: number): Promise<Refusal | undefined> {
     const c = this.current(key.id, now);
+    const second = Math.floor(now / 1000);
     let refusal: Refusal | undefined;
-    if (key.rpm !== null && c.requests.length >= key.rpm)
-      refusal = { limit: 'rpm', retryAfterMs: c.requests[0] + WINDOW_MS - now };
-    else if (key.tpm !== null && sum(c.tokens) >= key.tpm)
-      refusal = { limit: 'tpm', retryAfterMs: c.tokens[0].at + WINDOW_MS - now };
+    if (key.rpm !== null && c.requests.total(second) >= key.rpm)
+      refusal = { limit: 'rpm', retryAfterMs: c.requests.untilOldestLeaves(now) };
+    else if (key.tpm !== null && c.tokens.total(second) >= key.tpm)
+      refusal = { limit: 'tpm', retryAfterMs: c.tokens.untilOldestLeaves(now) };
     else if (key.daily_tokens !== null && c.dayTokens >= key.daily_tokens)
       refusal = { limit: 'daily_tokens', retryAfterMs: untilNextDay(now) };
     else if (key.monthly_tokens !== null && c.monthTokens >= key.monthly_tokens)
       refusal = { limit: 'monthly_tokens', retryAfterMs: untilNextMonth(now) };
-    if (!refusal) c.requests.push(now);
+    if (!refusal) c.requests.add(second, 1);
     return Promise.resolve(refusal);
   }
 
   addTokens(keyId: string, tokens: number, now: number): Promise<void> {
     const c = this.current(keyId, now);
-    c.tokens.push({ at: now, n: tokens });
+    c.tokens.add(Math.floor(now / 1000), tokens);
     c.dayTokens += tokens;
     c.monthTokens += tokens;
     return Promise.resolve();
@@ -88,9 +133,10 @@ export class MemoryKeyCounters implements KeyCounters {
 
   usage(keyId: string, now: number): Promise<KeyUsage> {
     const c = this.current(keyId, now);
+    const second = Math.floor(now / 1000);
     return Promise.resolve({
-      rpm: c.requests.length,
-      tpm: sum(c.tokens),
+      rpm: c.requests.total(second),
+      tpm: c.tokens.total(second),
       daily_tokens: c.dayTokens,
       monthly_tokens: c.monthTokens,
     });
@@ -98,79 +144,79 @@ export class MemoryKeyCounters implements KeyCounters {
 
   private current(keyId: string, now: number): Local {
     let c = this.keys.get(keyId);
-    const day = dayOf(now);
-    const month = monthOf(now);
     if (!c) {
-      c = { requests: [], tokens: [], day, dayTokens: 0, month, monthTokens: 0 };
+      c = {
+        requests: new SecondWindow(),
+        tokens: new SecondWindow(),
+        dayEnds: 0,
+        dayTokens: 0,
+        monthEnds: 0,
+        monthTokens: 0,
+      };
       this.keys.set(keyId, c);
     }
-    const from = now - WINDOW_MS;
-    while (c.requests.length > 0 && c.requests[0] <= from) c.requests.shift();
-    while (c.tokens.length > 0 && c.tokens[0].at <= from) c.tokens.shift();
-    if (c.day !== day) [c.day, c.dayTokens] = [day, 0];
-    if (c.month !== month) [c.month, c.monthTokens] = [month, 0];
+    // Compared with the period's end, not its name: no date formatting per request.
+    if (now >= c.dayEnds) [c.dayEnds, c.dayTokens] = [now + untilNextDay(now), 0];
+    if (now >= c.monthEnds) [c.monthEnds, c.monthTokens] = [now + untilNextMonth(now), 0];
     return c;
   }
 }
 
-function sum(tokens: { n: number }[]): number {
-  let total = 0;
-  for (const t of tokens) total += t.n;
-  return total;
-}
-
 /**
- * Trims both minute windows, then refuses on the first limit without room (answering its name and
- * the milliseconds until it has room), else counts the request. Token entries are members
- * `<uuid>:<tokens>` scored by time, so one script both sums and expires them.
- * KEYS: requests zset, tokens zset, day counter, month counter.
- * ARGV: now, rpm, tpm, daily, monthly (-1 = none), request member, until next day, until next month.
+ * The minute windows are hashes of per-second counts (field: epoch second), so one script reads at
+ * most 60 fields whatever the traffic, dropping those older than the minute. It refuses on the
+ * first limit without room (answering its name and the milliseconds until it has room), else
+ * counts the request. KEYS: requests hash, tokens hash, day counter, month counter.
+ * ARGV: now, rpm, tpm, daily, monthly (-1 = none), until next day, until next month.
  */
-const ADMIT = `
+const WINDOW_LUA = `
 local now = tonumber(ARGV[1])
-local from = now - ${WINDOW_MS}
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', from)
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', from)
+local second = math.floor(now / 1000)
+local function window(key)
+  local all = redis.call('HGETALL', key)
+  local total, oldest = 0, nil
+  for i = 1, #all, 2 do
+    local s = tonumber(all[i])
+    if s <= second - 60 then
+      redis.call('HDEL', key, all[i])
+    else
+      total = total + tonumber(all[i + 1])
+      if oldest == nil or s < oldest then oldest = s end
+    end
+  end
+  return total, oldest
+end
+`;
+
+const ADMIT = `${WINDOW_LUA}
 local rpm = tonumber(ARGV[2])
-if rpm >= 0 and redis.call('ZCARD', KEYS[1]) >= rpm then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {'rpm', tonumber(oldest[2] or now) + ${WINDOW_MS} - now}
+if rpm >= 0 then
+  local n, oldest = window(KEYS[1])
+  if n >= rpm then return {'rpm', ((oldest or second) + 60) * 1000 - now} end
 end
 local tpm = tonumber(ARGV[3])
 if tpm >= 0 then
-  local entries = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
-  local total = 0
-  for i = 1, #entries, 2 do
-    total = total + tonumber(string.match(entries[i], ':(%d+)$') or 0)
-  end
-  if total >= tpm then
-    return {'tpm', tonumber(entries[2]) + ${WINDOW_MS} - now}
-  end
+  local n, oldest = window(KEYS[2])
+  if n >= tpm then return {'tpm', ((oldest or second) + 60) * 1000 - now} end
 end
 local daily = tonumber(ARGV[4])
 if daily >= 0 and tonumber(redis.call('GET', KEYS[3]) or 0) >= daily then
-  return {'daily_tokens', tonumber(ARGV[7])}
+  return {'daily_tokens', tonumber(ARGV[6])}
 end
 local monthly = tonumber(ARGV[5])
 if monthly >= 0 and tonumber(redis.call('GET', KEYS[4]) or 0) >= monthly then
-  return {'monthly_tokens', tonumber(ARGV[8])}
+  return {'monthly_tokens', tonumber(ARGV[7])}
 end
-redis.call('ZADD', KEYS[1], now, ARGV[6])
+redis.call('HINCRBY', KEYS[1], second, 1)
 redis.call('PEXPIRE', KEYS[1], ${WINDOW_MS + 1_000})
 return {}
 `;
 
 /** KEYS as ADMIT; ARGV: now. Answers requests, tokens in the minute, day and month tokens. */
-const USAGE = `
-local from = tonumber(ARGV[1]) - ${WINDOW_MS}
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', from)
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', from)
-local entries = redis.call('ZRANGE', KEYS[2], 0, -1)
-local total = 0
-for i = 1, #entries do
-  total = total + tonumber(string.match(entries[i], ':(%d+)$') or 0)
-end
-return {redis.call('ZCARD', KEYS[1]), total, tonumber(redis.call('GET', KEYS[3]) or 0), tonumber(redis.call('GET', KEYS[4]) or 0)}
+const USAGE = `${WINDOW_LUA}
+local rpm = window(KEYS[1])
+local tpm = window(KEYS[2])
+return {rpm, tpm, tonumber(redis.call('GET', KEYS[3]) or 0), tonumber(redis.call('GET', KEYS[4]) or 0)}
 `;
 
 const DAY_TTL_S = 2 * 86_400;
@@ -195,7 +241,6 @@ export class RedisKeyCounters implements KeyCounters {
         key.tpm ?? -1,
         key.daily_tokens ?? -1,
         key.monthly_tokens ?? -1,
-        randomUUID(),
         untilNextDay(now),
         untilNextMonth(now),
       ])) as [LimitName, number] | [];
@@ -208,12 +253,11 @@ export class RedisKeyCounters implements KeyCounters {
 
   async addTokens(keyId: string, tokens: number, now: number): Promise<void> {
     if (!this.redis.isUp) return this.local.addTokens(keyId, tokens, now);
-    const [requests, minute, day, month] = this.keys(keyId, now);
-    void requests;
+    const [, minute, day, month] = this.keys(keyId, now);
     try {
       await this.redis.client
         .multi()
-        .zadd(minute, now, `${randomUUID()}:${tokens}`)
+        .hincrby(minute, String(Math.floor(now / 1000)), tokens)
         .pexpire(minute, WINDOW_MS + 1_000)
         .incrby(day, tokens)
         .expire(day, DAY_TTL_S)
