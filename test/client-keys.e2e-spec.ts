@@ -1,4 +1,7 @@
-import Anthropic, { NotFoundError as AnthropicNotFound } from '@anthropic-ai/sdk';
+import Anthropic, {
+  NotFoundError as AnthropicNotFound,
+  RateLimitError as AnthropicRateLimit,
+} from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI, { PermissionDeniedError, RateLimitError } from 'openai';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -66,10 +69,10 @@ describe('client keys', () => {
     // Every line the proxy logs (kept, not printed), to show the secret never reaches one.
     for (const stream of [process.stdout, process.stderr]) {
       const write = stream.write.bind(stream);
-      stream.write = ((chunk: unknown) => {
+      stream.write = (chunk: unknown) => {
         logs.push(String(chunk));
         return true;
-      });
+      };
       restore.push(() => (stream.write = write));
     }
     const quiet = process.env.TEST_LOGS;
@@ -128,6 +131,21 @@ describe('client keys', () => {
     }
   });
 
+  it('is described in the OpenAPI document of /admin/api', async () => {
+    const doc = (await (await fetch(`${proxy.url}/admin/api/docs`, { headers: AUTH })).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/admin/api/keys',
+        '/admin/api/keys/{id}',
+        '/admin/api/keys/{id}/rotate',
+        '/admin/api/credentials',
+        '/admin/api/credentials/{id}',
+      ]),
+    );
+  });
+
   it('never opens /admin or /metrics', async () => {
     const { key } = await createKey(proxy, { name: 'not-admin' });
     for (const route of ['/admin', '/admin/api/keys', '/admin/credentials', '/metrics']) {
@@ -176,6 +194,25 @@ describe('client keys', () => {
     expect(error.message).toContain('2 requests per minute');
     expect(error.message).toContain('not a Google quota');
     expect(Number(error.headers?.get('retry-after'))).toBeGreaterThan(0);
+    // The same refusal in the Anthropic and Gemini dialects, still without calling Google.
+    const calls = modelCallsTo(fake).length;
+    const anthropic = new Anthropic({ baseURL: proxy.url, apiKey: limited.key, maxRetries: 0 });
+    const refused = (await anthropic.messages
+      .create({ model: MODEL, max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e)) as AnthropicRateLimit;
+    expect(refused).toBeInstanceOf(AnthropicRateLimit);
+    expect(refused.message).toContain('two-a-minute');
+    const native = await fetch(`${proxy.url}/v1beta/models/${MODEL}:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': limited.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
+    });
+    expect(native.status).toBe(429);
+    expect(native.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await native.json()) as { error: { status: string } }).error.status).toBe(
+      'RESOURCE_EXHAUSTED',
+    );
+    expect(modelCallsTo(fake)).toHaveLength(calls);
     await chat(proxy, other.key);
     await chat(proxy, TEST_PASSWORD);
   });
