@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { Client } from 'pg';
 import { FakeGoogle } from './fake-google/fake-google';
 import { AUTH } from './support/pool-harness';
 import { PostgresServer } from './support/postgres-server';
@@ -49,16 +50,18 @@ describe.each([
   let postgres: PostgresServer;
   let redis: RedisServer | undefined;
   let replicas: ProxyProcess[] = [];
+  let databaseUrl = '';
 
   beforeAll(async () => {
     fake = await FakeGoogle.start({ record: false });
     fake.addApiKey(KEY);
     postgres = await PostgresServer.start();
     if (withRedis) redis = await RedisServer.start();
+    databaseUrl = await postgres.createDatabase(withRedis ? 'keys_redis' : 'keys_pg');
     const env: Record<string, string> = {
       ...fake.env(),
       GEMINI_API_KEYS: KEY,
-      DATABASE_URL: await postgres.createDatabase(withRedis ? 'keys_redis' : 'keys_pg'),
+      DATABASE_URL: databaseUrl,
     };
     if (redis) env.REDIS_URL = redis.url;
     replicas = await Promise.all([ProxyProcess.start(env), ProxyProcess.start(env)]);
@@ -82,6 +85,18 @@ describe.each([
     expect(revoked.status).toBe(200);
     expect(await msUntil(b, created.key, 401)).toBeLessThan(1_000);
     expect(await status(a, created.key)).toBe(401);
+
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    const stored = JSON.stringify([
+      (await db.query('SELECT * FROM client_keys')).rows,
+      (await db.query('SELECT * FROM audit_log')).rows,
+    ]);
+    await db.end();
+    expect(stored).toContain(created.id);
+    expect(stored).not.toContain(created.key);
+    expect(stored).not.toContain(created.key.slice(6));
+    for (const r of replicas) expect(r.output).not.toContain(created.key.slice(6));
   });
 
   it('an expiry set on one replica bites on the other', async () => {
