@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { FakeGoogle } from './fake-google/fake-google';
 import { AUTH } from './support/pool-harness';
@@ -161,5 +161,45 @@ describe('a credential file uploaded at run time', () => {
     expect(removed.status).toBe(204);
     expect(() => statSync(file)).toThrow();
     expect((await listed(proxy.url)).map((c) => c.id)).not.toContain(added.id);
+  });
+
+  it("takes the --gen-creds login's file as JSON, under the OAuth file name the folder reads", async () => {
+    const ada = {
+      email: 'ada@example.com',
+      refreshToken: '1//rt-runtime-ada-55555',
+      projectId: 'proj-ada',
+    };
+    fake.addOAuthAccount(ada);
+    const res = await fetch(`${proxy.url}/admin/api/credentials`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'file',
+        name: 'ada.json',
+        content: {
+          refresh_token: ada.refreshToken,
+          project_id: ada.projectId,
+          user_email: ada.email,
+        },
+      }),
+    });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({
+      kind: 'oauth',
+      label: expect.stringContaining(ada.email),
+    });
+    const file = path.join(proxy.credentialsDir, 'oauth_creds_ada.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toContain(ada.refreshToken);
+    const again = await fetch(`${proxy.url}/admin/api/credentials`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'file',
+        name: 'oauth_creds_ada.json',
+        content: { refresh_token: 'x' },
+      }),
+    });
+    expect(again.status).toBe(409);
   });
 });
