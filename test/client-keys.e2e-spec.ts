@@ -315,6 +315,11 @@ describe('client keys', () => {
       clients = report.rows.map((r) => r.key);
     }
     expect(clients).toContain(created.id);
+    const metrics = await (await fetch(`${proxy.url}/metrics`, { headers: AUTH })).text();
+    expect(metrics).toContain(
+      `gemini_proxy_client_key_requests_total{client="${created.id}",status="200"} 1`,
+    );
+    expect(metrics).toContain(`gemini_proxy_client_key_tokens_total{client="${created.id}"} 10`);
 
     const pages = await Promise.all(
       ['/admin', '/admin/api/keys', '/admin/audit', '/admin/credentials'].map(async (route) =>
