@@ -202,4 +202,47 @@ describe('a credential file uploaded at run time', () => {
     });
     expect(again.status).toBe(409);
   });
+
+  it('disables and enables an added key, audits each change, and refuses a cross-site add', async () => {
+    const key = 'AIzaDisableEnableKey000000000000000zzzzz';
+    fake.addApiKey(key);
+    const res = await fetch(`${proxy.url}/admin/api/credentials`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'vertex-express', key }),
+    });
+    expect(res.status).toBe(201);
+    const { id, kind } = (await res.json()) as { id: string; kind: string };
+    expect(kind).toBe('vertex-express');
+    const post = (action: string) =>
+      fetch(`${proxy.url}/admin/api/credentials/${encodeURIComponent(id)}/${action}`, {
+        method: 'POST',
+        headers: AUTH,
+      });
+    expect(((await (await post('disable')).json()) as Listed).disabled).toBe(true);
+    const pool = (await (
+      await fetch(`${proxy.url}/admin/credentials`, { headers: AUTH })
+    ).json()) as {
+      credentials: { id: string }[];
+    };
+    expect(pool.credentials.map((c) => c.id)).not.toContain(id);
+    expect(((await (await post('enable')).json()) as Listed).disabled).toBe(false);
+    const audit = await (
+      await fetch(`${proxy.url}/admin/audit`, { headers: { ...AUTH, accept: 'text/html' } })
+    ).text();
+    for (const action of ['credential.add', 'credential.disable', 'credential.enable'])
+      expect(audit).toContain(action);
+    expect(audit).not.toContain(key);
+    const crossSite = await fetch(`${proxy.url}/admin/api/credentials`, {
+      method: 'POST',
+      headers: {
+        ...AUTH,
+        'content-type': 'application/json',
+        'sec-fetch-site': 'cross-site',
+        origin: 'https://evil.example',
+      },
+      body: JSON.stringify({ kind: 'api-key', key: 'AIzaCrossSite00000000000000000000000xxxx' }),
+    });
+    expect(crossSite.status).toBe(403);
+  });
 });
