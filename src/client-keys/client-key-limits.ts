@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { ApiError } from '../errors/api-error';
 import { RequestTracker } from '../logging/request-tracker';
 import { ClientKey, describeKey } from './client-key';
-import { KeyCounters, KeyUsage, LimitName } from './key-counters';
+import { KeyCounters, KeyUsage, LimitName, Refusal } from './key-counters';
 
 export const KEY_COUNTERS = Symbol('KEY_COUNTERS');
 
@@ -40,23 +40,31 @@ export class ClientKeyLimits implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe?.();
   }
 
-  /** Counts the request, or throws the route's 429 naming the key and the limit. */
-  async admit(key: ClientKey): Promise<void> {
-    const refusal = await this.counters.admit(key, Date.now());
-    if (!refusal) return;
-    const seconds = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
-    throw new ApiError({
-      status: 429,
-      kind: 'rate_limited',
-      code: 'client_key_limit',
-      retryAfterSeconds: seconds,
-      message:
-        `This proxy's ${describeKey(key)} reached its limit of ${key[refusal.limit]} ` +
-        `${LIMIT_TEXT[refusal.limit]} (a limit of this proxy, not a Google quota); retry in ${seconds} s.`,
-    });
+  /**
+   * Counts the request, or throws (or rejects with) the route's 429 naming the key and the limit;
+   * synchronous when the counts are in memory.
+   */
+  admit(key: ClientKey): void | Promise<void> {
+    const answer = this.counters.admit(key, Date.now());
+    if (answer instanceof Promise) return answer.then((refusal) => refuse(key, refusal));
+    refuse(key, answer);
   }
 
   usage(keyId: string): Promise<KeyUsage> {
     return this.counters.usage(keyId, Date.now());
   }
+}
+
+function refuse(key: ClientKey, refusal: Refusal | undefined): void {
+  if (!refusal) return;
+  const seconds = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
+  throw new ApiError({
+    status: 429,
+    kind: 'rate_limited',
+    code: 'client_key_limit',
+    retryAfterSeconds: seconds,
+    message:
+      `This proxy's ${describeKey(key)} reached its limit of ${key[refusal.limit]} ` +
+      `${LIMIT_TEXT[refusal.limit]} (a limit of this proxy, not a Google quota); retry in ${seconds} s.`,
+  });
 }

@@ -27,7 +27,10 @@ export class ClientKeyInterceptor implements NestInterceptor {
     private readonly aliases: ModelAliasesService,
   ) {}
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+  intercept(
+    context: ExecutionContext,
+    next: CallHandler,
+  ): Observable<unknown> | Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<Request>();
     const key = this.registry.keyOf(req);
@@ -35,8 +38,9 @@ export class ClientKeyInterceptor implements NestInterceptor {
     const res = context.switchToHttp().getResponse<ServerResponse>();
     this.tracker.setClient(res, key.id);
     if (key.allowed) this.checkModel(key, req, res);
-    if (req.method === 'POST') await this.limits.admit(key);
-    return next.handle();
+    if (req.method !== 'POST') return next.handle();
+    const admitted = this.limits.admit(key);
+    return admitted ? admitted.then(() => next.handle()) : next.handle();
   }
 
   private checkModel(key: ClientKey, req: Request, res: ServerResponse): void {

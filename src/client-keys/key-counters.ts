@@ -43,8 +43,11 @@ export function untilNextMonth(now: number): number {
 
 /** A key's counts: requests and tokens per sliding minute, tokens per UTC day and month. */
 export interface KeyCounters {
-  /** Checks every limit and, when all have room, counts the request. */
-  admit(key: ClientKey, now: number): Promise<Refusal | undefined>;
+  /**
+   * Checks every limit and, when all have room, counts the request. In memory the answer is
+   * immediate (no promise): most requests pass, and each promise costs the hot path.
+   */
+  admit(key: ClientKey, now: number): Refusal | undefined | Promise<Refusal | undefined>;
   addTokens(keyId: string, tokens: number, now: number): Promise<void>;
   usage(keyId: string, now: number): Promise<KeyUsage>;
 }
@@ -107,7 +110,7 @@ interface Local {
 export class MemoryKeyCounters implements KeyCounters {
   private readonly keys = new Map<string, Local>();
 
-  admit(key: ClientKey, now: number): Promise<Refusal | undefined> {
+  admit(key: ClientKey, now: number): Refusal | undefined {
     const c = this.current(key.id, now);
     const second = Math.floor(now / 1000);
     let refusal: Refusal | undefined;
@@ -120,7 +123,7 @@ export class MemoryKeyCounters implements KeyCounters {
     else if (key.monthly_tokens !== null && c.monthTokens >= key.monthly_tokens)
       refusal = { limit: 'monthly_tokens', retryAfterMs: untilNextMonth(now) };
     if (!refusal) c.requests.add(second, 1);
-    return Promise.resolve(refusal);
+    return refusal;
   }
 
   addTokens(keyId: string, tokens: number, now: number): Promise<void> {
