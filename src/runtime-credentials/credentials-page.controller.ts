@@ -10,13 +10,11 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
 import { AdminErrorFilter } from '../admin/admin-error.filter';
 import { SameOriginGuard } from '../admin/same-origin.guard';
 import { AuditActor, AuditLog } from '../client-keys/audit-log';
-import { ApiError } from '../errors/api-error';
+import { validated } from '../client-keys/key-form';
 import { renderView } from '../views';
 import { AddCredentialDto } from './credential-input.dto';
 import { MultipartCredentialPipe } from './multipart-credential.pipe';
@@ -59,13 +57,10 @@ export class CredentialsPageController {
   @Post()
   @UseGuards(SameOriginGuard)
   async add(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const plain = new MultipartCredentialPipe().transform(body);
-    const dto = plainToInstance(AddCredentialDto, plain ?? {});
-    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length > 0)
-      throw ApiError.badRequest(
-        errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '),
-      );
+    const dto = await validated(
+      AddCredentialDto,
+      new MultipartCredentialPipe().transform(body) ?? {},
+    );
     await this.credentials.add(dto, this.who(req));
     res.redirect(303, PAGE);
   }
