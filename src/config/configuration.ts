@@ -2,8 +2,15 @@ import { registerAs } from '@nestjs/config';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseModelAliases } from '../models/model-aliases';
+import { parseLimitTable } from '../quota/quota-limits';
 import { validateEnvironment } from './env.validation';
-import { parseApiKeys, parseByteSize, parseCredentialsJsonList, toBool } from './env-values';
+import {
+  parseApiKeyEntries,
+  parseApiKeys,
+  parseByteSize,
+  parseCredentialsJsonList,
+  toBool,
+} from './env-values';
 import { DEFAULT_CLIENT_ID, DEFAULT_PASSWORD, EnvironmentVariables } from './environment-variables';
 
 /** Where the variables come from: `process.env` (with `.env` merged in) or a caller's own object. */
@@ -50,7 +57,7 @@ function slices(env: () => EnvironmentVariables) {
       return {
         storagePath: e.PERSISTENT_STORAGE_PATH,
         jsonList: parseCredentialsJsonList(e.CREDENTIALS_JSON_LIST),
-        apiKeys: parseApiKeys(e.GEMINI_API_KEYS),
+        apiKeys: parseApiKeyEntries(e.GEMINI_API_KEYS),
         googleCloudProject: e.GOOGLE_CLOUD_PROJECT?.trim() || undefined,
         vertexApiKeys: parseApiKeys(e.VERTEX_API_KEYS),
         vertexLocation: e.VERTEX_LOCATION,
@@ -94,6 +101,13 @@ function slices(env: () => EnvironmentVariables) {
         storeMaxBytes: parseByteSize(e.RESPONSES_STORE_MAX_BYTES),
       };
     }),
+    quota: registerAs('quota', () => {
+      const e = env();
+      return {
+        declared: parseLimitTable(e.QUOTA_LIMITS, 'QUOTA_LIMITS'),
+        affinityTtlMs: e.SESSION_AFFINITY_TTL_S * 1000,
+      };
+    }),
     redis: registerAs('redis', () => {
       const e = env();
       return {
@@ -118,6 +132,7 @@ export const mediaConfig = fromProcess.media;
 export const modelsConfig = fromProcess.models;
 export const responsesConfig = fromProcess.responses;
 export const redisConfig = fromProcess.redis;
+export const quotaConfig = fromProcess.quota;
 
 /** Every slice over one source, validated once, when the first slice is read. */
 export function configurationsFrom(read: () => EnvSource) {

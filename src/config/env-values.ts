@@ -1,3 +1,6 @@
+import { isRecord } from '../json/is-record';
+import { parseLimitTable, type LimitTable } from '../quota/quota-limits';
+
 /**
  * How the raw strings of the environment become values. Each parser throws an Error whose message
  * says what is wrong in words that follow the variable's name ("GEMINI_API_KEYS: …"); the
@@ -57,19 +60,48 @@ export function parseCredentialsJsonList(raw: string): unknown[] {
 
 /** Keys given comma-separated or as a JSON array of strings; blanks and repeats dropped. */
 export function parseApiKeys(raw: string): string[] {
+  return parseApiKeyEntries(raw).map((entry) => entry.key);
+}
+
+/** One key of GEMINI_API_KEYS with what the operator declared beside it (DESIGN §12). */
+export interface ApiKeyEntry {
+  key: string;
+  limits?: LimitTable;
+  project?: string;
+}
+
+/**
+ * Keys comma-separated, or a JSON array of strings or of objects `{"key", "limits"?, "project"?}`
+ * (`limits` as in QUOTA_LIMITS); blanks and repeats dropped, the first entry of a key kept.
+ */
+export function parseApiKeyEntries(raw: string): ApiKeyEntry[] {
   const text = raw.trim();
   if (text === '') return [];
-  if (!text.startsWith('[')) return unique(text.split(','));
+  if (!text.startsWith('[')) return unique(text.split(',')).map((key) => ({ key }));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     throw new Error('looks like a JSON array but is not valid JSON');
   }
-  if (!Array.isArray(parsed) || !parsed.every((k) => typeof k === 'string')) {
-    throw new Error('a JSON value must be an array of strings');
+  if (!Array.isArray(parsed)) throw new Error('a JSON value must be an array');
+  const entries = new Map<string, ApiKeyEntry>();
+  for (const [i, item] of parsed.entries()) {
+    const entry = apiKeyEntry(item, i);
+    if (entry.key && !entries.has(entry.key)) entries.set(entry.key, entry);
   }
-  return unique(parsed);
+  return [...entries.values()];
+}
+
+function apiKeyEntry(item: unknown, i: number): ApiKeyEntry {
+  if (typeof item === 'string') return { key: item.trim() };
+  if (!isRecord(item) || typeof item.key !== 'string') {
+    throw new Error(`item ${i} must be a key string or an object with a "key" string`);
+  }
+  const entry: ApiKeyEntry = { key: item.key.trim() };
+  if (item.limits !== undefined) entry.limits = parseLimitTable(item.limits, `item ${i}: limits`);
+  if (typeof item.project === 'string' && item.project.trim()) entry.project = item.project.trim();
+  return entry;
 }
 
 function unique(keys: string[]): string[] {

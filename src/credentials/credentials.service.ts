@@ -134,7 +134,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
 
   private async load(isReload = false): Promise<void> {
     const fromFiles = this.usesFiles ? await this.loadFiles(isReload) : this.loadJsonList();
-    const keys = this.config.apiKeys.map(apiKeyCredential);
+    const keys = this.config.apiKeys.map(({ key, ...declared }) => apiKeyCredential(key, declared));
     const adc = await this.loadApplicationCredentials();
     const express = this.config.vertexApiKeys.map(vertexExpressCredential);
     const next = uniqueIds<Credential>([...fromFiles, ...adc, ...keys, ...express]);

@@ -11,6 +11,10 @@ import { CodeAssistClient } from './code-assist/code-assist-client';
 import { CodeAssistSessions } from './code-assist/code-assist-sessions';
 import { DebugLog } from './debug-log';
 import { UpstreamDispatcher } from './dispatcher';
+import { NO_LIMITS } from '../quota/quota-limits';
+import { QuotaRouter } from '../quota/quota-router';
+import { InMemoryQuotaStore } from '../quota/quota-store';
+import { InMemoryAffinityStore } from '../quota/session-affinity';
 import { FailurePolicy } from './failure-policy';
 import { GeminiApiClient } from './gemini-api/gemini-api-client';
 import { UpstreamBackends } from './upstream-backends';
@@ -24,7 +28,7 @@ const KEYS = ['AIzaDispatchKeyA1111', 'AIzaDispatchKeyB2222', 'AIzaDispatchKeyC3
 function setup(send: (options: SendOptions) => Promise<unknown>) {
   const clock = new SystemClock();
   const pool = new CredentialPool(new InMemoryPoolStateStore(), clock);
-  pool.replaceAll(KEYS.map(apiKeyCredential));
+  pool.replaceAll(KEYS.map((key) => apiKeyCredential(key)));
   const http = { json: send } as unknown as UpstreamHttp;
   const options = { endpoint: 'http://google.invalid', timeoutMs: 1_000 };
   const events = new UpstreamEvents();
@@ -41,6 +45,13 @@ function setup(send: (options: SendOptions) => Promise<unknown>) {
     new DebugLog(false, true),
     events,
     { maxAttempts: 3, timeoutMs: 1_000 } as ConfigType<typeof upstreamConfig>,
+    new QuotaRouter(
+      new InMemoryQuotaStore(),
+      new InMemoryAffinityStore(0, () => clock.now()),
+      pool,
+      clock,
+      { routing: true, declared: NO_LIMITS, affinityTtlMs: 0 },
+    ),
   );
   return { dispatcher, pool };
 }

@@ -4,6 +4,7 @@ import { debugConfig } from '../config/configuration';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { CodeAssistBackend } from './code-assist/code-assist-backend';
 import { CodeAssistModule } from './code-assist/code-assist.module';
+import { QuotaModule } from '../quota/quota.module';
 import { DebugLog } from './debug-log';
 import { UpstreamDispatcher } from './dispatcher';
 import { FailurePolicy } from './failure-policy';
@@ -26,7 +27,7 @@ const BACKENDS = [
 ];
 
 @Module({
-  imports: [CredentialsModule, ...BACKENDS.map((b) => b.module)],
+  imports: [CredentialsModule, QuotaModule, ...BACKENDS.map((b) => b.module)],
   providers: [
     {
       provide: UpstreamBackends,
