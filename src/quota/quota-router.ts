@@ -29,6 +29,8 @@ export interface QuotaRequest {
   tokens: number;
   /** The conversation the request continues (conversation-key.ts), when known. */
   conversation?: string;
+  /** When the attempt under way was counted (set by `select`), to uncount it on a 429. */
+  countedAt?: number;
 }
 
 export type QuotaSelection = Selection | { outcome: 'quota-full'; error: ApiError };
@@ -43,6 +45,7 @@ export type UserQuotaReader = (credential: Credential) => Promise<unknown>;
 export const USER_QUOTA_REFRESH_MS = 5 * 60_000;
 
 const NO_EXCLUSIONS: ReadonlySet<string> = new Set();
+const DONE = Promise.resolve();
 
 /**
  * Quota-aware selection (DESIGN §12): counts what each credential sends per model in the current
@@ -56,7 +59,7 @@ export class QuotaRouter {
   /** Google projects learned from answers: keys of one project share one count. */
   private readonly projects = new Map<string, string>();
   private readonly userQuota = new Map<string, { at: number; buckets: Map<string, CodeAssistBucket> }>();
-  private readonly asking = new Set<string>();
+  private readonly asking = new Map<string, Promise<void>>();
   private reader: UserQuotaReader | undefined;
 
   constructor(
@@ -92,7 +95,10 @@ export class QuotaRouter {
       }
       const credential = selection.credential;
       const room = await this.reserve(credential, request, windows, now);
-      if (room.ok) return selection;
+      if (room.ok) {
+        request.countedAt = now;
+        return selection;
+      }
       full.add(credential.id);
       if (!firstFull || room.reopensAt < firstFull.room.reopensAt) firstFull = { room, credential };
     }
@@ -121,24 +127,24 @@ export class QuotaRouter {
    * a day's quota spent cools the credential for the model until the next Pacific midnight,
    * whatever RetryInfo says.
    */
-  async failed(credential: Credential, model: string, error: unknown): Promise<void> {
-    if (!this.options.routing || !(error instanceof UpstreamHttpError) || error.status !== 429) return;
-    if (credential.kind === 'oauth') this.askUserQuota(credential, true);
+  async failed(credential: Credential, request: QuotaRequest | undefined, error: unknown): Promise<void> {
+    if (!this.options.routing || !request) return;
+    if (!(error instanceof UpstreamHttpError) || error.status !== 429) return;
+    const model = request.model;
+    if (request.countedAt !== undefined) {
+      await this.store.release(this.keyOf(credential, model), windowsAt(request.countedAt), request.tokens);
+      request.countedAt = undefined;
+    }
+    if (credential.kind === 'oauth') void this.askUserQuota(credential, true);
     const lesson = readQuotaLesson(error.body);
     if (!lesson) return;
     if (lesson.project && credential.kind === 'api-key') this.projects.set(credential.id, lesson.project);
-    const now = this.clock.now();
-    const windows = windowsAt(now);
-    const key = this.keyOf(credential, model);
+    // When the window reopens is Google's to say (RetryInfo, or the day's end): the pool's
+    // cooldown keeps the credential out until then; the limit's size stays for the next windows.
     const learned: QuotaLimits = {};
-    for (const v of lesson.violations) {
-      if (v.value === undefined) continue;
-      learned[v.limit] = v.value;
-      const window = v.limit === 'rpd' ? windows.day : windows.minute;
-      await this.store.fill(key, window, v.limit === 'tpm' ? 'tokens' : 'requests', v.value);
-    }
+    for (const v of lesson.violations) if (v.value !== undefined) learned[v.limit] = v.value;
     if (Object.keys(learned).length > 0) {
-      await this.store.learn(key, learned);
+      await this.store.learn(this.keyOf(credential, model), learned);
       this.logger.log(
         `${credential.id} on ${model}: Google's limits ${Object.entries(learned)
           .map(([k, v]) => `${k}=${v}`)
@@ -146,18 +152,22 @@ export class QuotaRouter {
       );
     }
     if (lesson.perDay) {
-      this.pool.cool(credential.id, model, DAILY_QUOTA_REASON, windows.day.end, RATE_LIMIT_BACKOFF);
+      const midnight = windowsAt(this.clock.now()).day.end;
+      this.pool.cool(credential.id, model, DAILY_QUOTA_REASON, midnight, RATE_LIMIT_BACKOFF);
     }
   }
 
-  /** Code Assist accounts are asked at start, after a 429, and every few minutes while in use. */
-  askUserQuota(credential: Credential, now = false): void {
-    if (!this.options.routing || credential.kind !== 'oauth' || !this.reader) return;
+  /**
+   * Code Assist accounts are asked on first use, after a 429, and every few minutes while in use.
+   * Settles when the answer is in; only the first ask is worth waiting for.
+   */
+  askUserQuota(credential: Credential, now = false): Promise<void> {
+    if (!this.options.routing || credential.kind !== 'oauth' || !this.reader) return DONE;
     const known = this.userQuota.get(credential.id);
-    if (!now && known && known.at + USER_QUOTA_REFRESH_MS > this.clock.now()) return;
-    if (this.asking.has(credential.id)) return;
-    this.asking.add(credential.id);
-    this.reader(credential)
+    if (!now && known && known.at + USER_QUOTA_REFRESH_MS > this.clock.now()) return DONE;
+    const running = this.asking.get(credential.id);
+    if (running) return running;
+    const asked = this.reader(credential)
       .then((body) => {
         this.userQuota.set(credential.id, { at: this.clock.now(), buckets: readUserQuota(body) });
       })
@@ -166,6 +176,8 @@ export class QuotaRouter {
         this.userQuota.set(credential.id, { at: this.clock.now(), buckets: new Map() });
       })
       .finally(() => this.asking.delete(credential.id));
+    this.asking.set(credential.id, asked);
+    return asked;
   }
 
   /** The Code Assist buckets last read for a credential, for the status views. */
@@ -203,7 +215,8 @@ export class QuotaRouter {
     now: number,
   ): Promise<Room> {
     if (credential.kind === 'oauth') {
-      this.askUserQuota(credential);
+      const asking = this.askUserQuota(credential);
+      if (!this.userQuota.has(credential.id)) await asking;
       const bucket = this.userQuota.get(credential.id)?.buckets.get(request.model);
       if (bucket && bucket.remainingFraction <= 0 && (bucket.resetAt ?? Infinity) > now) {
         return {

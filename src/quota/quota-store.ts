@@ -33,10 +33,10 @@ export interface QuotaStore {
     tokens: number,
     now: number,
   ): Promise<Room>;
+  /** Uncounts one request Google refused (a 429 is not counted against the quota it names). */
+  release(key: QuotaKey, windows: QuotaWindows, tokens: number): Promise<void>;
   /** Corrects the minute's and day's tokens once Google reported the real count (may be negative). */
   addTokens(key: QuotaKey, windows: QuotaWindows, tokens: number): Promise<void>;
-  /** Google said the window is full: its count becomes at least `value`. */
-  fill(key: QuotaKey, window: Window, what: 'requests' | 'tokens', value: number): Promise<void>;
   /** Google named a limit's size in a 429. */
   learn(key: QuotaKey, limits: QuotaLimits): Promise<void>;
   learned(key: QuotaKey): Promise<QuotaLimits>;
@@ -73,19 +73,19 @@ export class InMemoryQuotaStore implements QuotaStore {
     return Promise.resolve(room);
   }
 
+  release(key: QuotaKey, windows: QuotaWindows, tokens: number): Promise<void> {
+    const slot = this.slot(key);
+    const counts = this.counts(slot, windows);
+    slot.minute = add(counts.minute, -1, -tokens);
+    slot.day = add(counts.day, -1, -tokens);
+    return Promise.resolve();
+  }
+
   addTokens(key: QuotaKey, windows: QuotaWindows, tokens: number): Promise<void> {
     const slot = this.slot(key);
     const counts = this.counts(slot, windows);
     slot.minute = add(counts.minute, 0, tokens);
     slot.day = add(counts.day, 0, tokens);
-    return Promise.resolve();
-  }
-
-  fill(key: QuotaKey, window: Window, what: 'requests' | 'tokens', value: number): Promise<void> {
-    const slot = this.slot(key);
-    const count = { ...current(slot[window.name], window) };
-    count[what] = Math.max(count[what], value);
-    slot[window.name] = count;
     return Promise.resolve();
   }
 
@@ -133,7 +133,7 @@ function slotKey(key: QuotaKey): string {
 function add(count: WindowCount, requests: number, tokens: number): WindowCount {
   return {
     start: count.start,
-    requests: count.requests + requests,
+    requests: Math.max(0, count.requests + requests),
     tokens: Math.max(0, count.tokens + tokens),
   };
 }

@@ -38,14 +38,6 @@ end
 return {'ok', 0}
 `;
 
-/** Raises one count to at least a value. KEYS: counts. ARGV: field, value, expiry. */
-const FILL_SCRIPT = `
-local now = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-if now < tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
-redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-return 1
-`;
-
 /** Counts outlive their window a little, so a status read at the boundary still finds them. */
 const GRACE_MS = 60_000;
 /** Learned limits are renewed by every 429 that teaches them; a week without one forgets them. */
@@ -104,28 +96,26 @@ export class RedisQuotaStore implements QuotaStore {
     }
   }
 
+  async release(key: QuotaKey, windows: QuotaWindows, tokens: number): Promise<void> {
+    if (!this.redis.isUp) return this.local.release(key, windows, tokens);
+    await this.add(key, windows, -1, -tokens);
+  }
+
   async addTokens(key: QuotaKey, windows: QuotaWindows, tokens: number): Promise<void> {
     if (tokens === 0) return;
     if (!this.redis.isUp) return this.local.addTokens(key, windows, tokens);
+    await this.add(key, windows, 0, tokens);
+  }
+
+  /** Counts that go below zero by a race are read as zero (toCount, the script's `or '0'`). */
+  private async add(key: QuotaKey, windows: QuotaWindows, requests: number, tokens: number) {
     const pipeline = this.redis.client.pipeline();
     for (const window of [windows.minute, windows.day]) {
-      pipeline.hincrby(this.countKey(key, window), 'tokens', Math.round(tokens));
+      if (requests !== 0) pipeline.hincrby(this.countKey(key, window), 'requests', requests);
+      if (tokens !== 0) pipeline.hincrby(this.countKey(key, window), 'tokens', Math.round(tokens));
       pipeline.pexpireat(this.countKey(key, window), window.end + GRACE_MS);
     }
     await pipeline.exec().catch(() => undefined);
-  }
-
-  async fill(
-    key: QuotaKey,
-    window: Window,
-    what: 'requests' | 'tokens',
-    value: number,
-  ): Promise<void> {
-    await this.local.fill(key, window, what, value);
-    if (!this.redis.isUp) return;
-    await this.redis
-      .eval(FILL_SCRIPT, [this.countKey(key, window)], [what, value, window.end + GRACE_MS])
-      .catch(() => undefined);
   }
 
   async learn(key: QuotaKey, limits: QuotaLimits): Promise<void> {
@@ -204,7 +194,7 @@ function toLimits(hash: Record<string, string>): QuotaLimits {
 function toCount(hash: Record<string, string>, window: Window) {
   return {
     start: window.start,
-    requests: Number(hash.requests ?? 0) || 0,
+    requests: Math.max(0, Number(hash.requests ?? 0) || 0),
     tokens: Math.max(0, Number(hash.tokens ?? 0) || 0),
   };
 }

@@ -25,6 +25,9 @@ export interface DispatchRequest<B = GeminiRequest> {
   signal: AbortSignal;
 }
 
+/** A quota read is worth a short wait on an account's first use, never a request's whole timeout. */
+const USER_QUOTA_TIMEOUT_MS = 10_000;
+
 type Attempt<T> = (backend: UpstreamBackend, auth: unknown, call: BackendCall) => Promise<T>;
 
 /** The request body as each backend takes it, serialised before any pick. */
@@ -60,7 +63,7 @@ export class UpstreamDispatcher {
     quota.useUserQuotaReader(async (credential) => {
       const backend = this.backends.for(credential);
       if (!backend.userQuota) return undefined;
-      const signal = AbortSignal.timeout(this.config.timeoutMs);
+      const signal = AbortSignal.timeout(Math.min(this.config.timeoutMs, USER_QUOTA_TIMEOUT_MS));
       return backend.userQuota((await backend.open(credential, signal)).auth, signal);
     });
   }
@@ -224,7 +227,7 @@ export class UpstreamDispatcher {
           // Only Google's answers and the network to Google may change a credential's state.
           if (!isFromGoogle(error)) throw this.localFailure(error);
           const verdict = this.failures.apply(credential, req.model, error);
-          await this.quota.failed(credential, req.model, error);
+          await this.quota.failed(credential, quota, error);
           this.events.emit('attempt', {
             credential,
             model: req.model,
