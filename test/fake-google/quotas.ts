@@ -91,7 +91,7 @@ export class FakeQuotas {
     if (violations.length > 0) {
       const tally = `${key}\u0000${model}`;
       this.rejections.set(tally, (this.rejections.get(tally) ?? 0) + 1);
-      return quotaExceeded(violations, model, Math.ceil((counts.minute + MINUTE_MS - now) / 1000));
+      return quotaExceeded(violations, model, (counts.minute + MINUTE_MS - now) / 1000);
     }
     counts.minuteRequests += 1;
     counts.minuteTokens += tokens;
@@ -147,13 +147,14 @@ function quotaExceeded(violations: unknown[], model: string, retrySeconds: numbe
   return googleError(
     429,
     'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/usage?tab=rate-limit. \n' +
-      `${lines}\nPlease retry in ${retrySeconds}s.`,
+      `${lines}\nPlease retry in ${retrySeconds.toFixed(6)}s.`,
     [
       { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations },
       helpLinks([
         { description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' },
       ]),
-      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retrySeconds}s` },
+      // Google truncates RetryInfo to whole seconds ("0s" beside "retry in 964.97ms", gemini-balance #367).
+      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${Math.floor(retrySeconds)}s` },
     ],
   );
 }
