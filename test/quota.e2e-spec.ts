@@ -307,3 +307,127 @@ describe('quota figures shared by two replicas on one Redis', () => {
     }
   });
 });
+
+describe('Code Assist accounts: retrieveUserQuota drives selection', () => {
+  let fake: FakeGoogle;
+  let proxy: RunningProxy;
+  const clock = new SharedClock();
+  const SPENT = { email: 'spent@example.com', refreshToken: 'rt-spent-000001', projectId: 'proj-spent' };
+  const FRESH = { email: 'fresh@example.com', refreshToken: 'rt-fresh-000002', projectId: 'proj-fresh' };
+
+  beforeAll(async () => {
+    clock.freeze();
+    fake = await FakeGoogle.start();
+    for (const account of [SPENT, FRESH]) fake.addOAuthAccount(account);
+    const resetTime = new Date(clock.now() + 2 * 3_600_000).toISOString();
+    fake.setUserQuota(SPENT.email, [
+      { modelId: MODEL, remainingFraction: 0, resetTime, tokenType: 'REQUESTS' },
+    ]);
+    fake.setUserQuota(FRESH.email, [
+      { modelId: MODEL, remainingFraction: 0.6, resetTime, tokenType: 'REQUESTS' },
+    ]);
+    proxy = await startPoolProxy(
+      {
+        ...fake.env(),
+        CREDENTIALS_JSON_LIST: JSON.stringify(
+          [SPENT, FRESH].map((a) => ({
+            client_id: 'client-id',
+            client_secret: 'client-secret',
+            refresh_token: a.refreshToken,
+            project_id: a.projectId,
+            user_email: a.email,
+          })),
+        ),
+      },
+      { clock },
+    );
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await fake?.close();
+  });
+
+  it('skips an account at remainingFraction 0 until its resetTime, then uses it again', async () => {
+    for (let i = 0; i < 6; i++) expect((await generate(proxy, `turn ${i}`)).status).toBe(200);
+    const served = () =>
+      fake.requests.filter((r) => r.action === 'generateContent').map((r) => r.credential);
+    expect(served()).toEqual(Array(6).fill(FRESH.email));
+    const view = await quotaView(proxy);
+    const spent = view.credentials.find((c) => c.id.startsWith(SPENT.email));
+    expect(spent?.models.find((m) => m.model === MODEL)?.codeAssist).toMatchObject({
+      remainingFraction: 0,
+    });
+
+    fake.setUserQuota(SPENT.email, [{ modelId: MODEL, remainingFraction: 1, tokenType: 'REQUESTS' }]);
+    clock.advance(2 * 3_600_000 + 1000);
+    fake.reset();
+    for (let i = 0; i < 4; i++) expect((await generate(proxy, `later ${i}`)).status).toBe(200);
+    expect(served()).toContain(SPENT.email);
+  });
+});
+
+describe('session affinity: a conversation keeps to one project, so implicit caching pays off', () => {
+  let fake: FakeGoogle;
+  const clock = new SharedClock();
+  const started: RunningProxy[] = [];
+  const SYSTEM = 'You are a careful coding agent. '.repeat(40);
+
+  beforeAll(async () => {
+    clock.freeze();
+    fake = await FakeGoogle.start();
+    for (const key of KEYS) fake.addApiKey(key);
+    fake.cacheImplicitly();
+  });
+
+  afterAll(async () => {
+    for (const proxy of started) await proxy.close();
+    await fake?.close();
+  });
+
+  /** Six agent conversations of five turns, interleaved: the share of prompt tokens served from cache. */
+  async function cachedShare(ttl: string): Promise<number> {
+    fake.cacheImplicitly();
+    const proxy = await startPoolProxy(
+      { ...fake.env(), GEMINI_API_KEYS: KEYS.join(','), SESSION_AFFINITY_TTL_S: ttl },
+      { clock },
+    );
+    started.push(proxy);
+    const histories = Array.from({ length: 6 }, (_, c) => [
+      { role: 'user', parts: [{ text: `Task ${c}: refactor module ${c} ${'with care '.repeat(30)}` }] },
+    ]);
+    let prompt = 0;
+    let cached = 0;
+    for (let turn = 0; turn < 5; turn++) {
+      for (const history of histories) {
+        const res = await fetch(`${proxy.url}/v1beta/models/${MODEL}:generateContent`, {
+          method: 'POST',
+          headers: { ...AUTH, 'content-type': 'application/json' },
+          body: JSON.stringify({ systemInstruction: { parts: [{ text: SYSTEM }] }, contents: history }),
+        });
+        expect(res.status).toBe(200);
+        const answer = (await res.json()) as {
+          candidates: { content: { role: string; parts: { text: string }[] } }[];
+          usageMetadata: { promptTokenCount: number; cachedContentTokenCount?: number };
+        };
+        prompt += answer.usageMetadata.promptTokenCount;
+        cached += answer.usageMetadata.cachedContentTokenCount ?? 0;
+        history.push(answer.candidates[0].content, {
+          role: 'user',
+          parts: [{ text: `tool result for turn ${turn} ${'output '.repeat(20)}` }],
+        });
+      }
+    }
+    return cached / prompt;
+  }
+
+  it('serves a larger share of prompt tokens from cache with affinity than without', async () => {
+    const without = await cachedShare('0');
+    const withAffinity = await cachedShare('600');
+    console.log(
+      `cachedContentTokenCount / promptTokenCount over 6 conversations × 5 turns on 4 keys: ` +
+        `with affinity ${(withAffinity * 100).toFixed(1)} %, without ${(without * 100).toFixed(1)} %`,
+    );
+    expect(withAffinity).toBeGreaterThan(without + 0.2);
+  });
+});

@@ -109,6 +109,10 @@ export class FakeQuotas {
     const hash = createHash('sha256').update(system);
     let cached = 0;
     let tokens = countWords(system);
+    // The system prompt alone is a prefix too: every conversation of one agent repeats it.
+    const systemOnly = hash.copy().digest('hex');
+    if (system && seen.has(systemOnly)) cached = tokens;
+    if (system) seen.add(systemOnly);
     // Every earlier turn is a prefix the next request of the conversation repeats.
     for (const content of request.contents.slice(0, -1)) {
       hash.update(`\u0000${isRecord(content) ? textOf(content) : ''}`);
