@@ -196,6 +196,23 @@ describe('quota-aware routing against a fake Google that enforces 5 requests a m
     expect(windowOf(view, keyId(KEYS[0]), 'rpm')).toMatchObject({ used: RPM, max: RPM, source: 'declared' });
   });
 
+  it('shows used/limit bars per credential and model on /admin and headroom gauges on /metrics', async () => {
+    const proxy = await proxyWith({ QUOTA_LIMITS: JSON.stringify({ [MODEL]: { rpm: RPM, rpd: 100 } }) });
+    await offer(proxy, fake, clock, RPM, 1);
+    const page = await (await fetch(`${proxy.url}/admin`, { headers: AUTH })).text();
+    const row = page.slice(page.indexOf('id="quota-title"'));
+    expect(row).toContain('<meter min="0" max="5" value="2"');
+    expect(row).toContain('requests / day');
+    expect(row).toMatch(/reopens in \d+s/);
+    const metrics = await (await fetch(`${proxy.url}/metrics`, { headers: AUTH })).text();
+    expect(metrics).toContain(
+      `gemini_proxy_quota_headroom_ratio{credential="${keyId(KEYS[0])}",model="${MODEL}",limit="rpm"} 0.6`,
+    );
+    expect(metrics).toContain(
+      `gemini_proxy_quota_used{credential="${keyId(KEYS[0])}",model="${MODEL}",limit="rpd"} 2`,
+    );
+  });
+
   it('counts keys of one Google project together when the operator names the project', async () => {
     for (const key of KEYS) fake.setKeyProject(key, 'shared-project');
     try {

@@ -6,6 +6,8 @@ import { ApiError } from '../errors/api-error';
 import { ServedModels } from '../models/served-models';
 import { RESPONSE_STORE, ResponseStore } from '../responses/response-store';
 import { SharedStateStatus } from '../state/shared-state-status';
+import { QuotaService } from '../quota/quota.service';
+import { QuotaRow, quotaRows } from '../quota/quota-page';
 import { AdminPage, adminPage } from './admin-page';
 import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
 
@@ -21,6 +23,7 @@ export class AdminService {
     private readonly shared: SharedStateStatus,
     private readonly served: ServedModels,
     @Inject(RESPONSE_STORE) private readonly responses: ResponseStore,
+    private readonly quota: QuotaService,
   ) {}
 
   /** The shared view: what every replica learned, read from Redis first when there is one. */
@@ -34,10 +37,11 @@ export class AdminService {
     return this.cookie.valueFor(key);
   }
 
-  async page(options: { enabled?: string }): Promise<AdminPage> {
+  async page(options: { enabled?: string }): Promise<AdminPage & { quota: QuotaRow[] }> {
     await this.pool.refresh();
     const now = this.clock.now();
-    return adminPage(this.snapshot(), { ...options, now });
+    const quota = quotaRows(await this.quota.view(), now);
+    return { ...adminPage(this.snapshot(), { ...options, now }), quota };
   }
 
   /** Clears the credential's disabled mark and every cooldown it has. */
