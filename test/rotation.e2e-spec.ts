@@ -63,8 +63,6 @@ describe('rotation over an API-key pool', () => {
   beforeEach(async () => {
     await enableAll(proxy);
     fake.reset();
-    // A fresh quota minute: the limits the pool learned from earlier tests' 429s stay, their counts do not.
-    clock.advance(60_000);
   });
 
   /** Sends requests until one reached `key` (the pool rotates, so the first may go elsewhere). */

@@ -8,7 +8,8 @@ import { InMemoryQuotaStore, QuotaEntry, QuotaKey, QuotaStore, QuotaWindows } fr
  * Checks every window and counts the request in one step, so that replicas never both take a
  * window's last request (the same decision as `roomFor` in headroom.ts).
  * KEYS: learned limits, minute counts, day counts, index. ARGV: declared rpm, tpm, rpd ('' when
- * not declared), tokens, minute expiry, day expiry, index member, now, index bound.
+ * not declared), tokens, minute and day TTLs (ms, by the proxy's clock, so that a skew between
+ * it and Redis's never expires a count early), index member, now, index bound.
  */
 const RESERVE_SCRIPT = `
 local function limit(i, field)
@@ -27,10 +28,10 @@ if rpm and minuteRequests + 1 > rpm then return {'rpm', rpm} end
 if tpm and minuteTokens > 0 and minuteTokens + tokens > tpm then return {'tpm', tpm} end
 redis.call('HINCRBY', KEYS[2], 'requests', 1)
 redis.call('HINCRBY', KEYS[2], 'tokens', tokens)
-redis.call('PEXPIREAT', KEYS[2], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
 redis.call('HINCRBY', KEYS[3], 'requests', 1)
 redis.call('HINCRBY', KEYS[3], 'tokens', tokens)
-redis.call('PEXPIREAT', KEYS[3], ARGV[6])
+redis.call('PEXPIRE', KEYS[3], ARGV[6])
 redis.call('ZADD', KEYS[4], ARGV[8], ARGV[7])
 if redis.call('ZCARD', KEYS[4]) > tonumber(ARGV[9]) then
   redis.call('ZREMRANGEBYRANK', KEYS[4], 0, 0)
@@ -79,8 +80,8 @@ export class RedisQuotaStore implements QuotaStore {
           declared.tpm ?? '',
           declared.rpd ?? '',
           Math.max(0, Math.round(tokens)),
-          windows.minute.end + GRACE_MS,
-          windows.day.end + GRACE_MS,
+          ttl(windows.minute, now),
+          ttl(windows.day, now),
           indexMember(key),
           now,
           this.maxEntries,
@@ -113,7 +114,7 @@ export class RedisQuotaStore implements QuotaStore {
     for (const window of [windows.minute, windows.day]) {
       if (requests !== 0) pipeline.hincrby(this.countKey(key, window), 'requests', requests);
       if (tokens !== 0) pipeline.hincrby(this.countKey(key, window), 'tokens', Math.round(tokens));
-      pipeline.pexpireat(this.countKey(key, window), window.end + GRACE_MS);
+      pipeline.pexpire(this.countKey(key, window), ttl(window, window.start));
     }
     await pipeline.exec().catch(() => undefined);
   }
@@ -171,6 +172,11 @@ export class RedisQuotaStore implements QuotaStore {
   private countKey(key: QuotaKey, window: Window): string {
     return this.key(key, `${window.name === 'minute' ? 'm' : 'd'}:${window.start}`);
   }
+}
+
+/** How long a window's counts live, from `now` on: to the window's end and a little past it. */
+function ttl(window: Window, now: number): number {
+  return Math.max(1, window.end + GRACE_MS - now);
 }
 
 function indexMember(key: QuotaKey): string {
