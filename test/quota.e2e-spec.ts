@@ -9,7 +9,9 @@ import { RedisServer } from './support/redis-server';
 import { waitFor } from './support/wait';
 
 const MODEL = 'gemini-2.5-flash';
-const KEYS = ['A', 'B', 'C', 'D'].map((k) => `AIzaQuotaKey${k.repeat(23)}${k.toLowerCase().repeat(4)}${k}`);
+const KEYS = ['A', 'B', 'C', 'D'].map(
+  (k) => `AIzaQuotaKey${k.repeat(23)}${k.toLowerCase().repeat(4)}${k}`,
+);
 const RPM = 5;
 const CAPACITY = KEYS.length * RPM;
 
@@ -75,7 +77,8 @@ async function offer(
         load.retryAfter.push(Number(res.headers.get('retry-after')));
         if (servedThisMinute < CAPACITY) {
           load.refusedWithRoom++;
-          if (process.env.QUOTA_DEBUG) console.log(m, i, servedThisMinute, text, res.headers.get('retry-after'));
+          if (process.env.QUOTA_DEBUG)
+            console.log(m, i, servedThisMinute, text, res.headers.get('retry-after'));
         }
       } else throw new Error(`unexpected ${res.status}`);
     }
@@ -178,7 +181,9 @@ describe('quota-aware routing against a fake Google that enforces 5 requests a m
   });
 
   it('with declared limits (QUOTA_LIMITS), no 429 reaches Google from the first minute', async () => {
-    const proxy = await proxyWith({ QUOTA_LIMITS: JSON.stringify({ 'gemini-2.5-*': { rpm: RPM } }) });
+    const proxy = await proxyWith({
+      QUOTA_LIMITS: JSON.stringify({ 'gemini-2.5-*': { rpm: RPM } }),
+    });
     const load = await offer(proxy, fake, clock, CAPACITY * 1.5, 2);
     expect(load.google429).toBe(0);
     expect(load.served).toBe(CAPACITY * 2);
@@ -187,17 +192,25 @@ describe('quota-aware routing against a fake Google that enforces 5 requests a m
 
   it("takes a key's own limits from GEMINI_API_KEYS objects", async () => {
     const proxy = await proxyWith({
-      GEMINI_API_KEYS: JSON.stringify(KEYS.map((key) => ({ key, limits: { [MODEL]: { rpm: RPM } } }))),
+      GEMINI_API_KEYS: JSON.stringify(
+        KEYS.map((key) => ({ key, limits: { [MODEL]: { rpm: RPM } } })),
+      ),
     });
     const load = await offer(proxy, fake, clock, CAPACITY + 4, 1);
     expect(load.google429).toBe(0);
     expect(load.served).toBe(CAPACITY);
     const view = await quotaView(proxy);
-    expect(windowOf(view, keyId(KEYS[0]), 'rpm')).toMatchObject({ used: RPM, max: RPM, source: 'declared' });
+    expect(windowOf(view, keyId(KEYS[0]), 'rpm')).toMatchObject({
+      used: RPM,
+      max: RPM,
+      source: 'declared',
+    });
   });
 
   it('shows used/limit bars per credential and model on /admin and headroom gauges on /metrics', async () => {
-    const proxy = await proxyWith({ QUOTA_LIMITS: JSON.stringify({ [MODEL]: { rpm: RPM, rpd: 100 } }) });
+    const proxy = await proxyWith({
+      QUOTA_LIMITS: JSON.stringify({ [MODEL]: { rpm: RPM, rpd: 100 } }),
+    });
     await offer(proxy, fake, clock, RPM, 1);
     const page = await (await fetch(`${proxy.url}/admin`, { headers: AUTH })).text();
     const row = page.slice(page.indexOf('id="quota-title"'));
@@ -228,7 +241,7 @@ describe('quota-aware routing against a fake Google that enforces 5 requests a m
     }
   });
 
-  it("cools a key that spent its day until Pacific midnight, calls it again after, and /admin/api/quota says when", async () => {
+  it('cools a key that spent its day until Pacific midnight, calls it again after, and /admin/api/quota says when', async () => {
     fake.enforceQuotas({ now: () => clock.now(), limits: { [MODEL]: { rpd: 3 } } });
     const proxy = await proxyWith({ GEMINI_API_KEYS: KEYS[0] });
     for (let i = 0; i < 3; i++) expect((await generate(proxy, `day ${i}`)).status).toBe(200);
@@ -241,10 +254,17 @@ describe('quota-aware routing against a fake Google that enforces 5 requests a m
     const calls = fake.requests.length;
     const later = await generate(proxy, 'three hours later');
     expect(later.status).toBe(429);
-    expect(Number(later.headers.get('retry-after'))).toBe(Math.ceil((midnight - clock.now()) / 1000));
+    expect(Number(later.headers.get('retry-after'))).toBe(
+      Math.ceil((midnight - clock.now()) / 1000),
+    );
     expect(fake.requests.length).toBe(calls);
     const rpd = windowOf(await quotaView(proxy), keyId(KEYS[0]), 'rpd');
-    expect(rpd).toMatchObject({ used: 3, max: 3, source: 'learned', reopensAt: new Date(midnight).toISOString() });
+    expect(rpd).toMatchObject({
+      used: 3,
+      max: 3,
+      source: 'learned',
+      reopensAt: new Date(midnight).toISOString(),
+    });
 
     clock.to(midnight + 1000);
     expect((await generate(proxy, 'a new day')).status).toBe(200);
@@ -286,7 +306,12 @@ describe('quota figures shared by two replicas on one Redis', () => {
     for (const id of ['a', 'b']) {
       replicas.push(
         await startPoolProxy(
-          { ...fake.env(), GEMINI_API_KEYS: KEYS.slice(0, 2).join(','), REDIS_URL: redis.url, REPLICA_ID: id },
+          {
+            ...fake.env(),
+            GEMINI_API_KEYS: KEYS.slice(0, 2).join(','),
+            REDIS_URL: redis.url,
+            REPLICA_ID: id,
+          },
           { clock },
         ),
       );
@@ -316,7 +341,9 @@ describe('quota figures shared by two replicas on one Redis', () => {
       ),
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(2 * RPM);
-    expect(KEYS.slice(0, 2).map((k, i) => fake.quotaRejections(k, MODEL) - before[i])).toEqual([0, 0]);
+    expect(KEYS.slice(0, 2).map((k, i) => fake.quotaRejections(k, MODEL) - before[i])).toEqual([
+      0, 0,
+    ]);
     const [a, b] = await Promise.all(replicas.map(quotaView));
     for (const key of KEYS.slice(0, 2)) {
       expect(windowOf(a, keyId(key), 'rpm')).toEqual(windowOf(b, keyId(key), 'rpm'));
@@ -329,8 +356,16 @@ describe('Code Assist accounts: retrieveUserQuota drives selection', () => {
   let fake: FakeGoogle;
   let proxy: RunningProxy;
   const clock = new SharedClock();
-  const SPENT = { email: 'spent@example.com', refreshToken: 'rt-spent-000001', projectId: 'proj-spent' };
-  const FRESH = { email: 'fresh@example.com', refreshToken: 'rt-fresh-000002', projectId: 'proj-fresh' };
+  const SPENT = {
+    email: 'spent@example.com',
+    refreshToken: 'rt-spent-000001',
+    projectId: 'proj-spent',
+  };
+  const FRESH = {
+    email: 'fresh@example.com',
+    refreshToken: 'rt-fresh-000002',
+    projectId: 'proj-fresh',
+  };
 
   beforeAll(async () => {
     clock.freeze();
@@ -376,7 +411,9 @@ describe('Code Assist accounts: retrieveUserQuota drives selection', () => {
       remainingFraction: 0,
     });
 
-    fake.setUserQuota(SPENT.email, [{ modelId: MODEL, remainingFraction: 1, tokenType: 'REQUESTS' }]);
+    fake.setUserQuota(SPENT.email, [
+      { modelId: MODEL, remainingFraction: 1, tokenType: 'REQUESTS' },
+    ]);
     clock.advance(2 * 3_600_000 + 1000);
     fake.reset();
     for (let i = 0; i < 4; i++) expect((await generate(proxy, `later ${i}`)).status).toBe(200);
@@ -411,7 +448,10 @@ describe('session affinity: a conversation keeps to one project, so implicit cac
     );
     started.push(proxy);
     const histories = Array.from({ length: 6 }, (_, c) => [
-      { role: 'user', parts: [{ text: `Task ${c}: refactor module ${c} ${'with care '.repeat(30)}` }] },
+      {
+        role: 'user',
+        parts: [{ text: `Task ${c}: refactor module ${c} ${'with care '.repeat(30)}` }],
+      },
     ]);
     let prompt = 0;
     let cached = 0;
@@ -420,7 +460,10 @@ describe('session affinity: a conversation keeps to one project, so implicit cac
         const res = await fetch(`${proxy.url}/v1beta/models/${MODEL}:generateContent`, {
           method: 'POST',
           headers: { ...AUTH, 'content-type': 'application/json' },
-          body: JSON.stringify({ systemInstruction: { parts: [{ text: SYSTEM }] }, contents: history }),
+          body: JSON.stringify({
+            systemInstruction: { parts: [{ text: SYSTEM }] },
+            contents: history,
+          }),
         });
         expect(res.status).toBe(200);
         const answer = (await res.json()) as {

@@ -79,7 +79,10 @@ export class EnvironmentVariables {
   @Parses(parseCredentialsJsonList)
   CREDENTIALS_JSON_LIST = '[]';
 
-  @Env('Gemini API keys, comma-separated or a JSON array', { secret: true })
+  @Env(
+    'Gemini API keys, comma-separated or a JSON array of strings or of objects `{"key", "limits"?, "project"?}` ([quota-aware routing](quota.md#where-the-limits-come-from))',
+    { secret: true },
+  )
   @Parses(parseApiKeys)
   GEMINI_API_KEYS = '';
 
@@ -145,7 +148,7 @@ export class EnvironmentVariables {
   QUOTA_LIMITS = '{}';
 
   @Env(
-    'how long a conversation keeps to the credential that served it, so Gemini\'s implicit cache (per project) pays off; `0` turns it off ([quota-aware routing](quota.md))',
+    "how long a conversation keeps to the credential that served it, so Gemini's implicit cache (per project) pays off; `0` turns it off ([quota-aware routing](quota.md))",
   )
   @Int(0)
   SESSION_AFFINITY_TTL_S = 600;

@@ -53,7 +53,11 @@ export function apiKeyCredential(
   apiKey: string,
   declared: { limits?: LimitTable; project?: string } = {},
 ): ApiKeyCredential {
-  const credential: ApiKeyCredential = { kind: 'api-key', id: `key${secretSuffix(apiKey)}`, apiKey };
+  const credential: ApiKeyCredential = {
+    kind: 'api-key',
+    id: `key${secretSuffix(apiKey)}`,
+    apiKey,
+  };
   if (declared.limits) credential.limits = declared.limits;
   if (declared.project) credential.project = declared.project;
   return credential;

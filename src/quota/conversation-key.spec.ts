@@ -2,7 +2,10 @@ import { conversationKey } from './conversation-key';
 
 const gemini = (system: string, first: string, ...rest: string[]) => ({
   systemInstruction: { parts: [{ text: system }] },
-  contents: [first, ...rest].map((text, i) => ({ role: i % 2 ? 'model' : 'user', parts: [{ text }] })),
+  contents: [first, ...rest].map((text, i) => ({
+    role: i % 2 ? 'model' : 'user',
+    parts: [{ text }],
+  })),
 });
 
 describe('conversationKey', () => {
@@ -22,7 +25,9 @@ describe('conversationKey', () => {
   });
 
   it("uses Codex's session-id header and prompt_cache_key", () => {
-    expect(conversationKey({ 'session-id': 'u1' }, {}, {})).toBe(conversationKey({ 'session-id': 'u1' }, {}, gemini('a', 'b')));
+    expect(conversationKey({ 'session-id': 'u1' }, {}, {})).toBe(
+      conversationKey({ 'session-id': 'u1' }, {}, gemini('a', 'b')),
+    );
     expect(conversationKey({}, { prompt_cache_key: 'u1' }, {})).toMatch(/^s:/);
     expect(conversationKey({ 'x-claude-code-session-id': 'c1' }, {}, {})).not.toBe(
       conversationKey({ 'x-claude-code-session-id': 'c2' }, {}, {}),

@@ -37,7 +37,10 @@ export function conversationKey(
   return opening ? `o:${digest(opening)}` : undefined;
 }
 
-function sessionIdFrom(headers: IncomingHttpHeaders | undefined, body: unknown): string | undefined {
+function sessionIdFrom(
+  headers: IncomingHttpHeaders | undefined,
+  body: unknown,
+): string | undefined {
   for (const name of SESSION_HEADERS) {
     const value = headers?.[name];
     const text = Array.isArray(value) ? value[0] : value;

@@ -1,6 +1,10 @@
 import { readQuotaLesson } from './quota-failure';
 
-const violation = (quotaId: string, quotaValue: string, metric = 'generate_content_free_tier_requests') => ({
+const violation = (
+  quotaId: string,
+  quotaValue: string,
+  metric = 'generate_content_free_tier_requests',
+) => ({
   quotaMetric: `generativelanguage.googleapis.com/${metric}`,
   quotaId,
   quotaDimensions: { location: 'global', model: 'gemini-2.5-flash' },
@@ -8,7 +12,12 @@ const violation = (quotaId: string, quotaValue: string, metric = 'generate_conte
 });
 
 const body = (details: unknown[]) => ({
-  error: { code: 429, message: 'You exceeded your current quota', status: 'RESOURCE_EXHAUSTED', details },
+  error: {
+    code: 429,
+    message: 'You exceeded your current quota',
+    status: 'RESOURCE_EXHAUSTED',
+    details,
+  },
 });
 
 const quotaFailure = (...violations: unknown[]) => ({
@@ -26,7 +35,9 @@ describe('readQuotaLesson', () => {
     ['GenerateRequestsPerDayPerProjectPerModel-FreeTier', '20', 'rpd', 20],
     ['GenerateContentInputTokensPerModelPerMinute-FreeTier', '250000', 'tpm', 250000],
   ])('reads %s as the %s window of size %s', (quotaId, value, limit, size) => {
-    const lesson = readQuotaLesson(body([quotaFailure(violation(quotaId, value)), retryInfo('26s')]));
+    const lesson = readQuotaLesson(
+      body([quotaFailure(violation(quotaId, value)), retryInfo('26s')]),
+    );
     expect(lesson?.violations).toEqual([{ limit, value: size, quotaId }]);
   });
 
@@ -35,7 +46,11 @@ describe('readQuotaLesson', () => {
       body([
         quotaFailure(
           violation('GenerateRequestsPerMinutePerProjectPerModel-FreeTier', '10'),
-          violation('GenerateContentInputTokensPerModelPerMinute-FreeTier', '250000', 'generate_content_free_tier_input_token_count'),
+          violation(
+            'GenerateContentInputTokensPerModelPerMinute-FreeTier',
+            '250000',
+            'generate_content_free_tier_input_token_count',
+          ),
         ),
       ]),
     );
@@ -48,7 +63,10 @@ describe('readQuotaLesson', () => {
 
   it('takes a PerDay violation as the end of the day whatever RetryInfo says', () => {
     const lesson = readQuotaLesson(
-      body([quotaFailure(violation('GenerateRequestsPerDayPerProjectPerModel-FreeTier', '20')), retryInfo('0s')]),
+      body([
+        quotaFailure(violation('GenerateRequestsPerDayPerProjectPerModel-FreeTier', '20')),
+        retryInfo('0s'),
+      ]),
     );
     expect(lesson?.perDay).toBe(true);
   });
@@ -73,15 +91,23 @@ describe('readQuotaLesson', () => {
 
   it('keeps a violation without a usable quotaValue, with no size', () => {
     const lesson = readQuotaLesson(
-      body([quotaFailure(violation('GenerateRequestsPerMinutePerProjectPerModel-FreeTier', 'lots'))]),
+      body([
+        quotaFailure(violation('GenerateRequestsPerMinutePerProjectPerModel-FreeTier', 'lots')),
+      ]),
     );
     expect(lesson?.violations).toEqual([
-      { limit: 'rpm', value: undefined, quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier' },
+      {
+        limit: 'rpm',
+        value: undefined,
+        quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+      },
     ]);
   });
 
   it('reads an error wrapped in an array (gemini-cli #6454)', () => {
-    const lesson = readQuotaLesson([body([quotaFailure(violation('GenerateRequestsPerMinutePerProjectPerModel-FreeTier', '5'))])]);
+    const lesson = readQuotaLesson([
+      body([quotaFailure(violation('GenerateRequestsPerMinutePerProjectPerModel-FreeTier', '5'))]),
+    ]);
     expect(lesson?.violations[0].value).toBe(5);
   });
 

@@ -49,7 +49,11 @@ function flatten(view: QuotaView, credentials: BoundedLabel, models: BoundedLabe
   return view.credentials.flatMap((c) =>
     c.models.flatMap((m) =>
       m.windows.map((w) => ({
-        labels: { credential: credentials.value(c.id), model: models.value(m.model), limit: w.limit },
+        labels: {
+          credential: credentials.value(c.id),
+          model: models.value(m.model),
+          limit: w.limit,
+        },
         used: w.used,
         headroom: w.headroom,
       })),

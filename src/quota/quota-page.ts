@@ -36,7 +36,9 @@ export function quotaRows(view: QuotaView, now: number): QuotaRow[] {
             used: w.used,
             max: Math.max(max, 1),
             known,
-            text: known ? `${w.used} / ${max}${w.source === 'learned' ? ' (learned)' : ''}` : `${w.used} / ?`,
+            text: known
+              ? `${w.used} / ${max}${w.source === 'learned' ? ' (learned)' : ''}`
+              : `${w.used} / ?`,
             reopens: `reopens in ${until(Date.parse(w.reopensAt) - now)}`,
             full: known && w.used >= max,
           };

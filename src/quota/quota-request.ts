@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { responseOf } from '../http/abort-signal';
 import { conversationKey } from './conversation-key';
 import { QuotaRequest } from './quota-router';
@@ -17,12 +16,14 @@ export function quotaRequestOf(
   payload: string | undefined,
 ): QuotaRequest | undefined {
   if (action === 'countTokens') return undefined;
-  const client = responseOf(req.signal)?.req as (IncomingMessage & { body?: unknown }) | undefined;
+  const client = responseOf(req.signal)?.req;
+  // The body guard parsed the client's body onto its request before the route ran.
+  const clientBody = (client as { body?: unknown } | undefined)?.body;
   return {
     model: req.model,
     tokens: Math.ceil((payload?.length ?? 0) / BYTES_PER_TOKEN),
     conversation: action.startsWith('embed')
       ? undefined
-      : conversationKey(client?.headers, client?.body, req.body),
+      : conversationKey(client?.headers, clientBody, req.body),
   };
 }

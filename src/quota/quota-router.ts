@@ -58,7 +58,10 @@ export class QuotaRouter {
   private readonly logger = new Logger('Quota');
   /** Google projects learned from answers: keys of one project share one count. */
   private readonly projects = new Map<string, string>();
-  private readonly userQuota = new Map<string, { at: number; buckets: Map<string, CodeAssistBucket> }>();
+  private readonly userQuota = new Map<
+    string,
+    { at: number; buckets: Map<string, CodeAssistBucket> }
+  >();
   private readonly asking = new Map<string, Promise<void>>();
   private reader: UserQuotaReader | undefined;
 
@@ -127,18 +130,27 @@ export class QuotaRouter {
    * a day's quota spent cools the credential for the model until the next Pacific midnight,
    * whatever RetryInfo says.
    */
-  async failed(credential: Credential, request: QuotaRequest | undefined, error: unknown): Promise<void> {
+  async failed(
+    credential: Credential,
+    request: QuotaRequest | undefined,
+    error: unknown,
+  ): Promise<void> {
     if (!this.options.routing || !request) return;
     if (!(error instanceof UpstreamHttpError) || error.status !== 429) return;
     const model = request.model;
     if (request.countedAt !== undefined) {
-      await this.store.release(this.keyOf(credential, model), windowsAt(request.countedAt), request.tokens);
+      await this.store.release(
+        this.keyOf(credential, model),
+        windowsAt(request.countedAt),
+        request.tokens,
+      );
       request.countedAt = undefined;
     }
     if (credential.kind === 'oauth') void this.askUserQuota(credential, true);
     const lesson = readQuotaLesson(error.body);
     if (!lesson) return;
-    if (lesson.project && credential.kind === 'api-key') this.projects.set(credential.id, lesson.project);
+    if (lesson.project && credential.kind === 'api-key')
+      this.projects.set(credential.id, lesson.project);
     // When the window reopens is Google's to say (RetryInfo, or the day's end): the pool's
     // cooldown keeps the credential out until then; the limit's size stays for the next windows.
     const learned: QuotaLimits = {};

@@ -25,7 +25,9 @@ async function pairOf(kind: 'memory' | 'redis'): Promise<[QuotaStore, QuotaStore
     return [store, store];
   }
   const keyPrefix = `quota${++prefixes}:`;
-  const pair = ['a', 'b'].map((replicaId) => new RedisConnection({ url: redis.url, keyPrefix, replicaId }));
+  const pair = ['a', 'b'].map(
+    (replicaId) => new RedisConnection({ url: redis.url, keyPrefix, replicaId }),
+  );
   connections.push(...pair);
   await waitFor(() => pair.every((c) => c.isUp), 5_000, 'both connections');
   return [new RedisQuotaStore(pair[0], 100), new RedisQuotaStore(pair[1], 100)];
@@ -39,10 +41,17 @@ describe.each(['memory', 'redis'] as const)('QuotaStore (%s)', (kind) => {
   it('never lets two replicas take more than a window holds, even all at once', async () => {
     const [a, b] = await pairOf(kind);
     const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).reserve(key, windows, { rpm: 5 }, 10, NOW)),
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 ? a : b).reserve(key, windows, { rpm: 5 }, 10, NOW),
+      ),
     );
     expect(answers.filter((r) => r.ok)).toHaveLength(5);
-    expect(answers.find((r) => !r.ok)).toEqual({ ok: false, limit: 'rpm', value: 5, reopensAt: windows.minute.end });
+    expect(answers.find((r) => !r.ok)).toEqual({
+      ok: false,
+      limit: 'rpm',
+      value: 5,
+      reopensAt: windows.minute.end,
+    });
   });
 
   it('applies a limit one replica learned on the other', async () => {
@@ -78,7 +87,10 @@ describe.each(['memory', 'redis'] as const)('QuotaStore (%s)', (kind) => {
   it('keeps tokens from overflowing the minute', async () => {
     const [a] = await pairOf(kind);
     expect((await a.reserve(key, windows, { tpm: 1000 }, 800, NOW)).ok).toBe(true);
-    expect(await a.reserve(key, windows, { tpm: 1000 }, 300, NOW)).toMatchObject({ ok: false, limit: 'tpm' });
+    expect(await a.reserve(key, windows, { tpm: 1000 }, 300, NOW)).toMatchObject({
+      ok: false,
+      limit: 'tpm',
+    });
     expect((await a.reserve(key, windows, { tpm: 1000 }, 200, NOW)).ok).toBe(true);
   });
 });

@@ -65,7 +65,13 @@ export class InMemoryQuotaStore implements QuotaStore {
   ): Promise<Room> {
     const slot = this.slot(key);
     const counts = this.counts(slot, windows);
-    const room = roomFor(counts, { ...slot.learned, ...declared }, tokens, windows.minute, windows.day);
+    const room = roomFor(
+      counts,
+      { ...slot.learned, ...declared },
+      tokens,
+      windows.minute,
+      windows.day,
+    );
     if (room.ok) {
       slot.minute = add(counts.minute, 1, tokens);
       slot.day = add(counts.day, 1, tokens);
@@ -104,7 +110,12 @@ export class InMemoryQuotaStore implements QuotaStore {
     for (const [id, slot] of [...this.slots].reverse()) {
       if (entries.length >= limit) break;
       const [subject, model] = id.split('\u0000');
-      entries.push({ subject, model, learned: { ...slot.learned }, counts: this.counts(slot, windows) });
+      entries.push({
+        subject,
+        model,
+        learned: { ...slot.learned },
+        counts: this.counts(slot, windows),
+      });
     }
     return Promise.resolve(entries);
   }
@@ -137,4 +148,3 @@ function add(count: WindowCount, requests: number, tokens: number): WindowCount 
     tokens: Math.max(0, count.tokens + tokens),
   };
 }
-

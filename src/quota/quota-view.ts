@@ -86,7 +86,8 @@ function windowsOf(e: QuotaEntry, declared: QuotaLimits, windows: QuotaWindows):
     const count = limit === 'rpd' ? e.counts.day : e.counts.minute;
     const used = limit === 'tpm' ? count.tokens : count.requests;
     const max = declared[limit] ?? e.learned[limit];
-    const source = declared[limit] !== undefined ? 'declared' : max !== undefined ? 'learned' : undefined;
+    const source =
+      declared[limit] !== undefined ? 'declared' : max !== undefined ? 'learned' : undefined;
     const end = limit === 'rpd' ? windows.day.end : windows.minute.end;
     return {
       limit,

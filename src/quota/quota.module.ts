@@ -25,7 +25,10 @@ const AFFINITY_STORE = Symbol('AFFINITY_STORE');
     {
       provide: QUOTA_OPTIONS,
       inject: [quotaConfig.KEY],
-      useFactory: (cfg: ConfigType<typeof quotaConfig>): QuotaOptions => ({ routing: true, ...cfg }),
+      useFactory: (cfg: ConfigType<typeof quotaConfig>): QuotaOptions => ({
+        routing: true,
+        ...cfg,
+      }),
     },
     {
       provide: QUOTA_STORE,
@@ -36,7 +39,11 @@ const AFFINITY_STORE = Symbol('AFFINITY_STORE');
     {
       provide: AFFINITY_STORE,
       inject: [REDIS_CONNECTION, QUOTA_OPTIONS, Clock],
-      useFactory: (redis: RedisConnection | null, options: QuotaOptions, clock: Clock): AffinityStore =>
+      useFactory: (
+        redis: RedisConnection | null,
+        options: QuotaOptions,
+        clock: Clock,
+      ): AffinityStore =>
         redis
           ? new RedisAffinityStore(redis, options.affinityTtlMs, () => clock.now())
           : new InMemoryAffinityStore(options.affinityTtlMs, () => clock.now()),

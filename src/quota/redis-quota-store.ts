@@ -142,7 +142,11 @@ export class RedisQuotaStore implements QuotaStore {
   async list(windows: QuotaWindows, limit: number): Promise<QuotaEntry[]> {
     if (!this.redis.isUp) return this.local.list(windows, limit);
     try {
-      const members = await this.redis.client.zrevrange(this.redis.key('quota:index'), 0, limit - 1);
+      const members = await this.redis.client.zrevrange(
+        this.redis.key('quota:index'),
+        0,
+        limit - 1,
+      );
       const pipeline = this.redis.client.pipeline();
       const keys = members.map(fromIndexMember).filter((k): k is QuotaKey => k !== undefined);
       for (const key of keys) {

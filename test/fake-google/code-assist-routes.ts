@@ -57,7 +57,10 @@ export class CodeAssistRoutes implements RouteTable {
       case 'onboardUser':
         return send(ex, this.onboarding.onboard(account, body));
       case 'retrieveUserQuota':
-        return send(ex, { status: 200, body: { buckets: this.deps.quotas.userQuota.get(account.email) ?? [] } });
+        return send(ex, {
+          status: 200,
+          body: { buckets: this.deps.quotas.userQuota.get(account.email) ?? [] },
+        });
     }
   }
 

@@ -115,7 +115,10 @@ export class GeminiApiRoutes implements RouteTable {
 /** Implicit caching: the repeated opening's tokens, reported the way Google does. */
 function withCachedTokens(response: GeminiResponse, cached: number): GeminiResponse {
   if (!response.usageMetadata) return response;
-  return { ...response, usageMetadata: { ...response.usageMetadata, cachedContentTokenCount: cached } };
+  return {
+    ...response,
+    usageMetadata: { ...response.usageMetadata, cachedContentTokenCount: cached },
+  };
 }
 
 function countTokens(body: Record<string, unknown>): Answer {

@@ -80,13 +80,29 @@ export class FakeQuotas {
     const tokens = countRequestWords(request);
     const violations: unknown[] = [];
     if (rule.rpd !== undefined && counts.dayRequests + 1 > rule.rpd) {
-      violations.push(violation('requests', 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', model, rule.rpd));
+      violations.push(
+        violation('requests', 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', model, rule.rpd),
+      );
     }
     if (rule.rpm !== undefined && counts.minuteRequests + 1 > rule.rpm) {
-      violations.push(violation('requests', 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', model, rule.rpm));
+      violations.push(
+        violation(
+          'requests',
+          'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+          model,
+          rule.rpm,
+        ),
+      );
     }
     if (rule.tpm !== undefined && counts.minuteTokens + tokens > rule.tpm) {
-      violations.push(violation('input_token_count', 'GenerateContentInputTokensPerModelPerMinute-FreeTier', model, rule.tpm));
+      violations.push(
+        violation(
+          'input_token_count',
+          'GenerateContentInputTokensPerModelPerMinute-FreeTier',
+          model,
+          rule.tpm,
+        ),
+      );
     }
     if (violations.length > 0) {
       const tally = `${key}\u0000${model}`;
@@ -128,7 +144,11 @@ export class FakeQuotas {
     const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
     const day = nextPacificMidnight(now);
     let c = this.counts.get(id);
-    if (!c) this.counts.set(id, (c = { minute, minuteRequests: 0, minuteTokens: 0, day, dayRequests: 0 }));
+    if (!c)
+      this.counts.set(
+        id,
+        (c = { minute, minuteRequests: 0, minuteTokens: 0, day, dayRequests: 0 }),
+      );
     if (c.minute !== minute) Object.assign(c, { minute, minuteRequests: 0, minuteTokens: 0 });
     if (c.day !== day) Object.assign(c, { day, dayRequests: 0 });
     return c;
@@ -146,7 +166,10 @@ function violation(metric: string, quotaId: string, model: string, value: number
 
 function quotaExceeded(violations: unknown[], model: string, retrySeconds: number) {
   const lines = (violations as { quotaMetric: string; quotaValue: string }[])
-    .map((v) => `* Quota exceeded for metric: ${v.quotaMetric}, limit: ${v.quotaValue}, model: ${model}`)
+    .map(
+      (v) =>
+        `* Quota exceeded for metric: ${v.quotaMetric}, limit: ${v.quotaValue}, model: ${model}`,
+    )
     .join('\n');
   return googleError(
     429,
@@ -155,10 +178,16 @@ function quotaExceeded(violations: unknown[], model: string, retrySeconds: numbe
     [
       { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations },
       helpLinks([
-        { description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' },
+        {
+          description: 'Learn more about Gemini API quotas',
+          url: 'https://ai.google.dev/gemini-api/docs/rate-limits',
+        },
       ]),
       // Google truncates RetryInfo to whole seconds ("0s" beside "retry in 964.97ms", gemini-balance #367).
-      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${Math.floor(retrySeconds)}s` },
+      {
+        '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+        retryDelay: `${Math.floor(retrySeconds)}s`,
+      },
     ],
   );
 }
