@@ -22,9 +22,14 @@ export function minuteWindow(now: number): Window {
   return { name: 'minute', start, end: start + MINUTE_MS };
 }
 
+/** The day last computed: finding Pacific midnight takes Intl calls, on every request otherwise. */
+let lastDay: Window | undefined;
+
 export function dayWindow(now: number): Window {
+  if (lastDay && now >= lastDay.start && now < lastDay.end) return lastDay;
   const end = nextPacificMidnight(now);
   // A Pacific day is 23, 24 or 25 hours long; its start is the previous midnight.
   const start = nextPacificMidnight(end - 26 * 3_600_000);
-  return { name: 'day', start: start < end ? start : end - 24 * 3_600_000, end };
+  lastDay = { name: 'day', start: start < end ? start : end - 24 * 3_600_000, end };
+  return lastDay;
 }
