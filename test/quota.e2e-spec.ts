@@ -481,6 +481,40 @@ describe('session affinity: a conversation keeps to one project, so implicit cac
     return cached / prompt;
   }
 
+  it("keeps an agent's session (its session header or Claude Code's metadata.user_id) on one key", async () => {
+    const proxy = await startPoolProxy(
+      { ...fake.env(), GEMINI_API_KEYS: KEYS.join(',') },
+      { clock },
+    );
+    started.push(proxy);
+    fake.reset();
+    for (let i = 0; i < 4; i++) {
+      const res = await generate(proxy, `unrelated opening ${i}`, MODEL, {
+        headers: { ...AUTH, 'content-type': 'application/json', 'session-id': 'codex-session-1' },
+      });
+      expect(res.status).toBe(200);
+    }
+    const userId = JSON.stringify({ device_id: 'd', account_uuid: '', session_id: 'claude-1' });
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${proxy.url}/v1/messages`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({
+          model: MODEL,
+          max_tokens: 100,
+          metadata: { user_id: userId },
+          messages: [{ role: 'user', content: `another opening ${i}` }],
+        }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const keys = fake.requests
+      .filter((r) => r.action === 'generateContent')
+      .map((r) => r.credential);
+    expect(new Set(keys.slice(0, 4)).size).toBe(1);
+    expect(new Set(keys.slice(4)).size).toBe(1);
+  });
+
   it('serves a larger share of prompt tokens from cache with affinity than without', async () => {
     const without = await cachedShare('0');
     const withAffinity = await cachedShare('600');

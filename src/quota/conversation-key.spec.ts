@@ -1,4 +1,7 @@
-import { conversationKey } from './conversation-key';
+import { conversationKey as describeConversation } from './conversation-key';
+
+const conversationKey = (...args: Parameters<typeof describeConversation>) =>
+  describeConversation(...args)?.key;
 
 const gemini = (system: string, first: string, ...rest: string[]) => ({
   systemInstruction: { parts: [{ text: system }] },
@@ -40,6 +43,16 @@ describe('conversationKey', () => {
     expect(first).toBe(later);
     expect(first).toMatch(/^o:/);
     expect(conversationKey({}, {}, gemini('sys', 'task two'))).not.toBe(first);
+  });
+
+  it('sends a first turn known only by its opening round-robin, and later turns where it went', () => {
+    expect(describeConversation({}, {}, gemini('sys', 'hello'))?.continues).toBe(false);
+    expect(describeConversation({}, {}, gemini('sys', 'hello', 'hi', 'more'))?.continues).toBe(
+      true,
+    );
+    expect(
+      describeConversation({ 'session-id': 'u1' }, {}, gemini('sys', 'hello'))?.continues,
+    ).toBe(true);
   });
 
   it('has no key for a body without contents', () => {

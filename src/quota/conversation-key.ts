@@ -30,11 +30,22 @@ export function conversationKey(
   headers: IncomingHttpHeaders | undefined,
   clientBody: unknown,
   geminiBody: unknown,
-): string | undefined {
+): Conversation | undefined {
   const id = sessionIdFrom(headers, clientBody);
-  if (id) return `s:${digest(id)}`;
+  if (id) return { key: `s:${digest(id)}`, continues: true };
   const opening = openingOf(geminiBody);
-  return opening ? `o:${digest(opening)}` : undefined;
+  if (!opening) return undefined;
+  // A first turn known only by its opening may be any client's one-off request ("hello" from a
+  // health check): it goes round-robin, and its conversation keeps to where it went from turn two.
+  const contents = (geminiBody as { contents: unknown[] }).contents;
+  return { key: `o:${digest(opening)}`, continues: contents.length > 1 };
+}
+
+export interface Conversation {
+  /** A hash: neither session ids nor prompt text are kept. */
+  key: string;
+  /** An agent's session, or a turn after the first: worth sending where the last turn went. */
+  continues: boolean;
 }
 
 function sessionIdFrom(

@@ -69,7 +69,11 @@ describe('QuotaRouter', () => {
 
   it('keeps a conversation on its credential while it has room, then moves it and sticks there', async () => {
     const { pick } = setup(parseLimitTable({ [MODEL]: { rpm: 2 } }));
-    const conversation = { model: MODEL, tokens: 10, conversation: 'o:abc' };
+    const conversation = {
+      model: MODEL,
+      tokens: 10,
+      conversation: { key: 'o:abc', continues: true },
+    };
     expect(idOf(await pick({ ...conversation }))).toBe('key...A1111');
     expect(idOf(await pick({ model: MODEL, tokens: 10 }))).toBe('key...B2222');
     expect(idOf(await pick({ ...conversation }))).toBe('key...A1111');
@@ -81,7 +85,11 @@ describe('QuotaRouter', () => {
 
   it('lets a conversation go where round-robin says when affinity is off', async () => {
     const { pick } = setup(NO_LIMITS, 0);
-    const conversation = { model: MODEL, tokens: 10, conversation: 'o:abc' };
+    const conversation = {
+      model: MODEL,
+      tokens: 10,
+      conversation: { key: 'o:abc', continues: true },
+    };
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(idOf(await pick({ ...conversation })));
     expect(new Set(ids).size).toBe(3);

@@ -6,6 +6,7 @@ import { ApiError } from '../errors/api-error';
 import { DAILY_QUOTA_REASON } from '../upstream/error-classifier';
 import { UpstreamHttpError } from '../upstream/upstream-errors';
 import { CodeAssistBucket, readUserQuota } from './code-assist-quota';
+import type { Conversation } from './conversation-key';
 import { describeLimit, Room } from './headroom';
 import { LimitTable, limitsFor, QuotaLimits } from './quota-limits';
 import { readQuotaLesson } from './quota-failure';
@@ -27,8 +28,8 @@ export interface QuotaRequest {
   model: string;
   /** Input tokens, estimated before Google counts them. */
   tokens: number;
-  /** The conversation the request continues (conversation-key.ts), when known. */
-  conversation?: string;
+  /** The conversation the request belongs to (conversation-key.ts), when known. */
+  conversation?: Conversation;
   /** When the attempt under way was counted (set by `select`), to uncount it on a 429. */
   countedAt?: number;
 }
@@ -86,8 +87,8 @@ export class QuotaRouter {
     const full = new Set<string>();
     let firstFull: { room: Extract<Room, { ok: false }>; credential: Credential } | undefined;
     let prefer =
-      request.conversation && this.options.affinityTtlMs > 0
-        ? await this.affinity.get(request.conversation)
+      request.conversation?.continues && this.options.affinityTtlMs > 0
+        ? await this.affinity.get(request.conversation.key)
         : undefined;
     for (;;) {
       const selection = choose(full, prefer);
@@ -110,7 +111,7 @@ export class QuotaRouter {
   /** A turn was served: the conversation keeps to this credential from now on. */
   served(credential: Credential, request: QuotaRequest | undefined): void {
     if (!request?.conversation || this.options.affinityTtlMs <= 0) return;
-    void this.affinity.set(request.conversation, credential.id);
+    void this.affinity.set(request.conversation.key, credential.id);
   }
 
   /** Google's real input-token count replaces the estimate the request was counted with. */
