@@ -75,7 +75,13 @@ export class FakeGoogle {
       new VertexRoutes(deps),
       new OAuthRoutes(deps),
     ];
-    this.server = createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
+    // Google's front ends keep an idle connection for minutes; Node's 5 s default let the fake
+    // close a pooled socket just as the proxy reused it on a loaded box (a POST that died with
+    // ECONNRESET before Google saw it). Longer than the proxy's 60 s, as a server's should be.
+    this.server = createServer(
+      { noDelay: true, keepAliveTimeout: 65_000 },
+      (req, res) => void this.handle(req, res),
+    );
   }
 
   static async start(options: FakeGoogleOptions = {}): Promise<FakeGoogle> {
