@@ -15,6 +15,7 @@ import {
 } from './env-declaration';
 import {
   isUrlWith,
+  parseApiKeyEntries,
   parseApiKeys,
   parseByteSize,
   parseCredentialsJsonList,
@@ -78,8 +79,11 @@ export class EnvironmentVariables {
   @Parses(parseCredentialsJsonList)
   CREDENTIALS_JSON_LIST = '[]';
 
-  @Env('Gemini API keys, comma-separated or a JSON array', { secret: true })
-  @Parses(parseApiKeys)
+  @Env(
+    'Gemini API keys, comma-separated or a JSON array of strings or of objects `{"key", "proxy"?, "limits"?}`',
+    { secret: true },
+  )
+  @Parses(parseApiKeyEntries)
   GEMINI_API_KEYS = '';
 
   @Env('project for OAuth accounts whose file has none (Standard/Enterprise)')
