@@ -1,5 +1,5 @@
 import { validateEnvironment } from './env.validation';
-import { parseApiKeys, parseByteSize } from './env-values';
+import { parseApiKeyEntries, parseApiKeys, parseByteSize } from './env-values';
 
 describe('validateEnvironment', () => {
   it('fills every default from an empty environment', () => {
@@ -165,6 +165,31 @@ describe('parseApiKeys', () => {
     ['k1,k1', ['k1']],
   ])('reads %j', (raw, keys) => {
     expect(parseApiKeys(raw)).toEqual(keys);
+  });
+});
+
+describe('parseApiKeyEntries', () => {
+  it.each([
+    ['k1,k2', [{ key: 'k1' }, { key: 'k2' }]],
+    [
+      '[{"key":"k1","proxy":"http://p:3128","limits":{"gemini-2.5-flash":{"rpm":5}}},"k2"]',
+      [
+        { key: 'k1', proxy: 'http://p:3128', limits: { 'gemini-2.5-flash': { rpm: 5 } } },
+        { key: 'k2' },
+      ],
+    ],
+    ['[{"key":"k1"},{"key":"k1","proxy":"http://p"}]', [{ key: 'k1' }]],
+  ])('reads %s', (raw, entries) => {
+    expect(parseApiKeyEntries(raw)).toEqual(entries);
+  });
+
+  it.each([
+    ['[{"proxy":"http://p"}]', /item 0 must be a key string or an object with a "key" string/],
+    ['[{"key":"AIza-secret","proxy":3}]', /item 0: "proxy" must be a URL string/],
+    ['[{"key":"AIza-secret","limits":[1]}]', /item 0: "limits" must be a JSON object/],
+  ])('refuses %s, naming the item and never the key', (raw, message) => {
+    expect(() => parseApiKeyEntries(raw)).toThrow(message);
+    expect(() => parseApiKeyEntries(raw)).not.toThrow(/AIza-secret/);
   });
 });
 

@@ -79,10 +79,7 @@ export class EnvironmentVariables {
   @Parses(parseCredentialsJsonList)
   CREDENTIALS_JSON_LIST = '[]';
 
-  @Env(
-    'Gemini API keys, comma-separated or a JSON array of strings or of objects `{"key", "proxy"?, "limits"?}`',
-    { secret: true },
-  )
+  @Env('Gemini API keys, comma-separated or a JSON array', { secret: true })
   @Parses(parseApiKeyEntries)
   GEMINI_API_KEYS = '';
 
