@@ -59,7 +59,8 @@ export class FolderSource implements CredentialSource {
     // Service-account keys are known by their content, whatever the file is called.
     if (isServiceAccountKey(raw)) {
       const account = parseServiceAccount(raw, this.options.vertexLocation);
-      if (!account.ok) return this.skip(file, `it is a service-account key that ${account.problem}`);
+      if (!account.ok)
+        return this.skip(file, `it is a service-account key that ${account.problem}`);
       return { credential: { ...account.credential, sourceFile: file } };
     }
     // Any other JSON in the folder that is not named as a credential is somebody else's file.

@@ -23,7 +23,9 @@ export class JsonListSource implements CredentialSource {
         const account = parseServiceAccount(raw, this.options.vertexLocation);
         if (account.ok) out.push({ credential: account.credential });
         else
-          this.logger.warn(`Skipping ${where}: it is a service-account key that ${account.problem}`);
+          this.logger.warn(
+            `Skipping ${where}: it is a service-account key that ${account.problem}`,
+          );
         return;
       }
       const result = parseCredential(raw, this.options.defaults);
