@@ -119,6 +119,7 @@ describe('validateEnvironment', () => {
     ['CREDENTIALS_JSON_LIST', '{"a":1}', /CREDENTIALS_JSON_LIST: must be a JSON array/],
     ['CREDENTIALS_JSON_LIST', '[{', /CREDENTIALS_JSON_LIST: .*not valid JSON/],
     ['GEMINI_API_KEYS', '["a",', /GEMINI_API_KEYS/],
+    ['GEMINI_API_KEYS', '[{"proxy":"http://p"}]', /GEMINI_API_KEYS: item 0 must be a key/],
     ['MODEL_ALIASES', '{claude:1}', /^Invalid configuration: MODEL_ALIASES: .*not valid JSON/],
     ['MODEL_ALIASES', '["x"]', /MODEL_ALIASES: must be a JSON object/],
     ['MEDIA_FETCH_CONCURRENCY', '0', /MEDIA_FETCH_CONCURRENCY/],
@@ -126,6 +127,12 @@ describe('validateEnvironment', () => {
     ['MEDIA_FETCH_MAX_TOTAL_BYTES', '10', /MEDIA_FETCH_MAX_TOTAL_BYTES/],
   ])('rejects %s=%j with a line naming the variable', (name, value, pattern) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(pattern);
+  });
+
+  it('accepts GEMINI_API_KEYS entries that are objects with a proxy and limits (DESIGN §4)', () => {
+    const keys =
+      '[{"key":"AIza-1","proxy":"http://p:3128","limits":{"gemini-2.5-pro":{"rpd":50}}}]';
+    expect(() => validateEnvironment({ GEMINI_API_KEYS: keys })).not.toThrow();
   });
 
   it('sizes request bodies for a small server: 24mb each, 64mb in flight at once', () => {
