@@ -65,7 +65,11 @@ export class CredentialTokens {
     return found?.kind === 'oauth' ? found : credential;
   }
 
-  private onRefreshed(credential: OAuthCredential, token: RefreshedToken, refreshed: boolean): void {
+  private onRefreshed(
+    credential: OAuthCredential,
+    token: RefreshedToken,
+    refreshed: boolean,
+  ): void {
     const updated: OAuthCredential = {
       ...this.current(credential),
       accessToken: token.accessToken,
