@@ -115,6 +115,23 @@ describe('CredentialReconciler', () => {
     ]);
   });
 
+  it('keeps the pool’s entry as it is when the file holds this process’s own last write', () => {
+    const reconciler = new CredentialReconciler();
+    reconciler.reconcile([], [adaFromFile('g1')]);
+    const pooled: OAuthCredential = {
+      ...adaFromFile('g1').credential,
+      accessToken: 'ya29.mine',
+      expiryDate: 5_000,
+      projectId: 'proj-discovered',
+    };
+    const { next, freshStarts } = reconciler.reconcile(
+      [pooled],
+      [{ ...adaFromFile('g1', { accessToken: 'ya29.older', expiryDate: 9_000 }), ownWrite: true }],
+    );
+    expect(next).toEqual([pooled]);
+    expect(freshStarts).toEqual([]);
+  });
+
   it('gives a replaced file the id its credential had in the pool', () => {
     const reconciler = new CredentialReconciler();
     reconciler.reconcile([], [adaFromFile('g1')]);

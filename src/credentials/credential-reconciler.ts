@@ -33,10 +33,14 @@ export class CredentialReconciler {
     }
     const freshStarts: Reconciliation['freshStarts'] = [];
     const out: Credential[] = [];
-    for (const { credential, grant } of loaded) {
+    for (const { credential, grant, ownWrite } of loaded) {
       if (credential.kind === 'oauth' && credential.sourceFile && grant !== undefined) {
         const file = credential.sourceFile;
         const existing = bySource.get(file);
+        if (existing && ownWrite) {
+          out.push(existing);
+          continue;
+        }
         const onlyWrittenBack = this.grants.get(file) === grant;
         this.grants.set(file, grant);
         if (existing && onlyWrittenBack) {

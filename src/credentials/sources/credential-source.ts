@@ -9,6 +9,8 @@ export interface LoadedCredential {
    * in between (see `CredentialReconciler`).
    */
   grant?: string;
+  /** The file holds exactly what this process last wrote to it: nothing new to take. */
+  ownWrite?: boolean;
 }
 
 /**

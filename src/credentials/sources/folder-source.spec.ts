@@ -78,6 +78,18 @@ describe('FolderSource', () => {
     expect(log.lines.join('\n')).not.toMatch(/AIza-in-a-file/);
   });
 
+  it('marks a file that holds exactly what this store last wrote to it', async () => {
+    const files = new CredentialFileStore(dir);
+    put('oauth_creds_ada.json', generatedOAuthFile('ada'));
+    await files.writeJson(path.join(dir, 'oauth_creds_bob.json'), generatedOAuthFile('bob'));
+    const source = new FolderSource({ files, defaults: DEFAULTS, vertexLocation: 'global' });
+    const loaded = await source.load();
+    expect(loaded.map(({ credential, ownWrite }) => [credential.id, ownWrite])).toEqual([
+      ['ada@example.com/proj-ada', undefined],
+      ['bob@example.com/proj-bob', true],
+    ]);
+  });
+
   it('leaves other JSON in the folder alone, silently', async () => {
     put('package.json', { name: 'not-a-credential' });
     await expect(load()).resolves.toEqual([]);

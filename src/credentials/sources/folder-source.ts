@@ -70,7 +70,11 @@ export class FolderSource implements CredentialSource {
     if (result.credential.kind !== 'oauth') {
       return this.skip(file, 'it holds an API key; use GEMINI_API_KEYS');
     }
-    return { credential: { ...result.credential, sourceFile: file }, grant: grantDigest(raw) };
+    return {
+      credential: { ...result.credential, sourceFile: file },
+      grant: grantDigest(raw),
+      ...(this.options.files.isOwnWrite(file, text) ? { ownWrite: true } : {}),
+    };
   }
 
   private skip(file: string, why: string): undefined {
