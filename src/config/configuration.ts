@@ -4,7 +4,13 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseModelAliases } from '../models/model-aliases';
 import { validateEnvironment } from './env.validation';
-import { parseApiKeys, parseByteSize, parseCredentialsJsonList, toBool } from './env-values';
+import {
+  parseApiKeyEntries,
+  parseApiKeys,
+  parseByteSize,
+  parseCredentialsJsonList,
+  toBool,
+} from './env-values';
 import { DEFAULT_CLIENT_ID, DEFAULT_PASSWORD, EnvironmentVariables } from './environment-variables';
 
 /** Where the variables come from: `process.env` (with `.env` merged in) or a caller's own object. */
@@ -51,7 +57,7 @@ function slices(env: () => EnvironmentVariables) {
       return {
         storagePath: e.PERSISTENT_STORAGE_PATH,
         jsonList: parseCredentialsJsonList(e.CREDENTIALS_JSON_LIST),
-        apiKeys: parseApiKeys(e.GEMINI_API_KEYS),
+        apiKeys: parseApiKeyEntries(e.GEMINI_API_KEYS),
         googleCloudProject: e.GOOGLE_CLOUD_PROJECT?.trim() || undefined,
         vertexApiKeys: parseApiKeys(e.VERTEX_API_KEYS),
         vertexLocation: e.VERTEX_LOCATION,

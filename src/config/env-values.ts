@@ -57,19 +57,60 @@ export function parseCredentialsJsonList(raw: string): unknown[] {
 
 /** Keys given comma-separated or as a JSON array of strings; blanks and repeats dropped. */
 export function parseApiKeys(raw: string): string[] {
+  return parseApiKeyEntries(raw).map((entry) => entry.key);
+}
+
+/**
+ * One key of GEMINI_API_KEYS with what the operator declared beside it (DESIGN §4): its own
+ * outbound proxy, and its limits, in QUOTA_LIMITS' shape, which the quota engine reads.
+ */
+export interface ApiKeyEntry {
+  key: string;
+  proxy?: string;
+  limits?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Keys comma-separated, or a JSON array of strings or of objects `{"key", "proxy"?, "limits"?}`;
+ * blanks and repeats dropped, the first entry of a key kept. Errors name the item, never a key.
+ */
+export function parseApiKeyEntries(raw: string): ApiKeyEntry[] {
   const text = raw.trim();
   if (text === '') return [];
-  if (!text.startsWith('[')) return unique(text.split(','));
+  if (!text.startsWith('[')) return unique(text.split(',')).map((key) => ({ key }));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     throw new Error('looks like a JSON array but is not valid JSON');
   }
-  if (!Array.isArray(parsed) || !parsed.every((k) => typeof k === 'string')) {
-    throw new Error('a JSON value must be an array of strings');
+  if (!Array.isArray(parsed)) throw new Error('a JSON value must be an array');
+  const entries = new Map<string, ApiKeyEntry>();
+  parsed.forEach((item: unknown, i) => {
+    const entry = apiKeyEntry(item, i);
+    if (entry.key && !entries.has(entry.key)) entries.set(entry.key, entry);
+  });
+  return [...entries.values()];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function apiKeyEntry(item: unknown, i: number): ApiKeyEntry {
+  if (typeof item === 'string') return { key: item.trim() };
+  if (!isObject(item) || typeof item.key !== 'string') {
+    throw new Error(`item ${i} must be a key string or an object with a "key" string`);
   }
-  return unique(parsed);
+  const entry: ApiKeyEntry = { key: item.key.trim() };
+  if (item.proxy !== undefined) {
+    if (typeof item.proxy !== 'string') throw new Error(`item ${i}: "proxy" must be a URL string`);
+    if (item.proxy.trim()) entry.proxy = item.proxy.trim();
+  }
+  if (item.limits !== undefined) {
+    if (!isObject(item.limits)) throw new Error(`item ${i}: "limits" must be a JSON object`);
+    entry.limits = item.limits;
+  }
+  return entry;
 }
 
 function unique(keys: string[]): string[] {

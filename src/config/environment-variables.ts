@@ -15,6 +15,7 @@ import {
 } from './env-declaration';
 import {
   isUrlWith,
+  parseApiKeyEntries,
   parseApiKeys,
   parseByteSize,
   parseCredentialsJsonList,
@@ -79,7 +80,7 @@ export class EnvironmentVariables {
   CREDENTIALS_JSON_LIST = '[]';
 
   @Env('Gemini API keys, comma-separated or a JSON array', { secret: true })
-  @Parses(parseApiKeys)
+  @Parses(parseApiKeyEntries)
   GEMINI_API_KEYS = '';
 
   @Env('project for OAuth accounts whose file has none (Standard/Enterprise)')

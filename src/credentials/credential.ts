@@ -22,6 +22,10 @@ export interface ApiKeyCredential {
   kind: 'api-key';
   id: string;
   apiKey: string;
+  /** The outbound proxy the operator named for this key (DESIGN §14); not applied yet. */
+  proxy?: string;
+  /** The limits the operator declared for this key, in QUOTA_LIMITS' shape (DESIGN §12). */
+  limits?: Readonly<Record<string, unknown>>;
 }
 
 /** A Vertex AI service account: a key file with its project, used in one location. */
