@@ -67,6 +67,7 @@ function slices(env: () => EnvironmentVariables) {
         timeoutMs: e.UPSTREAM_TIMEOUT_MS,
         maxAttempts: e.MAX_ATTEMPTS,
         heartbeatMs: e.STREAM_HEARTBEAT_MS,
+        filesMaxBytes: parseByteSize(e.FILES_MAX_BYTES),
       };
     }),
     debug: registerAs('debug', () => {

@@ -32,7 +32,9 @@ export class InMemoryResourceOwnerStore implements ResourceOwnerStore {
   get(name: string): Promise<ResourceRecord | undefined> {
     const entry = this.entries.get(name);
     if (entry && entry.expiresAt <= this.options.now()) this.entries.delete(name);
-    return Promise.resolve(entry && entry.expiresAt > this.options.now() ? entry.record : undefined);
+    return Promise.resolve(
+      entry && entry.expiresAt > this.options.now() ? entry.record : undefined,
+    );
   }
 
   put(name: string, record: ResourceRecord, ttlMs: number): Promise<void> {

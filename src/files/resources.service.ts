@@ -1,0 +1,300 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../credentials/clock';
+import { Credential } from '../credentials/credential';
+import { ApiError } from '../errors/api-error';
+import { JsonObject } from '../upstream/gemini-types';
+import { ResourceCall } from '../upstream/upstream-backend';
+import { ResourcePin } from '../upstream/resource-pin';
+import { readText } from '../upstream/upstream-http';
+import { Relayed } from './relayed';
+import { ResourceCaller, Route, Served } from './resource-caller';
+import { RESOURCE_TTL_MS, ResourceKind, ttlUntil } from './resource-names';
+import { ResourceOwners } from './resource-owners';
+import { decodeCursor, encodeCursor, forwardedQuery } from './resource-query';
+
+/** The collections `GET /v1beta/{collection}` lists, with the field Google puts the items in. */
+export const LISTS = {
+  files: 'files',
+  cachedContents: 'cachedContents',
+  batches: 'operations',
+} as const;
+export type ListedKind = keyof typeof LISTS;
+
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+/** Cooldowns for calls that name no model are kept apart from every model's. */
+const NO_MODEL = 'resources';
+const MAX_PAGE_HOPS = 20;
+
+/**
+ * Google's stateful resources through the pool, passed through with every field kept: the
+ * credential that creates one owns it, and every request naming it goes to that credential.
+ */
+@Injectable()
+export class ResourcesService {
+  private readonly logger = new Logger('Resources');
+
+  constructor(
+    private readonly caller: ResourceCaller,
+    private readonly owners: ResourceOwners,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Every capable credential's items, one credential after another, paged with one token. */
+  async list(
+    kind: ListedKind,
+    query: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<Relayed> {
+    const credentials = this.caller.capable();
+    const cursor = decodeCursor(typeof query.pageToken === 'string' ? query.pageToken : undefined);
+    if (!cursor) throw ApiError.badRequest('Invalid page token.');
+    let index = cursor.credential ? credentials.findIndex((c) => c.id === cursor.credential) : 0;
+    if (index < 0) throw ApiError.badRequest('Invalid page token: its credential left the pool.');
+    let token = cursor.token;
+    const field = LISTS[kind];
+    const items: JsonObject[] = [];
+    let next: string | undefined;
+    for (let hop = 0; hop < MAX_PAGE_HOPS && index < credentials.length; hop++) {
+      const credential = credentials[index];
+      const page = await this.json(
+        await this.caller.callOn(credential, NO_MODEL, {
+          method: 'GET',
+          target: `/v1beta/${kind}${forwardedQuery({ ...query, pageToken: token }, token ? [] : ['pageToken'])}`,
+          headers: {},
+          signal,
+        }),
+      );
+      const found = Array.isArray(page[field]) ? (page[field] as JsonObject[]) : [];
+      for (const item of found) await this.learn(item, credential);
+      items.push(...found);
+      const googleNext = typeof page.nextPageToken === 'string' ? page.nextPageToken : undefined;
+      if (googleNext) {
+        next = encodeCursor({ credential: credential.id, token: googleNext });
+        break;
+      }
+      index++;
+      token = undefined;
+      if (index < credentials.length) next = encodeCursor({ credential: credentials[index].id });
+      else next = undefined;
+      if (items.length > 0) break;
+    }
+    return jsonAnswer({ [field]: items, ...(next ? { nextPageToken: next } : {}) });
+  }
+
+  /** GET, PATCH, DELETE or an action (`:cancel`) on one named resource, on its owner. */
+  async onResource(
+    name: string,
+    method: ResourceCall['method'],
+    query: Record<string, unknown>,
+    body: unknown,
+    signal: AbortSignal,
+    action = '',
+  ): Promise<Relayed> {
+    const call = (): ResourceCall => ({
+      method,
+      target: `/v1beta/${name}${action}${forwardedQuery(query)}`,
+      headers: body === undefined ? {} : JSON_TYPE,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+    const served = await this.onOwnerOf(name, call, signal);
+    const text = await readText(served.response, signal);
+    if (method === 'DELETE') await this.owners.forget(name);
+    else await this.learnText(text, served.credential, name);
+    return { status: served.response.status, headers: JSON_TYPE, body: Buffer.from(text) };
+  }
+
+  /**
+   * Creates a resource (a cached content, a batch, an interaction) on the owner of what the body
+   * names, else on any capable credential, and records the new resource's owner.
+   */
+  async create(target: string, body: JsonObject, signal: AbortSignal): Promise<Relayed> {
+    const served = await this.caller.call(await this.routeFor(body), {
+      method: 'POST',
+      target,
+      headers: JSON_TYPE,
+      body: JSON.stringify(body),
+      signal,
+    });
+    const text = await readText(served.response, signal);
+    await this.learnText(text, served.credential);
+    return { status: served.response.status, headers: JSON_TYPE, body: Buffer.from(text) };
+  }
+
+  /** A streamed interaction: Google's SSE bytes relayed as they come; its id read on the way. */
+  async createStream(target: string, body: JsonObject, signal: AbortSignal): Promise<Relayed> {
+    const served = await this.caller.call(await this.routeFor(body), {
+      method: 'POST',
+      target,
+      headers: { ...JSON_TYPE, accept: 'text/event-stream' },
+      body: JSON.stringify(body),
+      signal,
+    });
+    const { response, credential } = served;
+    const contentType = response.headers['content-type'];
+    return {
+      status: response.status,
+      headers: {
+        'content-type': typeof contentType === 'string' ? contentType : 'text/event-stream',
+        'cache-control': 'no-cache',
+      },
+      body: this.sniffInteraction(response.body, credential, () => response.timer.stop()),
+    };
+  }
+
+  /**
+   * An upload call: the start (replayable metadata) on any capable credential, the bytes of a
+   * session on the session's owner, a multipart or media body once (its bytes cannot be resent).
+   */
+  callForUpload(call: ResourceCall, replayable: boolean, pin?: ResourcePin): Promise<Served> {
+    return this.caller.call(
+      pin ? { pin, model: NO_MODEL } : { any: true, model: NO_MODEL, replayable },
+      call,
+    );
+  }
+
+  async routeFor(body: unknown): Promise<Route> {
+    const model =
+      typeof (body as JsonObject)?.model === 'string'
+        ? bareModel((body as JsonObject).model as string)
+        : NO_MODEL;
+    const pin = await this.owners.pinFor(body);
+    return pin ? { pin, model } : { any: true, model, replayable: true };
+  }
+
+  /**
+   * The owner of a resource, or, for one the proxy has no record of (made before it kept records,
+   * or by another client), each capable credential in turn until one can see it.
+   */
+  private async onOwnerOf(
+    name: string,
+    call: () => ResourceCall,
+    signal: AbortSignal,
+  ): Promise<Served> {
+    const record = await this.owners.get(name);
+    if (record)
+      return this.caller.call(
+        { pin: { resource: name, owner: record.owner }, model: NO_MODEL },
+        call(),
+      );
+    let miss: unknown;
+    for (const credential of this.caller.capable()) {
+      if (signal.aborted) break;
+      try {
+        return await this.caller.callOn(credential, NO_MODEL, call());
+      } catch (error) {
+        if (!(error instanceof ApiError) || (error.status !== 403 && error.status !== 404))
+          throw error;
+        miss = error;
+      }
+    }
+    if (miss) throw miss;
+    return this.caller.call({ any: true, model: NO_MODEL, replayable: false }, call());
+  }
+
+  private async json(served: Served): Promise<JsonObject> {
+    const text = await readText(served.response, served.response.timer.signal);
+    try {
+      const value = JSON.parse(text) as unknown;
+      return value && typeof value === 'object' && !Array.isArray(value)
+        ? (value as JsonObject)
+        : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private async learnText(
+    text: string,
+    credential: Credential,
+    fallbackName?: string,
+  ): Promise<void> {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      await this.learn(value as JsonObject, credential, fallbackName);
+    }
+  }
+
+  /** Records the owner of the resource an answer describes (`name`, or an interaction's `id`). */
+  async learn(item: JsonObject, credential: Credential, fallbackName?: string): Promise<void> {
+    const file = item.file && typeof item.file === 'object' ? (item.file as JsonObject) : undefined;
+    const source = file ?? item;
+    const name =
+      typeof source.name === 'string'
+        ? source.name
+        : typeof source.id === 'string' && isInteraction(source)
+          ? `interactions/${source.id}`
+          : fallbackName;
+    if (!name) return;
+    const kind = name.split('/')[0] as ResourceKind;
+    if (!(kind in RESOURCE_TTL_MS)) return;
+    const ttl =
+      kind === 'cachedContents'
+        ? ttlUntil(source.expireTime, this.clock.now(), RESOURCE_TTL_MS.cachedContents)
+        : RESOURCE_TTL_MS[kind];
+    await this.owners.record(name, credential.id, ttl);
+  }
+
+  /** Passes the stream through unchanged and records the interaction's id from its first events. */
+  private async *sniffInteraction(
+    body: AsyncIterable<Uint8Array>,
+    credential: Credential,
+    done: () => void,
+  ): AsyncGenerator<Uint8Array> {
+    let head = '';
+    let learned = false;
+    try {
+      for await (const chunk of body) {
+        if (!learned && head.length < 65_536) {
+          head += Buffer.from(chunk).toString('utf8');
+          const id = interactionIdIn(head);
+          if (id) {
+            learned = true;
+            await this.owners
+              .record(`interactions/${id}`, credential.id, RESOURCE_TTL_MS.interactions)
+              .catch((error: unknown) =>
+                this.logger.warn(`Could not record an interaction: ${String(error)}`),
+              );
+          }
+        }
+        yield chunk;
+      }
+    } finally {
+      done();
+    }
+  }
+}
+
+function isInteraction(item: JsonObject): boolean {
+  return 'steps' in item || 'outputs' in item || 'status' in item;
+}
+
+/** The interaction id in the first complete SSE events of a streamed create. */
+export function interactionIdIn(text: string): string | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('data:') || !text.includes('\n', text.indexOf(line) + line.length))
+      continue;
+    try {
+      const event = JSON.parse(line.slice(5).trim()) as Record<string, unknown>;
+      const interaction = event.interaction as Record<string, unknown> | undefined;
+      const id = interaction?.id ?? event.interaction_id;
+      if (typeof id === 'string' && id) return id;
+    } catch {
+      // Not a JSON event (a `[DONE]`, a partial line): read on.
+    }
+  }
+  return undefined;
+}
+
+function bareModel(model: string): string {
+  return model.replace(/^models\//, '');
+}
+
+function jsonAnswer(body: unknown): Relayed {
+  return { status: 200, headers: JSON_TYPE, body: Buffer.from(JSON.stringify(body)) };
+}
