@@ -24,6 +24,8 @@ const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 /** Cooldowns for calls that name no model are kept apart from every model's. */
 const NO_MODEL = 'resources';
 const MAX_PAGE_HOPS = 20;
+/** Google's default page size for files and cached contents. */
+const DEFAULT_PAGE_SIZE = 10;
 
 /**
  * Google's stateful resources through the pool, passed through with every field kept: the
@@ -52,14 +54,18 @@ export class ResourcesService {
     if (index < 0) throw ApiError.badRequest('Invalid page token: its credential left the pool.');
     let token = cursor.token;
     const field = LISTS[kind];
+    const wanted = Math.min(Math.max(Number(query.pageSize) || DEFAULT_PAGE_SIZE, 1), 1000);
     const items: JsonObject[] = [];
     let next: string | undefined;
+    // Credentials are read in turn until the page is full, so that no page but the last is empty
+    // (a pager stops at an empty page) and no credential's items are skipped.
     for (let hop = 0; hop < MAX_PAGE_HOPS && index < credentials.length; hop++) {
       const credential = credentials[index];
+      const pageQuery = { ...query, pageSize: String(wanted - items.length), pageToken: token };
       const page = await this.json(
         await this.caller.callOn(credential, NO_MODEL, {
           method: 'GET',
-          target: `/v1beta/${kind}${forwardedQuery({ ...query, pageToken: token }, token ? [] : ['pageToken'])}`,
+          target: `/v1beta/${kind}${forwardedQuery(pageQuery, token ? [] : ['pageToken'])}`,
           headers: {},
           signal,
         }),
@@ -67,18 +73,44 @@ export class ResourcesService {
       const found = Array.isArray(page[field]) ? (page[field] as JsonObject[]) : [];
       for (const item of found) await this.learn(item, credential);
       items.push(...found);
-      const googleNext = typeof page.nextPageToken === 'string' ? page.nextPageToken : undefined;
-      if (googleNext) {
-        next = encodeCursor({ credential: credential.id, token: googleNext });
-        break;
-      }
+      token = typeof page.nextPageToken === 'string' ? page.nextPageToken : undefined;
+      if (!token) index++;
+      next =
+        index < credentials.length
+          ? encodeCursor({ credential: credentials[index].id, token })
+          : undefined;
+      if (items.length >= wanted) break;
+    }
+    // A pager stops at an empty page: the cursor skips credentials with nothing left to list.
+    while (
+      next &&
+      !token &&
+      index < credentials.length &&
+      !(await this.hasAny(kind, credentials[index], signal))
+    ) {
       index++;
-      token = undefined;
-      if (index < credentials.length) next = encodeCursor({ credential: credentials[index].id });
-      else next = undefined;
-      if (items.length > 0) break;
+      next =
+        index < credentials.length
+          ? encodeCursor({ credential: credentials[index].id })
+          : undefined;
     }
     return jsonAnswer({ [field]: items, ...(next ? { nextPageToken: next } : {}) });
+  }
+
+  private async hasAny(
+    kind: ListedKind,
+    credential: Credential,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const page = await this.json(
+      await this.caller.callOn(credential, NO_MODEL, {
+        method: 'GET',
+        target: `/v1beta/${kind}?pageSize=1`,
+        headers: {},
+        signal,
+      }),
+    );
+    return Array.isArray(page[LISTS[kind]]) && (page[LISTS[kind]] as unknown[]).length > 0;
   }
 
   /** GET, PATCH, DELETE or an action (`:cancel`) on one named resource, on its owner. */

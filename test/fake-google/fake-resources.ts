@@ -17,7 +17,10 @@ export class FakeResources {
   readonly caches = new Map<string, Owned<Json>>();
   readonly batches = new Map<string, Owned<Json>>();
   readonly interactions = new Map<string, Owned<Json>>();
-  readonly uploads = new Map<string, { owner: string; received: number; size: number; mimeType: string; displayName?: string }>();
+  readonly uploads = new Map<
+    string,
+    { owner: string; received: number; size: number; mimeType: string; displayName?: string }
+  >();
 
   static id(): string {
     return randomBytes(6).toString('hex');
@@ -28,7 +31,13 @@ export class FakeResources {
     return /files\/([a-z0-9-]+)/.exec(uri)?.[0];
   }
 
-  makeFile(owner: string, origin: string, size: number, mimeType: string, displayName?: string): Json {
+  makeFile(
+    owner: string,
+    origin: string,
+    size: number,
+    mimeType: string,
+    displayName?: string,
+  ): Json {
     const id = FakeResources.id();
     const now = new Date();
     const file: Json = {

@@ -1,0 +1,284 @@
+import { GoogleGenAI } from '@google/genai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { FakeGoogle } from './fake-google/fake-google';
+import { rateLimited } from './fake-google/google-errors';
+import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
+import { RedisServer } from './support/redis-server';
+import { enableAll } from './support/pool-harness';
+
+const KEY_A = 'AIzaFilesKeyAAAAAAAAAAAAAAAAAAAAAAAAaaaa';
+const KEY_B = 'AQ.FilesAuthKeyBBBBBBBBBBBBBBBBBBBBBBBbbbb';
+const KEY_C = 'AIzaFilesKeyCCCCCCCCCCCCCCCCCCCCCCCCcccc';
+const MODEL = 'gemini-2.5-flash';
+
+function client(proxy: RunningProxy): GoogleGenAI {
+  return new GoogleGenAI({ apiKey: TEST_PASSWORD, httpOptions: { baseUrl: proxy.url } });
+}
+
+describe('Google stateful resources through the pool (@google/genai)', () => {
+  let fake: FakeGoogle;
+  let proxy: RunningProxy;
+  let dir: string;
+
+  beforeAll(async () => {
+    fake = await FakeGoogle.start();
+    for (const key of [KEY_A, KEY_B, KEY_C]) fake.addApiKey(key);
+    proxy = await startTestProxy({
+      ...fake.env(),
+      GEMINI_API_KEYS: `${KEY_A},${KEY_B},${KEY_C}`,
+      BODY_LIMIT: '64kb',
+      BODY_BYTES_IN_FLIGHT: '64kb',
+    });
+    dir = mkdtempSync(path.join(tmpdir(), 'files-e2e-'));
+  });
+
+  afterAll(async () => {
+    await proxy.close();
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    fake.reset();
+    await enableAll(proxy);
+  });
+
+  function file(name: string, bytes: number): string {
+    const at = path.join(dir, name);
+    writeFileSync(at, Buffer.alloc(bytes, 7));
+    return at;
+  }
+
+  const uploadsBy = () =>
+    fake.requests
+      .filter((r) => r.action === 'uploadChunk' || r.action === 'uploadFile')
+      .map((r) => r.credential);
+
+  it('uploads a file larger than BODY_LIMIT through a resumable session of one credential', async () => {
+    const uploaded = await client(proxy).files.upload({
+      file: file('big.bin', 9 * 1024 * 1024),
+      config: { mimeType: 'application/octet-stream', displayName: 'big' },
+    });
+    expect(uploaded.name).toMatch(/^files\//);
+    expect(uploaded.sizeBytes).toBe(String(9 * 1024 * 1024));
+    expect(uploaded.displayName).toBe('big');
+    // Two 8 MB chunks after the start, all on the credential that started the session.
+    expect(uploadsBy()).toHaveLength(3);
+    expect(new Set(uploadsBy()).size).toBe(1);
+  });
+
+  it('gets, lists and deletes a file on the credential that owns it', async () => {
+    const ai = client(proxy);
+    const uploaded = await ai.files.upload({
+      file: file('a.txt', 100),
+      config: { mimeType: 'text/plain' },
+    });
+    const got = await ai.files.get({ name: uploaded.name! });
+    expect(got.sizeBytes).toBe('100');
+    const names: string[] = [];
+    for await (const f of await ai.files.list({ config: { pageSize: 2 } })) names.push(f.name!);
+    expect(names).toContain(uploaded.name);
+    await ai.files.delete({ name: uploaded.name! });
+    await expect(ai.files.get({ name: uploaded.name! })).rejects.toThrow(/403|permission/i);
+  });
+
+  it('generates with a file six times on its owner while other calls rotate', async () => {
+    const ai = client(proxy);
+    const uploaded = await ai.files.upload({
+      file: file('doc.txt', 50),
+      config: { mimeType: 'text/plain' },
+    });
+    const owner = fake.resources.files.get(uploaded.name!)!.owner;
+    fake.reset();
+    for (let i = 0; i < 6; i++) {
+      await ai.models.generateContent({
+        model: MODEL,
+        contents: [
+          {
+            role: 'user',
+            parts: [
+              { fileData: { fileUri: uploaded.uri!, mimeType: 'text/plain' } },
+              { text: `q${i}` },
+            ],
+          },
+        ],
+      });
+      await ai.models.generateContent({ model: MODEL, contents: `plain ${i}` });
+    }
+    const calls = fake.requests.filter((r) => r.action === 'generateContent');
+    const withFile = calls.filter((r) => JSON.stringify(r.body).includes('fileData'));
+    expect(withFile.map((r) => r.credential)).toEqual(Array(6).fill(owner));
+    const plain = calls.filter((r) => !JSON.stringify(r.body).includes('fileData'));
+    expect(new Set(plain.map((r) => r.credential)).size).toBeGreaterThan(1);
+  });
+
+  it("answers the owner's 429 with Retry-After while it cools, and never tries another key", async () => {
+    const ai = client(proxy);
+    const uploaded = await ai.files.upload({
+      file: file('cool.txt', 10),
+      config: { mimeType: 'text/plain' },
+    });
+    const owner = fake.resources.files.get(uploaded.name!)!.owner;
+    fake.reset();
+    fake.failNext(rateLimited(30), { credential: owner });
+    const body = JSON.stringify({
+      contents: [{ role: 'user', parts: [{ fileData: { fileUri: uploaded.uri } }] }],
+    });
+    const url = `${proxy.url}/v1beta/models/${MODEL}:generateContent`;
+    const headers = { 'x-goog-api-key': TEST_PASSWORD, 'content-type': 'application/json' };
+    const first = await fetch(url, { method: 'POST', headers, body });
+    expect(first.status).toBe(429);
+    const second = await fetch(url, { method: 'POST', headers, body });
+    expect(second.status).toBe(429);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await second.json()) as { error: { status: string } }).error.status).toBe(
+      'RESOURCE_EXHAUSTED',
+    );
+    expect(
+      fake.requests.filter((r) => r.action === 'generateContent').map((r) => r.credential),
+    ).toEqual([owner]);
+  });
+
+  it('creates a cache and generates with it on its owner', async () => {
+    const ai = client(proxy);
+    const uploaded = await ai.files.upload({
+      file: file('ctx.txt', 20),
+      config: { mimeType: 'text/plain' },
+    });
+    const owner = fake.resources.files.get(uploaded.name!)!.owner;
+    const cache = await ai.caches.create({
+      model: MODEL,
+      config: {
+        contents: [
+          {
+            role: 'user',
+            parts: [{ fileData: { fileUri: uploaded.uri!, mimeType: 'text/plain' } }],
+          },
+        ],
+        ttl: '600s',
+      },
+    });
+    expect(cache.name).toMatch(/^cachedContents\//);
+    expect(fake.resources.caches.get(cache.name!)!.owner).toBe(owner);
+    for (let i = 0; i < 3; i++) {
+      const res = await ai.models.generateContent({
+        model: MODEL,
+        contents: 'from cache',
+        config: { cachedContent: cache.name },
+      });
+      expect(res.text).toContain('from cache');
+    }
+    const updated = await ai.caches.update({ name: cache.name!, config: { ttl: '1200s' } });
+    expect(updated.name).toBe(cache.name);
+    const listed: string[] = [];
+    for await (const c of await ai.caches.list()) listed.push(c.name!);
+    expect(listed).toContain(cache.name);
+    await ai.caches.delete({ name: cache.name! });
+  });
+
+  it('submits a batch and reads it back from its owner', async () => {
+    const ai = client(proxy);
+    const job = await ai.batches.create({
+      model: MODEL,
+      src: [{ contents: [{ role: 'user', parts: [{ text: 'one' }] }] }],
+      config: { displayName: 'nightly' },
+    });
+    expect(job.name).toMatch(/^batches\//);
+    const owner = fake.resources.batches.get(job.name!)!.owner;
+    fake.reset();
+    const again = await ai.batches.get({ name: job.name! });
+    expect(again.state).toBe('JOB_STATE_SUCCEEDED');
+    expect(
+      fake.requests.filter((r) => r.action === 'get:batches').map((r) => r.credential),
+    ).toEqual([owner]);
+  });
+
+  it('continues an interaction on its owner, streamed and not', async () => {
+    const ai = client(proxy);
+    const first = await ai.interactions.create({ model: MODEL, input: 'hello' });
+    const owner = fake.resources.interactions.get(`interactions/${first.id}`)!.owner;
+    const second = await ai.interactions.create({
+      model: MODEL,
+      input: 'again',
+      previous_interaction_id: first.id,
+    });
+    expect(JSON.stringify(second.steps)).toContain('turn 2');
+    const stream = await ai.interactions.create({
+      model: MODEL,
+      input: 'more',
+      previous_interaction_id: second.id,
+      stream: true,
+    });
+    let text = '';
+    let streamedId: string | undefined;
+    for await (const event of stream) {
+      if (event.event_type === 'step.delta' && event.delta.type === 'text')
+        text += event.delta.text;
+      if (event.event_type === 'interaction.created') streamedId = event.interaction.id;
+    }
+    expect(text).toContain('turn 3');
+    const fourth = await ai.interactions.create({
+      model: MODEL,
+      input: 'last',
+      previous_interaction_id: streamedId,
+    });
+    expect(JSON.stringify(fourth.steps)).toContain('turn 4');
+    const creators = fake.requests
+      .filter((r) => r.action === 'createInteraction')
+      .map((r) => r.credential);
+    expect(creators).toEqual([owner, owner, owner, owner]);
+    await ai.interactions.delete(first.id);
+  });
+});
+
+describe('resource ownership shared by two replicas on one Redis', () => {
+  let fake: FakeGoogle;
+  let redis: RedisServer;
+  let one: RunningProxy;
+  let two: RunningProxy;
+
+  beforeAll(async () => {
+    fake = await FakeGoogle.start();
+    for (const key of [KEY_A, KEY_B, KEY_C]) fake.addApiKey(key);
+    redis = await RedisServer.start();
+    const env = {
+      ...fake.env(),
+      GEMINI_API_KEYS: `${KEY_A},${KEY_B},${KEY_C}`,
+      REDIS_URL: redis.url,
+    };
+    one = await startTestProxy({ ...env, REPLICA_ID: 'one' });
+    two = await startTestProxy({ ...env, REPLICA_ID: 'two' });
+  });
+
+  afterAll(async () => {
+    await one.close();
+    await two.close();
+    await redis.stop();
+    await fake.close();
+  });
+
+  it('serves a file uploaded through one replica from the same credential through the other', async () => {
+    const uploaded = await client(one).files.upload({
+      file: new Blob(['shared bytes'], { type: 'text/plain' }),
+      config: { mimeType: 'text/plain' },
+    });
+    const owner = fake.resources.files.get(uploaded.name!)!.owner;
+    fake.reset();
+    for (let i = 0; i < 3; i++) {
+      await client(two).models.generateContent({
+        model: MODEL,
+        contents: [
+          {
+            role: 'user',
+            parts: [{ fileData: { fileUri: uploaded.uri!, mimeType: 'text/plain' } }],
+          },
+        ],
+      });
+    }
+    expect(
+      fake.requests.filter((r) => r.action === 'generateContent').map((r) => r.credential),
+    ).toEqual([owner, owner, owner]);
+  });
+});
