@@ -209,7 +209,7 @@ export class ResourcesService {
         { pin: { resource: name, owner: record.owner }, model: NO_MODEL },
         call(),
       );
-    let miss: unknown;
+    let miss: ApiError | undefined;
     for (const credential of this.caller.capable()) {
       if (signal.aborted) break;
       try {
