@@ -69,6 +69,68 @@ describe('Google stateful resources through the pool (@google/genai)', () => {
     expect(new Set(uploadsBy()).size).toBe(1);
   });
 
+  it('uploads a multipart body and a media body in one streamed call each', async () => {
+    const boundary = 'b0undary';
+    const multipart = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\ncontent-type: application/json\r\n\r\n{"file":{"displayName":"notes"}}\r\n`,
+      ),
+      Buffer.from(`--${boundary}\r\ncontent-type: text/plain\r\n\r\n`),
+      Buffer.alloc(100_000, 'x'),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await fetch(`${proxy.url}/upload/v1beta/files?uploadType=multipart`, {
+      method: 'POST',
+      headers: {
+        'x-goog-api-key': TEST_PASSWORD,
+        'content-type': `multipart/related; boundary=${boundary}`,
+      },
+      body: multipart,
+    });
+    expect(res.status).toBe(200);
+    const { file: made } = (await res.json()) as {
+      file: { name: string; sizeBytes: string; displayName: string };
+    };
+    expect(made).toMatchObject({ sizeBytes: '100000', displayName: 'notes' });
+    const media = await fetch(`${proxy.url}/upload/v1beta/files?uploadType=media`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': TEST_PASSWORD, 'content-type': 'audio/wav' },
+      body: Buffer.alloc(200_000, 1),
+    });
+    expect(media.status).toBe(200);
+    expect(((await media.json()) as { file: { sizeBytes: string } }).file.sizeBytes).toBe('200000');
+  });
+
+  it('refuses an upload without the password before reading its bytes or calling Google', async () => {
+    const res = await fetch(`${proxy.url}/upload/v1beta/files?uploadType=media`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Buffer.alloc(100_000, 1),
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { status: string } }).error.status).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('answers 404 for an upload session it never started', async () => {
+    const res = await fetch(
+      `${proxy.url}/upload/v1beta/files?upload_id=nope&upload_protocol=resumable`,
+      {
+        method: 'POST',
+        headers: {
+          'x-goog-api-key': TEST_PASSWORD,
+          'x-goog-upload-command': 'upload, finalize',
+          'x-goog-upload-offset': '0',
+        },
+        body: 'abc',
+      },
+    );
+    expect(res.status).toBe(404);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('gets, lists and deletes a file on the credential that owns it', async () => {
     const ai = client(proxy);
     const uploaded = await ai.files.upload({
@@ -280,5 +342,78 @@ describe('resource ownership shared by two replicas on one Redis', () => {
     expect(
       fake.requests.filter((r) => r.action === 'generateContent').map((r) => r.credential),
     ).toEqual([owner, owner, owner]);
+  });
+
+  it('answers a 404 that says why when the owner has left the pool', async () => {
+    const uploaded = await client(one).files.upload({
+      file: new Blob(['orphan'], { type: 'text/plain' }),
+      config: { mimeType: 'text/plain' },
+    });
+    const owner = fake.resources.files.get(uploaded.name!)!.owner;
+    const others = [KEY_A, KEY_B, KEY_C].filter((k) => k !== owner);
+    const three = await startTestProxy({
+      ...fake.env(),
+      GEMINI_API_KEYS: others.join(','),
+      REDIS_URL: redis.url,
+      REPLICA_ID: 'three',
+    });
+    try {
+      fake.reset();
+      const res = await fetch(`${three.url}/v1beta/models/${MODEL}:generateContent`, {
+        method: 'POST',
+        headers: { 'x-goog-api-key': TEST_PASSWORD, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          contents: [{ role: 'user', parts: [{ fileData: { fileUri: uploaded.uri } }] }],
+        }),
+      });
+      expect(res.status).toBe(404);
+      const { error } = (await res.json()) as { error: { status: string; message: string } };
+      expect(error.status).toBe('NOT_FOUND');
+      expect(error.message).toMatch(/no longer in the pool/);
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      await three.close();
+    }
+  });
+});
+
+describe('a pool with no credential that has the resource APIs', () => {
+  let fake: FakeGoogle;
+  let proxy: RunningProxy;
+
+  beforeAll(async () => {
+    fake = await FakeGoogle.start();
+    fake.addOAuthAccount({
+      email: 'ada@example.com',
+      refreshToken: 'rt-ada-0000011111',
+      projectId: 'proj-ada',
+    });
+    proxy = await startTestProxy({
+      ...fake.env(),
+      CREDENTIALS_JSON_LIST: JSON.stringify([
+        {
+          client_id: 'cid',
+          client_secret: 'secret',
+          refresh_token: 'rt-ada-0000011111',
+          project_id: 'proj-ada',
+        },
+      ]),
+    });
+  });
+
+  afterAll(async () => {
+    await proxy.close();
+    await fake.close();
+  });
+
+  it("answers in Google's shape that files need a Gemini API key", async () => {
+    const res = await fetch(`${proxy.url}/v1beta/files`, {
+      headers: { 'x-goog-api-key': TEST_PASSWORD },
+    });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { status: string; message: string } };
+    expect(error.status).toBe('FAILED_PRECONDITION');
+    expect(error.message).toMatch(/Gemini API key/);
+    expect(fake.requests.filter((r) => r.api === 'gemini')).toHaveLength(0);
   });
 });

@@ -39,13 +39,15 @@ export class ResourceCaller {
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
   ) {}
 
-  /** The credentials that can serve resource calls, in pool order. */
+  /** The credentials that can serve resource calls, in pool order; none is the client's 400. */
   capable(): Credential[] {
-    return this.pool.list().filter((c) => this.backends.for(c).resource !== undefined);
+    const capable = this.pool.list().filter((c) => this.backends.for(c).resource !== undefined);
+    if (capable.length === 0) throw noResourceApi();
+    return capable;
   }
 
   async call(route: Route, call: ResourceCall): Promise<Served> {
-    if (this.capable().length === 0) throw noResourceApi();
+    this.capable();
     if ('pin' in route) return this.onOwner(route.pin, route.model, call);
     const tried = new Set<string>();
     const attempts = route.replayable ? this.config.maxAttempts : 1;
