@@ -176,6 +176,61 @@ describe('Google stateful resources through the pool (@google/genai)', () => {
     expect(new Set(plain.map((r) => r.credential)).size).toBeGreaterThan(1);
   });
 
+  it('sends OpenAI chat and Responses file parts naming the file to its owner', async () => {
+    const uploaded = await client(proxy).files.upload({
+      file: file('openai.pdf', 30),
+      config: { mimeType: 'application/pdf' },
+    });
+    const owner = fake.resources.files.get(uploaded.name!)!.owner;
+    fake.reset();
+    const headers = {
+      authorization: `Bearer ${TEST_PASSWORD}`,
+      'content-type': 'application/json',
+    };
+    for (let i = 0; i < 3; i++) {
+      const chat = await fetch(`${proxy.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          model: MODEL,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: `summarise ${i}` },
+                { type: 'file', file: { file_id: uploaded.name, filename: 'openai.pdf' } },
+              ],
+            },
+          ],
+        }),
+      });
+      expect(chat.status).toBe(200);
+      const responses = await fetch(`${proxy.url}/v1/responses`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          model: MODEL,
+          input: [
+            {
+              role: 'user',
+              content: [
+                { type: 'input_text', text: `again ${i}` },
+                {
+                  type: 'input_file',
+                  file_id: `https://generativelanguage.googleapis.com/v1beta/${uploaded.name}`,
+                },
+              ],
+            },
+          ],
+        }),
+      });
+      expect(responses.status).toBe(200);
+    }
+    const calls = fake.requests.filter((r) => r.action === 'generateContent');
+    expect(calls).toHaveLength(6);
+    expect(calls.map((r) => r.credential)).toEqual(Array(6).fill(owner));
+  });
+
   it("answers the owner's 429 with Retry-After while it cools, and never tries another key", async () => {
     const ai = client(proxy);
     const uploaded = await ai.files.upload({
