@@ -30,6 +30,7 @@ describe('Google stateful resources through the pool (@google/genai)', () => {
       GEMINI_API_KEYS: `${KEY_A},${KEY_B},${KEY_C}`,
       BODY_LIMIT: '64kb',
       BODY_BYTES_IN_FLIGHT: '64kb',
+      FILES_MAX_BYTES: '12mb',
     });
     dir = mkdtempSync(path.join(tmpdir(), 'files-e2e-'));
   });
@@ -112,6 +113,47 @@ describe('Google stateful resources through the pool (@google/genai)', () => {
       'UNAUTHENTICATED',
     );
     expect(fake.requests).toHaveLength(0);
+  });
+
+  it('refuses a file past FILES_MAX_BYTES at the start, before Google hears of it', async () => {
+    const res = await fetch(`${proxy.url}/upload/v1beta/files`, {
+      method: 'POST',
+      headers: {
+        'x-goog-api-key': TEST_PASSWORD,
+        'content-type': 'application/json',
+        'x-goog-upload-protocol': 'resumable',
+        'x-goog-upload-command': 'start',
+        'x-goog-upload-header-content-length': String(13 * 1024 * 1024),
+        'x-goog-upload-header-content-type': 'video/mp4',
+      },
+      body: '{"file":{"display_name":"too big"}}',
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /FILES_MAX_BYTES/,
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('cuts a media upload that streams past FILES_MAX_BYTES with a 413', async () => {
+    const filesBefore = fake.resources.files.size;
+    const chunk = Buffer.alloc(1024 * 1024, 3);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 13; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const res = await fetch(`${proxy.url}/upload/v1beta/files?uploadType=media`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': TEST_PASSWORD, 'content-type': 'video/mp4' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    // Google's side of the call was abandoned, and no file came of it.
+    await fake.waitForAbort((r) => r.action === 'uploadFile');
+    expect(fake.resources.files.size).toBe(filesBefore);
   });
 
   it('answers 404 for an upload session it never started', async () => {

@@ -6,6 +6,8 @@ import { Transform, TransformCallback } from 'node:stream';
  */
 export class ByteCap extends Transform {
   private seen = 0;
+  /** Set once the stream went past the limit: the failed call is the client's 413. */
+  exceeded = false;
 
   constructor(private readonly limit: number) {
     super();
@@ -13,7 +15,9 @@ export class ByteCap extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.seen += chunk.length;
-    if (this.seen > this.limit) done(new Error('The upload is larger than FILES_MAX_BYTES'));
-    else done(null, chunk);
+    if (this.seen > this.limit) {
+      this.exceeded = true;
+      done(new Error('The upload is larger than FILES_MAX_BYTES'));
+    } else done(null, chunk);
   }
 }

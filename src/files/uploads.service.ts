@@ -115,17 +115,21 @@ export class UploadsService {
       'x-goog-upload-offset',
       'x-goog-upload-file-name',
     ]);
-    const served = await this.resources.callForUpload(
-      {
-        method: 'POST',
-        target: session.uploadUrl,
-        headers: forwarded,
-        body: req.body.pipe(new ByteCap(this.config.filesMaxBytes - offset)),
-        signal: req.signal,
-        timeoutMs: UPLOAD_TIMEOUT_MS,
-      },
-      false,
-      { resource: `uploads/${id}`, owner: session.owner },
+    const cap = new ByteCap(this.config.filesMaxBytes - offset);
+    const served = await this.capped(
+      cap,
+      this.resources.callForUpload(
+        {
+          method: 'POST',
+          target: session.uploadUrl,
+          headers: forwarded,
+          body: req.body.pipe(cap),
+          signal: req.signal,
+          timeoutMs: UPLOAD_TIMEOUT_MS,
+        },
+        false,
+        { resource: `uploads/${id}`, owner: session.owner },
+      ),
     );
     return this.finish(served, req, `uploads/${id}`);
   }
@@ -139,16 +143,20 @@ export class UploadsService {
       'x-goog-upload-protocol',
       'x-goog-upload-file-name',
     ]);
-    const served = await this.resources.callForUpload(
-      {
-        method: 'POST',
-        target: `/upload/v1beta/files${forwardedQuery(req.query)}`,
-        headers: forwarded,
-        body: req.body.pipe(new ByteCap(this.config.filesMaxBytes)),
-        signal: req.signal,
-        timeoutMs: UPLOAD_TIMEOUT_MS,
-      },
-      false,
+    const cap = new ByteCap(this.config.filesMaxBytes);
+    const served = await this.capped(
+      cap,
+      this.resources.callForUpload(
+        {
+          method: 'POST',
+          target: `/upload/v1beta/files${forwardedQuery(req.query)}`,
+          headers: forwarded,
+          body: req.body.pipe(cap),
+          signal: req.signal,
+          timeoutMs: UPLOAD_TIMEOUT_MS,
+        },
+        false,
+      ),
     );
     return this.finish(served, req);
   }
@@ -177,14 +185,25 @@ export class UploadsService {
   }
 
   private checkSize(bytes: number): void {
-    if (Number.isFinite(bytes) && bytes > this.config.filesMaxBytes) {
-      throw new ApiError({
-        status: 413,
-        kind: 'invalid_request',
-        googleStatus: 'INVALID_ARGUMENT',
-        message: `The file is larger than this proxy accepts (FILES_MAX_BYTES, ${this.config.filesMaxBytes} bytes).`,
-      });
+    if (Number.isFinite(bytes) && bytes > this.config.filesMaxBytes) throw this.tooLarge();
+  }
+
+  /** A body that went past FILES_MAX_BYTES on the way (declared smaller, or not at all). */
+  private async capped<T>(cap: ByteCap, call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (error) {
+      throw cap.exceeded ? this.tooLarge() : error;
     }
+  }
+
+  private tooLarge(): ApiError {
+    return new ApiError({
+      status: 413,
+      kind: 'invalid_request',
+      googleStatus: 'INVALID_ARGUMENT',
+      message: `The file is larger than this proxy accepts (FILES_MAX_BYTES, ${this.config.filesMaxBytes} bytes).`,
+    });
   }
 }
 
