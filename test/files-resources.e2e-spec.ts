@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FakeGoogle } from './fake-google/fake-google';
-import { rateLimited } from './fake-google/google-errors';
+import { errorInfo, googleError, rateLimited } from './fake-google/google-errors';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 import { RedisServer } from './support/redis-server';
-import { enableAll } from './support/pool-harness';
+import { credentialStatus, enableAll } from './support/pool-harness';
 
 const KEY_A = 'AIzaFilesKeyAAAAAAAAAAAAAAAAAAAAAAAAaaaa';
 const KEY_B = 'AQ.FilesAuthKeyBBBBBBBBBBBBBBBBBBBBBBBbbbb';
@@ -56,6 +56,38 @@ describe('Google stateful resources through the pool (@google/genai)', () => {
     fake.requests
       .filter((r) => r.action === 'uploadChunk' || r.action === 'uploadFile')
       .map((r) => r.credential);
+
+  it('sends an AQ. key only in x-goog-api-key, as it sends AIza keys', async () => {
+    for (let i = 0; i < 3; i++) {
+      await client(proxy).models.generateContent({ model: MODEL, contents: `hi ${i}` });
+    }
+    const onB = fake.requests.filter((r) => r.credential === KEY_B);
+    expect(onB.length).toBeGreaterThan(0);
+    for (const r of onB) {
+      expect(r.headers['x-goog-api-key']).toBe(KEY_B);
+      expect(r.headers.authorization).toBeUndefined();
+      expect(r.query.key).toBeUndefined();
+    }
+  });
+
+  it("disables an AQ. key Google refuses with ACCESS_TOKEN_TYPE_UNSUPPORTED, with Google's reason", async () => {
+    fake.failNext(
+      {
+        status: 401,
+        body: googleError(401, 'API keys are not supported by this API.', [
+          errorInfo('ACCESS_TOKEN_TYPE_UNSUPPORTED', 'googleapis.com'),
+        ]),
+      },
+      { credential: KEY_B, times: 5 },
+    );
+    for (let i = 0; i < 3; i++) {
+      const res = await client(proxy).models.generateContent({ model: MODEL, contents: `x ${i}` });
+      expect(res.text).toContain(`x ${i}`);
+    }
+    const status = await credentialStatus(proxy, `key...${KEY_B.slice(-5)}`);
+    expect(status.state).toBe('disabled');
+    expect(status.disabled?.reason).toBe('ACCESS_TOKEN_TYPE_UNSUPPORTED');
+  });
 
   it('uploads a file larger than BODY_LIMIT through a resumable session of one credential', async () => {
     const uploaded = await client(proxy).files.upload({
