@@ -384,6 +384,13 @@ describe('Google stateful resources through the pool (@google/genai)', () => {
     expect(
       fake.requests.filter((r) => r.action === 'get:batches').map((r) => r.credential),
     ).toEqual([owner]);
+    const listed: string[] = [];
+    for await (const b of await ai.batches.list()) listed.push(b.name!);
+    expect(listed).toContain(job.name);
+    await ai.batches.cancel({ name: job.name! });
+    expect(
+      fake.requests.filter((r) => r.action === 'cancel:batches').map((r) => r.credential),
+    ).toEqual([owner]);
   });
 
   it('continues an interaction on its owner, streamed and not', async () => {

@@ -12,19 +12,20 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { ApiError } from '../errors/api-error';
 import { GoogleErrorFilter } from '../gemini/google-error.filter';
 import { ClientSignal } from '../http/abort-signal';
-import { requireObject } from './json-body';
 import { sendRelayed } from './relayed';
-import { forwardedQuery } from './resource-query';
+import { BATCH_ACTION, ResourceActions } from './resource-actions';
 import { ResourcesService } from './resources.service';
 
 /** `/v1beta/batches`: long-running batch jobs, each in the project that created it. */
 @Controller('v1beta/batches')
 @UseFilters(GoogleErrorFilter)
 export class BatchesController {
-  constructor(private readonly resources: ResourcesService) {}
+  constructor(
+    private readonly resources: ResourcesService,
+    private readonly actions: ResourceActions,
+  ) {}
 
   @Get()
   async list(
@@ -70,15 +71,7 @@ export class BatchesController {
     @ClientSignal() signal: AbortSignal,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    const [id, action] = idAction.split(':');
-    if (action !== 'cancel' || !id)
-      throw ApiError.notFound(
-        `Unsupported batch action "${idAction.slice(0, 64)}"; supported: cancel.`,
-      );
-    await sendRelayed(
-      res,
-      await this.resources.onResource(`batches/${id}`, 'POST', query, {}, signal, ':cancel'),
-    );
+    await sendRelayed(res, await this.actions.batchAction(idAction, query, signal));
   }
 }
 
@@ -91,7 +84,7 @@ type PassOn = (error?: unknown) => void;
 @Controller('v1beta/models')
 @UseFilters(GoogleErrorFilter)
 export class BatchCreateController {
-  constructor(private readonly resources: ResourcesService) {}
+  constructor(private readonly actions: ResourceActions) {}
 
   @Post(':modelAction')
   @HttpCode(200)
@@ -103,12 +96,7 @@ export class BatchCreateController {
     @Res() res: ServerResponse,
     @Next() next: PassOn,
   ): Promise<void> {
-    if (!modelAction.endsWith(':batchGenerateContent')) return next();
-    const model = modelAction.slice(0, -':batchGenerateContent'.length).replace(/^models\//, '');
-    const target = `/v1beta/models/${encodeURIComponent(model)}:batchGenerateContent${forwardedQuery(query)}`;
-    await sendRelayed(
-      res,
-      await this.resources.create(target, { model, ...requireObject(body) }, signal),
-    );
+    if (!modelAction.endsWith(BATCH_ACTION)) return next();
+    await sendRelayed(res, await this.actions.createBatch(modelAction, query, body, signal));
   }
 }

@@ -15,14 +15,17 @@ import { GoogleErrorFilter } from '../gemini/google-error.filter';
 import { ClientSignal } from '../http/abort-signal';
 import { requireObject } from './json-body';
 import { sendRelayed } from './relayed';
-import { forwardedQuery } from './resource-query';
+import { ResourceActions } from './resource-actions';
 import { ResourcesService } from './resources.service';
 
 /** `/v1beta/cachedContents`: a cache lives in the project of the credential that made it. */
 @Controller('v1beta/cachedContents')
 @UseFilters(GoogleErrorFilter)
 export class CachedContentsController {
-  constructor(private readonly resources: ResourcesService) {}
+  constructor(
+    private readonly resources: ResourcesService,
+    private readonly actions: ResourceActions,
+  ) {}
 
   @Post()
   async create(
@@ -31,14 +34,7 @@ export class CachedContentsController {
     @ClientSignal() signal: AbortSignal,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    await sendRelayed(
-      res,
-      await this.resources.create(
-        `/v1beta/cachedContents${forwardedQuery(query)}`,
-        requireObject(body),
-        signal,
-      ),
-    );
+    await sendRelayed(res, await this.actions.createCache(query, body, signal));
   }
 
   @Get()

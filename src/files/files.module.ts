@@ -4,6 +4,7 @@ import { BatchCreateController, BatchesController } from './batches.controller';
 import { CachedContentsController } from './cached-contents.controller';
 import { FilesController } from './files.controller';
 import { InteractionsController } from './interactions.controller';
+import { ResourceActions } from './resource-actions';
 import { ResourceCaller } from './resource-caller';
 import { ResourceOwnersModule } from './resource-owners.module';
 import { ResourcesService } from './resources.service';
@@ -21,6 +22,6 @@ import { UploadsService } from './uploads.service';
     BatchCreateController,
     InteractionsController,
   ],
-  providers: [ResourceCaller, ResourcesService, UploadsService],
+  providers: [ResourceCaller, ResourcesService, ResourceActions, UploadsService],
 })
 export class FilesModule {}

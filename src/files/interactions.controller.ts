@@ -13,9 +13,8 @@ import {
 import type { ServerResponse } from 'node:http';
 import { GoogleErrorFilter } from '../gemini/google-error.filter';
 import { ClientSignal } from '../http/abort-signal';
-import { requireObject } from './json-body';
 import { sendRelayed } from './relayed';
-import { forwardedQuery } from './resource-query';
+import { ResourceActions } from './resource-actions';
 import { ResourcesService } from './resources.service';
 
 /**
@@ -25,7 +24,10 @@ import { ResourcesService } from './resources.service';
 @Controller('v1beta/interactions')
 @UseFilters(GoogleErrorFilter)
 export class InteractionsController {
-  constructor(private readonly resources: ResourcesService) {}
+  constructor(
+    private readonly resources: ResourcesService,
+    private readonly actions: ResourceActions,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -35,15 +37,7 @@ export class InteractionsController {
     @ClientSignal() signal: AbortSignal,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    const json = requireObject(body);
-    const target = `/v1beta/interactions${forwardedQuery(query)}`;
-    const streamed = json.stream === true || query.alt === 'sse';
-    await sendRelayed(
-      res,
-      streamed
-        ? await this.resources.createStream(target, json, signal)
-        : await this.resources.create(target, json, signal),
-    );
+    await sendRelayed(res, await this.actions.createInteraction(query, body, signal));
   }
 
   @Get(':id')

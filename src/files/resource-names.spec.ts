@@ -1,4 +1,9 @@
-import { referencedResources, resourceNameIn, ttlUntil } from './resource-names';
+import {
+  generateReferences,
+  referencedResources,
+  resourceNameIn,
+  ttlUntil,
+} from './resource-names';
 
 describe('referencedResources', () => {
   // prettier-ignore
@@ -37,5 +42,17 @@ describe('ttlUntil', () => {
   it('falls back when the time is missing or past', () => {
     expect(ttlUntil(undefined, 0, 7)).toBe(7);
     expect(ttlUntil('1970-01-01T00:00:01Z', 5_000, 7)).toBe(7);
+  });
+});
+
+describe('generateReferences', () => {
+  // prettier-ignore
+  it.each<[string, unknown, string[]]>([
+    ['files and a cache', { cachedContent: 'cachedContents/c', contents: [{ parts: [{ fileData: { fileUri: 'files/f' } }] }] }, ['cachedContents/c', 'files/f']],
+    ["countTokens' wrapped request", { generateContentRequest: { contents: [{ parts: [{ fileData: { fileUri: 'files/g' } }] }] } }, ['files/g']],
+    ['nothing in a plain body', { contents: [{ parts: [{ text: 'files/x' }] }] }, []],
+    ['nothing in a malformed body', { contents: [null, { parts: [null, 3] }] }, []],
+  ])('finds %s', (_case, body, expected) => {
+    expect(generateReferences(body)).toEqual(expected);
   });
 });

@@ -58,6 +58,43 @@ function walk(value: unknown, depth: number, found: Set<string>): void {
   }
 }
 
+/**
+ * What a generate, stream or count body can name: its `cachedContent` and the `fileData.fileUri`
+ * of its parts (also inside countTokens' `generateContentRequest`). A direct look on the hot path,
+ * not a walk of the whole body.
+ */
+export function generateReferences(body: unknown): string[] {
+  const found = new Set<string>();
+  const request = body as GenerateLike | undefined;
+  collectGenerate(request, found);
+  collectGenerate(request?.generateContentRequest, found);
+  return [...found];
+}
+
+interface GenerateLike {
+  cachedContent?: unknown;
+  contents?: unknown;
+  generateContentRequest?: GenerateLike;
+}
+
+function collectGenerate(request: GenerateLike | undefined, found: Set<string>): void {
+  if (!request || typeof request !== 'object') return;
+  if (typeof request.cachedContent === 'string') {
+    const name = resourceNameIn(request.cachedContent);
+    if (name) found.add(name);
+  }
+  if (!Array.isArray(request.contents)) return;
+  for (const content of request.contents as { parts?: unknown }[]) {
+    if (!content || !Array.isArray(content.parts)) continue;
+    for (const part of content.parts as { fileData?: { fileUri?: unknown } }[]) {
+      const uri = part?.fileData?.fileUri;
+      if (typeof uri !== 'string') continue;
+      const name = resourceNameIn(uri);
+      if (name) found.add(name);
+    }
+  }
+}
+
 /** `files/abc` from `files/abc`, `https://generativelanguage.googleapis.com/v1beta/files/abc`. */
 export function resourceNameIn(text: string): string | undefined {
   if (text.length > 2048) return undefined;

@@ -36,6 +36,6 @@ describe('ResourceOwners.pinFor', () => {
     const error = await o.pinFor(withFile('files/a', 'cachedContents/c')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(400);
-    expect((error as ApiError).message).toMatch(/files\/a, cachedContents\/c/);
+    expect((error as ApiError).message).toMatch(/cachedContents\/c, files\/a/);
   });
 });

@@ -1,7 +1,7 @@
 import { ApiError } from '../errors/api-error';
 import { ResourceAffinity, ResourcePin } from '../upstream/resource-pin';
 import { ResourceOwnerStore, ResourceRecord } from './resource-owner-store';
-import { referencedResources } from './resource-names';
+import { generateReferences, referencedResources } from './resource-names';
 
 /** Who owns which resource, and which credential a request naming resources must go to. */
 export class ResourceOwners implements ResourceAffinity {
@@ -19,12 +19,21 @@ export class ResourceOwners implements ResourceAffinity {
     return this.store.delete(name);
   }
 
+  /** The owner of the files and cached content a generate, stream or count body names. */
+  pinFor(body: unknown): Promise<ResourcePin | undefined> {
+    return this.pinOf(generateReferences(body));
+  }
+
+  /** The owner of what any resource body names (a cache's files, a batch's input, an interaction). */
+  pinForAny(body: unknown): Promise<ResourcePin | undefined> {
+    return this.pinOf(referencedResources(body));
+  }
+
   /**
-   * The owner of every known resource the body names. Names the proxy never saw pass unpinned
-   * (a file uploaded elsewhere is Google's to judge); two owners cannot both serve one request.
+   * The owner of every known resource named. Names the proxy never saw pass unpinned (a file
+   * uploaded elsewhere is Google's to judge); two owners cannot both serve one request.
    */
-  async pinFor(body: unknown): Promise<ResourcePin | undefined> {
-    const names = referencedResources(body);
+  private async pinOf(names: string[]): Promise<ResourcePin | undefined> {
     if (names.length === 0) return undefined;
     const pins: ResourcePin[] = [];
     for (const resource of names) {

@@ -6,6 +6,7 @@ import { JsonObject } from '../upstream/gemini-types';
 import { ResourceCall } from '../upstream/upstream-backend';
 import { ResourcePin } from '../upstream/resource-pin';
 import { readText } from '../upstream/upstream-http';
+import { relayInteractionEvents } from './interaction-stream';
 import { Relayed } from './relayed';
 import { ResourceCaller, Route, Served } from './resource-caller';
 import { RESOURCE_TTL_MS, ResourceKind, ttlUntil } from './resource-names';
@@ -133,15 +134,24 @@ export class ResourcesService {
     const text = await readText(served.response, signal);
     if (method === 'DELETE') await this.owners.forget(name);
     else await this.learnText(text, served.credential, name);
-    return { status: served.response.status, headers: JSON_TYPE, body: Buffer.from(text) };
+    return {
+      status: served.response.status,
+      headers: contentTypeOf(served),
+      body: Buffer.from(text),
+    };
   }
 
   /**
    * Creates a resource (a cached content, a batch, an interaction) on the owner of what the body
    * names, else on any capable credential, and records the new resource's owner.
    */
-  async create(target: string, body: JsonObject, signal: AbortSignal): Promise<Relayed> {
-    const served = await this.caller.call(await this.routeFor(body), {
+  async create(
+    target: string,
+    body: JsonObject,
+    signal: AbortSignal,
+    model = modelOf(body),
+  ): Promise<Relayed> {
+    const served = await this.caller.call(await this.routeFor(body, model), {
       method: 'POST',
       target,
       headers: JSON_TYPE,
@@ -155,7 +165,7 @@ export class ResourcesService {
 
   /** A streamed interaction: Google's SSE bytes relayed as they come; its id read on the way. */
   async createStream(target: string, body: JsonObject, signal: AbortSignal): Promise<Relayed> {
-    const served = await this.caller.call(await this.routeFor(body), {
+    const served = await this.caller.call(await this.routeFor(body, modelOf(body)), {
       method: 'POST',
       target,
       headers: { ...JSON_TYPE, accept: 'text/event-stream' },
@@ -170,7 +180,13 @@ export class ResourcesService {
         'content-type': typeof contentType === 'string' ? contentType : 'text/event-stream',
         'cache-control': 'no-cache',
       },
-      body: this.sniffInteraction(response.body, credential, () => response.timer.stop()),
+      body: relayInteractionEvents(response.body, response.timer, (id) =>
+        this.owners
+          .record(`interactions/${id}`, credential.id, RESOURCE_TTL_MS.interactions)
+          .catch((error: unknown) =>
+            this.logger.warn(`Could not record an interaction's owner: ${String(error)}`),
+          ),
+      ),
     };
   }
 
@@ -185,12 +201,9 @@ export class ResourcesService {
     );
   }
 
-  async routeFor(body: unknown): Promise<Route> {
-    const model =
-      typeof (body as JsonObject)?.model === 'string'
-        ? bareModel((body as JsonObject).model as string)
-        : NO_MODEL;
-    const pin = await this.owners.pinFor(body);
+  /** On the owner of what the body names, else on any capable credential. */
+  private async routeFor(body: unknown, model: string): Promise<Route> {
+    const pin = await this.owners.pinForAny(body);
     return pin ? { pin, model } : { any: true, model, replayable: true };
   }
 
@@ -271,60 +284,21 @@ export class ResourcesService {
         : RESOURCE_TTL_MS[kind];
     await this.owners.record(name, credential.id, ttl);
   }
-
-  /** Passes the stream through unchanged and records the interaction's id from its first events. */
-  private async *sniffInteraction(
-    body: AsyncIterable<Uint8Array>,
-    credential: Credential,
-    done: () => void,
-  ): AsyncGenerator<Uint8Array> {
-    let head = '';
-    let learned = false;
-    try {
-      for await (const chunk of body) {
-        if (!learned && head.length < 65_536) {
-          head += Buffer.from(chunk).toString('utf8');
-          const id = interactionIdIn(head);
-          if (id) {
-            learned = true;
-            await this.owners
-              .record(`interactions/${id}`, credential.id, RESOURCE_TTL_MS.interactions)
-              .catch((error: unknown) =>
-                this.logger.warn(`Could not record an interaction: ${String(error)}`),
-              );
-          }
-        }
-        yield chunk;
-      }
-    } finally {
-      done();
-    }
-  }
 }
 
 function isInteraction(item: JsonObject): boolean {
   return 'steps' in item || 'outputs' in item || 'status' in item;
 }
 
-/** The interaction id in the first complete SSE events of a streamed create. */
-export function interactionIdIn(text: string): string | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('data:') || !text.includes('\n', text.indexOf(line) + line.length))
-      continue;
-    try {
-      const event = JSON.parse(line.slice(5).trim()) as Record<string, unknown>;
-      const interaction = event.interaction as Record<string, unknown> | undefined;
-      const id = interaction?.id ?? event.interaction_id;
-      if (typeof id === 'string' && id) return id;
-    } catch {
-      // Not a JSON event (a `[DONE]`, a partial line): read on.
-    }
-  }
-  return undefined;
+/** Google's own type: JSON, or SSE for `GET /v1beta/interactions/{id}?stream=true`. */
+function contentTypeOf(served: Served): Record<string, string> {
+  const type = served.response.headers['content-type'];
+  return typeof type === 'string' ? { 'content-type': type } : JSON_TYPE;
 }
 
-function bareModel(model: string): string {
-  return model.replace(/^models\//, '');
+/** The model a body names, for the cooldown Google's 429 on it sets; else the resources' own. */
+function modelOf(body: JsonObject): string {
+  return typeof body.model === 'string' ? body.model.replace(/^models\//, '') : NO_MODEL;
 }
 
 function jsonAnswer(body: unknown): Relayed {

@@ -284,6 +284,13 @@ export class ResourceRoutes implements RouteTable {
 
   private createBatch(ex: Exchange, key: string, model: string): void {
     const body = isRecord(ex.body) ? ex.body : {};
+    const unknown = Object.keys(body).find((k) => k !== 'batch');
+    if (unknown) {
+      return ex.error(
+        400,
+        `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.`,
+      );
+    }
     const batch = isRecord(body.batch) ? body.batch : {};
     const input = isRecord(batch.inputConfig)
       ? batch.inputConfig
