@@ -6,7 +6,7 @@ import { FakeGoogle } from './fake-google/fake-google';
 import { errorInfo, googleError, rateLimited } from './fake-google/google-errors';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 import { RedisServer } from './support/redis-server';
-import { credentialStatus, enableAll } from './support/pool-harness';
+import { credentialStatus, enableAll, poolStatus } from './support/pool-harness';
 
 const KEY_A = 'AIzaFilesKeyAAAAAAAAAAAAAAAAAAAAAAAAaaaa';
 const KEY_B = 'AQ.FilesAuthKeyBBBBBBBBBBBBBBBBBBBBBBBbbbb';
@@ -102,6 +102,41 @@ describe('Google stateful resources through the pool (@google/genai)', () => {
     expect(new Set(uploadsBy()).size).toBe(1);
   });
 
+  it("hands back an upload URL on the proxy, never Google's, and finishes the session there", async () => {
+    const start = await fetch(`${proxy.url}/upload/v1beta/files`, {
+      method: 'POST',
+      headers: {
+        'x-goog-api-key': TEST_PASSWORD,
+        'content-type': 'application/json',
+        'x-goog-upload-protocol': 'resumable',
+        'x-goog-upload-command': 'start',
+        'x-goog-upload-header-content-length': '5',
+        'x-goog-upload-header-content-type': 'text/plain',
+      },
+      body: '{"file":{"display_name":"hand"}}',
+    });
+    expect(start.status).toBe(200);
+    const uploadUrl = start.headers.get('x-goog-upload-url')!;
+    expect(uploadUrl.startsWith(`${proxy.url}/upload/v1beta/files?upload_id=`)).toBe(true);
+    expect(uploadUrl).not.toContain(fake.url);
+    expect(start.headers.get('x-goog-upload-status')).toBe('active');
+    const done = await fetch(uploadUrl, {
+      method: 'POST',
+      headers: {
+        'x-goog-api-key': TEST_PASSWORD,
+        'x-goog-upload-command': 'upload, finalize',
+        'x-goog-upload-offset': '0',
+      },
+      body: 'hello',
+    });
+    expect(done.status).toBe(200);
+    expect(done.headers.get('x-goog-upload-status')).toBe('final');
+    const { file: made } = (await done.json()) as {
+      file: { displayName: string; sizeBytes: string };
+    };
+    expect(made).toMatchObject({ displayName: 'hand', sizeBytes: '5' });
+  });
+
   it('uploads a multipart body and a media body in one streamed call each', async () => {
     const boundary = 'b0undary';
     const multipart = Buffer.concat([
@@ -186,6 +221,9 @@ describe('Google stateful resources through the pool (@google/genai)', () => {
     // Google's side of the call was abandoned, and no file came of it.
     await fake.waitForAbort((r) => r.action === 'uploadFile');
     expect(fake.resources.files.size).toBe(filesBefore);
+    // The client's oversized body is no fault of the credential that carried it.
+    const pool = await poolStatus(proxy);
+    expect(pool.credentials.flatMap((c) => c.cooldowns)).toEqual([]);
   });
 
   it('answers 404 for an upload session it never started', async () => {

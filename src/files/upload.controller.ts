@@ -1,9 +1,12 @@
-import { Controller, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Inject, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
+import { serverConfig } from '../config/configuration';
 import type { ServerResponse } from 'node:http';
 import { GoogleErrorFilter } from '../gemini/google-error.filter';
 import { ClientSignal } from '../http/abort-signal';
 import { StreamedBody } from '../http/streamed-body.decorator';
+import { publicBase } from './public-base';
 import { sendRelayed } from './relayed';
 import { UploadsService } from './uploads.service';
 
@@ -11,7 +14,10 @@ import { UploadsService } from './uploads.service';
 @Controller('upload/v1beta/files')
 @UseFilters(GoogleErrorFilter)
 export class UploadController {
-  constructor(private readonly uploads: UploadsService) {}
+  constructor(
+    private readonly uploads: UploadsService,
+    @Inject(serverConfig.KEY) private readonly server: ConfigType<typeof serverConfig>,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -22,7 +28,7 @@ export class UploadController {
     @ClientSignal() signal: AbortSignal,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    const base = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const base = publicBase(req.headers, req.protocol, this.server.domainName);
     await sendRelayed(
       res,
       await this.uploads.upload({ headers: req.headers, query, body: req, base, signal }),
