@@ -46,6 +46,11 @@ export class ResourceCaller {
     return capable;
   }
 
+  /** The capable credentials a merged list reads: a disabled key's items cannot be used anyway. */
+  listable(): Credential[] {
+    return this.capable().filter((c) => !this.pool.isDisabled(c.id));
+  }
+
   async call(route: Route, call: ResourceCall): Promise<Served> {
     this.capable();
     if ('pin' in route) return this.onOwner(route.pin, route.model, call);

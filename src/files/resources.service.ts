@@ -48,7 +48,7 @@ export class ResourcesService {
     query: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<Relayed> {
-    const credentials = this.caller.capable();
+    const credentials = this.caller.listable();
     const cursor = decodeCursor(typeof query.pageToken === 'string' ? query.pageToken : undefined);
     if (!cursor) throw ApiError.badRequest('Invalid page token.');
     let index = cursor.credential ? credentials.findIndex((c) => c.id === cursor.credential) : 0;
@@ -278,10 +278,9 @@ export class ResourcesService {
     if (!name) return;
     const kind = name.split('/')[0] as ResourceKind;
     if (!(kind in RESOURCE_TTL_MS)) return;
-    const ttl =
-      kind === 'cachedContents'
-        ? ttlUntil(source.expireTime, this.clock.now(), RESOURCE_TTL_MS.cachedContents)
-        : RESOURCE_TTL_MS[kind];
+    // Google says when files (`expirationTime`) and caches (`expireTime`) go; a record lasts as long.
+    const expiry = kind === 'files' ? source.expirationTime : source.expireTime;
+    const ttl = ttlUntil(expiry, this.clock.now(), RESOURCE_TTL_MS[kind]);
     await this.owners.record(name, credential.id, ttl);
   }
 }
