@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import type { EnvSource } from './config/configuration';
 import { CredentialsModule } from './credentials/credentials.module';
+import { FilesModule } from './files/files.module';
 import { GeminiModule } from './gemini/gemini.module';
 import { HealthController } from './health.controller';
 import { BodyModule } from './http/body.module';
@@ -35,6 +36,8 @@ export class AppModule {
         // Anthropic, then Gemini, then OpenAI: GET /v1/models answers requests with
         // anthropic-version in Anthropic's shape, those of Google's SDKs in Google's, others in OpenAI's.
         AnthropicModule,
+        // Before Gemini: models/{model}:batchGenerateContent is the Files module's; it passes the rest on.
+        FilesModule,
         GeminiModule,
         OpenAIModule,
         ResponsesModule,

@@ -75,6 +75,7 @@ function slices(env: () => EnvironmentVariables) {
         tokenTimeoutMs: Math.min(e.TOKEN_TIMEOUT_MS, e.UPSTREAM_TIMEOUT_MS),
         maxAttempts: e.MAX_ATTEMPTS,
         heartbeatMs: e.STREAM_HEARTBEAT_MS,
+        filesMaxBytes: parseByteSize(e.FILES_MAX_BYTES),
       };
     }),
     debug: registerAs('debug', () => {

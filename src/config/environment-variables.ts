@@ -138,6 +138,12 @@ export class EnvironmentVariables {
   BODY_LIMIT = '24mb';
 
   @Env(
+    'largest file accepted by `POST /upload/v1beta/files`; upload bytes stream to Google and never count against `BODY_LIMIT` (Google takes up to 2 GB)',
+  )
+  @Size('2gb')
+  FILES_MAX_BYTES = '2gb';
+
+  @Env(
     'request-body bytes held at once across all requests; past it, 503 with `Retry-After` (at least `BODY_LIMIT`)',
   )
   @Size('64mb')

@@ -182,7 +182,28 @@ describe('toGeminiParts', () => {
   });
 
   it.each([
-    ['a file_id', { file_id: 'file-abc123' }, 'messages[0].content[0].file.file_id'],
+    ['files/abc123', undefined],
+    ['https://generativelanguage.googleapis.com/v1beta/files/abc123', undefined],
+    ['files/abc123', 'notes.pdf'],
+  ])('reads a Gemini file named %s (filename %s) by its URI', async (fileId, filename) => {
+    const content = [{ type: 'file', file: { file_id: fileId, filename } }];
+    expect(await toGeminiParts(content, 'messages[0]', noFetch)).toEqual([
+      {
+        fileData: {
+          fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc123',
+          ...(filename ? { mimeType: 'application/pdf' } : {}),
+        },
+      },
+    ]);
+  });
+
+  it.each([
+    ['an OpenAI file_id', { file_id: 'file-abc123' }, 'messages[0].content[0].file.file_id'],
+    [
+      'a file_id on another host',
+      { file_id: 'https://evil.example/v1beta/files/abc' },
+      'messages[0].content[0].file.file_id',
+    ],
     [
       'base64 of unknown type',
       { file_data: 'JVBERi0x', filename: 'blob.bin' },

@@ -128,13 +128,38 @@ function audioPart(value: unknown, at: string): GeminiPart {
   return { inlineData: { mimeType: `audio/${format}`, data } };
 }
 
+/** Google's file names (`files/abc`), bare or inside the file's URI. */
+const GOOGLE_FILE =
+  /^(?:https:\/\/generativelanguage\.googleapis\.com\/v1(?:beta)?\/)?(files\/[a-z0-9-]{1,64})$/;
+
+/**
+ * A file uploaded through `/upload/v1beta/files` (Google's Files API), named by its `files/…` id
+ * or URI: Gemini reads it by URI, and the dispatcher sends the request to the key that owns it.
+ */
+function googleFilePart(fileId: string, filename: unknown, param: string): GeminiPart {
+  const name = GOOGLE_FILE.exec(fileId)?.[1];
+  if (!name) {
+    throw ApiError.badRequest(
+      `${param}.file_id must name a Gemini file (files/… or its URI, from POST /upload/v1beta/files); send other files as file_data.`,
+      `${param}.file_id`,
+    );
+  }
+  const mimeType = mimeFromFilename(filename);
+  return {
+    fileData: {
+      fileUri: `https://generativelanguage.googleapis.com/v1beta/${name}`,
+      ...(mimeType ? { mimeType } : {}),
+    },
+  };
+}
+
 function filePart(value: unknown, at: string): GeminiPart {
   const param = `${at}.file`;
   const file = isRecord(value) ? value : {};
   if (typeof file.file_data !== 'string') {
+    if (typeof file.file_id === 'string') return googleFilePart(file.file_id, file.filename, param);
     if (file.file_id !== undefined) {
-      const message = `${param}.file_id is not supported (the proxy has no Files API); send file_data.`;
-      throw ApiError.badRequest(message, `${param}.file_id`);
+      throw ApiError.badRequest(`${param}.file_id must be a string.`, `${param}.file_id`);
     }
     throw ApiError.badRequest(`${param}.file_data is required.`, `${param}.file_data`);
   }

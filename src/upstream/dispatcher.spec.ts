@@ -53,7 +53,7 @@ describe('UpstreamDispatcher', () => {
   it('serialises the body once, however many credentials it tries', async () => {
     const sent: (string | undefined)[] = [];
     const { dispatcher } = setup((options) => {
-      sent.push(options.body);
+      sent.push(options.body as string | undefined);
       return Promise.reject(new UpstreamHttpError(503, { error: { code: 503, message: 'busy' } }));
     });
     let serialised = 0;

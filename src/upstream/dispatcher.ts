@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
@@ -15,6 +15,13 @@ import { UpstreamBackends } from './upstream-backends';
 import { UpstreamEvents } from './upstream-events';
 import { modelUnavailable, noCredentialError, toApiError } from './upstream-error-mapping';
 import { isFromGoogle, UpstreamNetworkError } from './upstream-errors';
+import {
+  ownerGone,
+  ownerUnavailable,
+  RESOURCE_AFFINITY,
+  ResourceAffinity,
+  ResourcePin,
+} from './resource-pin';
 
 export interface DispatchRequest<B = GeminiRequest> {
   /** The upstream model id, without `models/` and without proxy suffixes. */
@@ -52,6 +59,9 @@ export class UpstreamDispatcher {
     private readonly debug: DebugLog,
     private readonly events: UpstreamEvents,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
+    @Optional()
+    @Inject(RESOURCE_AFFINITY)
+    private readonly affinity?: ResourceAffinity,
   ) {}
 
   async generate(req: DispatchRequest): Promise<GeminiResponse> {
@@ -177,12 +187,16 @@ export class UpstreamDispatcher {
     let credentialId: string | undefined;
     let reason: string | undefined;
     try {
-      const canServe = (c: Credential) => this.backends.for(c).supports(action, c);
+      // A body naming a file or cached content of one project is served by its owner alone.
+      const pin = await this.affinity?.pinFor(req.body);
+      if (pin && !this.pool.get(pin.owner)) throw ownerGone(pin);
+      const canServe = (c: Credential) =>
+        (!pin || c.id === pin.owner) && this.backends.for(c).supports(action, c);
       const payloads = this.encode(action, req.body);
       for (let n = 1; n <= this.config.maxAttempts; n++) {
         const selection = this.pool.select({ model: req.model, canServe, exclude: tried });
         if (selection.outcome !== 'selected') {
-          if (tried.size === 0) throw this.noneAvailable(selection, req.model, lastError);
+          if (tried.size === 0) throw this.noneAvailable(selection, req.model, lastError, pin);
           break;
         }
         const credential = selection.credential;
@@ -223,7 +237,7 @@ export class UpstreamDispatcher {
           rateLimited ||= verdict.action === 'cooldown';
         }
       }
-      throw this.exhausted(req.model, canServe, lastError, lastFault, rateLimited);
+      throw this.exhausted(req.model, canServe, lastError, lastFault, rateLimited, pin);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : toApiError(error);
       status = apiError.status;
@@ -284,7 +298,10 @@ export class UpstreamDispatcher {
     selection: Exclude<Selection, { outcome: 'selected' }>,
     model: string,
     lastError: unknown,
+    pin: ResourcePin | undefined,
   ): ApiError {
+    const pinned = pin && ownerUnavailable(pin, selection, this.clock.now());
+    if (pinned) return pinned;
     if (selection.outcome === 'all-cooling' && selection.unavailable) {
       return modelUnavailable(model, selection.soonest, this.clock.now());
     }
@@ -303,8 +320,12 @@ export class UpstreamDispatcher {
     lastError: unknown,
     lastFault: unknown,
     rateLimited: boolean,
+    pin: ResourcePin | undefined,
   ): unknown {
     const again = this.pool.select({ model, canServe });
+    if (pin && again.outcome === 'all-cooling' && rateLimited && !again.unavailable) {
+      return ownerUnavailable(pin, again, this.clock.now());
+    }
     if (again.outcome === 'all-cooling') {
       if (again.unavailable) return modelUnavailable(model, again.soonest, this.clock.now());
       if (rateLimited) return noCredentialError(again, model, this.clock.now(), lastError);

@@ -46,6 +46,8 @@ const DISABLE_REASONS = new Set([
   'CONSUMER_SUSPENDED',
   'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
   'API_KEY_INVALID',
+  // Google's 2026 `AQ.` authorization keys: some accounts' keys are refused this way on every call.
+  'ACCESS_TOKEN_TYPE_UNSUPPORTED',
   'API_KEY_SERVICE_BLOCKED',
   'API_KEY_HTTP_REFERRER_BLOCKED',
   'API_KEY_IP_ADDRESS_BLOCKED',
@@ -75,11 +77,7 @@ const COOLDOWN_REASONS = new Set([
  */
 const TRANSIENT_REASONS = new Set(['MODEL_CAPACITY_EXHAUSTED']);
 
-const REFRESH_REASONS = new Set([
-  'ACCESS_TOKEN_EXPIRED',
-  'ACCESS_TOKEN_TYPE_UNSUPPORTED',
-  'CREDENTIALS_MISSING',
-]);
+const REFRESH_REASONS = new Set(['ACCESS_TOKEN_EXPIRED', 'CREDENTIALS_MISSING']);
 
 /** OAuth token-endpoint errors that no retry fixes. */
 const OAUTH_DISABLE: Record<string, string> = {

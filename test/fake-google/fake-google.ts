@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Accounts } from './accounts';
 import { CodeAssistRoutes } from './code-assist-routes';
 import { Exchange, type Lifecycle } from './exchange';
+import { FakeResources } from './fake-resources';
 import { GeminiApiRoutes } from './gemini-api-routes';
 import { OAuthRoutes } from './oauth-routes';
 import { Recorder } from './recorder';
@@ -14,6 +15,7 @@ import {
   type ServiceAccountInput,
   type ServiceAccountKey,
 } from './service-accounts';
+import { ResourceRoutes } from './resource-routes';
 import { VertexRoutes } from './vertex-routes';
 import type {
   AccountSetup,
@@ -55,6 +57,8 @@ export class FakeGoogle {
   private readonly script = new Script();
   private readonly recorder: Recorder;
   private readonly routes: RouteTable[];
+  /** Files, cached contents, batches and interactions, each owned by the key that made it. */
+  readonly resources = new FakeResources();
   private origin = '';
   private closed: Promise<void> | undefined;
 
@@ -68,8 +72,10 @@ export class FakeGoogle {
       serviceAccounts: this.serviceAccounts,
       script: this.script,
       options,
+      resources: this.resources,
     };
     this.routes = [
+      new ResourceRoutes({ ...deps, resources: this.resources, origin: () => this.origin }),
       new CodeAssistRoutes(deps),
       new GeminiApiRoutes(deps),
       new VertexRoutes(deps),
@@ -225,6 +231,10 @@ export class FakeGoogle {
       ex.identify(route?.api ?? apiForPath(url.pathname), route?.action);
       const raw = await readBody(req);
       if (!raw) return ex.record();
+      if (route?.raw) {
+        ex.raw = raw;
+        return await route.run(ex);
+      }
       const parsed = parseBody(req.headers['content-type'], raw);
       if (!parsed.ok) {
         ex.record();
@@ -262,7 +272,7 @@ function requestUrl(target: string | undefined): URL {
 
 function apiForPath(path: string): ApiName {
   if (path.startsWith('/v1internal')) return 'code-assist';
-  if (path.startsWith('/v1beta')) return 'gemini';
+  if (path.startsWith('/v1beta') || path.startsWith('/upload/')) return 'gemini';
   if (path.startsWith('/v1/')) return 'vertex';
   if (path.startsWith('/oauth2/')) return 'userinfo';
   if (path.startsWith('/o/oauth2/')) return 'consent';
