@@ -4,7 +4,7 @@ import { errorBodyForPath } from './errors/error-bodies';
 import { toErrorFacts } from './errors/error-facts';
 import { sendAnthropicError } from './anthropic/anthropic-error-response';
 import { sendError } from './http/error-response';
-import { openAIErrorFrame } from './translation/openai-frames';
+import { openAIErrorFrame } from './translation/openai/frames';
 
 /**
  * For errors outside any controller's own filter (unknown routes, bad bodies): answers in the

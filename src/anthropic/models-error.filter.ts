@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { googleErrorBody, openAIErrorBody } from '../errors/error-bodies';
 import { toErrorFacts } from '../errors/error-facts';
 import { sendError } from '../http/error-response';
-import { openAIErrorFrame } from '../translation/openai-frames';
+import { openAIErrorFrame } from '../translation/openai/frames';
 import { sendAnthropicError } from './anthropic-error-response';
 
 /**

@@ -7,7 +7,7 @@ import {
   GoogleJsonArrayFrames,
   googleSseErrorFrame,
   googleSseFrames,
-} from '../translation/google-frames';
+} from './google-frames';
 import { modelNameProblem } from '../models/model-names';
 import { applyModelVariant } from '../models/model-variant';
 import { UpstreamDispatcher } from '../upstream/dispatcher';

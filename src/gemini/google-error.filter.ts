@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { googleErrorBody } from '../errors/error-bodies';
 import { toErrorFacts } from '../errors/error-facts';
 import { sendError } from '../http/error-response';
-import { googleErrorFrame } from '../translation/google-frames';
+import { googleErrorFrame } from './google-frames';
 
 /** Google RPC errors for the native routes; Google's own error body passes through unchanged. */
 @Catch()

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { openAIErrorBody } from '../errors/error-bodies';
 import { toErrorFacts } from '../errors/error-facts';
 import { sendError } from '../http/error-response';
-import { openAIErrorFrame } from '../translation/openai-frames';
+import { openAIErrorFrame } from '../translation/openai/frames';
 
 /**
  * OpenAI's `{error:{message,type,param,code}}` for every `/v1` failure, with Google's message and

@@ -8,7 +8,7 @@ import type {
   OpenAIEmbeddingsResponse,
   OpenAIModel,
   OpenAIModelList,
-} from '../translation/openai-types';
+} from '../translation/openai/openai-types';
 import { findChatRequestProblem } from './dto/chat-request-rules';
 import { findEmbeddingsRequestProblem } from './dto/embeddings-request-rules';
 import { OpenAIBodyPipe } from './openai-body.pipe';

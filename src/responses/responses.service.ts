@@ -3,8 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import { serverConfig, upstreamConfig } from '../config/configuration';
 import { ApiError } from '../errors/api-error';
 import { Reply } from '../http/reply';
-import type { FetchedMedia } from '../translation/content-parts';
-import { RequestRulesFactory } from '../translation/request-rules';
+import type { FetchedMedia } from '../translation/common/content-parts';
+import { RequestRulesFactory } from '../translation/common/request-rules';
 import { ResponseEventSequencer } from '../translation/responses/event-sequencer';
 import { eventFrames, failedFrames } from '../translation/responses/frames';
 import { normaliseInput } from '../translation/responses/input-items';
@@ -23,7 +23,7 @@ import type {
 import {
   THOUGHT_SIGNATURE_STORE,
   ThoughtSignatureStore,
-} from '../translation/thought-signature-store';
+} from '../translation/common/thought-signature-store';
 import { ModelAliasesService } from '../models/model-aliases.service';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { JsonObject } from '../upstream/gemini-types';

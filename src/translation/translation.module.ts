@@ -2,9 +2,9 @@ import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { mediaConfig } from '../config/configuration';
 import { AnthropicTranslationService } from './anthropic/anthropic-translation.service';
-import { HttpMediaFetcher, MEDIA_FETCHER } from './media-fetcher';
-import { MEDIA_LIMITS, MediaLimits } from './request-media';
-import { RequestRulesFactory } from './request-rules';
+import { HttpMediaFetcher, MEDIA_FETCHER } from './common/media-fetcher';
+import { MEDIA_LIMITS, MediaLimits } from './common/request-media';
+import { RequestRulesFactory } from './common/request-rules';
 import { RedisConnection } from '../state/redis-connection';
 import { RedisThoughtSignatureStore } from '../state/redis-thought-signature-store';
 import { REDIS_CONNECTION, StateModule } from '../state/state.module';
@@ -12,8 +12,8 @@ import {
   InMemoryThoughtSignatureStore,
   THOUGHT_SIGNATURE_STORE,
   ThoughtSignatureStore,
-} from './thought-signature-store';
-import { TranslationService } from './translation.service';
+} from './common/thought-signature-store';
+import { TranslationService } from './openai/openai-translation.service';
 
 @Module({
   imports: [StateModule],

@@ -1,5 +1,5 @@
 import { aModelName } from './model-name-rule';
-import type { ReasoningEffort } from '../../translation/openai-types';
+import type { ReasoningEffort } from '../../translation/openai/openai-types';
 import { findMessageProblem } from './chat-message-rules';
 import { stopProblem, toolChoiceProblem } from './chat-option-rules';
 import {

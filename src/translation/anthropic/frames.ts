@@ -1,7 +1,7 @@
 import { AnthropicErrorBody, toAnthropicError } from '../../errors/anthropic-errors';
 import { toErrorFacts } from '../../errors/error-facts';
 import type { GeminiResponse } from '../../upstream/gemini-types';
-import { sseEvent } from '../sse-frame';
+import { sseEvent } from '../common/sse-frame';
 import type { AnthropicStreamEvent } from './anthropic-types';
 import type { AnthropicStreamSequencer } from './stream-sequencer';
 

@@ -7,7 +7,7 @@ import {
   thinkingConfigFor,
   thinkingControlOf,
 } from '../../models/model-names';
-import type { ReasoningEffort } from '../openai-types';
+import type { ReasoningEffort } from '../openai/openai-types';
 import type { AnthropicMessagesRequest } from './anthropic-types';
 import { isRecord } from '../../json/is-record';
 

@@ -1,4 +1,4 @@
-import { mapFinishReason } from '../finish-reason';
+import { mapFinishReason } from '../openai/finish-reason';
 import type { AnthropicStopReason } from './anthropic-types';
 
 /**

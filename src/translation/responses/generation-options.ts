@@ -1,8 +1,8 @@
 import type { GeminiGenerationConfig } from '../../upstream/gemini-types';
-import { toGenerationConfig } from '../generation-config';
+import { toGenerationConfig } from '../openai/generation-config';
 import { catalogue, findModel } from '../../models/model-catalogue';
 import type { ParsedModelName } from '../../models/model-names';
-import type { ResponseFormat } from '../openai-types';
+import type { ResponseFormat } from '../openai/openai-types';
 import type { ResponseCreateRequest } from './responses-types';
 import { isRecord } from '../../json/is-record';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { GeminiUsageMetadata } from '../../upstream/gemini-types';
-import { mapFinishReason } from '../finish-reason';
-import { toOpenAIUsage } from '../usage';
+import { mapFinishReason } from '../openai/finish-reason';
+import { toOpenAIUsage } from '../openai/usage';
 import type {
   ResponseCreateRequest,
   ResponseError,

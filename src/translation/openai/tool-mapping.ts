@@ -1,8 +1,8 @@
-import { ApiError } from '../errors/api-error';
-import type { GeminiRequest } from '../upstream/gemini-types';
+import { ApiError } from '../../errors/api-error';
+import type { GeminiRequest } from '../../upstream/gemini-types';
 import type { OpenAIChatRequest } from './openai-types';
-import type { RequestRules } from './request-rules';
-import { isRecord } from '../json/is-record';
+import type { RequestRules } from '../common/request-rules';
+import { isRecord } from '../../json/is-record';
 
 interface FunctionDeclaration {
   name: string;

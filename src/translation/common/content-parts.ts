@@ -1,6 +1,6 @@
-import { ApiError } from '../errors/api-error';
-import type { GeminiPart } from '../upstream/gemini-types';
-import { isRecord } from '../json/is-record';
+import { ApiError } from '../../errors/api-error';
+import type { GeminiPart } from '../../upstream/gemini-types';
+import { isRecord } from '../../json/is-record';
 
 export interface FetchedMedia {
   mimeType: string;

@@ -1,7 +1,7 @@
-import type { GeminiResponse } from '../upstream/gemini-types';
+import type { GeminiResponse } from '../../upstream/gemini-types';
 import type { ChatCompletionChunk } from './openai-types';
 import { ChatStreamMapper, StreamContext } from './stream-mapper';
-import { InMemoryThoughtSignatureStore } from './thought-signature-store';
+import { InMemoryThoughtSignatureStore } from '../common/thought-signature-store';
 
 // `data:` events of a gemini-2.5-flash stream with thoughts on, as the Gemini API sends them.
 const THINKING_STREAM: GeminiResponse[] = [

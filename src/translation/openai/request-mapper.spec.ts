@@ -1,10 +1,10 @@
-import { ApiError } from '../errors/api-error';
-import { rulesOver } from './request-rules';
-import type { GeminiRequest } from '../upstream/gemini-types';
-import type { FetchedMedia } from './content-parts';
+import { ApiError } from '../../errors/api-error';
+import { rulesOver } from '../common/request-rules';
+import type { GeminiRequest } from '../../upstream/gemini-types';
+import type { FetchedMedia } from '../common/content-parts';
 import type { ChatMessage, OpenAIChatRequest } from './openai-types';
 import { SKIP_THOUGHT_SIGNATURE, toGeminiRequest } from './request-mapper';
-import { InMemoryThoughtSignatureStore } from './thought-signature-store';
+import { InMemoryThoughtSignatureStore } from '../common/thought-signature-store';
 
 const noFetch = (url: string): Promise<FetchedMedia> =>
   Promise.reject(new Error(`unexpected fetch ${url}`));

@@ -1,11 +1,11 @@
 import { Test } from '@nestjs/testing';
-import { AppConfigModule } from '../config/config.module';
-import type { GeminiResponse } from '../upstream/gemini-types';
-import type { FetchedMedia } from './content-parts';
-import { HttpMediaFetcher, MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
+import { AppConfigModule } from '../../config/config.module';
+import type { GeminiResponse } from '../../upstream/gemini-types';
+import type { FetchedMedia } from '../common/content-parts';
+import { HttpMediaFetcher, MEDIA_FETCHER, MediaFetcher } from '../common/media-fetcher';
 import type { ChatMessage } from './openai-types';
-import { TranslationModule } from './translation.module';
-import { TranslationService } from './translation.service';
+import { TranslationModule } from '../translation.module';
+import { TranslationService } from './openai-translation.service';
 
 class FakeMediaFetcher implements MediaFetcher {
   readonly urls: string[] = [];

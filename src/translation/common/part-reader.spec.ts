@@ -1,4 +1,4 @@
-import type { GeminiPart } from '../upstream/gemini-types';
+import type { GeminiPart } from '../../upstream/gemini-types';
 import { readParts } from './part-reader';
 
 describe('readParts', () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { GeminiResponse } from '../upstream/gemini-types';
+import type { GeminiResponse } from '../../upstream/gemini-types';
 import {
   GeminiBatchEmbedResponse,
   MappedEmbeddingsRequest,
@@ -13,10 +13,10 @@ import type {
   OpenAIEmbeddingsResponse,
 } from './openai-types';
 import { MappedChatRequest, toGeminiRequest } from './request-mapper';
-import { RequestRulesFactory } from './request-rules';
+import { RequestRulesFactory } from '../common/request-rules';
 import { ResponseContext, toChatCompletion } from './response-mapper';
 import { ChatStreamMapper, StreamContext } from './stream-mapper';
-import { THOUGHT_SIGNATURE_STORE, ThoughtSignatureStore } from './thought-signature-store';
+import { THOUGHT_SIGNATURE_STORE, ThoughtSignatureStore } from '../common/thought-signature-store';
 
 export type ChatResponseContext = Omit<ResponseContext, 'signatures'>;
 export type ChatStreamContext = Omit<StreamContext, 'signatures'>;

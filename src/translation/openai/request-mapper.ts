@@ -1,15 +1,15 @@
-import { ApiError } from '../errors/api-error';
-import type { GeminiContent, GeminiPart, GeminiRequest } from '../upstream/gemini-types';
-import { toGeminiParts, toTextParts } from './content-parts';
+import { ApiError } from '../../errors/api-error';
+import type { GeminiContent, GeminiPart, GeminiRequest } from '../../upstream/gemini-types';
+import { toGeminiParts, toTextParts } from '../common/content-parts';
 import { toGenerationConfig } from './generation-config';
-import { DEFAULT_SAFETY_SETTINGS, readGoogleExtras } from './google-extras';
-import { jsonDepthWithin } from './json-depth';
-import { parseModelName } from '../models/model-names';
+import { DEFAULT_SAFETY_SETTINGS, readGoogleExtras } from '../common/google-extras';
+import { jsonDepthWithin } from '../common/json-depth';
+import { parseModelName } from '../../models/model-names';
 import type { OpenAIChatRequest } from './openai-types';
-import type { RequestRules } from './request-rules';
-import type { ThoughtSignatureStore } from './thought-signature-store';
+import type { RequestRules } from '../common/request-rules';
+import type { ThoughtSignatureStore } from '../common/thought-signature-store';
 import { toGeminiTools } from './tool-mapping';
-import { isRecord } from '../json/is-record';
+import { isRecord } from '../../json/is-record';
 
 export interface RequestMapperDeps {
   /** The request's limits: every media fetch and tool schema goes through them. */

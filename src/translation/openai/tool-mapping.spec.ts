@@ -1,4 +1,4 @@
-import { rulesOver } from './request-rules';
+import { rulesOver } from '../common/request-rules';
 import type { OpenAIChatRequest, ToolChoice } from './openai-types';
 import { toGeminiTools } from './tool-mapping';
 

@@ -1,8 +1,8 @@
-import { ApiError } from '../errors/api-error';
-import type { GeminiRequest } from '../upstream/gemini-types';
-import type { ThinkingConfig } from '../models/model-names';
-import type { GoogleExtras } from './openai-types';
-import { isRecord } from '../json/is-record';
+import { ApiError } from '../../errors/api-error';
+import type { GeminiRequest } from '../../upstream/gemini-types';
+import type { ThinkingConfig } from '../../models/model-names';
+import type { GoogleExtras } from '../openai/openai-types';
+import { isRecord } from '../../json/is-record';
 
 export type SafetySetting = NonNullable<GeminiRequest['safetySettings']>[number];
 

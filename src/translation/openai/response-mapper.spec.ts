@@ -1,6 +1,6 @@
-import type { GeminiCandidate, GeminiPart, GeminiResponse } from '../upstream/gemini-types';
+import type { GeminiCandidate, GeminiPart, GeminiResponse } from '../../upstream/gemini-types';
 import { toChatCompletion } from './response-mapper';
-import { InMemoryThoughtSignatureStore } from './thought-signature-store';
+import { InMemoryThoughtSignatureStore } from '../common/thought-signature-store';
 
 // Recorded shapes of Gemini API answers (API-key backend; Code Assist wraps the same in `response`).
 const FLASH_WITH_THOUGHTS: GeminiResponse = {

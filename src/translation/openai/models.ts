@@ -1,4 +1,4 @@
-import { bareName, CREATED, GeminiModel } from '../models/model-catalogue';
+import { bareName, CREATED, GeminiModel } from '../../models/model-catalogue';
 import type { OpenAIModel, OpenAIModelList } from './openai-types';
 
 /** A catalogue entry as OpenAI's `GET /v1/models` shows it: the bare name, owned by Google. */

@@ -1,4 +1,4 @@
-import { ApiError } from '../errors/api-error';
+import { ApiError } from '../../errors/api-error';
 import type { FetchedMedia } from './content-parts';
 import type { MediaFetcher } from './media-fetcher';
 import { RequestRules } from './request-rules';

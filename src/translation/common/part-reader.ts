@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { GeminiPart } from '../upstream/gemini-types';
-import type { ToolCall } from './openai-types';
+import type { GeminiPart } from '../../upstream/gemini-types';
+import type { ToolCall } from '../openai/openai-types';
 import type { ThoughtSignatureStore } from './thought-signature-store';
 
 /** What one or more Gemini parts say, in the terms OpenAI has for it. */

@@ -20,7 +20,7 @@ import {
   resolvePointer,
   Schema,
 } from './schema-keywords';
-import { isRecord } from '../json/is-record';
+import { isRecord } from '../../json/is-record';
 import { SchemaBudget } from './schema-budget';
 
 export type { Schema } from './schema-keywords';

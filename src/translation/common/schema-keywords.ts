@@ -2,7 +2,7 @@
  * The vocabulary of Gemini's function-parameter Schema, and the keyword-level rules the
  * sanitiser applies to one node at a time.
  */
-import { isRecord } from '../json/is-record';
+import { isRecord } from '../../json/is-record';
 import { SchemaError } from './schema-budget';
 
 export type Schema = Record<string, unknown>;

@@ -1,7 +1,7 @@
-import { openAIErrorBody } from '../errors/error-bodies';
-import { toErrorFacts } from '../errors/error-facts';
-import type { GeminiResponse } from '../upstream/gemini-types';
-import { sseData } from './sse-frame';
+import { openAIErrorBody } from '../../errors/error-bodies';
+import { toErrorFacts } from '../../errors/error-facts';
+import type { GeminiResponse } from '../../upstream/gemini-types';
+import { sseData } from '../common/sse-frame';
 import type { ChatStreamMapper } from './stream-mapper';
 
 /** What ends an OpenAI chat stream. */

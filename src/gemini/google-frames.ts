@@ -1,7 +1,7 @@
 import { googleErrorBody } from '../errors/error-bodies';
 import { toErrorFacts } from '../errors/error-facts';
 import type { GeminiResponse } from '../upstream/gemini-types';
-import { sseData } from './sse-frame';
+import { sseData } from '../translation/common/sse-frame';
 
 /** The native dialect's `alt=sse` frames: each of Google's events as it came. */
 export async function* googleSseFrames(

@@ -1,4 +1,4 @@
-import type { GeminiUsageMetadata } from '../upstream/gemini-types';
+import type { GeminiUsageMetadata } from '../../upstream/gemini-types';
 import type { ChatCompletionUsage } from './openai-types';
 
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);

@@ -1,5 +1,5 @@
 import { toGenerationConfig } from './generation-config';
-import { parseModelName } from '../models/model-names';
+import { parseModelName } from '../../models/model-names';
 import type { OpenAIChatRequest } from './openai-types';
 
 const config = (patch: Partial<OpenAIChatRequest>, model = 'gemini-2.0-flash') =>

@@ -1,9 +1,9 @@
-import { ApiError } from '../errors/api-error';
-import type { GeminiGenerationConfig } from '../upstream/gemini-types';
-import type { GoogleOptions } from './google-extras';
-import { ParsedModelName, thinkingConfigFor } from '../models/model-names';
+import { ApiError } from '../../errors/api-error';
+import type { GeminiGenerationConfig } from '../../upstream/gemini-types';
+import type { GoogleOptions } from '../common/google-extras';
+import { ParsedModelName, thinkingConfigFor } from '../../models/model-names';
 import type { OpenAIChatRequest, ReasoningEffort } from './openai-types';
-import { isRecord } from '../json/is-record';
+import { isRecord } from '../../json/is-record';
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
 

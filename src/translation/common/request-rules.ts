@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError } from '../errors/api-error';
-import { isRecord } from '../json/is-record';
+import { ApiError } from '../../errors/api-error';
+import { isRecord } from '../../json/is-record';
 import { jsonDepthWithin, MAX_EMBEDDED_JSON_DEPTH } from './json-depth';
 import type { FetchedMedia } from './content-parts';
 import { MEDIA_FETCHER, MediaFetcher } from './media-fetcher';

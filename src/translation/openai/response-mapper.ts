@@ -1,4 +1,4 @@
-import type { GeminiCandidate, GeminiPart, GeminiResponse } from '../upstream/gemini-types';
+import type { GeminiCandidate, GeminiPart, GeminiResponse } from '../../upstream/gemini-types';
 import { mapFinishReason } from './finish-reason';
 import type {
   ChatCompletion,
@@ -6,8 +6,8 @@ import type {
   ChatCompletionImage,
   ToolCall,
 } from './openai-types';
-import { issueToolCall, newCompletionId, readParts } from './part-reader';
-import type { ThoughtSignatureStore } from './thought-signature-store';
+import { issueToolCall, newCompletionId, readParts } from '../common/part-reader';
+import type { ThoughtSignatureStore } from '../common/thought-signature-store';
 import { toOpenAIUsage } from './usage';
 
 export interface ResponseContext {

@@ -1,6 +1,6 @@
-import { LIVE_MODELS } from '../models/live-models.fixture';
-import { withVariants } from '../models/model-catalogue';
-import { toOpenAIModel, toOpenAIModelList } from './openai-models';
+import { LIVE_MODELS } from '../../models/live-models.fixture';
+import { withVariants } from '../../models/model-catalogue';
+import { toOpenAIModel, toOpenAIModelList } from './models';
 
 const LIVE = LIVE_MODELS;
 

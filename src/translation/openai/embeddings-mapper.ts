@@ -1,5 +1,5 @@
-import { ApiError } from '../errors/api-error';
-import { readGoogleExtras } from './google-extras';
+import { ApiError } from '../../errors/api-error';
+import { readGoogleExtras } from '../common/google-extras';
 import type {
   OpenAIEmbedding,
   OpenAIEmbeddingsRequest,

@@ -1,4 +1,4 @@
-import type { ReasoningEffort } from '../models/model-names';
+import type { ReasoningEffort } from '../../models/model-names';
 /**
  * The parts of OpenAI's Chat Completions, Embeddings and Models wire format that the proxy reads
  * or writes. Requests arrive as parsed JSON, so every field a client may omit is optional.
@@ -115,7 +115,7 @@ export type ResponseFormat =
       };
     };
 
-export type { ReasoningEffort } from '../models/model-names';
+export type { ReasoningEffort } from '../../models/model-names';
 
 /**
  * Gemini-specific options, sent as `extra_body: {google: {...}}` (the OpenAI SDKs merge
