@@ -13,7 +13,7 @@ import type {
   OpenAIModel,
   OpenAIModelList,
 } from '../translation/openai/openai-types';
-import { TranslationService } from '../translation/openai/openai-translation.service';
+import { OpenAITranslationService } from '../translation/openai/openai-translation.service';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { JsonObject } from '../upstream/gemini-types';
 import { ModelListService } from '../models/model-list.service';
@@ -23,7 +23,7 @@ import { ModelAliasesService } from '../models/model-aliases.service';
 @Injectable()
 export class OpenAIService {
   constructor(
-    private readonly translation: TranslationService,
+    private readonly translation: OpenAITranslationService,
     private readonly dispatcher: UpstreamDispatcher,
     private readonly models: ModelListService,
     private readonly aliases: ModelAliasesService,

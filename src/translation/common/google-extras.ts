@@ -1,8 +1,23 @@
 import { ApiError } from '../../errors/api-error';
 import type { GeminiRequest } from '../../upstream/gemini-types';
 import type { ThinkingConfig } from '../../models/model-names';
-import type { GoogleExtras } from '../openai/openai-types';
 import { isRecord } from '../../json/is-record';
+
+/**
+ * Gemini-specific options, sent as `extra_body: {google: {...}}` (the OpenAI SDKs merge
+ * `extra_body` into the top level, so the proxy sees `google`). Keys are accepted in either case.
+ */
+export interface GoogleExtras {
+  thinking_config?: Record<string, unknown>;
+  thinkingConfig?: Record<string, unknown>;
+  safety_settings?: { category: string; threshold: string }[];
+  safetySettings?: { category: string; threshold: string }[];
+  cached_content?: string;
+  cachedContent?: string;
+  /** Embeddings only: Gemini's `taskType` (RETRIEVAL_QUERY, SEMANTIC_SIMILARITY, …). */
+  task_type?: string;
+  taskType?: string;
+}
 
 export type SafetySetting = NonNullable<GeminiRequest['safetySettings']>[number];
 

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { GeminiPart } from '../../upstream/gemini-types';
-import type { ToolCall } from '../openai/openai-types';
-import type { ThoughtSignatureStore } from './thought-signature-store';
 
-/** What one or more Gemini parts say, in the terms OpenAI has for it. */
+/** What one or more Gemini parts say, in terms every dialect has: text, reasoning, a call. */
 export type Piece =
   | { kind: 'text'; text: string }
   | { kind: 'reasoning'; text: string }
@@ -27,7 +24,7 @@ function pieceOf(part: GeminiPart): Piece | undefined {
     if (part.text === '') return undefined;
     return { kind: part.thought ? 'reasoning' : 'text', text: part.text };
   }
-  // Image output has no OpenAI field; a markdown data-URL image is what chat UIs render.
+  // Image output has no field in the chat dialects; a markdown data-URL image is what chat UIs render.
   if (part.inlineData && !part.thought && part.inlineData.mimeType.startsWith('image/')) {
     const { mimeType, data } = part.inlineData;
     return { kind: 'text', text: `![image](data:${mimeType};base64,${data})` };
@@ -58,31 +55,4 @@ export function readParts(parts: GeminiPart[] | undefined): Piece[] {
     else pieces.push(piece);
   }
   return pieces;
-}
-
-const token = (bytes: number) => randomBytes(bytes).toString('hex');
-
-export const newCompletionId = (): string => `chatcmpl-${token(12)}`;
-
-/**
- * Gives a function call a unique OpenAI id (Gemini gives none, and reusing the function name
- * merges parallel calls in clients) and keeps its thought signature under that id. The signature
- * also goes out in `extra_content.google`, where Google's own OpenAI endpoint puts it, for clients
- * that carry it back.
- */
-export function issueToolCall(
-  piece: Extract<Piece, { kind: 'call' }>,
-  signatures: ThoughtSignatureStore,
-): ToolCall {
-  const id = `call_${token(12)}`;
-  const call: ToolCall = {
-    id,
-    type: 'function',
-    function: { name: piece.name, arguments: JSON.stringify(piece.args) },
-  };
-  if (piece.signature) {
-    signatures.set(id, piece.signature);
-    call.extra_content = { google: { thought_signature: piece.signature } };
-  }
-  return call;
 }

@@ -1,16 +1,7 @@
+import { classifyFinish } from '../common/finish';
 import type { FinishReason } from './openai-types';
 
-// Gemini stops for these when its filters, not the model, ended the answer.
-const FILTERED = new Set([
-  'SAFETY',
-  'RECITATION',
-  'BLOCKLIST',
-  'PROHIBITED_CONTENT',
-  'SPII',
-  'IMAGE_SAFETY',
-  'IMAGE_PROHIBITED_CONTENT',
-  'IMAGE_RECITATION',
-]);
+const FINISH_REASONS = { stop: 'stop', length: 'length', filtered: 'content_filter' } as const;
 
 /**
  * Gemini's finishReason → OpenAI's. Gemini says STOP after function calls, and agent clients
@@ -18,7 +9,5 @@ const FILTERED = new Set([
  */
 export function mapFinishReason(reason: string | undefined, hasToolCalls: boolean): FinishReason {
   if (hasToolCalls) return 'tool_calls';
-  if (reason === 'MAX_TOKENS') return 'length';
-  if (reason !== undefined && FILTERED.has(reason)) return 'content_filter';
-  return 'stop';
+  return FINISH_REASONS[classifyFinish(reason)];
 }

@@ -1,7 +1,8 @@
 import { ApiError } from '../../errors/api-error';
 import type { GeminiGenerationConfig } from '../../upstream/gemini-types';
+import { OutputFormat, toGeminiGenerationConfig } from '../common/generation-config';
 import type { GoogleOptions } from '../common/google-extras';
-import { ParsedModelName, thinkingConfigFor } from '../../models/model-names';
+import type { ParsedModelName } from '../../models/model-names';
 import type { OpenAIChatRequest, ReasoningEffort } from './openai-types';
 import { isRecord } from '../../json/is-record';
 
@@ -40,24 +41,18 @@ function stopSequences(stop: unknown): string[] | undefined {
   return kept.length > 0 ? kept : undefined;
 }
 
-function applyResponseFormat(format: unknown, cfg: GeminiGenerationConfig): void {
-  if (format === undefined || format === null) return;
+function outputFormat(format: unknown): OutputFormat | undefined {
+  if (format === undefined || format === null) return undefined;
   const type = isRecord(format) ? format.type : undefined;
   switch (type) {
     case 'text':
-      return;
+      return undefined;
     case 'json_object':
-      cfg.responseMimeType = 'application/json';
-      return;
+      return { kind: 'json' };
     case 'json_schema': {
-      cfg.responseMimeType = 'application/json';
       const spec = isRecord(format) ? format.json_schema : undefined;
       const schema = isRecord(spec) ? spec.schema : undefined;
-      // responseJsonSchema takes JSON Schema as written ($ref, $defs, additionalProperties), which
-      // responseSchema's OpenAPI subset rejects. Code Assist forwards it too (gemini-cli sends it in
-      // the same envelope); some third-party backends want responseSchema instead (peers §4.8).
-      if (isRecord(schema)) cfg.responseJsonSchema = schema;
-      return;
+      return { kind: 'json_schema', schema: isRecord(schema) ? schema : undefined };
     }
     default:
       throw ApiError.badRequest(
@@ -84,39 +79,35 @@ export function toGenerationConfig(
   model: ParsedModelName,
   google: GoogleOptions,
 ): GeminiGenerationConfig | undefined {
-  const cfg: GeminiGenerationConfig = {};
+  // Read in this order so that, of two bad fields, the same one is named as before.
   const temperature = numberParam(req, 'temperature');
-  if (temperature !== undefined) cfg.temperature = temperature;
   const topP = numberParam(req, 'top_p');
-  if (topP !== undefined) cfg.topP = topP;
-
   const maxTokens =
     numberParam(req, 'max_completion_tokens', true) ?? numberParam(req, 'max_tokens', true);
-  if (maxTokens !== undefined) cfg.maxOutputTokens = maxTokens;
-
   const stop = stopSequences(req.stop);
-  if (stop) cfg.stopSequences = stop;
-
   const n = numberParam(req, 'n', true);
   if (n !== undefined && n < 1) throw ApiError.badRequest('n must be at least 1.', 'n');
-  if (n !== undefined && n > 1) cfg.candidateCount = n;
-
   const seed = numberParam(req, 'seed', true);
-  if (seed !== undefined) cfg.seed = seed;
-
   // Zero is Gemini's default, and some Gemini models answer 400 "Penalty is not enabled" to any
   // penalty at all; LangChain and others send 0 on every request, so zero is not forwarded.
-  const presence = numberParam(req, 'presence_penalty');
-  if (presence) cfg.presencePenalty = presence;
-  const frequency = numberParam(req, 'frequency_penalty');
-  if (frequency) cfg.frequencyPenalty = frequency;
-
-  applyResponseFormat(req.response_format, cfg);
-
+  const presence = numberParam(req, 'presence_penalty') || undefined;
+  const frequency = numberParam(req, 'frequency_penalty') || undefined;
+  const output = outputFormat(req.response_format);
   const effort = reasoningEffort(req.reasoning_effort);
-  const thinking =
-    google.thinkingConfig ?? thinkingConfigFor(model.base, { effort, variant: model.thinking });
-  if (thinking) cfg.thinkingConfig = thinking;
-
-  return Object.keys(cfg).length > 0 ? cfg : undefined;
+  return toGeminiGenerationConfig(
+    {
+      temperature,
+      topP,
+      maxOutputTokens: maxTokens,
+      stopSequences: stop,
+      candidateCount: n !== undefined && n > 1 ? n : undefined,
+      seed,
+      presencePenalty: presence,
+      frequencyPenalty: frequency,
+      output,
+      effort,
+      thinkingConfig: google.thinkingConfig,
+    },
+    model,
+  );
 }

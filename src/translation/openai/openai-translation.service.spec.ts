@@ -5,7 +5,7 @@ import type { FetchedMedia } from '../common/content-parts';
 import { HttpMediaFetcher, MEDIA_FETCHER, MediaFetcher } from '../common/media-fetcher';
 import type { ChatMessage } from './openai-types';
 import { TranslationModule } from '../translation.module';
-import { TranslationService } from './openai-translation.service';
+import { OpenAITranslationService } from './openai-translation.service';
 
 class FakeMediaFetcher implements MediaFetcher {
   readonly urls: string[] = [];
@@ -70,10 +70,10 @@ describe('TranslationModule', () => {
   });
 });
 
-describe('TranslationService', () => {
+describe('OpenAITranslationService', () => {
   it('fetches remote images through the injected media fetcher', async () => {
     const fake = new FakeMediaFetcher();
-    const service = (await boot(fake)).get(TranslationService);
+    const service = (await boot(fake)).get(OpenAITranslationService);
     const content = [
       { type: 'image_url' as const, image_url: { url: 'https://example.com/cat.jpg' } },
     ];
@@ -91,7 +91,7 @@ describe('TranslationService', () => {
   });
 
   it('replays the thought signature of a call it answered, so Gemini 3 accepts the next turn', async () => {
-    const service = (await boot(new FakeMediaFetcher())).get(TranslationService);
+    const service = (await boot(new FakeMediaFetcher())).get(OpenAITranslationService);
     const completion = service.toChatCompletion(GEMINI3_CALL, { model: 'gemini-3-pro-preview' });
     const callId = completion.choices[0].message.tool_calls![0].id;
     const { request } = await service.toGeminiRequest(
@@ -105,7 +105,7 @@ describe('TranslationService', () => {
   });
 
   it('replays the thought signature of a call it streamed', async () => {
-    const service = (await boot(new FakeMediaFetcher())).get(TranslationService);
+    const service = (await boot(new FakeMediaFetcher())).get(OpenAITranslationService);
     const mapper = service.createStreamMapper({
       model: 'gemini-3-pro-preview',
       includeUsage: true,

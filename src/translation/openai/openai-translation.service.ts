@@ -27,7 +27,7 @@ export type ChatStreamContext = Omit<StreamContext, 'signatures'>;
  * client replays the call). The request's media and schemas are spent through its rules.
  */
 @Injectable()
-export class TranslationService {
+export class OpenAITranslationService {
   constructor(
     private readonly rules: RequestRulesFactory,
     @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,

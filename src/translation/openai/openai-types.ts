@@ -1,4 +1,5 @@
 import type { ReasoningEffort } from '../../models/model-names';
+import type { GoogleExtras } from '../common/google-extras';
 /**
  * The parts of OpenAI's Chat Completions, Embeddings and Models wire format that the proxy reads
  * or writes. Requests arrive as parsed JSON, so every field a client may omit is optional.
@@ -116,22 +117,6 @@ export type ResponseFormat =
     };
 
 export type { ReasoningEffort } from '../../models/model-names';
-
-/**
- * Gemini-specific options, sent as `extra_body: {google: {...}}` (the OpenAI SDKs merge
- * `extra_body` into the top level, so the proxy sees `google`). Keys are accepted in either case.
- */
-export interface GoogleExtras {
-  thinking_config?: Record<string, unknown>;
-  thinkingConfig?: Record<string, unknown>;
-  safety_settings?: { category: string; threshold: string }[];
-  safetySettings?: { category: string; threshold: string }[];
-  cached_content?: string;
-  cachedContent?: string;
-  /** Embeddings only: Gemini's `taskType` (RETRIEVAL_QUERY, SEMANTIC_SIMILARITY, …). */
-  task_type?: string;
-  taskType?: string;
-}
 
 export interface OpenAIChatRequest {
   model: string;

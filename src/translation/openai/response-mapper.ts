@@ -6,7 +6,8 @@ import type {
   ChatCompletionImage,
   ToolCall,
 } from './openai-types';
-import { issueToolCall, newCompletionId, readParts } from '../common/part-reader';
+import { readParts } from '../common/part-reader';
+import { issueToolCall, newCompletionId } from './tool-calls';
 import type { ThoughtSignatureStore } from '../common/thought-signature-store';
 import { toOpenAIUsage } from './usage';
 

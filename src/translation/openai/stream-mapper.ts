@@ -1,7 +1,8 @@
 import type { GeminiResponse, GeminiUsageMetadata } from '../../upstream/gemini-types';
 import { mapFinishReason } from './finish-reason';
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from './openai-types';
-import { issueToolCall, newCompletionId, Piece, readParts } from '../common/part-reader';
+import { Piece, readParts } from '../common/part-reader';
+import { issueToolCall, newCompletionId } from './tool-calls';
 import type { ResponseContext } from './response-mapper';
 import { toOpenAIUsage } from './usage';
 

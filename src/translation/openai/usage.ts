@@ -1,22 +1,15 @@
 import type { GeminiUsageMetadata } from '../../upstream/gemini-types';
+import { countTokens } from '../common/usage';
 import type { ChatCompletionUsage } from './openai-types';
 
-const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-
-/**
- * Gemini usage → OpenAI usage. Thinking tokens are billed as output, so they count as completion
- * tokens and are also reported as reasoning tokens; tokens of tool-use prompts (search results)
- * count as prompt tokens. Total is their sum, as OpenAI clients assume.
- */
+/** Gemini usage → OpenAI usage, on the shared counting rules (thoughts are output). */
 export function toOpenAIUsage(usage: GeminiUsageMetadata | undefined): ChatCompletionUsage {
-  const prompt = count(usage?.promptTokenCount) + count(usage?.toolUsePromptTokenCount);
-  const reasoning = count(usage?.thoughtsTokenCount);
-  const completion = count(usage?.candidatesTokenCount) + reasoning;
+  const tokens = countTokens(usage);
   return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: count(usage?.cachedContentTokenCount) },
-    completion_tokens_details: { reasoning_tokens: reasoning },
+    prompt_tokens: tokens.input,
+    completion_tokens: tokens.output,
+    total_tokens: tokens.total,
+    prompt_tokens_details: { cached_tokens: tokens.cachedInput },
+    completion_tokens_details: { reasoning_tokens: tokens.reasoning },
   };
 }
