@@ -1,23 +1,17 @@
-import { googleErrorBody } from '../errors/error-bodies';
+import { googleDialect, googleErrorBody } from '../errors/google-dialect';
 import { toErrorFacts } from '../errors/error-facts';
 import type { GeminiResponse } from '../upstream/gemini-types';
-import { sseData } from '../translation/common/sse-frame';
 
 /** The native dialect's `alt=sse` frames: each of Google's events as it came. */
 export async function* googleSseFrames(
   source: AsyncIterable<GeminiResponse>,
 ): AsyncGenerator<string> {
-  for await (const event of source) yield sseData(JSON.stringify(event));
-}
-
-/** A Google RPC error body as the last SSE frame of a stream that has started. */
-export function googleErrorFrame(body: unknown): string {
-  return sseData(JSON.stringify(body));
+  for await (const event of source) yield `data: ${JSON.stringify(event)}\n\n`;
 }
 
 /** A failure after a native SSE stream started, in Google's error shape. */
 export function googleSseErrorFrame(error: unknown): string {
-  return googleErrorFrame(googleErrorBody(toErrorFacts(error)));
+  return googleDialect.streamErrorEvent(toErrorFacts(error));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { openAIErrorBody } from '../../errors/error-bodies';
 import { toErrorFacts } from '../../errors/error-facts';
+import { openAIDialect } from './errors';
 import type { GeminiResponse } from '../../upstream/gemini-types';
 import { sseData } from '../common/sse-frame';
 import type { ChatStreamMapper } from './stream-mapper';
@@ -18,12 +18,7 @@ export async function* chatChunkFrames(
   for (const chunk of mapper.finish()) yield sseData(JSON.stringify(chunk));
 }
 
-/** An OpenAI error body as the last frame of a stream that has started. */
-export function openAIErrorFrame(body: unknown): string {
-  return sseData(JSON.stringify(body));
-}
-
 /** A failure after an OpenAI stream started, in OpenAI's error shape. */
 export function chatErrorFrame(error: unknown): string {
-  return openAIErrorFrame(openAIErrorBody(toErrorFacts(error)));
+  return openAIDialect.streamErrorEvent(toErrorFacts(error));
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { ApiError } from './api-error';
+import type { ApiError } from '../../errors/api-error';
+import type { Dialect } from '../../errors/dialect';
 
 export type AnthropicErrorType =
   | 'invalid_request_error'
@@ -79,3 +80,15 @@ function statusAndType(error: ApiError): { status: number; type: AnthropicErrorT
       return { status: error.status, type: 'invalid_request_error' };
   }
 }
+
+/** An error as Anthropic streams it once the answer has started: an `error` event. */
+export function errorEvent(body: AnthropicErrorBody): string {
+  return `event: error\ndata: ${JSON.stringify(body)}\n\n`;
+}
+
+/** Anthropic's Messages API, and its model routes for requests that carry `anthropic-version`. */
+export const anthropicDialect: Dialect = {
+  errorOf: (error, requestId) => toAnthropicError(error, requestId),
+  streamErrorEvent: (error, requestId) => errorEvent(toAnthropicError(error, requestId).body),
+  requestId: { header: REQUEST_ID_HEADER, create: newRequestId },
+};

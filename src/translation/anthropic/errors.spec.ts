@@ -1,5 +1,5 @@
-import { ApiError, ApiErrorKind } from './api-error';
-import { toAnthropicError } from './anthropic-errors';
+import { ApiError, ApiErrorKind } from '../../errors/api-error';
+import { toAnthropicError } from './errors';
 
 const error = (status: number, kind: ApiErrorKind, message = 'm') =>
   new ApiError({ status, kind, message });
