@@ -19,7 +19,7 @@ import {
   optional,
   required,
 } from './field-checks';
-import { RequestProblem } from './request-problem';
+import { RequestProblem } from '../../errors/request-problem';
 
 const REASONING_EFFORTS: readonly ReasoningEffort[] = [
   'none',
