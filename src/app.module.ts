@@ -14,6 +14,7 @@ import { MediaModule } from './media/media.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
 import { ResponsesModule } from './responses/responses.module';
+import { UsageModule } from './usage/usage.module';
 
 /**
  * The proxy. Built by `register()` so that configuration is read when the app starts, not on
@@ -39,6 +40,7 @@ export class AppModule {
         MediaModule,
         LoggingModule,
         MetricsModule,
+        UsageModule,
         AdminModule,
       ],
       controllers: [HealthController],

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
+import { OpenApiDocument } from './admin/openapi-document';
 import { AppModule } from './app.module';
 import { debugRequested, EnvSource, serverConfig } from './config/configuration';
 import { ApiError } from './errors/api-error';
@@ -70,6 +71,7 @@ export async function listen(
     app.flushLogs();
   }
   const tracker = app.get(RequestTracker);
+  app.get(OpenApiDocument).attach(app);
   configureHttp(
     app,
     options.connectionLimits ?? {

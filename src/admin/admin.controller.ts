@@ -4,6 +4,7 @@ import { ADMIN_COOKIE, ADMIN_COOKIE_MAX_AGE_MS, ADMIN_COOKIE_PATH } from '../aut
 import { renderView } from '../views';
 import { AdminStatus } from './admin-view';
 import { AdminService } from './admin.service';
+import { OpenApiDocument } from './openapi-document';
 import { SameOriginGuard } from './same-origin.guard';
 
 /**
@@ -12,7 +13,10 @@ import { SameOriginGuard } from './same-origin.guard';
  */
 @Controller('admin')
 export class AdminController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly openApi: OpenApiDocument,
+  ) {}
 
   /** With `?key=`, trades the password for the cookie and sends the browser to the bare address. */
   @Get()
@@ -40,6 +44,12 @@ export class AdminController {
   @Get('credentials')
   credentials(): Promise<AdminStatus> {
     return this.admin.status();
+  }
+
+  /** The OpenAPI description of /admin/api, as JSON (no UI: the console stays offline-only). */
+  @Get('api/docs')
+  apiDocs(): Promise<Record<string, unknown>> {
+    return this.openApi.get();
   }
 
   /** A form on the page posts here and is sent back to the page; API clients get the credential. */

@@ -4,12 +4,15 @@ import { CredentialsModule } from '../credentials/credentials.module';
 import { ModelsModule } from '../models/models.module';
 import { ResponsesModule } from '../responses/responses.module';
 import { StateModule } from '../state/state.module';
+import { UsageModule } from '../usage/usage.module';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
+import { OpenApiDocument } from './openapi-document';
 
 @Module({
-  imports: [AuthModule, CredentialsModule, ModelsModule, StateModule, ResponsesModule],
+  imports: [AuthModule, CredentialsModule, ModelsModule, StateModule, ResponsesModule, UsageModule],
   controllers: [AdminController],
-  providers: [AdminService],
+  providers: [AdminService, OpenApiDocument],
+  exports: [OpenApiDocument],
 })
 export class AdminModule {}

@@ -6,7 +6,9 @@ import { ApiError } from '../errors/api-error';
 import { ServedModels } from '../models/served-models';
 import { RESPONSE_STORE, ResponseStore } from '../responses/response-store';
 import { SharedStateStatus } from '../state/shared-state-status';
+import { UsageLedger } from '../usage/usage-ledger';
 import { AdminPage, adminPage } from './admin-page';
+import { LedgerLine, ledgerLine } from './ledger-line';
 import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
 
 /** The pool's status for people: the JSON view, the page's model, and re-enabling a credential. */
@@ -21,6 +23,7 @@ export class AdminService {
     private readonly shared: SharedStateStatus,
     private readonly served: ServedModels,
     @Inject(RESPONSE_STORE) private readonly responses: ResponseStore,
+    private readonly ledger: UsageLedger,
   ) {}
 
   /** The shared view: what every replica learned, read from Redis first when there is one. */
@@ -34,10 +37,13 @@ export class AdminService {
     return this.cookie.valueFor(key);
   }
 
-  async page(options: { enabled?: string }): Promise<AdminPage> {
+  async page(options: { enabled?: string }): Promise<AdminPage & { ledger: LedgerLine }> {
     await this.pool.refresh();
     const now = this.clock.now();
-    return adminPage(this.snapshot(), { ...options, now });
+    return {
+      ...adminPage(this.snapshot(), { ...options, now }),
+      ledger: ledgerLine(this.ledger.status()),
+    };
   }
 
   /** Clears the credential's disabled mark and every cooldown it has. */

@@ -120,6 +120,12 @@ export class EnvironmentVariables {
   @Int(1000)
   UPSTREAM_TIMEOUT_MS = 300_000;
 
+  @Env(
+    "time limit on one credential's access token (an OAuth refresh or a service account's grant, the wait for another replica's included); past it the request goes on with the next credential. At most `UPSTREAM_TIMEOUT_MS`",
+  )
+  @Int(100)
+  TOKEN_TIMEOUT_MS = 15_000;
+
   @Env('SSE comment interval while the model is silent')
   @Int(100)
   STREAM_HEARTBEAT_MS = 15_000;
@@ -208,6 +214,21 @@ export class EnvironmentVariables {
   @Env('prefix of every Redis key and channel, so that several deployments can share one Redis')
   @Pattern(/^[\w.:{}-]{1,64}$/, '$property must be 1-64 letters, digits or ._:{}- characters')
   REDIS_KEY_PREFIX = 'gemini-proxy:';
+
+  @Env(
+    'where the usage ledger lives: unset, an SQLite file `proxy.db` in `PERSISTENT_STORAGE_PATH`; `postgres://user:pass@host:5432/db` puts it in PostgreSQL, shared by every replica ([Usage ledger](operations.md#usage-ledger)); the password is never logged',
+    { secret: true, defaultText: 'unset: SQLite in `PERSISTENT_STORAGE_PATH`' },
+  )
+  @Optional()
+  @Url(
+    ['postgres', 'postgresql'],
+    '$property must look like postgres://user:password@host:5432/database',
+  )
+  DATABASE_URL?: string;
+
+  @Env('days per-request usage rows are kept; hourly and daily totals are kept for good')
+  @Int(1, 36_500)
+  USAGE_RETENTION_DAYS = 90;
 
   @Env("this replica's name on `/admin` and in shared events", { defaultText: 'the hostname' })
   @Optional()

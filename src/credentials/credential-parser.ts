@@ -1,4 +1,5 @@
 import { ApiKeyCredential, Credential, OAuthCredential, secretSuffix } from './credential';
+import { emailProblem, projectIdProblem } from './credential-fields';
 
 export interface ParseDefaults {
   clientId: string;
@@ -37,6 +38,10 @@ export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseRes
     projectId: str(o.project_id) ?? str(o.projectId),
     email: str(o.user_email) ?? str(o.email),
   };
+  const problem =
+    (credential.email && emailProblem('user_email', credential.email)) ||
+    (credential.projectId && projectIdProblem('project_id', credential.projectId));
+  if (problem) return { ok: false, problem };
   credential.id = oauthId(credential);
   return { ok: true, credential };
 }

@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { SystemClock } from './clock';
@@ -108,5 +110,59 @@ describe('CredentialsService on a folder shared with other replicas', () => {
     await credentials.reload();
     const [ada] = credentials.pool.list();
     expect(credentials.pool.isDisabled(ada.id)).toBe(false);
+  });
+});
+
+describe('CredentialsService on a folder holding files that are not credentials to read', () => {
+  let dir: string;
+  let credentials: CredentialsService | undefined;
+  let log: string[];
+  const grant = (n: string) => ({
+    client_id: 'client-id',
+    client_secret: 'client-secret',
+    refresh_token: `1//rt-${n}`,
+    project_id: `proj-${n}`,
+    user_email: `${n}@example.com`,
+  });
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cs-special-'));
+    log = [];
+    const capture = (message: unknown) => void log.push(String(message));
+    Logger.overrideLogger({ log: capture, warn: capture, error: capture });
+    writeFileSync(path.join(dir, 'oauth_creds_ada.json'), JSON.stringify(grant('ada')));
+    execFileSync('mkfifo', [path.join(dir, 'x.json')]);
+    await fs.symlink('/dev/zero', path.join(dir, 'zero.json'));
+    writeFileSync(path.join(dir, 'big.json'), `{"pad":"${'x'.repeat(1.5 * 1024 * 1024)}"}`);
+  });
+
+  afterEach(async () => {
+    await credentials?.onApplicationShutdown();
+    Logger.overrideLogger(new ConsoleLogger());
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts with the rest of the folder and names each file it skipped, and why', async () => {
+    credentials = service(dir);
+    await credentials.onModuleInit();
+    expect(credentials.pool.list().map((c) => c.id)).toEqual(['ada@example.com/proj-ada']);
+    expect(log).toEqual(
+      expect.arrayContaining([
+        'Skipping x.json: it is a named pipe, not a regular file',
+        'Skipping zero.json: it is a device, not a regular file',
+        expect.stringMatching(/^Skipping big\.json: it is larger than 1024 KiB/),
+      ]),
+    );
+  });
+
+  it('still reloads the folder, taking a file added beside them', async () => {
+    credentials = service(dir);
+    await credentials.onModuleInit();
+    writeFileSync(path.join(dir, 'oauth_creds_bob.json'), JSON.stringify(grant('bob')));
+    await credentials.reload();
+    expect(credentials.pool.list().map((c) => c.id)).toEqual([
+      'ada@example.com/proj-ada',
+      'bob@example.com/proj-bob',
+    ]);
   });
 });

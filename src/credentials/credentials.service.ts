@@ -12,8 +12,17 @@ import * as path from 'node:path';
 import { credentialsConfig, oauthConfig, upstreamConfig } from '../config/configuration';
 import { AccessTokenProvider, RefreshedToken } from './access-token-provider';
 import { Clock } from './clock';
-import { Credential, OAuthCredential, VertexServiceAccountCredential } from './credential';
-import { CredentialFileStore, OAUTH_FILE_PATTERN } from './credential-file-store';
+import {
+  Credential,
+  OAuthCredential,
+  shownField,
+  VertexServiceAccountCredential,
+} from './credential';
+import {
+  CredentialFileStore,
+  OAUTH_FILE_PATTERN,
+  UnreadableCredentialFileError,
+} from './credential-file-store';
 import { apiKeyCredential, parseCredential, ParseDefaults, uniqueIds } from './credential-parser';
 import { CredentialPool } from './credential-pool';
 import { credentialTable } from './credential-table';
@@ -58,13 +67,13 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
       oauth.tokenUrl,
       (c, t, refreshed) => this.onTokenRefreshed(c, t, refreshed),
       () => this.clock.now(),
-      upstream?.timeoutMs,
+      upstream?.tokenTimeoutMs,
       coordinator ?? undefined,
     );
     this.serviceAccountTokens = new ServiceAccountTokens(
       oauth.tokenUrl,
       () => this.clock.now(),
-      upstream?.timeoutMs,
+      upstream?.tokenTimeoutMs,
       coordinator ?? undefined,
     );
   }
@@ -186,13 +195,13 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
   private async loadApplicationCredentials(): Promise<VertexServiceAccountCredential[]> {
     const file = this.config.applicationCredentials;
     if (!file) return [];
-    const where = `GOOGLE_APPLICATION_CREDENTIALS (${path.basename(file)})`;
+    const where = `GOOGLE_APPLICATION_CREDENTIALS (${shownField(path.basename(file))})`;
     let raw: unknown;
     try {
       raw = JSON.parse((await this.files.read(file)).text);
     } catch (error) {
       this.logger.warn(
-        `Skipping ${where}: ${error instanceof SyntaxError ? 'it is not valid JSON' : `cannot read it (${(error as Error).message})`}`,
+        `Skipping ${where}: ${error instanceof SyntaxError ? 'it is not valid JSON' : unreadable(error)}`,
       );
       return [];
     }
@@ -222,10 +231,12 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     const files = await this.files.list();
     const reads = await Promise.allSettled(files.map((file) => this.files.read(file)));
     for (const [i, file] of files.entries()) {
-      const name = path.basename(file);
+      const fileName = path.basename(file);
+      // File names reach the log: bounded, and without a newline that would forge a line.
+      const name = shownField(fileName);
       const read = reads[i];
       if (read.status === 'rejected') {
-        this.logger.warn(`Skipping ${name}: cannot read it (${(read.reason as Error).message})`);
+        this.logger.warn(`Skipping ${name}: ${unreadable(read.reason)}`);
         continue;
       }
       const text = read.value.text;
@@ -264,7 +275,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
         continue;
       }
       // Any other JSON in the folder that is not named as a credential is somebody else's file.
-      if (!OAUTH_FILE_PATTERN.test(name)) continue;
+      if (!OAUTH_FILE_PATTERN.test(fileName)) continue;
       const result = parseCredential(raw, this.defaults);
       if (!result.ok || result.credential.kind !== 'oauth') {
         this.logger.warn(
@@ -349,7 +360,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
         await this.files.writeJson(file, { ...current, ...fields });
       })
       .catch((error: Error) => {
-        this.logger.warn(`Could not update ${path.basename(file)}: ${error.message}`);
+        this.logger.warn(`Could not update ${shownField(path.basename(file))}: ${error.message}`);
       });
     this.writes.set(file, next);
     void next.finally(() => {
@@ -370,6 +381,12 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     }
     this.logger.log(`Loaded ${list.length} credential(s):\n${credentialTable(list)}`);
   }
+}
+
+/** Why a file was not read: the store's own reason, or the system's error. */
+function unreadable(error: unknown): string {
+  if (error instanceof UnreadableCredentialFileError) return error.message;
+  return `cannot read it (${(error as Error).message})`;
 }
 
 /** The fields a replica writes back; a change elsewhere in the file is the user's. */

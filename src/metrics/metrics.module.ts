@@ -3,11 +3,12 @@ import { CredentialsModule } from '../credentials/credentials.module';
 import { LoggingModule } from '../logging/logging.module';
 import { StateModule } from '../state/state.module';
 import { UpstreamModule } from '../upstream/upstream.module';
+import { UsageModule } from '../usage/usage.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 @Module({
-  imports: [UpstreamModule, CredentialsModule, LoggingModule, StateModule],
+  imports: [UpstreamModule, CredentialsModule, LoggingModule, StateModule, UsageModule],
   controllers: [MetricsController],
   providers: [MetricsService],
 })

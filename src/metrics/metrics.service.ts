@@ -18,6 +18,7 @@ import {
 } from '../upstream/upstream-events';
 import { SharedStateStatus } from '../state/shared-state-status';
 import { isOtherModel, servedModelName } from '../models/served-models';
+import { UsageLedger } from '../usage/usage-ledger';
 import { BoundedLabel } from './bounded-label';
 
 const PREFIX = 'gemini_proxy_';
@@ -119,8 +120,10 @@ export class MetricsService implements OnModuleDestroy {
     tracker: RequestTracker,
     pool: CredentialPool,
     shared: SharedStateStatus,
+    ledger: UsageLedger,
   ) {
     collectDefaultMetrics({ register: this.registry });
+    this.ledgerMetrics(ledger);
     if (shared.redisUp !== undefined) this.redisGauge(shared);
     new Gauge({
       name: `${PREFIX}credentials`,
@@ -166,6 +169,27 @@ export class MetricsService implements OnModuleDestroy {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  /** Read from the ledger at scrape time: rows dropped past its buffer, and rows waiting in it. */
+  private ledgerMetrics(ledger: UsageLedger): void {
+    new Counter({
+      name: `${PREFIX}usage_rows_dropped_total`,
+      help: 'Usage ledger rows dropped because the buffer was full while the database was down or slow.',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(ledger.dropped);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}usage_rows_pending`,
+      help: 'Usage ledger rows waiting in memory to be written to the database.',
+      registers: [this.registry],
+      collect() {
+        this.set(ledger.pending);
+      },
+    });
   }
 
   /** Only with REDIS_URL: a 0 without it would read as an outage. */

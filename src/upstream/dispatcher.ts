@@ -175,6 +175,7 @@ export class UpstreamDispatcher {
     let rateLimited = false;
     let status = 200;
     let credentialId: string | undefined;
+    let reason: string | undefined;
     try {
       const canServe = (c: Credential) => this.backends.for(c).supports(action, c);
       const payloads = this.encode(action, req.body);
@@ -226,6 +227,7 @@ export class UpstreamDispatcher {
     } catch (error) {
       const apiError = error instanceof ApiError ? error : toApiError(error);
       status = apiError.status;
+      reason = apiError.code ?? apiError.googleStatus ?? apiError.kind;
       throw apiError;
     } finally {
       this.events.emit('dispatch', {
@@ -236,6 +238,7 @@ export class UpstreamDispatcher {
         credentialId,
         status,
         durationMs: this.clock.now() - startedAt,
+        reason,
       });
     }
   }
@@ -370,6 +373,7 @@ export class UpstreamDispatcher {
       prompt: usage.promptTokenCount ?? 0,
       completion: usage.candidatesTokenCount ?? 0,
       thoughts: usage.thoughtsTokenCount ?? 0,
+      cached: usage.cachedContentTokenCount ?? 0,
     });
   }
 }
