@@ -6,9 +6,9 @@ import { ModelAliasesService } from '../src/models/model-aliases.service';
 import { ApiError } from '../src/errors/api-error';
 import { findChatRequestProblem } from '../src/openai/dto/chat-request-rules';
 import { OpenAIBodyPipe } from '../src/openai/openai-body.pipe';
-import type { OpenAIChatRequest } from '../src/translation/openai-types';
+import type { OpenAIChatRequest } from '../src/translation/openai/openai-types';
 import { modelNameProblem } from '../src/models/model-names';
-import { TranslationService } from '../src/translation/translation.service';
+import { OpenAITranslationService } from '../src/translation/openai/openai-translation.service';
 import type { UpstreamDispatcher } from '../src/upstream/dispatcher';
 import type { ModelListService } from '../src/models/model-list.service';
 import { FakeGoogle } from './fake-google/fake-google';
@@ -270,7 +270,7 @@ describe('fuzzing request bodies', () => {
     const pipe = new OpenAIBodyPipe(findChatRequestProblem);
 
     it('turns every chat body into a Gemini request or a 4xx', async () => {
-      const translation = proxy.app.get(TranslationService);
+      const translation = proxy.app.get(OpenAITranslationService);
       await fc.assert(
         fc.asyncProperty(chatBodies, async (body) => {
           try {

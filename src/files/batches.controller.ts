@@ -12,7 +12,6 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { GoogleErrorFilter } from '../gemini/google-error.filter';
 import { ClientSignal } from '../http/abort-signal';
 import { sendRelayed } from './relayed';
 import { BATCH_ACTION, ResourceActions } from './resource-actions';
@@ -20,7 +19,6 @@ import { ResourcesService } from './resources.service';
 
 /** `/v1beta/batches`: long-running batch jobs, each in the project that created it. */
 @Controller('v1beta/batches')
-@UseFilters(GoogleErrorFilter)
 export class BatchesController {
   constructor(
     private readonly resources: ResourcesService,
@@ -82,7 +80,6 @@ type PassOn = (error?: unknown) => void;
  * Gemini module's `models/{model}:{action}` route; every other action passes on to it.
  */
 @Controller('v1beta/models')
-@UseFilters(GoogleErrorFilter)
 export class BatchCreateController {
   constructor(private readonly actions: ResourceActions) {}
 

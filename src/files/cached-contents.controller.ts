@@ -11,7 +11,6 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { GoogleErrorFilter } from '../gemini/google-error.filter';
 import { ClientSignal } from '../http/abort-signal';
 import { requireObject } from './json-body';
 import { sendRelayed } from './relayed';
@@ -20,7 +19,6 @@ import { ResourcesService } from './resources.service';
 
 /** `/v1beta/cachedContents`: a cache lives in the project of the credential that made it. */
 @Controller('v1beta/cachedContents')
-@UseFilters(GoogleErrorFilter)
 export class CachedContentsController {
   constructor(
     private readonly resources: ResourcesService,

@@ -1,13 +1,11 @@
 import { Controller, Delete, Get, Param, Query, Res, UseFilters } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { GoogleErrorFilter } from '../gemini/google-error.filter';
 import { ClientSignal } from '../http/abort-signal';
 import { sendRelayed } from './relayed';
 import { ResourcesService } from './resources.service';
 
 /** `/v1beta/files`: every credential's files in one list; one file on the credential owning it. */
 @Controller('v1beta/files')
-@UseFilters(GoogleErrorFilter)
 export class FilesController {
   constructor(private readonly resources: ResourcesService) {}
 

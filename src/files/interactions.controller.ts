@@ -11,7 +11,6 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { GoogleErrorFilter } from '../gemini/google-error.filter';
 import { ClientSignal } from '../http/abort-signal';
 import { sendRelayed } from './relayed';
 import { ResourceActions } from './resource-actions';
@@ -22,7 +21,6 @@ import { ResourcesService } from './resources.service';
  * `previous_interaction_id` and the id in the path go to that credential.
  */
 @Controller('v1beta/interactions')
-@UseFilters(GoogleErrorFilter)
 export class InteractionsController {
   constructor(
     private readonly resources: ResourcesService,

@@ -3,7 +3,6 @@ import type { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
 import { serverConfig } from '../config/configuration';
 import type { ServerResponse } from 'node:http';
-import { GoogleErrorFilter } from '../gemini/google-error.filter';
 import { ClientSignal } from '../http/abort-signal';
 import { StreamedBody } from '../http/streamed-body.decorator';
 import { publicBase } from './public-base';
@@ -12,7 +11,6 @@ import { UploadsService } from './uploads.service';
 
 /** Google's upload endpoint: resumable sessions, multipart and media, streamed through. */
 @Controller('upload/v1beta/files')
-@UseFilters(GoogleErrorFilter)
 export class UploadController {
   constructor(
     private readonly uploads: UploadsService,
