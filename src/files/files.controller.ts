@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Param, Query, Res, UseFilters } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ClientSignal } from '../http/abort-signal';
 import { sendRelayed } from './relayed';

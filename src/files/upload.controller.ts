@@ -1,4 +1,4 @@
-import { Controller, Inject, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Inject, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
 import { serverConfig } from '../config/configuration';
