@@ -211,14 +211,16 @@ function throughputRow(
 ): Row {
   const r = okResult(outcome);
   const checks: Check[] = [];
-  let versus = load === 'passthrough' ? 'reference' : '';
-  let target = '';
-  if (r && reference && load !== 'passthrough') {
+  const versus: string[] = [];
+  if (load === 'passthrough') versus.push('reference');
+  else if (r && reference) {
     const ratio = r.rps / reference.rps;
     const addedP50 = r.p50Ms - reference.p50Ms;
     const addedP99 = r.p99Ms - reference.p99Ms;
     const cpu = r.serverCpuMsPerRequest / reference.serverCpuMsPerRequest;
-    versus = `${fmt(ratio, 2)}× · ${signed(addedP50, 2)} / ${signed(addedP99, 2)} ms · CPU ${fmt(cpu, 1)}×`;
+    versus.push(
+      `${fmt(ratio, 2)}× · ${signed(addedP50, 2)} / ${signed(addedP99, 2)} ms · CPU ${fmt(cpu, 1)}×`,
+    );
     const minRatio = {
       'nest-floor': undefined,
       native: TARGETS.nativeRatio,
@@ -227,23 +229,24 @@ function throughputRow(
       redis: TARGETS.redisRatio,
     }[load];
     if (minRatio !== undefined) checks.push(atLeast(`≥${minRatio}×`, ratio, minRatio, '×'));
-    if (floor) {
-      const floorRatio = r.rps / floor.rps;
-      versus += ` | floor ${fmt(floorRatio, 2)}× · CPU ${fmt(r.serverCpuMsPerRequest / floor.serverCpuMsPerRequest, 1)}×`;
-      const minFloorRatio =
-        load === 'native'
-          ? TARGETS.nativeFloorRatio
-          : load === 'openai'
-            ? TARGETS.openaiFloorRatio
-            : undefined;
-      if (minFloorRatio !== undefined) {
-        checks.push(atLeast(`floor ≥${minFloorRatio}×`, floorRatio, minFloorRatio, '×'));
-      }
-    }
-    target = checks.map((c) => c.target).join(', ');
-  } else if (load !== 'passthrough') {
-    target = 'needs the pass-through';
+  } else if (r) {
+    versus.push('no pass-through');
   }
+  if (r && floor) {
+    const floorRatio = r.rps / floor.rps;
+    const cpu = r.serverCpuMsPerRequest / floor.serverCpuMsPerRequest;
+    versus.push(`floor ${fmt(floorRatio, 2)}× · CPU ${fmt(cpu, 1)}×`);
+    const minFloorRatio =
+      load === 'native'
+        ? TARGETS.nativeFloorRatio
+        : load === 'openai'
+          ? TARGETS.openaiFloorRatio
+          : undefined;
+    if (minFloorRatio !== undefined) {
+      checks.push(atLeast(`floor ≥${minFloorRatio}×`, floorRatio, minFloorRatio, '×'));
+    }
+  }
+  const target = checks.map((c) => c.target).join(', ');
   const failures = r ? r.errors + r.non2xx : 0;
   return {
     section: 'Throughput',
@@ -251,7 +254,7 @@ function throughputRow(
     measured: r
       ? `${fmt(r.rps, 0)} req/s · p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms · ${fmt(r.serverCpuMsPerRequest * 1000, 0)} µs CPU/req${failures ? ` · ${failures} failed` : ''}`
       : '',
-    versus,
+    versus: versus.join(' | '),
     target,
     status: statusOf(outcome, checks),
     checks,
@@ -271,7 +274,7 @@ function redisRow(
 ): Row {
   const r = okResult(outcome);
   const checks: Check[] = [];
-  let versus = '';
+  let versus = r ? 'needs the native row' : '';
   if (r && inMemory) {
     const ratio = r.rps / inMemory.rps;
     const addedP50 =
@@ -284,7 +287,8 @@ function redisRow(
       atMost(`+p50 ≤${TARGETS.redisAddedP50Ms} ms`, addedP50, TARGETS.redisAddedP50Ms, 'ms'),
     );
   }
-  if (r && floor) versus += ` | floor ${fmt(r.rps / floor.rps, 2)}×`;
+  if (r && floor)
+    versus += ` | floor ${fmt(r.rps / floor.rps, 2)}× · CPU ${fmt(r.serverCpuMsPerRequest / floor.serverCpuMsPerRequest, 1)}×`;
   const failures = r ? r.errors + r.non2xx : 0;
   return {
     section: 'Throughput',
@@ -292,7 +296,7 @@ function redisRow(
     measured: r
       ? `${fmt(r.rps, 0)} req/s · p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms · ${fmt(r.serverCpuMsPerRequest * 1000, 0)} µs CPU/req${failures ? ` · ${failures} failed` : ''}`
       : '',
-    versus: versus || (r ? 'needs the native row' : ''),
+    versus,
     target: checks.map((c) => c.target).join(', '),
     status: statusOf(outcome, checks),
     checks,
@@ -308,18 +312,20 @@ function fixedRateRow(
 ): Row {
   const r = okResult(outcome);
   const checks: Check[] = [];
-  let versus = load === 'passthrough' ? 'reference' : '';
+  const versus = load === 'passthrough' ? ['reference'] : [];
   if (r && reference) {
     const addedP50 = r.p50Ms - reference.p50Ms;
     const addedP99 = r.p99Ms - reference.p99Ms;
-    versus = `${signed(addedP50, 2)} / ${signed(addedP99, 2)} ms`;
+    versus.push(`${signed(addedP50, 2)} / ${signed(addedP99, 2)} ms`);
     if (load !== 'nest-floor') {
       checks.push(atMost(`+p50 ≤${TARGETS.addedP50Ms} ms`, addedP50, TARGETS.addedP50Ms, 'ms'));
       checks.push(atMost(`+p99 ≤${TARGETS.addedP99Ms} ms`, addedP99, TARGETS.addedP99Ms, 'ms'));
     }
   }
   if (r && floor) {
-    versus += ` | floor ${signed(r.p50Ms - floor.p50Ms, 2)} / ${signed(r.p99Ms - floor.p99Ms, 2)} ms`;
+    versus.push(
+      `floor ${signed(r.p50Ms - floor.p50Ms, 2)} / ${signed(r.p99Ms - floor.p99Ms, 2)} ms`,
+    );
   }
   const failures = r ? r.errors + r.non2xx : 0;
   return {
@@ -328,7 +334,7 @@ function fixedRateRow(
     measured: r
       ? `p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms (${fmt(r.rps, 0)} req/s served)${failures ? ` · ${failures} failed` : ''}`
       : '',
-    versus,
+    versus: versus.join(' | '),
     target: checks.map((c) => c.target).join(', '),
     status: statusOf(outcome, checks),
     checks,
