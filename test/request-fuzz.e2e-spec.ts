@@ -222,6 +222,24 @@ function pathSegment(call: { model: string; raw: boolean }): string {
     : encodeURIComponent((call.model as string & { toWellFormed(): string }).toWellFormed());
 }
 
+/** A GeminiService over `dispatcher`, from named parts. These paths never read the model list. */
+function makeGeminiService({
+  dispatcher,
+  aliases = '{}',
+  heartbeatMs = 60_000,
+}: {
+  dispatcher: RecordingDispatcher;
+  aliases?: string;
+  heartbeatMs?: number;
+}): GeminiService {
+  return new GeminiService(
+    dispatcher as unknown as UpstreamDispatcher,
+    {} as ModelListService,
+    new ModelAliasesService({ aliases: parseModelAliases(aliases) }),
+    { heartbeatMs } as never,
+  );
+}
+
 class RecordingDispatcher {
   readonly seen: unknown[] = [];
   generate = (req: { body: unknown }) => this.record(req.body, { candidates: [] });
@@ -286,12 +304,7 @@ describe('fuzzing request bodies', () => {
 
     it('passes every native body on or answers a 4xx', async () => {
       const dispatcher = new RecordingDispatcher();
-      const gemini = new GeminiService(
-        dispatcher as unknown as UpstreamDispatcher,
-        {} as ModelListService,
-        new ModelAliasesService({ aliases: parseModelAliases('{}') }),
-        { heartbeatMs: 60_000 } as never,
-      );
+      const gemini = makeGeminiService({ dispatcher });
       await fc.assert(
         fc.asyncProperty(nativeRequests, async ([call, body]) => {
           try {

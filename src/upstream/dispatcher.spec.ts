@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { SystemClock } from '../credentials/clock';
+import { Clock, SystemClock } from '../credentials/clock';
 import { apiKeyCredential } from '../credentials/credential-parser';
 import { CredentialPool } from '../credentials/credential-pool';
 import { InMemoryPoolStateStore } from '../credentials/pool-state-store';
@@ -20,6 +20,38 @@ import { SendOptions, UpstreamHttp } from './upstream-http';
 
 const KEYS = ['AIzaDispatchKeyA1111', 'AIzaDispatchKeyB2222', 'AIzaDispatchKeyC3333'];
 
+interface DispatcherParts {
+  pool: CredentialPool;
+  backends: UpstreamBackends;
+  clock: Clock;
+  events: UpstreamEvents;
+  failures: FailurePolicy;
+  debug: DebugLog;
+  upstream: Partial<ConfigType<typeof upstreamConfig>>;
+}
+
+/** An UpstreamDispatcher from named parts; what a test leaves out gets a quiet default. */
+function makeDispatcher({
+  pool,
+  backends,
+  clock = new SystemClock(),
+  events = new UpstreamEvents(),
+  failures = new FailurePolicy(pool, clock, events),
+  debug = new DebugLog(false, true),
+  upstream = {},
+}: Pick<DispatcherParts, 'pool' | 'backends'> & Partial<DispatcherParts>): UpstreamDispatcher {
+  const config = { maxAttempts: 3, timeoutMs: 1_000, ...upstream };
+  return new UpstreamDispatcher(
+    pool,
+    clock,
+    backends,
+    failures,
+    debug,
+    events,
+    config as ConfigType<typeof upstreamConfig>,
+  );
+}
+
 /** The dispatcher over an API-key pool whose network boundary is `send`. */
 function setup(send: (options: SendOptions) => Promise<unknown>) {
   const clock = new SystemClock();
@@ -27,22 +59,11 @@ function setup(send: (options: SendOptions) => Promise<unknown>) {
   pool.replaceAll(KEYS.map(apiKeyCredential));
   const http = { json: send } as unknown as UpstreamHttp;
   const options = { endpoint: 'http://google.invalid', timeoutMs: 1_000 };
-  const events = new UpstreamEvents();
-  const codeAssist = new CodeAssistClient(http, options);
   const backends = new UpstreamBackends([
-    new CodeAssistBackend(codeAssist, {} as CodeAssistSessions),
+    new CodeAssistBackend(new CodeAssistClient(http, options), {} as CodeAssistSessions),
     new GeminiApiClient(http, options),
   ]);
-  const dispatcher = new UpstreamDispatcher(
-    pool,
-    clock,
-    backends,
-    new FailurePolicy(pool, clock, events),
-    new DebugLog(false, true),
-    events,
-    { maxAttempts: 3, timeoutMs: 1_000 } as ConfigType<typeof upstreamConfig>,
-  );
-  return { dispatcher, pool };
+  return { dispatcher: makeDispatcher({ pool, backends, clock }), pool };
 }
 
 const signal = new AbortController().signal;
