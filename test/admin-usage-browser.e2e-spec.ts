@@ -330,4 +330,15 @@ describeInBrowser('the /admin/usage console page in a browser', () => {
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toMatch(/from must be a date/);
   });
+
+  it('serves only its own assets, and only to the operator', async () => {
+    const asset = (name: string, headers: Record<string, string> = AUTH) =>
+      fetch(`${proxy.url}/admin/assets/${name}`, { headers });
+    const uplot = await asset('uplot.min.js');
+    expect(uplot.status).toBe(200);
+    expect(uplot.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await asset('uplot.min.js', {})).status).toBe(401);
+    expect((await asset('package.json')).status).toBe(404);
+    expect((await asset('..%2F..%2Fpackage.json')).status).toBe(404);
+  });
 });
