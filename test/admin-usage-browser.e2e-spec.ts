@@ -312,6 +312,10 @@ describeInBrowser('the /admin/usage console page in a browser', () => {
     const { context, page, foreign } = await open(390, '/admin/usage');
     try {
       expect(await overflow(page)).toEqual({ scroll: 390, inner: 390 });
+      await page.screenshot({
+        path: path.join(ARTIFACTS, 'admin-usage-phone.png'),
+        fullPage: true,
+      });
       const chartWidth = await page
         .locator('#chart-requests canvas')
         .evaluate((c) => c.getBoundingClientRect().right);

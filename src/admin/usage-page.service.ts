@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../credentials/clock';
 import { UsageLedger } from '../usage/usage-ledger';
 import { UsageService } from '../usage/usage.service';
+import { ConsoleNavLink, consoleNav } from './console-nav';
 import { LedgerLine, ledgerLine } from './ledger-line';
 import { UsagePage, usagePage, UsagePageQuery, usageWindow } from './usage-page';
 
@@ -14,7 +15,9 @@ export class UsagePageService {
     private readonly clock: Clock,
   ) {}
 
-  async page(query: UsagePageQuery): Promise<UsagePage & { ledger: LedgerLine }> {
+  async page(
+    query: UsagePageQuery,
+  ): Promise<UsagePage & { ledger: LedgerLine; nav: ConsoleNavLink[] }> {
     const window = usageWindow(query, this.clock.now());
     const report = await this.usage.report({
       from: new Date(window.from).toISOString(),
@@ -22,6 +25,10 @@ export class UsagePageService {
       bucket: window.bucket,
       group: window.group,
     });
-    return { ...usagePage(window, report), ledger: ledgerLine(this.ledger.status()) };
+    return {
+      ...usagePage(window, report),
+      ledger: ledgerLine(this.ledger.status()),
+      nav: consoleNav('usage'),
+    };
   }
 }

@@ -4,6 +4,8 @@
   'use strict';
   var PALETTE = ['#1a73e8', '#e8710a', '#1e8e3e', '#9334e6', '#d93025', '#12b5cb', '#e52592', '#f9ab00', '#5f6368', '#7cb342'];
   var FAILURE_COLOURS = { errors: '#d93025', '429 rate limited': '#f9ab00' };
+  // Counts are whole: no 0.25-request gridlines.
+  var COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 2e7, 5e7, 1e8, 2e8, 5e8, 1e9];
   var holder = document.getElementById('usage-data');
   if (!holder || typeof uPlot !== 'function') return;
   var data = JSON.parse(holder.getAttribute('data-chart'));
@@ -19,9 +21,27 @@
     return String(+n.toFixed(2));
   }
 
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+
+  // Operators read UTC, on a 24-hour clock, the same as the ledger's buckets.
+  function when(ts, withHour) {
+    var d = new Date(ts * 1000);
+    var date = d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate());
+    return withHour ? date + ' ' + pad(d.getUTCHours()) + ':00' : date;
+  }
+
+  function tick(ts, hourly) {
+    var d = new Date(ts * 1000);
+    var day = pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate());
+    if (!hourly || d.getUTCHours() === 0) return day;
+    return pad(d.getUTCHours()) + ':00';
+  }
+
+  // Under the cursor, the bucket's count; elsewhere, the whole range's.
   function rawValue(values) {
+    var sum = values.reduce(function (a, b) { return a + b; }, 0);
     return function (u, v, si, idx) {
-      return idx == null ? '–' : values[idx].toLocaleString('en');
+      return (idx == null ? sum : values[idx]).toLocaleString('en');
     };
   }
 
@@ -35,7 +55,11 @@
       running = running.map(function (r, j) { return r + chart.series[i].values[j]; });
       sums.push(running);
     }
-    var series = [{ label: data.bucket === 'hour' ? 'Hour (UTC)' : 'Day (UTC)' }];
+    var hourly = data.bucket === 'hour';
+    var series = [{
+      label: hourly ? 'Hour (UTC)' : 'Day (UTC)',
+      value: function (u, v) { return v == null ? 'whole range' : when(v, hourly); },
+    }];
     var columns = [chart.x];
     var bars = uPlot.paths.bars({ size: [0.8, 48], align: 0 });
     for (var k = n - 1; k >= 0; k--) {
@@ -61,10 +85,9 @@
         y: { range: function (u, min, max) { return [0, Math.max(1, max) * 1.05]; } },
       },
       axes: [
-        { space: 60, stroke: '#59636e' },
-        { size: 46, stroke: '#59636e', values: function (u, splits) { return splits.map(short); } },
+        { space: 60, stroke: '#59636e', values: function (u, splits) { return splits.map(function (ts) { return tick(ts, data.bucket === 'hour'); }); } },
+        { size: 46, stroke: '#59636e', incrs: COUNT_STEPS, values: function (u, splits) { return splits.map(short); } },
       ],
-      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
     };
   }
 
