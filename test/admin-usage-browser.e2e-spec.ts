@@ -130,6 +130,10 @@ describeInBrowser('the /admin/usage console page in a browser', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // A Content-Security-Policy refusal shows only here.
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     const response = await page.goto(`${proxy.url}${address}`);
     expect(response?.status()).toBe(200);
     await page.waitForSelector('#chart-requests[data-rendered="true"]');
