@@ -7,12 +7,15 @@ import { StateModule } from '../state/state.module';
 import { UsageModule } from '../usage/usage.module';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
+import { ConsoleAssets } from './console-assets';
 import { OpenApiDocument } from './openapi-document';
+import { UsagePageController } from './usage-page.controller';
+import { UsagePageService } from './usage-page.service';
 
 @Module({
   imports: [AuthModule, CredentialsModule, ModelsModule, StateModule, ResponsesModule, UsageModule],
-  controllers: [AdminController],
-  providers: [AdminService, OpenApiDocument],
+  controllers: [AdminController, UsagePageController],
+  providers: [AdminService, OpenApiDocument, UsagePageService, ConsoleAssets],
   exports: [OpenApiDocument],
 })
 export class AdminModule {}

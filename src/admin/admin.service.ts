@@ -8,6 +8,7 @@ import { RESPONSE_STORE, ResponseStore } from '../responses/response-store';
 import { SharedStateStatus } from '../state/shared-state-status';
 import { UsageLedger } from '../usage/usage-ledger';
 import { AdminPage, adminPage } from './admin-page';
+import { ConsoleNavLink, consoleNav } from './console-nav';
 import { LedgerLine, ledgerLine } from './ledger-line';
 import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
 
@@ -37,12 +38,15 @@ export class AdminService {
     return this.cookie.valueFor(key);
   }
 
-  async page(options: { enabled?: string }): Promise<AdminPage & { ledger: LedgerLine }> {
+  async page(options: {
+    enabled?: string;
+  }): Promise<AdminPage & { ledger: LedgerLine; nav: ConsoleNavLink[] }> {
     await this.pool.refresh();
     const now = this.clock.now();
     return {
       ...adminPage(this.snapshot(), { ...options, now }),
       ledger: ledgerLine(this.ledger.status()),
+      nav: consoleNav('pool'),
     };
   }
 
