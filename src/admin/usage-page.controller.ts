@@ -1,23 +1,12 @@
-import {
-  Controller,
-  Get,
-  Param,
-  Query,
-  Res,
-  UseFilters,
-  UsePipes,
-  ValidationPipe,
-} from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, UsePipes, ValidationPipe } from '@nestjs/common';
 import type { Response } from 'express';
 import { renderView } from '../views';
-import { AdminErrorFilter } from './admin-error.filter';
 import { ConsoleAssets } from './console-assets';
 import { UsagePageQueryDto } from './usage-page-query.dto';
 import { UsagePageService } from './usage-page.service';
 
 /** The console's usage page and the scripts it runs; the global password guard covers both. */
 @Controller('admin')
-@UseFilters(AdminErrorFilter)
 @UsePipes(new ValidationPipe({ transform: true, whitelist: true }))
 export class UsagePageController {
   constructor(
