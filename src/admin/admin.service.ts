@@ -8,7 +8,10 @@ import { RESPONSE_STORE, ResponseStore } from '../responses/response-store';
 import { SharedStateStatus } from '../state/shared-state-status';
 import { QuotaService } from '../quota/quota.service';
 import { QuotaRow, quotaRows } from '../quota/quota-page';
+import { UsageLedger } from '../usage/usage-ledger';
 import { AdminPage, adminPage } from './admin-page';
+import { ConsoleNavLink, consoleNav } from './console-nav';
+import { LedgerLine, ledgerLine } from './ledger-line';
 import { AdminCredential, AdminStatus, toAdminStatus } from './admin-view';
 
 /** The pool's status for people: the JSON view, the page's model, and re-enabling a credential. */
@@ -23,6 +26,7 @@ export class AdminService {
     private readonly shared: SharedStateStatus,
     private readonly served: ServedModels,
     @Inject(RESPONSE_STORE) private readonly responses: ResponseStore,
+    private readonly ledger: UsageLedger,
     private readonly quota: QuotaService,
   ) {}
 
@@ -37,11 +41,17 @@ export class AdminService {
     return this.cookie.valueFor(key);
   }
 
-  async page(options: { enabled?: string }): Promise<AdminPage & { quota: QuotaRow[] }> {
+  async page(options: {
+    enabled?: string;
+  }): Promise<AdminPage & { ledger: LedgerLine; nav: ConsoleNavLink[]; quota: QuotaRow[] }> {
     await this.pool.refresh();
     const now = this.clock.now();
-    const quota = quotaRows(await this.quota.view(), now);
-    return { ...adminPage(this.snapshot(), { ...options, now }), quota };
+    return {
+      ...adminPage(this.snapshot(), { ...options, now }),
+      ledger: ledgerLine(this.ledger.status()),
+      nav: consoleNav('pool'),
+      quota: quotaRows(await this.quota.view(), now),
+    };
   }
 
   /** Clears the credential's disabled mark and every cooldown it has. */

@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { parseModelAliases } from '../models/model-aliases';
 import { parseLimitTable } from '../quota/quota-limits';
 import { validateEnvironment } from './env.validation';
@@ -72,8 +73,10 @@ function slices(env: () => EnvironmentVariables) {
         vertexEndpoint: e.VERTEX_ENDPOINT?.replace(/\/+$/, ''),
         tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
         timeoutMs: e.UPSTREAM_TIMEOUT_MS,
+        tokenTimeoutMs: Math.min(e.TOKEN_TIMEOUT_MS, e.UPSTREAM_TIMEOUT_MS),
         maxAttempts: e.MAX_ATTEMPTS,
         heartbeatMs: e.STREAM_HEARTBEAT_MS,
+        filesMaxBytes: parseByteSize(e.FILES_MAX_BYTES),
       };
     }),
     debug: registerAs('debug', () => {
@@ -116,6 +119,15 @@ function slices(env: () => EnvironmentVariables) {
         replicaId: e.REPLICA_ID ?? hostname(),
       };
     }),
+    database: registerAs('database', () => {
+      const e = env();
+      return {
+        url: e.DATABASE_URL?.trim() || undefined,
+        sqliteFile: join(e.PERSISTENT_STORAGE_PATH, 'proxy.db'),
+        retentionDays: e.USAGE_RETENTION_DAYS,
+        redisShared: Boolean(e.REDIS_URL?.trim()),
+      };
+    }),
   };
 }
 
@@ -133,6 +145,7 @@ export const modelsConfig = fromProcess.models;
 export const responsesConfig = fromProcess.responses;
 export const redisConfig = fromProcess.redis;
 export const quotaConfig = fromProcess.quota;
+export const databaseConfig = fromProcess.database;
 
 /** Every slice over one source, validated once, when the first slice is read. */
 export function configurationsFrom(read: () => EnvSource) {

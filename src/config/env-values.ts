@@ -63,16 +63,21 @@ export function parseApiKeys(raw: string): string[] {
   return parseApiKeyEntries(raw).map((entry) => entry.key);
 }
 
-/** One key of GEMINI_API_KEYS with what the operator declared beside it (DESIGN §12). */
+/**
+ * One key of GEMINI_API_KEYS with what the operator declared beside it (DESIGN §4, §12): its own
+ * outbound proxy, its limits (QUOTA_LIMITS' shape) and its Google project, whose quota it shares.
+ */
 export interface ApiKeyEntry {
   key: string;
+  proxy?: string;
   limits?: LimitTable;
   project?: string;
 }
 
 /**
- * Keys comma-separated, or a JSON array of strings or of objects `{"key", "limits"?, "project"?}`
- * (`limits` as in QUOTA_LIMITS); blanks and repeats dropped, the first entry of a key kept.
+ * Keys comma-separated, or a JSON array of strings or of objects
+ * `{"key", "proxy"?, "limits"?, "project"?}`; blanks and repeats dropped, the first entry of a key
+ * kept. Errors name the item, never a key.
  */
 export function parseApiKeyEntries(raw: string): ApiKeyEntry[] {
   const text = raw.trim();
@@ -86,10 +91,10 @@ export function parseApiKeyEntries(raw: string): ApiKeyEntry[] {
   }
   if (!Array.isArray(parsed)) throw new Error('a JSON value must be an array');
   const entries = new Map<string, ApiKeyEntry>();
-  for (const [i, item] of parsed.entries()) {
+  parsed.forEach((item: unknown, i) => {
     const entry = apiKeyEntry(item, i);
     if (entry.key && !entries.has(entry.key)) entries.set(entry.key, entry);
-  }
+  });
   return [...entries.values()];
 }
 
@@ -99,8 +104,15 @@ function apiKeyEntry(item: unknown, i: number): ApiKeyEntry {
     throw new Error(`item ${i} must be a key string or an object with a "key" string`);
   }
   const entry: ApiKeyEntry = { key: item.key.trim() };
+  if (item.proxy !== undefined) {
+    if (typeof item.proxy !== 'string') throw new Error(`item ${i}: "proxy" must be a URL string`);
+    if (item.proxy.trim()) entry.proxy = item.proxy.trim();
+  }
   if (item.limits !== undefined) entry.limits = parseLimitTable(item.limits, `item ${i}: limits`);
-  if (typeof item.project === 'string' && item.project.trim()) entry.project = item.project.trim();
+  if (item.project !== undefined) {
+    if (typeof item.project !== 'string') throw new Error(`item ${i}: "project" must be a string`);
+    if (item.project.trim()) entry.project = item.project.trim();
+  }
   return entry;
 }
 

@@ -16,6 +16,7 @@ import {
 } from './env-declaration';
 import {
   isUrlWith,
+  parseApiKeyEntries,
   parseApiKeys,
   parseByteSize,
   parseCredentialsJsonList,
@@ -80,10 +81,10 @@ export class EnvironmentVariables {
   CREDENTIALS_JSON_LIST = '[]';
 
   @Env(
-    'Gemini API keys, comma-separated or a JSON array of strings or of objects `{"key", "limits"?, "project"?}` ([quota-aware routing](quota.md#where-the-limits-come-from))',
+    'Gemini API keys, comma-separated or a JSON array of strings or of objects `{"key", "proxy"?, "limits"?, "project"?}` ([quota-aware routing](quota.md#where-the-limits-come-from))',
     { secret: true },
   )
-  @Parses(parseApiKeys)
+  @Parses(parseApiKeyEntries)
   GEMINI_API_KEYS = '';
 
   @Env('project for OAuth accounts whose file has none (Standard/Enterprise)')
@@ -124,6 +125,12 @@ export class EnvironmentVariables {
   @Int(1000)
   UPSTREAM_TIMEOUT_MS = 300_000;
 
+  @Env(
+    "time limit on one credential's access token (an OAuth refresh or a service account's grant, the wait for another replica's included); past it the request goes on with the next credential. At most `UPSTREAM_TIMEOUT_MS`",
+  )
+  @Int(100)
+  TOKEN_TIMEOUT_MS = 15_000;
+
   @Env('SSE comment interval while the model is silent')
   @Int(100)
   STREAM_HEARTBEAT_MS = 15_000;
@@ -133,6 +140,12 @@ export class EnvironmentVariables {
   )
   @Size('24mb')
   BODY_LIMIT = '24mb';
+
+  @Env(
+    'largest file accepted by `POST /upload/v1beta/files`; upload bytes stream to Google and never count against `BODY_LIMIT` (Google takes up to 2 GB)',
+  )
+  @Size('2gb')
+  FILES_MAX_BYTES = '2gb';
 
   @Env(
     'request-body bytes held at once across all requests; past it, 503 with `Retry-After` (at least `BODY_LIMIT`)',
@@ -224,6 +237,21 @@ export class EnvironmentVariables {
   @Env('prefix of every Redis key and channel, so that several deployments can share one Redis')
   @Pattern(/^[\w.:{}-]{1,64}$/, '$property must be 1-64 letters, digits or ._:{}- characters')
   REDIS_KEY_PREFIX = 'gemini-proxy:';
+
+  @Env(
+    'where the usage ledger lives: unset, an SQLite file `proxy.db` in `PERSISTENT_STORAGE_PATH`; `postgres://user:pass@host:5432/db` puts it in PostgreSQL, shared by every replica ([Usage ledger](operations.md#usage-ledger)); the password is never logged',
+    { secret: true, defaultText: 'unset: SQLite in `PERSISTENT_STORAGE_PATH`' },
+  )
+  @Optional()
+  @Url(
+    ['postgres', 'postgresql'],
+    '$property must look like postgres://user:password@host:5432/database',
+  )
+  DATABASE_URL?: string;
+
+  @Env('days per-request usage rows are kept; hourly and daily totals are kept for good')
+  @Int(1, 36_500)
+  USAGE_RETENTION_DAYS = 90;
 
   @Env("this replica's name on `/admin` and in shared events", { defaultText: 'the hostname' })
   @Optional()

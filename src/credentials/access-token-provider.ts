@@ -1,12 +1,11 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { createHash } from 'node:crypto';
 import { OAuthCredential } from './credential';
+import { DEFAULT_TOKEN_TIMEOUT_MS, withinTimeLimit } from './time-limit';
+import { EAGER_REFRESH_MS, tokenExpiry } from './token-lifetime';
 import { LocalTokenCoordinator, SharedToken, TokenCoordinator } from './token-coordinator';
 
 export type RefreshedToken = SharedToken;
-
-/** Refreshes this long before expiry, so that a token never dies mid-request. */
-const EAGER_REFRESH_MS = 5 * 60_000;
 
 /**
  * Access tokens for OAuth credentials, from google-auth-library's OAuth2Client pointed at the
@@ -26,11 +25,12 @@ export class AccessTokenProvider {
     ) => void,
     private readonly now: () => number = Date.now,
     /**
-     * The one time limit on a refresh, retries included (UPSTREAM_TIMEOUT_MS). google-auth-library
-     * sets none of its own, so a token endpoint that hangs would otherwise hold the refresh, and
-     * every request waiting on it, forever.
+     * The one time limit on a refresh, retries and the wait for another replica's refresh
+     * included (TOKEN_TIMEOUT_MS). google-auth-library sets none of its own, so a token endpoint
+     * that hangs would otherwise hold the refresh, and every request waiting on it, forever; and
+     * a request waiting past this is better served by the next credential.
      */
-    private readonly timeoutMs = 30_000,
+    private readonly timeoutMs = DEFAULT_TOKEN_TIMEOUT_MS,
     private readonly coordinator: TokenCoordinator = new LocalTokenCoordinator(),
   ) {}
 
@@ -63,10 +63,12 @@ export class AccessTokenProvider {
       .slice(0, 32);
     const acceptable = (t: SharedToken) =>
       this.isFresh(t) && !(rejected && t.accessToken === credential.accessToken);
-    const promise = this.coordinator
-      .refresh(credential.id, fingerprint, acceptable, () =>
-        this.withinTimeLimit(this.doRefresh(credential)),
-      )
+    const promise = withinTimeLimit(
+      this.coordinator.refresh(credential.id, fingerprint, acceptable, () =>
+        withinTimeLimit(this.doRefresh(credential), this.timeoutMs),
+      ),
+      this.timeoutMs,
+    )
       .then(({ token, refreshed }) => {
         this.onRefreshed(credential, token, refreshed);
         return token;
@@ -80,27 +82,15 @@ export class AccessTokenProvider {
     this.clients.delete(id);
   }
 
-  private withinTimeLimit<T>(pending: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new DOMException('Google’s token endpoint did not answer in time', 'TimeoutError'),
-          ),
-        this.timeoutMs,
-      );
-    });
-    return Promise.race([pending, limit]).finally(() => clearTimeout(timer));
-  }
-
   private async doRefresh(credential: OAuthCredential): Promise<RefreshedToken> {
     const client = await this.clientFor(credential);
+    const startedAt = this.now();
     const { credentials } = await client.refreshAccessToken();
     if (!credentials.access_token) throw new Error('the token endpoint returned no access_token');
+    // google-auth-library leaves expiry_date out when expires_in is 0 or missing.
     const token: RefreshedToken = {
       accessToken: credentials.access_token,
-      expiryDate: credentials.expiry_date ?? undefined,
+      expiryDate: tokenExpiry(startedAt, credentials.expiry_date ?? undefined),
     };
     return token;
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync }
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import {
   credentialFileName,
   CredentialFileStore,
@@ -141,5 +142,44 @@ describe('credentialFileName', () => {
     ['../../etc/passwd', 'x/y', 'oauth_creds_____etcpasswd_xy.json'],
   ])('names %j / %j safely', (email, project, name) => {
     expect(credentialFileName(email, project)).toBe(name);
+  });
+});
+
+describe('CredentialFileStore.read', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'cfs-read-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const store = () => new CredentialFileStore(dir, STALE_TEMP_FILE_MS, 64 * 1024);
+
+  it('refuses a named pipe at once, with nobody writing to it', async () => {
+    const pipe = path.join(dir, 'x.json');
+    execFileSync('mkfifo', [pipe]);
+    await expect(store().read(pipe)).rejects.toThrow('it is a named pipe, not a regular file');
+  });
+
+  it('refuses a symlink to a device without reading it', async () => {
+    const link = path.join(dir, 'zero.json');
+    await fs.symlink('/dev/zero', link);
+    await expect(store().read(link)).rejects.toThrow('it is a device, not a regular file');
+  });
+
+  it('refuses a folder named like a credential file', async () => {
+    await fs.mkdir(path.join(dir, 'folder.json'));
+    await expect(store().read(path.join(dir, 'folder.json'))).rejects.toThrow('it is a folder');
+  });
+
+  it('refuses a file over its size limit', async () => {
+    const big = path.join(dir, 'big.json');
+    writeFileSync(big, `{"pad":"${'x'.repeat(64 * 1024)}"}`);
+    await expect(store().read(big)).rejects.toThrow('it is larger than 64 KiB');
+  });
+
+  it('reads a regular file, and one a symlink points at (as Kubernetes mounts secrets)', async () => {
+    const file = path.join(dir, '..data.json');
+    writeFileSync(file, CREDENTIAL);
+    await fs.symlink(file, path.join(dir, 'linked.json'));
+    expect((await store().read(file)).text).toBe(CREDENTIAL);
+    expect((await store().read(path.join(dir, 'linked.json'))).text).toBe(CREDENTIAL);
   });
 });

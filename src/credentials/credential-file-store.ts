@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { FSWatcher, promises as fs, watch } from 'node:fs';
+import { constants, FSWatcher, promises as fs, Stats, watch } from 'node:fs';
 import * as path from 'node:path';
 
 /** The generator's OAuth files. */
@@ -20,6 +20,21 @@ export const TEMP_FILE_PATTERN = /^\.oauth_creds(_.*)?\.json\.[0-9a-f]{12}\.tmp$
  * write on a shared volume, which this process cannot see in flight.
  */
 export const STALE_TEMP_FILE_MS = 60_000;
+
+/**
+ * The largest credential file read. A key file or an OAuth file is a few kilobytes; anything
+ * larger is not one, and reading it whole (a symlink to /dev/zero, a log file named `*.json`)
+ * would take the process's memory.
+ */
+export const MAX_CREDENTIAL_FILE_BYTES = 1024 * 1024;
+
+/** A file in the credentials folder that is not one to read; the message says why. */
+export class UnreadableCredentialFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadableCredentialFileError';
+  }
+}
 
 export interface TempFileSweep {
   removed: number;
@@ -46,6 +61,7 @@ export class CredentialFileStore {
   constructor(
     readonly dir: string,
     private readonly staleTempFileMs = STALE_TEMP_FILE_MS,
+    private readonly maxBytes = MAX_CREDENTIAL_FILE_BYTES,
   ) {}
 
   async ensureDir(): Promise<void> {
@@ -66,8 +82,34 @@ export class CredentialFileStore {
       .map((n) => path.join(this.dir, n));
   }
 
+  /**
+   * Reads a regular file of at most `maxBytes` (symlinks followed, as Kubernetes mounts its
+   * secrets). Opened without blocking and checked on the open handle, so that a named pipe never
+   * holds start-up or a reload, and a device or a file that grows is never read past the cap.
+   */
   async read(file: string): Promise<StoredFile> {
-    return { path: file, text: await fs.readFile(file, 'utf8') };
+    const handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) {
+        throw new UnreadableCredentialFileError(
+          `it is ${describeFileType(stat)}, not a regular file`,
+        );
+      }
+      if (stat.size > this.maxBytes) throw tooLarge(this.maxBytes);
+      const buffer = Buffer.alloc(Math.min(stat.size, this.maxBytes) + 1);
+      let length = 0;
+      while (length < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+      }
+      // Grew past its size since the check: never read without end.
+      if (length > this.maxBytes) throw tooLarge(this.maxBytes);
+      return { path: file, text: buffer.toString('utf8', 0, length) };
+    } finally {
+      await handle.close();
+    }
   }
 
   async writeJson(file: string, value: unknown): Promise<void> {
@@ -166,6 +208,20 @@ export class CredentialFileStore {
       },
     };
   }
+}
+
+function describeFileType(stat: Stats): string {
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isDirectory()) return 'a folder';
+  return 'a special file';
+}
+
+function tooLarge(maxBytes: number): UnreadableCredentialFileError {
+  return new UnreadableCredentialFileError(
+    `it is larger than ${Math.round(maxBytes / 1024)} KiB, far more than any credential file`,
+  );
 }
 
 function tempFileName(target: string): string {

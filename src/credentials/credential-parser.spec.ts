@@ -90,3 +90,15 @@ describe('uniqueIds', () => {
     expect(uniqueIds([c, c, c]).map((x) => x.id)).toEqual(['same', 'same#2', 'same#3']);
   });
 });
+
+describe('parseCredential with fields no account has', () => {
+  it.each([
+    ['a 1 MB user_email', { user_email: `${'a'.repeat(1024 * 1024)}@x.com` }],
+    ['a user_email with a newline', { user_email: 'ada@x.com\nFORGED' }],
+    ['a 1 MB project_id', { project_id: 'p'.repeat(1024 * 1024) }],
+  ])('skips a file with %s, in a short message', (_what, patch) => {
+    const result = parseCredential({ refresh_token: '1//rt', ...patch }, defaults);
+    expect(result.ok).toBe(false);
+    expect((result as { problem: string }).problem.length).toBeLessThan(200);
+  });
+});

@@ -1,5 +1,6 @@
 import { parseLimitTable, type LimitTable } from '../quota/quota-limits';
 import { ApiKeyCredential, Credential, OAuthCredential, secretSuffix } from './credential';
+import { emailProblem, projectIdProblem } from './credential-fields';
 
 export interface ParseDefaults {
   clientId: string;
@@ -45,6 +46,10 @@ export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseRes
     email: str(o.user_email) ?? str(o.email),
     ...(limits ? { limits } : {}),
   };
+  const problem =
+    (credential.email && emailProblem('user_email', credential.email)) ||
+    (credential.projectId && projectIdProblem('project_id', credential.projectId));
+  if (problem) return { ok: false, problem };
   credential.id = oauthId(credential);
   return { ok: true, credential };
 }

@@ -45,3 +45,16 @@ describe('credentialTable', () => {
     expect(table).not.toMatch(/SECRET|PRIVATE KEY/);
   });
 });
+
+describe('credentialTable with fields no account has', () => {
+  it('cuts every cell to a bounded width with an ellipsis, and keeps each row on one line', () => {
+    const huge = `${'a'.repeat(4 * 1024 * 1024)}@p.iam.gserviceaccount.com`;
+    const table = credentialTable([
+      { ...(LIST[2] as Extract<Credential, { mode: 'service-account' }>), clientEmail: huge },
+      { ...(LIST[0] as Extract<Credential, { kind: 'oauth' }>), email: 'ada@x.com\nFORGED line' },
+    ]);
+    expect(table.length).toBeLessThan(1_000);
+    expect(table).toContain('…');
+    expect(table.split('\n')).toHaveLength(3);
+  });
+});

@@ -1,13 +1,13 @@
-import { Credential, secretSuffix } from './credential';
+import { Credential, secretSuffix, shownField } from './credential';
 
 const HEADER = ['KIND', 'ACCOUNT', 'PROJECT', 'LOCATION'];
 
 /**
  * The start-up table: kind, account e-mail (or a secret's last five characters), project and
- * location per credential. Never a refresh token, a key or a private key.
+ * location per credential, each cell bounded. Never a refresh token, a key or a private key.
  */
 export function credentialTable(list: readonly Credential[]): string {
-  const rows = list.map(tableRow);
+  const rows = list.map((c) => tableRow(c).map((cell) => shownField(cell)));
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) =>
     r

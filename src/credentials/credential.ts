@@ -31,6 +31,8 @@ export interface ApiKeyCredential extends DeclaredLimits {
   apiKey: string;
   /** The key's Google project, when the operator named it: keys of one project share its quota. */
   project?: string;
+  /** The outbound proxy the operator named for this key (DESIGN §14); not applied yet. */
+  proxy?: string;
 }
 
 /** A Vertex AI service account: a key file with its project, used in one location. */
@@ -70,6 +72,21 @@ export function accountOf(c: Credential): { email?: string; projectId?: string }
     case 'api-key':
       return {};
   }
+}
+
+/**
+ * The most of one credential field (an e-mail, a project, a file name) any log line, table or
+ * page shows. The fields are validated when a credential is read; this bounds whatever reaches
+ * a display anyway (a file name, a value that passed as plausible), so that one file can never
+ * write megabytes of log or forge a line.
+ */
+export const MAX_SHOWN_FIELD = 120;
+
+/** `text` without control characters, cut to `max` characters with an ellipsis. */
+export function shownField(text: string, max = MAX_SHOWN_FIELD): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
 /** The last `n` characters of a secret, the most any log or page may show. */

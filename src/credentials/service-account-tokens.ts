@@ -1,5 +1,7 @@
 import { createHash, createSign } from 'node:crypto';
 import { VertexServiceAccountCredential } from './credential';
+import { DEFAULT_TOKEN_TIMEOUT_MS, withinTimeLimit } from './time-limit';
+import { EAGER_REFRESH_MS, tokenExpiry } from './token-lifetime';
 import { LocalTokenCoordinator, SharedToken, TokenCoordinator } from './token-coordinator';
 
 /**
@@ -12,9 +14,6 @@ export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** Google accepts assertions valid for at most an hour. */
 const ASSERTION_LIFETIME_S = 3600;
-/** Refreshes this long before expiry, so that a token never dies mid-request. */
-const EAGER_REFRESH_MS = 5 * 60_000;
-const TOKEN_TIMEOUT_MS = 30_000;
 
 /**
  * The token endpoint refused the grant. Shaped like google-auth-library's errors
@@ -76,8 +75,8 @@ export class ServiceAccountTokens {
   constructor(
     private readonly tokenUrl: string,
     private readonly now: () => number = Date.now,
-    /** The one time limit on a grant (UPSTREAM_TIMEOUT_MS). */
-    private readonly timeoutMs = TOKEN_TIMEOUT_MS,
+    /** The one time limit on a grant, the wait for another replica's included (TOKEN_TIMEOUT_MS). */
+    private readonly timeoutMs = DEFAULT_TOKEN_TIMEOUT_MS,
     private readonly coordinator: TokenCoordinator = new LocalTokenCoordinator(),
   ) {}
 
@@ -94,8 +93,12 @@ export class ServiceAccountTokens {
     const rejected = fresh ? cached?.accessToken : undefined;
     const acceptable = (t: SharedToken) =>
       t.expiryDate !== undefined && this.isFresh(t.expiryDate) && t.accessToken !== rejected;
-    const promise = this.coordinator
-      .refresh(credential.id, fingerprint, acceptable, () => this.grant(credential))
+    const promise = withinTimeLimit(
+      this.coordinator.refresh(credential.id, fingerprint, acceptable, () =>
+        this.grant(credential),
+      ),
+      this.timeoutMs,
+    )
       .then(({ token }) => {
         const entry: CachedToken = {
           accessToken: token.accessToken,
@@ -144,9 +147,13 @@ export class ServiceAccountTokens {
         error_description: 'the token endpoint returned no access_token',
       });
     }
+    // Google's tokens last an hour when the answer does not say.
     const lifetimeS =
-      typeof answer.expires_in === 'number' ? answer.expires_in : ASSERTION_LIFETIME_S;
-    return { accessToken: answer.access_token, expiryDate: startedAt + lifetimeS * 1000 };
+      answer.expires_in === undefined ? ASSERTION_LIFETIME_S : Number(answer.expires_in);
+    return {
+      accessToken: answer.access_token,
+      expiryDate: tokenExpiry(startedAt, startedAt + lifetimeS * 1000),
+    };
   }
 }
 

@@ -72,3 +72,19 @@ describe('vertexExpressCredential', () => {
     });
   });
 });
+
+describe('parseServiceAccount with fields no account has', () => {
+  it.each([
+    ['a 40 MB client_email', { client_email: `${'a'.repeat(40 * 1024 * 1024)}@p.iam` }],
+    ['a client_email that is no address', { client_email: 'runner at my-proj' }],
+    ['a client_email with a newline', { client_email: 'runner@p.iam\nFORGED' }],
+    ['a 1 MB project_id', { project_id: 'p'.repeat(1024 * 1024) }],
+    ['a 1 MB location', { location: 'l'.repeat(1024 * 1024) }],
+  ])('skips a key with %s, in a short message that does not quote it', (_what, patch) => {
+    const result = parseServiceAccount({ ...KEY, ...patch }, 'global');
+    expect(result.ok).toBe(false);
+    const problem = (result as { problem: string }).problem;
+    expect(problem.length).toBeLessThan(200);
+    expect(problem).not.toContain('FORGED');
+  });
+});

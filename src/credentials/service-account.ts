@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import { emailProblem, projectIdProblem } from './credential-fields';
 import {
   secretSuffix,
   VertexExpressCredential,
@@ -36,6 +37,8 @@ export function parseServiceAccount(
 ): ServiceAccountResult {
   const clientEmail = str(raw.client_email);
   if (!clientEmail) return { ok: false, problem: 'has no client_email' };
+  const badEmail = emailProblem('client_email', clientEmail, true);
+  if (badEmail) return { ok: false, problem: badEmail };
   const privateKey = typeof raw.private_key === 'string' ? raw.private_key : undefined;
   if (!privateKey?.trim()) return { ok: false, problem: 'has no private_key' };
   try {
@@ -46,11 +49,13 @@ export function parseServiceAccount(
   }
   const projectId = str(raw.project_id) ?? str(raw.quota_project_id);
   if (!projectId) return { ok: false, problem: 'has no project_id' };
+  const badProject = projectIdProblem('project_id', projectId);
+  if (badProject) return { ok: false, problem: badProject };
   const location = str(raw.location) ?? defaultLocation;
-  if (!LOCATION_PATTERN.test(location)) {
+  if (!LOCATION_PATTERN.test(location) || location.length > 64) {
     return {
       ok: false,
-      problem: `has a location (${JSON.stringify(location)}) that is not a Google Cloud location`,
+      problem: `has a location (${JSON.stringify(location.slice(0, 40))}${location.length > 40 ? '…' : ''}) that is not a Google Cloud location`,
     };
   }
   return {

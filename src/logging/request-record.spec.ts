@@ -8,7 +8,7 @@ function completed(overrides: Partial<CompletedRequest> = {}): CompletedRequest 
     attempts: 2,
     model: 'gemini-2.5-pro',
     credentialId: 'ada@example.com/proj-ada',
-    tokens: { prompt: 12, completion: 40, thoughts: 7 },
+    tokens: { prompt: 12, completion: 40, thoughts: 7, cached: 0 },
     firstTokenMs: 301.4,
     status: 200,
     durationMs: 812.6,

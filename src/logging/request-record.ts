@@ -3,6 +3,8 @@ export interface TokenCounts {
   prompt: number;
   completion: number;
   thoughts: number;
+  /** Prompt tokens served from Google's context cache (included in `prompt`). */
+  cached: number;
 }
 
 export interface RequestRecord {
@@ -21,6 +23,8 @@ export interface RequestRecord {
   tokens?: TokenCounts;
   firstTokenMs?: number;
   stream?: 'complete' | 'error' | 'aborted';
+  /** Why the request's dispatch failed, when it did. */
+  errorReason?: string;
 }
 
 export interface CompletedRequest extends RequestRecord {
@@ -28,6 +32,10 @@ export interface CompletedRequest extends RequestRecord {
   durationMs: number;
   /** The client left before the answer was complete. */
   aborted: boolean;
+  /** The `request-id` header the answer carried (Anthropic's dialect), if any. */
+  requestId?: string;
+  /** The model the client named, before aliases and variants (body `model` or the native path). */
+  requestedModel?: string;
 }
 
 /** Routes too frequent and too dull to log one line each (probes and scrapes). */

@@ -49,6 +49,7 @@ describe('RequestTracker', () => {
       prompt: 3,
       completion: 4,
       thoughts: 0,
+      cached: 0,
     });
     events.emit('streamEnd', {
       signal: second.signal,
@@ -80,6 +81,7 @@ describe('RequestTracker', () => {
       prompt: 3,
       completion: 4,
       thoughts: 0,
+      cached: 0,
     });
     tracked.res.emit('close');
     expect(done[0].tokens).toBeUndefined();

@@ -20,6 +20,8 @@ interface RoutedRequest extends IncomingMessage {
   baseUrl?: string;
   path?: string;
   route?: { path?: unknown };
+  body?: unknown;
+  params?: Record<string, unknown>;
 }
 
 /**
@@ -51,6 +53,7 @@ export class RequestTracker implements OnModuleDestroy {
       record.model = e.model;
       if (e.credentialId) record.credentialId = e.credentialId;
       record.attempts += e.attempts;
+      if (e.reason) record.errorReason = e.reason;
     };
     const onFirstToken = (e: FirstTokenEvent) => {
       const record = recordOf(e.signal);
@@ -59,10 +62,11 @@ export class RequestTracker implements OnModuleDestroy {
     const onUsage = (e: UsageEvent) => {
       const record = recordOf(e.signal);
       if (!record) return;
-      const t = (record.tokens ??= { prompt: 0, completion: 0, thoughts: 0 });
+      const t = (record.tokens ??= { prompt: 0, completion: 0, thoughts: 0, cached: 0 });
       t.prompt += e.prompt;
       t.completion += e.completion;
       t.thoughts += e.thoughts;
+      t.cached += e.cached;
     };
     const onServed = (e: ServedEvent) => {
       const record = recordOf(e.signal);
@@ -165,11 +169,29 @@ export class RequestTracker implements OnModuleDestroy {
       status: res.statusCode,
       durationMs: performance.now() - record.startedAt,
       aborted: !res.writableFinished,
+      requestId: headerText(res.getHeader('request-id')),
+      requestedModel: requestedModelOf(req),
     });
     for (const listener of this.listeners) listener(completed);
     this.onSettled?.();
     if (this.active.size === 0) for (const done of [...this.idleWaiters]) done();
   }
+}
+
+function headerText(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The model the client asked for: the body's `model` (OpenAI, Responses, Anthropic) or the
+ * native path's `{model}:{action}`. Read at the end, once the body guard has parsed the body.
+ */
+function requestedModelOf(req: RoutedRequest): string | undefined {
+  const model = (req.body as { model?: unknown } | undefined)?.model;
+  if (typeof model === 'string') return model.slice(0, 200);
+  const action = req.params?.modelAction;
+  if (typeof action === 'string') return action.split(':')[0].slice(0, 200);
+  return undefined;
 }
 
 /** The matched route's template; unmatched paths collapse into one label so metrics stay bounded. */

@@ -4,11 +4,19 @@ import { LoggingModule } from '../logging/logging.module';
 import { QuotaModule } from '../quota/quota.module';
 import { StateModule } from '../state/state.module';
 import { UpstreamModule } from '../upstream/upstream.module';
+import { UsageModule } from '../usage/usage.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 @Module({
-  imports: [UpstreamModule, CredentialsModule, LoggingModule, StateModule, QuotaModule],
+  imports: [
+    UpstreamModule,
+    CredentialsModule,
+    LoggingModule,
+    StateModule,
+    UsageModule,
+    QuotaModule,
+  ],
   controllers: [MetricsController],
   providers: [MetricsService],
 })

@@ -18,6 +18,7 @@ import {
 } from '../upstream/upstream-events';
 import { SharedStateStatus } from '../state/shared-state-status';
 import { isOtherModel, servedModelName } from '../models/served-models';
+import { UsageLedger } from '../usage/usage-ledger';
 import { BoundedLabel } from './bounded-label';
 import { registerQuotaGauges } from '../quota/quota-metrics';
 import { QuotaService } from '../quota/quota.service';
@@ -121,9 +122,11 @@ export class MetricsService implements OnModuleDestroy {
     tracker: RequestTracker,
     pool: CredentialPool,
     shared: SharedStateStatus,
+    ledger: UsageLedger,
     quota: QuotaService,
   ) {
     collectDefaultMetrics({ register: this.registry });
+    this.ledgerMetrics(ledger);
     registerQuotaGauges(this.registry, PREFIX, () => quota.view());
     if (shared.redisUp !== undefined) this.redisGauge(shared);
     new Gauge({
@@ -170,6 +173,27 @@ export class MetricsService implements OnModuleDestroy {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  /** Read from the ledger at scrape time: rows dropped past its buffer, and rows waiting in it. */
+  private ledgerMetrics(ledger: UsageLedger): void {
+    new Counter({
+      name: `${PREFIX}usage_rows_dropped_total`,
+      help: 'Usage ledger rows dropped because the buffer was full while the database was down or slow.',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(ledger.dropped);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}usage_rows_pending`,
+      help: 'Usage ledger rows waiting in memory to be written to the database.',
+      registers: [this.registry],
+      collect() {
+        this.set(ledger.pending);
+      },
+    });
   }
 
   /** Only with REDIS_URL: a 0 without it would read as an outage. */

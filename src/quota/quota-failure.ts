@@ -1,6 +1,6 @@
+import { readGoogleError } from '../errors/google-error';
 import { isRecord } from '../json/is-record';
 import { durationMs } from '../upstream/retry-delay';
-import { unwrapGoogleError } from '../upstream/upstream-errors';
 import { LimitName } from './quota-limits';
 
 /** One `QuotaFailure` violation read as the window it closes and, when Google says, its size. */
@@ -33,7 +33,8 @@ export const TERMINAL_DELAY_MS = 300_000;
  * `GenerateContentInputTokensPerModelPerMinute-FreeTier`) and `quotaValue` its size ("250").
  */
 export function readQuotaLesson(body: unknown): QuotaLesson | undefined {
-  const error = unwrapGoogleError(body);
+  // The violations' sizes and metrics are read here: the shared reader keeps only their ids.
+  const error = readGoogleError(body)?.raw;
   if (!error) return undefined;
   const violations: QuotaViolation[] = [];
   let retryMs: number | undefined;

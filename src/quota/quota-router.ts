@@ -5,6 +5,7 @@ import { CredentialPool, RATE_LIMIT_BACKOFF, Selection } from '../credentials/cr
 import { ApiError } from '../errors/api-error';
 import { DAILY_QUOTA_REASON } from '../upstream/error-classifier';
 import { UpstreamHttpError } from '../upstream/upstream-errors';
+import type { ResourcePin } from '../upstream/resource-pin';
 import { CodeAssistBucket, readUserQuota } from './code-assist-quota';
 import type { Conversation } from './conversation-key';
 import { describeLimit, Room } from './headroom';
@@ -79,8 +80,16 @@ export class QuotaRouter {
     this.reader = reader;
   }
 
-  /** The conversation's own credential first, then round-robin among the credentials with room. */
-  async select(request: QuotaRequest | undefined, choose: Choose): Promise<QuotaSelection> {
+  /**
+   * The conversation's own credential first, then round-robin among the credentials with room.
+   * A request pinned to a resource's owner (`choose` offers no other) is still counted; when the
+   * owner has no room the 429 names the resource, since no other credential could serve it.
+   */
+  async select(
+    request: QuotaRequest | undefined,
+    choose: Choose,
+    pin?: ResourcePin,
+  ): Promise<QuotaSelection> {
     if (!this.options.routing || !request) return choose(NO_EXCLUSIONS);
     const now = this.clock.now();
     const windows = windowsAt(now);
@@ -95,7 +104,10 @@ export class QuotaRouter {
       prefer = undefined;
       if (selection.outcome !== 'selected') {
         if (!firstFull) return selection;
-        return { outcome: 'quota-full', error: this.fullError(request.model, firstFull, now) };
+        return {
+          outcome: 'quota-full',
+          error: this.fullError(request.model, firstFull, now, pin),
+        };
       }
       const credential = selection.credential;
       const room = await this.reserve(credential, request, windows, now);
@@ -253,20 +265,25 @@ export class QuotaRouter {
     model: string,
     first: { room: Extract<Room, { ok: false }>; credential: Credential },
     now: number,
+    pin: ResourcePin | undefined,
   ): ApiError {
     const seconds = Math.max(1, Math.ceil((first.room.reopensAt - now) / 1000));
     const limit =
       first.room.value === 0 && first.credential.kind === 'oauth'
         ? 'its Code Assist quota (retrieveUserQuota: nothing remaining)'
         : describeLimit(first.room.limit, first.room.value);
+    const message = pin
+      ? `The credential that owns ${pin.resource} (${first.credential.id}) has used its quota for ` +
+        `${model} (it allows ${limit}); retry in ${seconds}s. Only it can serve requests naming ` +
+        'this resource. The proxy did not call Google.'
+      : `No credential has room for ${model}: each has used its quota (the first to reopen, ` +
+        `${first.credential.id}, allows ${limit}); retry in ${seconds}s. The proxy did not call Google.`;
     return new ApiError({
       status: 429,
       kind: 'rate_limited',
       googleStatus: 'RESOURCE_EXHAUSTED',
       retryAfterSeconds: seconds,
-      message:
-        `No credential has room for ${model}: each has used its quota (the first to reopen, ` +
-        `${first.credential.id}, allows ${limit}); retry in ${seconds}s. The proxy did not call Google.`,
+      message,
     });
   }
 }

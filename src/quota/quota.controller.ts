@@ -1,11 +1,11 @@
-import { Controller, Get, UseFilters } from '@nestjs/common';
-import { AdminErrorFilter } from '../admin/admin-error.filter';
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { QuotaService } from './quota.service';
 import { QuotaView } from './quota-view';
 
 /** Used/limit per window for every credential and model; behind the proxy password like /admin. */
+@ApiTags('quota')
 @Controller('admin/api/quota')
-@UseFilters(AdminErrorFilter)
 export class QuotaController {
   constructor(private readonly quota: QuotaService) {}
 

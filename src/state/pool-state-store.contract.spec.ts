@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { RedisServer } from '../../test/support/redis-server';
 import { waitFor } from '../../test/support/wait';
 import {
@@ -269,5 +270,118 @@ describe('RedisPoolStateStore while Redis is away', () => {
     } finally {
       await own.stop();
     }
+  });
+});
+
+describe('RedisPoolStateStore while Redis refuses writes (maxmemory reached, noeviction)', () => {
+  let full: RedisServer;
+  let admin: RedisConnection;
+
+  beforeAll(async () => {
+    full = await RedisServer.start();
+    admin = new RedisConnection({ url: full.url, keyPrefix: 'full:', replicaId: 'admin' });
+    connections.push(admin);
+    await waitFor(() => admin.isUp, 5_000, 'the admin connection');
+  });
+
+  afterAll(() => full.stop());
+
+  afterEach(() => admin.client.call('CONFIG', 'SET', 'maxmemory', '0'));
+
+  async function replica(name: string): Promise<RedisPoolStateStore> {
+    const connection = new RedisConnection({ url: full.url, keyPrefix: 'full:', replicaId: name });
+    connections.push(connection);
+    await waitFor(() => connection.isUp, 5_000, `replica ${name}`);
+    const store = new RedisPoolStateStore(connection);
+    stores.push(store);
+    await store.refresh(['cred']);
+    return store;
+  }
+
+  /** Redis answers `OOM command not allowed` to every write from now on. */
+  async function fill(): Promise<void> {
+    await admin.client.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    await admin.client.call('CONFIG', 'SET', 'maxmemory', '1');
+    await expect(admin.client.set(admin.key('probe'), 'x')).rejects.toThrow(/OOM/);
+  }
+
+  it('keeps its own rate limit through every resync, for as long as Google asked', async () => {
+    const a = await replica('a');
+    await fill();
+    const until = Date.now() + 30_000;
+    a.setCooldown('cred', 'gemini-2.5-pro', limit(until));
+    for (let i = 0; i < 3; i++) await a.refresh(['cred']);
+    expect(await admin.client.hgetall(admin.key('pool:cd:cred'))).toEqual({});
+    expect(a.getCooldown('cred', 'gemini-2.5-pro')?.until).toBe(until);
+  });
+
+  it('says once that Redis refuses its writes, and once that it takes them again', async () => {
+    const lines: string[] = [];
+    const capture = (message: unknown) => void lines.push(String(message));
+    Logger.overrideLogger({ log: capture, warn: capture, error: capture });
+    try {
+      const a = await replica('a');
+      await fill();
+      for (let i = 0; i < 3; i++) {
+        a.setCooldown('cred', `m${i}`, limit(Date.now() + 30_000));
+        await a.refresh(['cred']);
+      }
+      await admin.client.call('CONFIG', 'SET', 'maxmemory', '0');
+      await a.refresh(['cred']);
+      const refused = lines.filter((l) => l.startsWith('Redis refused a write'));
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toContain('OOM');
+      expect(lines.filter((l) => l.includes('writes again'))).toHaveLength(1);
+    } finally {
+      Logger.overrideLogger(new ConsoleLogger());
+    }
+  });
+
+  it('keeps its own disabled mark through a resync', async () => {
+    const a = await replica('a');
+    await fill();
+    a.setDisabled('cred', { reason: 'SERVICE_DISABLED', message: 'enable the API', at: 1 });
+    await a.refresh(['cred']);
+    await a.refresh(['cred']);
+    expect(await admin.client.get(admin.key('pool:dis:cred'))).toBeNull();
+    expect(a.getDisabled('cred')?.reason).toBe('SERVICE_DISABLED');
+  });
+
+  it('takes a longer limit another replica shared over its own unshared one', async () => {
+    const [a, b] = [await replica('a'), await replica('b')];
+    const later = Date.now() + 120_000;
+    b.setCooldown('cred', 'm', limit(later, 3));
+    await waitFor(() => a.getCooldown('cred', 'm')?.until === later, 2_000, 'A to hear it');
+    await fill();
+    a.setCooldown('cred', 'm', limit(Date.now() + 30_000, 1));
+    await a.refresh(['cred']);
+    expect(a.getCooldown('cred', 'm')).toMatchObject({ until: later, strikes: 3 });
+  });
+
+  it('keeps counting the requests Redis refused to add, and adds them once it has room', async () => {
+    const [a, b] = [await replica('a'), await replica('b')];
+    await fill();
+    a.recordUse('counted', 1);
+    a.recordFailure('counted', { at: 2, status: 429, reason: 'RATE', message: 'm' }, true);
+    await a.refresh(['counted']);
+    await a.refresh(['counted']);
+    expect(a.counters('counted')).toMatchObject({ requests: 1, rateLimits: 1 });
+    await admin.client.call('CONFIG', 'SET', 'maxmemory', '0');
+    await a.refresh(['counted']);
+    await b.refresh(['counted']);
+    expect(b.counters('counted')).toMatchObject({ requests: 1, rateLimits: 1, lastUsedAt: 1 });
+    expect(a.counters('counted')).toMatchObject({ requests: 1, rateLimits: 1 });
+  });
+
+  it('writes what Redis refused once it has room again, so the other replicas learn it', async () => {
+    const [a, b] = [await replica('a'), await replica('b')];
+    await fill();
+    const until = Date.now() + 30_000;
+    a.setCooldown('cred', 'late', limit(until));
+    await a.refresh(['cred']);
+    await admin.client.call('CONFIG', 'SET', 'maxmemory', '0');
+    await a.refresh(['cred']);
+    await b.refresh(['cred']);
+    expect(b.getCooldown('cred', 'late')?.until).toBe(until);
   });
 });

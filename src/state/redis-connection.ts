@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { createHash, randomUUID } from 'node:crypto';
+import { redactRedisSecrets, redisAddress } from './redis-address';
 
 /**
  * Most any hot-path call may wait on Redis. Commands are never queued while Redis is away
@@ -14,17 +15,6 @@ export interface RedisConnectionOptions {
   url: string;
   keyPrefix: string;
   replicaId: string;
-}
-
-/** `redis://user:secret@host` as `redis://user:***@host`, for logs and pages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable REDIS_URL)';
-  }
 }
 
 /**
@@ -138,7 +128,7 @@ export class RedisConnection {
     this.up = up;
     if (up) {
       this.logger.log(
-        `${this.everUp ? 'Redis is back' : 'Connected to Redis'} at ${redactRedisUrl(this.options.url)}; ` +
+        `${this.everUp ? 'Redis is back' : 'Connected to Redis'} at ${redisAddress(this.options.url)}; ` +
           `sharing the pool as replica ${this.options.replicaId}`,
       );
       this.everUp = true;
@@ -158,18 +148,8 @@ export class RedisConnection {
     if (this.downLogged || this.closed) return;
     this.downLogged = true;
     this.logger.warn(
-      `Redis at ${redactRedisUrl(this.options.url)} is unreachable (${redactSecret(why, this.options.url)}); ` +
+      `Redis at ${redisAddress(this.options.url)} is unreachable (${redactRedisSecrets(why, this.options.url)}); ` +
         'serving on this replica’s local state until it returns',
     );
-  }
-}
-
-/** An error message may quote the URL; its password never reaches a log. */
-function redactSecret(text: string, url: string): string {
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password ? text.split(password).join('***') : text;
-  } catch {
-    return text;
   }
 }

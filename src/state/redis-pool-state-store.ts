@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   CooldownEntry,
   CredentialCounters,
@@ -81,6 +82,16 @@ export class RedisPoolStateStore implements PoolStateStore {
   /** Bumped on every local change of a credential, so that an older resync reply never undoes it. */
   private readonly touched = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
+  /**
+   * Cooldowns (credential → models) and disabled marks this replica holds that Redis has not
+   * taken: a write refused (Redis full: `OOM command not allowed`), failed or not yet sent. A
+   * resync keeps them and writes them again; shared state never replaces them until it has.
+   */
+  private readonly unsharedCooldowns = new Map<string, Set<string>>();
+  private readonly unsharedDisabled = new Set<string>();
+  private readonly logger = new Logger('SharedState');
+  /** True from a refused write until one is accepted: said once, not per write. */
+  private refusing = false;
   private sequence = 0;
   private ids: readonly string[] = [];
   /** The next cursor value, as far as this replica knows the shared one. */
@@ -139,10 +150,14 @@ export class RedisPoolStateStore implements PoolStateStore {
   setCooldown(credentialId: string, model: string, entry: CooldownEntry): void {
     this.touch(credentialId);
     this.local.setCooldown(credentialId, model, entry);
+    this.markUnshared(credentialId, model);
     if (this.redis.isUp) void this.share(credentialId, model, entry);
   }
 
-  /** Writes one cooldown through the merge script and adopts the merged result. */
+  /**
+   * Writes one cooldown through the merge script and adopts the merged result. Until a write
+   * lands, the entry stays marked unshared, so that no resync takes it away.
+   */
   private async share(credentialId: string, model: string, entry: CooldownEntry): Promise<void> {
     this.writing(credentialId, +1);
     await this.redis
@@ -160,10 +175,17 @@ export class RedisPoolStateStore implements PoolStateStore {
       )
       .then((merged) => {
         const result = JSON.parse(String(merged)) as CooldownEntry;
+        const current = this.local.getCooldown(credentialId, model);
+        // A later local write has its own share under way; only the entry written is settled.
+        if (current?.until !== entry.until || current.kind !== entry.kind) return;
+        this.markShared(credentialId, model);
         if (result.until !== entry.until || result.kind !== entry.kind)
           this.local.setCooldown(credentialId, model, result);
       })
-      .catch(() => undefined)
+      .then(
+        () => this.accepted(),
+        (error: unknown) => this.refused(error),
+      )
       .finally(() => this.writing(credentialId, -1));
   }
 
@@ -189,31 +211,92 @@ export class RedisPoolStateStore implements PoolStateStore {
     for (const id of this.ids) {
       for (const [model, entry] of this.local.getCooldowns(id))
         if (entry.until > now) writes.push(this.share(id, model, { ...entry }));
-      const disabled = this.local.getDisabled(id);
-      if (disabled) {
-        writes.push(
-          this.redis.client
-            .set(
-              this.redis.key(`pool:dis:${id}`),
-              JSON.stringify(disabled),
-              'PX',
-              SHARED_STATE_TTL_MS,
-              'NX',
-            )
-            .then(
-              () => undefined,
-              () => undefined,
-            ),
-        );
-      }
+      if (this.unsharedDisabled.has(id)) writes.push(this.shareDisabled(id));
+      else if (this.local.getDisabled(id)) writes.push(this.shareDisabled(id, true));
     }
     await Promise.all(writes);
     await this.refresh(this.ids);
   }
 
+  /**
+   * Writes the credential's disabled mark (or its removal) as this replica holds it; `onlyIfAbsent`
+   * after a reconnection, where a mark another replica wrote meanwhile is newer than ours.
+   */
+  private async shareDisabled(credentialId: string, onlyIfAbsent = false): Promise<void> {
+    const entry = this.local.getDisabled(credentialId);
+    const key = this.redis.key(`pool:dis:${credentialId}`);
+    this.writing(credentialId, +1);
+    try {
+      if (!entry) await this.redis.client.del(key);
+      else if (onlyIfAbsent)
+        await this.redis.client.set(key, JSON.stringify(entry), 'PX', SHARED_STATE_TTL_MS, 'NX');
+      else await this.redis.client.set(key, JSON.stringify(entry), 'PX', SHARED_STATE_TTL_MS);
+      if (this.local.getDisabled(credentialId) === entry)
+        this.unsharedDisabled.delete(credentialId);
+      this.accepted();
+    } catch (error) {
+      // Kept unshared: the next resync writes it again and leaves the local mark alone meanwhile.
+      this.refused(error);
+    } finally {
+      this.writing(credentialId, -1);
+    }
+  }
+
+  /** Writes again what Redis refused or never received; expired cooldowns need no writing. */
+  private async shareUnshared(): Promise<void> {
+    const now = this.now();
+    const writes: Promise<void>[] = [];
+    for (const [id, models] of this.unsharedCooldowns) {
+      for (const model of models) {
+        const entry = this.local.getCooldown(id, model);
+        if (entry && entry.until > now) writes.push(this.share(id, model, { ...entry }));
+        else this.markShared(id, model);
+      }
+    }
+    for (const id of this.unsharedDisabled) writes.push(this.shareDisabled(id));
+    await Promise.all(writes);
+  }
+
+  /** Another replica's success clears the model everywhere, this replica's unshared limit too. */
+  private clearCooldownLocally(credentialId: string, model: string): void {
+    this.local.clearCooldown(credentialId, model);
+    this.markShared(credentialId, model);
+  }
+
+  /** A connection lost is RedisConnection's to report; a write Redis answered with an error is ours. */
+  private refused(error: unknown): void {
+    // ioredis names Redis's own error answers ReplyError; a timeout or a closed socket is not one.
+    if (this.refusing || (error as Error | undefined)?.name !== 'ReplyError') return;
+    this.refusing = true;
+    const why = error instanceof Error ? error.message : String(error);
+    this.logger.warn(
+      `Redis refused a write of the pool state (${why.slice(0, 200)}); this replica keeps its own ` +
+        'cooldowns, disabled marks and counts and writes them again at each resync',
+    );
+  }
+
+  private accepted(): void {
+    if (!this.refusing) return;
+    this.refusing = false;
+    this.logger.log('Redis takes the pool state’s writes again');
+  }
+
+  private markUnshared(credentialId: string, model: string): void {
+    let models = this.unsharedCooldowns.get(credentialId);
+    if (!models) this.unsharedCooldowns.set(credentialId, (models = new Set()));
+    models.add(model);
+  }
+
+  private markShared(credentialId: string, model: string): void {
+    const models = this.unsharedCooldowns.get(credentialId);
+    if (!models?.delete(model) || models.size > 0) return;
+    this.unsharedCooldowns.delete(credentialId);
+  }
+
   clearCooldown(credentialId: string, model: string): void {
     this.touch(credentialId);
     this.local.clearCooldown(credentialId, model);
+    this.markShared(credentialId, model);
     if (!this.redis.isUp) return;
     this.redis.client.hdel(this.redis.key(`pool:cd:${credentialId}`), model).catch(() => undefined);
     this.publish({ o: this.redis.instanceId, t: 'cd', id: credentialId, m: model, e: null });
@@ -226,12 +309,9 @@ export class RedisPoolStateStore implements PoolStateStore {
   setDisabled(credentialId: string, entry: DisabledEntry | undefined): void {
     this.touch(credentialId);
     this.local.setDisabled(credentialId, entry);
+    this.unsharedDisabled.add(credentialId);
     if (!this.redis.isUp) return;
-    const key = this.redis.key(`pool:dis:${credentialId}`);
-    const write = entry
-      ? this.redis.client.set(key, JSON.stringify(entry), 'PX', SHARED_STATE_TTL_MS)
-      : this.redis.client.del(key);
-    write.catch(() => undefined);
+    void this.shareDisabled(credentialId);
     this.publish({ o: this.redis.instanceId, t: 'dis', id: credentialId, e: entry ?? null });
   }
 
@@ -258,13 +338,15 @@ export class RedisPoolStateStore implements PoolStateStore {
   forget(credentialId: string): void {
     this.local.forget(credentialId);
     this.counts.forget(credentialId);
+    this.unsharedCooldowns.delete(credentialId);
+    this.unsharedDisabled.delete(credentialId);
   }
 
   /** Re-reads the shared state of these credentials; a no-op while Redis is away. */
   async refresh(credentialIds: readonly string[]): Promise<void> {
     this.ids = credentialIds;
     if (!this.redis.isUp || credentialIds.length === 0) return;
-    await this.counts.flush();
+    await Promise.all([this.counts.flush(), this.shareUnshared()]);
     const started = this.sequence;
     const pipeline = this.redis.client.pipeline();
     for (const id of credentialIds) {
@@ -285,16 +367,20 @@ export class RedisPoolStateStore implements PoolStateStore {
         .map(([error, value]) => (error ? undefined : value));
       if (ctr && typeof ctr === 'object') this.counts.adopt(id, ctr as Record<string, string>);
       if ((this.touched.get(id) ?? -1) > started || this.inFlight.has(id)) return;
+      const unshared = this.unsharedCooldowns.get(id);
       if (cd && typeof cd === 'object') {
         const shared = cd as Record<string, string>;
         for (const model of this.local.getCooldowns(id).keys())
-          if (!(model in shared)) this.local.clearCooldown(id, model);
+          if (!(model in shared) && !unshared?.has(model)) this.local.clearCooldown(id, model);
         for (const [model, raw] of Object.entries(shared)) {
           const entry = parse<CooldownEntry>(raw);
-          if (entry) this.local.setCooldown(id, model, entry);
+          if (!entry) continue;
+          const own = unshared?.has(model) ? this.local.getCooldown(id, model) : undefined;
+          this.local.setCooldown(id, model, own ? mergeCooldown(own, entry, this.now()) : entry);
         }
       }
-      if (dis !== undefined) this.local.setDisabled(id, parse<DisabledEntry>(dis as string | null));
+      if (dis !== undefined && !this.unsharedDisabled.has(id))
+        this.local.setDisabled(id, parse<DisabledEntry>(dis as string | null));
     });
   }
 
@@ -319,12 +405,34 @@ export class RedisPoolStateStore implements PoolStateStore {
     if (!event || event.o === this.redis.instanceId) return;
     this.touch(event.id);
     if (event.t === 'cd') {
-      if (event.e) this.local.setCooldown(event.id, event.m, event.e);
-      else this.local.clearCooldown(event.id, event.m);
+      const own = this.unsharedCooldowns.get(event.id)?.has(event.m)
+        ? this.local.getCooldown(event.id, event.m)
+        : undefined;
+      if (!event.e) this.clearCooldownLocally(event.id, event.m);
+      else
+        this.local.setCooldown(
+          event.id,
+          event.m,
+          own ? mergeCooldown(own, event.e, this.now()) : event.e,
+        );
     } else {
+      // Another replica's mark reached Redis after ours failed to: it is the newer word.
+      this.unsharedDisabled.delete(event.id);
       this.local.setDisabled(event.id, event.e ?? undefined);
     }
   }
+}
+
+/** SET_COOLDOWN_LUA's rule, for a local entry Redis has not taken and the shared one. */
+function mergeCooldown(own: CooldownEntry, shared: CooldownEntry, now: number): CooldownEntry {
+  const running = (e: CooldownEntry) => e.kind !== 'transient' && e.until > now;
+  if (!running(shared)) return own;
+  if (own.kind === 'transient') return shared;
+  return {
+    ...own,
+    until: Math.max(own.until, shared.until),
+    strikes: Math.max(own.strikes, shared.strikes),
+  };
 }
 
 function parse<T>(raw: string | null | undefined): T | undefined {

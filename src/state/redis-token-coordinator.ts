@@ -4,7 +4,7 @@ import { RedisConnection } from './redis-connection';
 
 /**
  * How long one replica may hold a refresh. A refresh takes well under a second; past this, a holder
- * that died or hangs (the provider's own limit is UPSTREAM_TIMEOUT_MS) no longer holds the others,
+ * that died or hangs (the provider's own limit is TOKEN_TIMEOUT_MS) no longer holds the others,
  * which then refresh themselves: a second refresh costs less than requests left waiting.
  */
 export const REFRESH_LOCK_MS = 35_000;

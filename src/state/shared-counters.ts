@@ -9,6 +9,8 @@ type Delta = { requests: number; successes: number; rateLimits: number; errors: 
 const ZERO: Delta = { requests: 0, successes: 0, rateLimits: 0, errors: 0 };
 const FIELDS = ['requests', 'successes', 'rateLimits', 'errors'] as const;
 
+type SentCount = { id: string; field: keyof Delta; value: Delta[keyof Delta] };
+
 /**
  * The pool's counters across replicas: each replica sums its own since the last flush and sends
  * them with HINCRBY (`pool:ctr:{id}`, renewed for `ttlMs` on each flush); what it shows is the
@@ -84,24 +86,60 @@ export class SharedCounters {
     });
   }
 
-  /** Sends the counts summed since the last flush, moving them into the shared base. */
+  /**
+   * Sends the counts summed since the last flush, moving them into the shared base. A count Redis
+   * refused (full: `OOM command not allowed`) goes back to the pending ones, to be sent again at
+   * the next flush, so that the next resync does not take it away.
+   */
   async flush(): Promise<void> {
     if (this.pending.size === 0 || !this.redis.isUp) return;
     const batch = [...this.pending];
     for (const [id] of batch) this.base.set(id, this.get(id));
     this.pending.clear();
     const pipeline = this.redis.client.pipeline();
+    /** What each command of the pipeline sent, aligned with its replies (none for PEXPIRE). */
+    const sent: (SentCount | undefined)[] = [];
     for (const [id, d] of batch) {
       const key = this.key(id);
-      for (const field of FIELDS) if (d[field] > 0) pipeline.hincrby(key, field, d[field]);
-      if (d.lastUsedAt !== undefined) pipeline.hset(key, 'lastUsedAt', d.lastUsedAt);
-      if (d.lastError) pipeline.hset(key, 'lastError', JSON.stringify(d.lastError));
+      for (const field of FIELDS) {
+        if (d[field] === 0) continue;
+        pipeline.hincrby(key, field, d[field]);
+        sent.push({ id, field, value: d[field] });
+      }
+      if (d.lastUsedAt !== undefined) {
+        pipeline.hset(key, 'lastUsedAt', d.lastUsedAt);
+        sent.push({ id, field: 'lastUsedAt', value: d.lastUsedAt });
+      }
+      if (d.lastError) {
+        pipeline.hset(key, 'lastError', JSON.stringify(d.lastError));
+        sent.push({ id, field: 'lastError', value: d.lastError });
+      }
       pipeline.pexpire(key, this.ttlMs);
+      sent.push(undefined);
     }
+    let replies: [Error | null, unknown][] | null = null;
     try {
-      await pipeline.exec();
+      replies = await pipeline.exec();
     } catch {
       // Lost with the connection; the counts shown stay this replica's until the next resync.
+    }
+    if (!replies) return;
+    replies.forEach((reply, i) => {
+      const op = sent[i];
+      if (op && reply[0]) this.requeue(op);
+    });
+  }
+
+  /** Puts one refused write back among the pending counts, out of the shared base. */
+  private requeue(op: SentCount): void {
+    const d = this.delta(op.id);
+    const base = this.base.get(op.id);
+    if (op.field === 'lastUsedAt') d.lastUsedAt = latest(d.lastUsedAt, op.value as number);
+    else if (op.field === 'lastError') d.lastError ??= op.value as LastError;
+    else {
+      d[op.field] += op.value as number;
+      if (base)
+        this.base.set(op.id, { ...base, [op.field]: base[op.field] - (op.value as number) });
     }
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
@@ -17,6 +17,13 @@ import { modelUnavailable, noCredentialError, toApiError } from './upstream-erro
 import { isFromGoogle, UpstreamNetworkError } from './upstream-errors';
 import { QuotaRequest, QuotaRouter } from '../quota/quota-router';
 import { quotaRequestOf } from '../quota/quota-request';
+import {
+  ownerGone,
+  ownerUnavailable,
+  RESOURCE_AFFINITY,
+  ResourceAffinity,
+  ResourcePin,
+} from './resource-pin';
 
 export interface DispatchRequest<B = GeminiRequest> {
   /** The upstream model id, without `models/` and without proxy suffixes. */
@@ -59,6 +66,9 @@ export class UpstreamDispatcher {
     private readonly events: UpstreamEvents,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
     private readonly quota: QuotaRouter,
+    @Optional()
+    @Inject(RESOURCE_AFFINITY)
+    private readonly affinity?: ResourceAffinity,
   ) {
     quota.useUserQuotaReader(async (credential) => {
       const backend = this.backends.for(credential);
@@ -186,13 +196,21 @@ export class UpstreamDispatcher {
     let rateLimited = false;
     let status = 200;
     let credentialId: string | undefined;
+    let reason: string | undefined;
     try {
-      const canServe = (c: Credential) => this.backends.for(c).supports(action, c);
+      // A body naming a file or cached content of one project is served by its owner alone.
+      const pin = await this.affinity?.pinFor(req.body);
+      if (pin && !this.pool.get(pin.owner)) throw ownerGone(pin);
+      const canServe = (c: Credential) =>
+        (!pin || c.id === pin.owner) && this.backends.for(c).supports(action, c);
       const payloads = this.encode(action, req.body);
       const quota = quotaRequestOf(action, req, payloads.values().next().value);
       for (let n = 1; n <= this.config.maxAttempts; n++) {
-        const selection = await this.quota.select(quota, (full, prefer) =>
-          this.pool.select({ model: req.model, canServe, exclude: union(tried, full), prefer }),
+        const selection = await this.quota.select(
+          quota,
+          (full, prefer) =>
+            this.pool.select({ model: req.model, canServe, exclude: union(tried, full), prefer }),
+          pin,
         );
         // No credential has room: the proxy's own 429, unless Google's passing fault explains more.
         if (selection.outcome === 'quota-full') {
@@ -200,7 +218,7 @@ export class UpstreamDispatcher {
           break;
         }
         if (selection.outcome !== 'selected') {
-          if (tried.size === 0) throw this.noneAvailable(selection, req.model, lastError);
+          if (tried.size === 0) throw this.noneAvailable(selection, req.model, lastError, pin);
           break;
         }
         const credential = selection.credential;
@@ -243,10 +261,11 @@ export class UpstreamDispatcher {
           rateLimited ||= verdict.action === 'cooldown';
         }
       }
-      throw this.exhausted(req.model, canServe, lastError, lastFault, rateLimited);
+      throw this.exhausted(req.model, canServe, lastError, lastFault, rateLimited, pin);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : toApiError(error);
       status = apiError.status;
+      reason = apiError.code ?? apiError.googleStatus ?? apiError.kind;
       throw apiError;
     } finally {
       this.events.emit('dispatch', {
@@ -257,6 +276,7 @@ export class UpstreamDispatcher {
         credentialId,
         status,
         durationMs: this.clock.now() - startedAt,
+        reason,
       });
     }
   }
@@ -302,7 +322,10 @@ export class UpstreamDispatcher {
     selection: Exclude<Selection, { outcome: 'selected' }>,
     model: string,
     lastError: unknown,
+    pin: ResourcePin | undefined,
   ): ApiError {
+    const pinned = pin && ownerUnavailable(pin, selection, this.clock.now());
+    if (pinned) return pinned;
     if (selection.outcome === 'all-cooling' && selection.unavailable) {
       return modelUnavailable(model, selection.soonest, this.clock.now());
     }
@@ -321,8 +344,12 @@ export class UpstreamDispatcher {
     lastError: unknown,
     lastFault: unknown,
     rateLimited: boolean,
+    pin: ResourcePin | undefined,
   ): unknown {
     const again = this.pool.select({ model, canServe });
+    if (pin && again.outcome === 'all-cooling' && rateLimited && !again.unavailable) {
+      return ownerUnavailable(pin, again, this.clock.now());
+    }
     if (again.outcome === 'all-cooling') {
       if (again.unavailable) return modelUnavailable(model, again.soonest, this.clock.now());
       if (rateLimited) return noCredentialError(again, model, this.clock.now(), lastError);
@@ -393,6 +420,7 @@ export class UpstreamDispatcher {
       prompt: usage.promptTokenCount ?? 0,
       completion: usage.candidatesTokenCount ?? 0,
       thoughts: usage.thoughtsTokenCount ?? 0,
+      cached: usage.cachedContentTokenCount ?? 0,
     });
   }
 }

@@ -1,9 +1,11 @@
 import { TokenEndpointError, UpstreamNetworkError } from './upstream-errors';
 
 /**
- * Waits for an access token on behalf of one request. The token's own time limit is the token
- * provider's (shared by every request waiting on one refresh or grant); a client that hangs up
- * stops waiting at once, and a failure of the token endpoint is named as such for the classifier.
+ * Waits for an access token on behalf of one request. The time limit is the token provider's
+ * (TOKEN_TIMEOUT_MS, shared by every request waiting on one refresh or grant, and far shorter than
+ * UPSTREAM_TIMEOUT_MS), and its timeout is a passing fault: the request goes on with the next
+ * credential. A client that hangs up stops waiting at once, and a failure of the token endpoint
+ * is named as such for the classifier.
  */
 export function waitForToken(pending: Promise<string>, signal: AbortSignal): Promise<string> {
   return new Promise<string>((resolve, reject) => {

@@ -32,6 +32,8 @@ export interface DispatchEvent extends OfRequest {
   credentialId?: string;
   status: number;
   durationMs: number;
+  /** Why the dispatch failed (Google's reason or the proxy's error kind); absent on success. */
+  reason?: string;
 }
 
 export interface FirstTokenEvent extends OfRequest {
@@ -47,6 +49,8 @@ export interface UsageEvent extends OfRequest {
   prompt: number;
   completion: number;
   thoughts: number;
+  /** Google's cachedContentTokenCount (part of `prompt`). */
+  cached: number;
 }
 
 /** The model Google says it ran (`modelVersion`), reported once per answer that names one. */

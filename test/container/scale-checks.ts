@@ -7,7 +7,7 @@
  * nginx, and a cooldown one replica learns is honoured by the others. `down -v` always ends it.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import * as path from 'node:path';
 import type { FakeGoogle } from '../fake-google/fake-google';
@@ -62,12 +62,12 @@ export class ScaleProfile {
   async run(report: CheckReport): Promise<void> {
     await this.prepare();
     const built = await report.check(
-      "the scale profile's Redis and nginx images build from Debian packages",
+      "the scale profile's Redis, PostgreSQL and nginx images build from Debian packages",
       () => this.images(),
     );
     if (!built) return report.fail('the scale profile checks', 'skipped: no Redis or nginx image');
     const up = await report.check(
-      'docker-compose --profile scale up starts Redis, three replicas and nginx',
+      'docker-compose --profile scale up starts Redis, PostgreSQL, three replicas and nginx',
       () => this.up(),
     );
     if (up) await this.checksOnTheStack(report);
@@ -127,18 +127,26 @@ export class ScaleProfile {
     console.log(`  last log lines of the scale profile:\n${lines}`);
   }
 
-  /** Redis and nginx images tagged by their Dockerfile and base image: built once, then reused. */
+  /** Redis, PostgreSQL and nginx images tagged by their Dockerfile and base image: built once, then reused. */
   private async images(): Promise<string> {
     const base = await inspect(this.settings.baseImage, '{{.Id}}');
     const tag = (name: string) => {
       const file = path.join(this.settings.root, 'docker', `${name}.Dockerfile`);
-      const hash = createHash('sha256').update(readFileSync(file)).update(base).digest('hex');
-      return `gemini-proxy-${name}:ci-${hash.slice(0, 12)}`;
+      const hash = createHash('sha256').update(readFileSync(file)).update(base);
+      // PostgreSQL's image also copies its entrypoint script: a change to it is a new image.
+      const entrypoint = path.join(this.settings.root, 'docker', `${name}-entrypoint.sh`);
+      if (existsSync(entrypoint)) hash.update(readFileSync(entrypoint));
+      return `gemini-proxy-${name}:ci-${hash.digest('hex').slice(0, 12)}`;
     };
     this.env.REDIS_IMAGE = tag('redis');
     this.env.NGINX_IMAGE = tag('nginx');
+    this.env.POSTGRES_IMAGE = tag('postgres');
     this.env.DEBIAN_BASE_IMAGE = this.settings.baseImage;
-    const images = { redis: this.env.REDIS_IMAGE, lb: this.env.NGINX_IMAGE };
+    const images = {
+      redis: this.env.REDIS_IMAGE,
+      postgres: this.env.POSTGRES_IMAGE,
+      lb: this.env.NGINX_IMAGE,
+    };
     const missing: string[] = [];
     for (const [service, image] of Object.entries(images)) {
       const present = await runCommand('docker', ['image', 'inspect', image], 15_000);
@@ -185,7 +193,7 @@ export class ScaleProfile {
       30_000,
     );
     const services = running.split('\n').filter(Boolean).sort();
-    const expected = ['lb', 'redis', ...REPLICAS].sort();
+    const expected = ['lb', 'postgres', 'redis', ...REPLICAS].sort();
     if (services.join() !== expected.join()) {
       throw new Error(
         `running: ${services.join(', ') || 'nothing'}; expected ${expected.join(', ')}`,

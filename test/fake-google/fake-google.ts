@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Accounts } from './accounts';
 import { CodeAssistRoutes } from './code-assist-routes';
 import { Exchange, type Lifecycle } from './exchange';
+import { FakeResources } from './fake-resources';
 import { GeminiApiRoutes } from './gemini-api-routes';
 import { OAuthRoutes } from './oauth-routes';
 import { FakeQuotas, type QuotaSetup } from './quotas';
@@ -15,6 +16,7 @@ import {
   type ServiceAccountInput,
   type ServiceAccountKey,
 } from './service-accounts';
+import { ResourceRoutes } from './resource-routes';
 import { VertexRoutes } from './vertex-routes';
 import type {
   AccountSetup,
@@ -57,6 +59,8 @@ export class FakeGoogle {
   private readonly quotas = new FakeQuotas();
   private readonly recorder: Recorder;
   private readonly routes: RouteTable[];
+  /** Files, cached contents, batches and interactions, each owned by the key that made it. */
+  readonly resources = new FakeResources();
   private origin = '';
   private closed: Promise<void> | undefined;
 
@@ -71,14 +75,22 @@ export class FakeGoogle {
       script: this.script,
       quotas: this.quotas,
       options,
+      resources: this.resources,
     };
     this.routes = [
+      new ResourceRoutes({ ...deps, resources: this.resources, origin: () => this.origin }),
       new CodeAssistRoutes(deps),
       new GeminiApiRoutes(deps),
       new VertexRoutes(deps),
       new OAuthRoutes(deps),
     ];
-    this.server = createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
+    // Google's front ends keep an idle connection for minutes; Node's 5 s default let the fake
+    // close a pooled socket just as the proxy reused it on a loaded box (a POST that died with
+    // ECONNRESET before Google saw it). Longer than the proxy's 60 s, as a server's should be.
+    this.server = createServer(
+      { noDelay: true, keepAliveTimeout: 65_000 },
+      (req, res) => void this.handle(req, res),
+    );
   }
 
   static async start(options: FakeGoogleOptions = {}): Promise<FakeGoogle> {
@@ -250,6 +262,10 @@ export class FakeGoogle {
       ex.identify(route?.api ?? apiForPath(url.pathname), route?.action);
       const raw = await readBody(req);
       if (!raw) return ex.record();
+      if (route?.raw) {
+        ex.raw = raw;
+        return await route.run(ex);
+      }
       const parsed = parseBody(req.headers['content-type'], raw);
       if (!parsed.ok) {
         ex.record();
@@ -287,7 +303,7 @@ function requestUrl(target: string | undefined): URL {
 
 function apiForPath(path: string): ApiName {
   if (path.startsWith('/v1internal')) return 'code-assist';
-  if (path.startsWith('/v1beta')) return 'gemini';
+  if (path.startsWith('/v1beta') || path.startsWith('/upload/')) return 'gemini';
   if (path.startsWith('/v1/')) return 'vertex';
   if (path.startsWith('/oauth2/')) return 'userinfo';
   if (path.startsWith('/o/oauth2/')) return 'consent';

@@ -87,6 +87,9 @@ export class GeminiApiRoutes implements RouteTable {
     switch (action) {
       case 'generateContent':
       case 'streamGenerateContent': {
+        const denied =
+          call.credential && this.deps.resources?.generateProblem(call.credential, body);
+        if (denied) return ex.error(denied.status, denied.message);
         const request = parseGenerateRequest(body);
         if (typeof request === 'string') return ex.error(400, request);
         const key = call.credential ?? '';

@@ -9,6 +9,8 @@ import type { ApiName } from './types';
 export interface Route {
   api: ApiName;
   action?: string;
+  /** Upload bytes: the body is kept as bytes (`ex.raw`), never parsed as JSON. */
+  raw?: boolean;
   run(ex: Exchange): Promise<void>;
 }
 

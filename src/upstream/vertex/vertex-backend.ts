@@ -11,6 +11,7 @@ import {
   UpstreamBackend,
 } from '../upstream-backend';
 import { waitForToken } from '../token-wait';
+import { serviceAccountRefusal } from './service-account-refusal';
 import { VertexAuth, VertexClient } from './vertex-client';
 
 /**
@@ -72,7 +73,7 @@ export class VertexBackend implements UpstreamBackend<VertexAuth> {
   }
 
   /**
-   * A token by the JWT bearer grant. Its time limit is the token provider's (UPSTREAM_TIMEOUT_MS,
+   * A token by the JWT bearer grant. Its time limit is the token provider's (TOKEN_TIMEOUT_MS,
    * shared by every request waiting on one grant); a client that hangs up stops waiting at once.
    */
   private token(
@@ -80,7 +81,11 @@ export class VertexBackend implements UpstreamBackend<VertexAuth> {
     fresh: boolean,
     signal: AbortSignal,
   ): Promise<string> {
-    const pending = this.credentials.serviceAccountToken(credential, fresh);
+    const pending = this.credentials
+      .serviceAccountToken(credential, fresh)
+      .catch((error: unknown) => {
+        throw serviceAccountRefusal(error, credential) ?? error;
+      });
     return waitForToken(pending, signal);
   }
 }
