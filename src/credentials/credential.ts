@@ -15,6 +15,8 @@ export interface OAuthCredential {
   email?: string;
   /** The file the credential was read from; refreshed tokens and discovered projects go back there. */
   sourceFile?: string;
+  /** The outbound proxy its file names (DESIGN §14): its model calls and token refreshes take it. */
+  proxy?: string;
 }
 
 /** A Gemini API (AI Studio) key. */
@@ -22,7 +24,7 @@ export interface ApiKeyCredential {
   kind: 'api-key';
   id: string;
   apiKey: string;
-  /** The outbound proxy the operator named for this key (DESIGN §14); not applied yet. */
+  /** The outbound proxy the operator named for this key (DESIGN §14): its calls take it. */
   proxy?: string;
   /** The limits the operator declared for this key, in QUOTA_LIMITS' shape (DESIGN §12). */
   limits?: Readonly<Record<string, unknown>>;
@@ -40,6 +42,8 @@ export interface VertexServiceAccountCredential {
   projectId: string;
   location: string;
   sourceFile?: string;
+  /** The outbound proxy its key file names (DESIGN §14): its calls and token grants take it. */
+  proxy?: string;
 }
 
 /** A Vertex AI express-mode API key: the global host, no project, no embeddings. */
@@ -49,6 +53,7 @@ export interface VertexExpressCredential {
   id: string;
   apiKey: string;
   location: 'global';
+  proxy?: string;
 }
 
 export type VertexCredential = VertexServiceAccountCredential | VertexExpressCredential;
