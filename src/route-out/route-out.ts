@@ -17,7 +17,7 @@ const POOL_OPTIONS = {
 } satisfies Agent.Options;
 
 /** The `fetch` signature google-auth-library and the token grants call. */
-export type FetchThrough = (url: string | URL, init?: RequestInit) => Promise<Response>;
+export type FetchThrough = typeof globalThis.fetch;
 
 /**
  * The way out to Google: the pooled keep-alive dispatcher every call takes, direct or through
@@ -55,10 +55,11 @@ export class RouteOut {
   /** `fetch` over the same route, for the token endpoint's grants. */
   fetch(proxy?: string): FetchThrough {
     const dispatcher = this.dispatcher(proxy);
-    return (url, init) =>
-      fetch(url, { ...(init as Parameters<typeof fetch>[1]), dispatcher }) as Promise<
-        unknown
-      > as Promise<Response>;
+    // Node's global fetch types and undici's own differ only in name; the calls are the same.
+    type UndiciInput = Parameters<typeof fetch>[0];
+    type UndiciInit = Parameters<typeof fetch>[1];
+    return ((input: unknown, init?: unknown) =>
+      fetch(input as UndiciInput, { ...(init as UndiciInit), dispatcher })) as FetchThrough;
   }
 
   /** One line for the start-up log, proxies as scheme://host:port only. */
