@@ -126,7 +126,7 @@ function row(c: AdminCredential, now: number): AdminRow {
     state: c.state,
     name: c.kind === 'oauth' ? (c.email ?? c.label) : c.label,
     file: c.file,
-    proxy: c.proxy,
+    proxy: c.proxy ?? null,
     oauth: c.kind === 'oauth',
     project: c.project,
     noProject: c.kind === 'oauth' ? 'not yet discovered' : '—',
