@@ -1,4 +1,4 @@
-import { Module, OnApplicationShutdown } from '@nestjs/common';
+import { Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
 import { RouteOut } from './route-out';
@@ -14,8 +14,13 @@ import { RouteOut } from './route-out';
   ],
   exports: [RouteOut],
 })
-export class RouteOutModule implements OnApplicationShutdown {
+export class RouteOutModule implements OnModuleInit, OnApplicationShutdown {
   constructor(private readonly routeOut: RouteOut) {}
+
+  onModuleInit(): void {
+    const route = this.routeOut.describe();
+    if (route !== 'direct') new Logger('RouteOut').log(`Calls to Google go ${route}`);
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.routeOut.close();
