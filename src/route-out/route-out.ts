@@ -31,7 +31,7 @@ export class RouteOut {
   constructor(private readonly settings: RouteOutSettings = {}) {
     this.shared =
       settings.httpProxy || settings.httpsProxy
-        ? // Every value passed, empty when unset, so that undici never reads process.env itself.
+        ? // Every value passed, empty when unset, so that undici never reads the environment itself.
           new EnvHttpProxyAgent({
             ...POOL_OPTIONS,
             httpProxy: settings.httpProxy ?? '',
