@@ -7,6 +7,7 @@ import { googleError } from './fake-google/google-errors';
 import { HttpConnectProxy, Socks5Proxy } from './support/outbound-proxies';
 import { TEST_PASSWORD, startTestProxy } from './support/proxy';
 import { ProxyProcess } from './support/proxy-process';
+import { writeServiceAccountFile } from './support/service-account-files';
 import { waitFor } from './support/wait';
 
 const AUTH = { authorization: `Bearer ${TEST_PASSWORD}` };
@@ -129,6 +130,33 @@ describe('outbound proxies (DESIGN §4, §14)', () => {
       expect((await ask(proxy.url)).status).toBe(200);
       expect(fake.requests.filter((r) => r.action === 'generateContent')).toHaveLength(1);
       expect(httpProxy.carried).toEqual([]);
+    } finally {
+      await proxy.close();
+      await httpProxy.close();
+    }
+  });
+
+  it("sends a service account's token grant and model calls through the proxy its key file names", async () => {
+    const httpProxy = await HttpConnectProxy.start({
+      login: { user: 'sa', password: PROXY_PASSWORD },
+      hosts: { [ONLY_VIA_PROXY]: '127.0.0.1' },
+    });
+    const dir = tempDir();
+    const key = fake.createServiceAccount({
+      email: 'routed@vertex-proj.iam.gserviceaccount.com',
+      projectId: 'vertex-proj',
+    });
+    writeServiceAccountFile(dir, { ...key, proxy: httpProxy.url }, 'routed.json');
+    // No shared proxy: the fake's name resolves only through the credential's own.
+    const proxy = await startTestProxy({
+      ...reachableOnlyViaProxy(fake),
+      PERSISTENT_STORAGE_PATH: dir,
+    });
+    try {
+      expect((await ask(proxy.url)).status).toBe(200);
+      expect(httpProxy.countSent('grant_type=urn')).toBe(1);
+      expect(fake.requests.filter((r) => r.action === 'generateContent')).toHaveLength(1);
+      expect(httpProxy.refused).toBe(0);
     } finally {
       await proxy.close();
       await httpProxy.close();
