@@ -285,9 +285,12 @@ export class EnvironmentVariables {
   @Url(['http', 'https'], '$property must look like http://[user:password@]host:port')
   https_proxy?: string;
 
-  @Env('outbound proxy for `http://` calls to Google (and for `https://` ones when `HTTPS_PROXY` is unset)', {
-    secret: true,
-  })
+  @Env(
+    'outbound proxy for `http://` calls to Google (and for `https://` ones when `HTTPS_PROXY` is unset)',
+    {
+      secret: true,
+    },
+  )
   @Optional()
   @Url(['http', 'https'], '$property must look like http://[user:password@]host:port')
   HTTP_PROXY?: string;
