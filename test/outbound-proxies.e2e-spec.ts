@@ -226,7 +226,7 @@ describe('outbound proxies (DESIGN §4, §14)', () => {
       expect(socksKey?.proxy).toBe(shown);
       expect(json.credentials.find((c) => c.email === BOB.email)?.proxy).toBe(shown);
       expect(html).toContain(`via proxy ${shown}`);
-      await waitFor(() => proxy.output.includes('Credential Details'), 5000, 'the debug log');
+      await waitFor(() => proxy.output.includes(`Route out: via ${shown}`), 5000, 'the debug log');
       expect([proxy.output, JSON.stringify(json), html].join('\n')).not.toContain(PROXY_PASSWORD);
     });
 
