@@ -40,14 +40,22 @@ export type QuotaSelection = Selection | { outcome: 'quota-full'; error: ApiErro
 /** Chooses among the credentials not in `exclude`, `prefer` first when it is eligible. */
 export type Choose = (exclude: ReadonlySet<string>, prefer?: string) => Selection;
 
-/** Asks Google for a Code Assist account's quota (`v1internal:retrieveUserQuota`). */
-export type UserQuotaReader = (credential: Credential) => Promise<unknown>;
+/**
+ * Asks Google for a Code Assist account's quota (`v1internal:retrieveUserQuota`) on behalf of a
+ * request for `model`. It throws `AccountUnreachable` when no access token could be had: that is
+ * the account's passing fault (already recorded by the reader), not an answer about its quota.
+ */
+export type UserQuotaReader = (credential: Credential, model: string) => Promise<unknown>;
+
+/** The account's token could not be had while its quota was asked (a hanging token endpoint). */
+export class AccountUnreachable extends Error {}
 
 /** How often a Code Assist account in use is asked for its quota again. */
 export const USER_QUOTA_REFRESH_MS = 5 * 60_000;
 
 const NO_EXCLUSIONS: ReadonlySet<string> = new Set();
-const DONE = Promise.resolve();
+const UNREACHABLE = Symbol('unreachable');
+const DONE = Promise.resolve(true);
 
 /**
  * Quota-aware selection (DESIGN §12): counts what each credential sends per model in the current
@@ -64,7 +72,8 @@ export class QuotaRouter {
     string,
     { at: number; buckets: Map<string, CodeAssistBucket> }
   >();
-  private readonly asking = new Map<string, Promise<void>>();
+  /** A first ask in flight; settles `false` when the account could not be reached. */
+  private readonly asking = new Map<string, Promise<boolean>>();
   private reader: UserQuotaReader | undefined;
 
   constructor(
@@ -111,6 +120,11 @@ export class QuotaRouter {
       }
       const credential = selection.credential;
       const room = await this.reserve(credential, request, windows, now);
+      if (room === UNREACHABLE) {
+        // Its token could not be had: passed over like a failed attempt, no quota verdict.
+        full.add(credential.id);
+        continue;
+      }
       if (room.ok) {
         request.countedAt = now;
         return selection;
@@ -159,7 +173,7 @@ export class QuotaRouter {
       );
       request.countedAt = undefined;
     }
-    if (credential.kind === 'oauth') void this.askUserQuota(credential, true);
+    if (credential.kind === 'oauth') void this.askUserQuota(credential, model, true);
     const lesson = readQuotaLesson(error.body);
     if (!lesson) return;
     if (lesson.project && credential.kind === 'api-key')
@@ -184,21 +198,26 @@ export class QuotaRouter {
 
   /**
    * Code Assist accounts are asked on first use, after a 429, and every few minutes while in use.
-   * Settles when the answer is in; only the first ask is worth waiting for.
+   * Settles when the answer is in (`false` when the account could not be reached); only the first
+   * ask is worth waiting for.
    */
-  askUserQuota(credential: Credential, now = false): Promise<void> {
+  askUserQuota(credential: Credential, model: string, now = false): Promise<boolean> {
     if (!this.options.routing || credential.kind !== 'oauth' || !this.reader) return DONE;
     const known = this.userQuota.get(credential.id);
     if (!now && known && known.at + USER_QUOTA_REFRESH_MS > this.clock.now()) return DONE;
     const running = this.asking.get(credential.id);
     if (running) return running;
-    const asked = this.reader(credential)
+    const asked = this.reader(credential, model)
       .then((body) => {
         this.userQuota.set(credential.id, { at: this.clock.now(), buckets: readUserQuota(body) });
+        return true;
       })
-      .catch(() => {
-        // An account without the method keeps being counted and learned like the others.
+      .catch((error: unknown) => {
+        // Unreachable: asked again on its next use. An account without the method keeps being
+        // counted and learned like the others.
+        if (error instanceof AccountUnreachable) return false;
         this.userQuota.set(credential.id, { at: this.clock.now(), buckets: new Map() });
+        return true;
       })
       .finally(() => this.asking.delete(credential.id));
     this.asking.set(credential.id, asked);
@@ -238,10 +257,10 @@ export class QuotaRouter {
     request: QuotaRequest,
     windows: QuotaWindows,
     now: number,
-  ): Promise<Room> {
+  ): Promise<Room | typeof UNREACHABLE> {
     if (credential.kind === 'oauth') {
-      const asking = this.askUserQuota(credential);
-      if (!this.userQuota.has(credential.id)) await asking;
+      const asking = this.askUserQuota(credential, request.model);
+      if (!this.userQuota.has(credential.id) && !(await asking)) return UNREACHABLE;
       const bucket = this.userQuota.get(credential.id)?.buckets.get(request.model);
       if (bucket && bucket.remainingFraction <= 0 && (bucket.resetAt ?? Infinity) > now) {
         return {

@@ -15,7 +15,7 @@ import { UpstreamBackends } from './upstream-backends';
 import { UpstreamEvents } from './upstream-events';
 import { modelUnavailable, noCredentialError, toApiError } from './upstream-error-mapping';
 import { isFromGoogle, UpstreamNetworkError } from './upstream-errors';
-import { QuotaRequest, QuotaRouter } from '../quota/quota-router';
+import { AccountUnreachable, QuotaRequest, QuotaRouter } from '../quota/quota-router';
 import { quotaRequestOf } from '../quota/quota-request';
 import {
   ownerGone,
@@ -70,11 +70,20 @@ export class UpstreamDispatcher {
     @Inject(RESOURCE_AFFINITY)
     private readonly affinity?: ResourceAffinity,
   ) {
-    quota.useUserQuotaReader(async (credential) => {
+    quota.useUserQuotaReader(async (credential, model) => {
       const backend = this.backends.for(credential);
       if (!backend.userQuota) return undefined;
       const signal = AbortSignal.timeout(Math.min(this.config.timeoutMs, USER_QUOTA_TIMEOUT_MS));
-      return backend.userQuota((await backend.open(credential, signal)).auth, signal);
+      let auth: unknown;
+      try {
+        auth = (await backend.open(credential, signal)).auth;
+      } catch (error) {
+        // The token the request needs could not be had (a hanging or failing token endpoint):
+        // the same verdict an attempt would get, so the request moves on to the next credential.
+        if (isFromGoogle(error)) this.failures.apply(credential, model, error);
+        throw new AccountUnreachable(error instanceof Error ? error.message : String(error));
+      }
+      return backend.userQuota(auth, signal);
     });
   }
 
