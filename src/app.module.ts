@@ -1,15 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AnthropicModule } from './anthropic/anthropic.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import type { EnvSource } from './config/configuration';
 import { CredentialsModule } from './credentials/credentials.module';
+import { DialectsModule } from './dialects/dialects.module';
+import { FilesModule } from './files/files.module';
 import { GeminiModule } from './gemini/gemini.module';
 import { HealthController } from './health.controller';
 import { BodyModule } from './http/body.module';
-import { FallbackErrorFilter } from './fallback-error.filter';
 import { LoggingModule } from './logging/logging.module';
 import { MediaModule } from './media/media.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -34,12 +34,14 @@ export class AppModule {
         AuthModule,
         BodyModule,
         CredentialsModule,
-        // Anthropic, then Gemini, then OpenAI: GET /v1/models answers requests with
-        // anthropic-version in Anthropic's shape, those of Google's SDKs in Google's, others in OpenAI's.
         AnthropicModule,
+        // Before Gemini: models/{model}:batchGenerateContent is the Files module's; it passes the rest on.
+        FilesModule,
         GeminiModule,
         OpenAIModule,
         ResponsesModule,
+        // The one error filter and the model routes the dialects share.
+        DialectsModule,
         MediaModule,
         LoggingModule,
         MetricsModule,
@@ -49,7 +51,6 @@ export class AppModule {
         AdminModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: FallbackErrorFilter }],
     };
   }
 }

@@ -301,6 +301,23 @@ describe('client keys', () => {
     expect(crossSite.status).toBe(403);
   });
 
+  it('is reached from every console page by its tabs, the page drawn marked current', async () => {
+    const tabs = {
+      '/admin': 'Pool',
+      '/admin/usage': 'Usage',
+      '/admin/keys': 'Keys',
+      '/admin/pool-credentials': 'Credentials',
+      '/admin/audit': 'Audit',
+    };
+    for (const [route, label] of Object.entries(tabs)) {
+      const res = await fetch(proxy.url + route, { headers: { ...AUTH, accept: 'text/html' } });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      for (const href of Object.keys(tabs)) expect(html).toContain(`<a href="${href}"`);
+      expect(html).toContain(`<a href="${route}" aria-current="page">${label}</a>`);
+    }
+  });
+
   it("names the key in the ledger's client column and keeps its secret out of the database, logs and /admin", async () => {
     const created = await createKey(proxy, { name: 'ledgered' });
     fake.enqueue(answer(5, 5));

@@ -2,9 +2,12 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request } from 'express';
 import type { ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
+import { dialectFor } from '../dialects/dialect-routes';
 import { ApiError } from '../errors/api-error';
 import { RequestTracker } from '../logging/request-tracker';
 import { ModelAliasesService } from '../models/model-aliases.service';
+import { openAIDialect } from '../translation/openai/errors';
+import { responsesDialect } from '../translation/responses/errors';
 import { ClientKey, describeKey } from './client-key';
 import { ClientKeyLimits } from './client-key-limits';
 import { ClientKeyRegistry } from './client-key-registry';
@@ -59,10 +62,9 @@ export class ClientKeyInterceptor implements NestInterceptor {
       model === undefined
         ? `This proxy's ${describeKey(key)} may use only its models (${listed}); name one in "model".`
         : `This proxy's ${describeKey(key)} may not use model "${model}"; its models: ${listed}.`;
-    // Anthropic and Google answer an unknown model with 404; OpenAI with 403 for one not allowed.
-    throw notFoundDialect(req.path)
-      ? new ApiError({ status: 404, kind: 'not_found', message, param: 'model' })
-      : new ApiError({ status: 403, kind: 'permission', message, param: 'model' });
+    throw refusesAsForbidden(req)
+      ? new ApiError({ status: 403, kind: 'permission', message, param: 'model' })
+      : new ApiError({ status: 404, kind: 'not_found', message, param: 'model' });
   }
 
   private allows(key: ClientKey, requested: string): boolean {
@@ -80,13 +82,11 @@ function modelOf(req: Request): string | undefined {
   return undefined;
 }
 
-function notFoundDialect(path: string): boolean {
-  return (
-    path.startsWith('/v1/messages') || path.startsWith('/v1beta/') || ONE_MODEL_ACTION.test(path)
-  );
+/** OpenAI answers a model a key may not use with 403; Anthropic and Google an unknown one with 404. */
+function refusesAsForbidden(req: Request): boolean {
+  const dialect = dialectFor(req);
+  return dialect === openAIDialect || dialect === responsesDialect;
 }
-
-const ONE_MODEL_ACTION = /^\/v1\/models\/[^/]+:/;
 
 /**
  * Removes the models a key may not use from the list the route answers, whichever dialect wrote

@@ -8,7 +8,6 @@ import {
   Patch,
   Post,
   Req,
-  UseFilters,
   UseGuards,
   UsePipes,
   ValidationPipe,
@@ -21,7 +20,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AdminErrorFilter } from '../admin/admin-error.filter';
 import { SameOriginGuard } from '../admin/same-origin.guard';
 import { CreateKeyDto, KeyView, KeyWithSecret, KeyWithUsage, UpdateKeyDto } from './client-key.dto';
 import { AuditActor, AuditLog } from './audit-log';
@@ -31,7 +29,6 @@ import { ClientKeysService } from './client-keys.service';
 @ApiTags('keys')
 @ApiBearerAuth()
 @Controller('admin/api/keys')
-@UseFilters(AdminErrorFilter)
 @UsePipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }))
 export class ClientKeysController {
   constructor(

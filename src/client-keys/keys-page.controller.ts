@@ -1,19 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AdminErrorFilter } from '../admin/admin-error.filter';
 import { SameOriginGuard } from '../admin/same-origin.guard';
+import { consoleNav } from '../admin/console-nav';
 import { renderView } from '../views';
 import { AuditActor, AuditLog } from './audit-log';
 import { CreateKeyDto, KeyWithSecret, UpdateKeyDto } from './client-key.dto';
@@ -31,7 +20,6 @@ const PAGE_HEADERS = {
 /** The console's Keys page and audit page: forms only, no script (the pages' CSP forbids it). */
 @ApiExcludeController()
 @Controller('admin')
-@UseFilters(AdminErrorFilter)
 export class KeysPageController {
   constructor(
     private readonly keys: ClientKeysService,
@@ -89,7 +77,7 @@ export class KeysPageController {
     renderView(
       res,
       'audit',
-      { layout: false, entries: await this.audit.recent() },
+      { layout: false, nav: consoleNav('audit'), entries: await this.audit.recent() },
       { context: 'Admin', failure: 'The audit page could not be rendered.' },
     );
   }
@@ -104,7 +92,7 @@ export class KeysPageController {
     renderView(
       res,
       'keys',
-      { layout: false, created, keys: keys.map(keyRow) },
+      { layout: false, nav: consoleNav('keys'), created, keys: keys.map(keyRow) },
       { context: 'Admin', failure: 'The keys page could not be rendered.' },
     );
   }

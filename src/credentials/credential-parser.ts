@@ -1,5 +1,6 @@
+import { parseLimitTable, type LimitTable } from '../quota/quota-limits';
 import { ApiKeyCredential, Credential, OAuthCredential, secretSuffix } from './credential';
-import { emailProblem, projectIdProblem } from './credential-fields';
+import { emailProblem, projectIdProblem, proxyField } from './credential-fields';
 
 export interface ParseDefaults {
   clientId: string;
@@ -15,15 +16,24 @@ const str = (v: unknown): string | undefined =>
  * Reads one credential object in any of the shapes users have: the generator's file
  * (`client_id, client_secret, refresh_token, token_uri, project_id, user_email`), gemini-cli's
  * own `oauth_creds.json` (`access_token, refresh_token, expiry_date, …`), the older Python
- * proxies' `token`/`expiry` form, or `{ "api_key": "…" }`. Problems never include a secret.
+ * proxies' `token`/`expiry` form, or `{ "api_key": "…" }`; any of them with its own `proxy`. Problems never include a secret.
  */
 export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseResult {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, problem: 'is not a JSON object' };
   }
   const o = raw as Record<string, unknown>;
+  let limits: LimitTable | undefined;
+  try {
+    limits = o.limits === undefined ? undefined : parseLimitTable(o.limits);
+  } catch (error) {
+    return { ok: false, problem: (error as Error).message };
+  }
+  const route = proxyField(o.proxy);
+  if ('problem' in route) return { ok: false, problem: route.problem };
   const apiKey = str(o.api_key) ?? str(o.apiKey);
-  if (apiKey) return { ok: true, credential: apiKeyCredential(apiKey) };
+  if (apiKey)
+    return { ok: true, credential: { ...apiKeyCredential(apiKey, { limits }), ...route } };
 
   const refreshToken = str(o.refresh_token) ?? str(o.refreshToken);
   if (!refreshToken) return { ok: false, problem: 'has no refresh_token' };
@@ -37,6 +47,8 @@ export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseRes
     expiryDate: parseExpiry(o.expiry_date ?? o.expiry),
     projectId: str(o.project_id) ?? str(o.projectId),
     email: str(o.user_email) ?? str(o.email),
+    ...(limits ? { limits } : {}),
+    ...route,
   };
   const problem =
     (credential.email && emailProblem('user_email', credential.email)) ||
@@ -46,8 +58,18 @@ export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseRes
   return { ok: true, credential };
 }
 
-export function apiKeyCredential(apiKey: string): ApiKeyCredential {
-  return { kind: 'api-key', id: `key${secretSuffix(apiKey)}`, apiKey };
+export function apiKeyCredential(
+  apiKey: string,
+  declared: { limits?: LimitTable; project?: string } = {},
+): ApiKeyCredential {
+  const credential: ApiKeyCredential = {
+    kind: 'api-key',
+    id: `key${secretSuffix(apiKey)}`,
+    apiKey,
+  };
+  if (declared.limits) credential.limits = declared.limits;
+  if (declared.project) credential.project = declared.project;
+  return credential;
 }
 
 export function oauthId(c: Pick<OAuthCredential, 'email' | 'projectId' | 'refreshToken'>): string {

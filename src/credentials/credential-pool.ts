@@ -1,5 +1,6 @@
 import { Clock } from './clock';
 import { accountOf, Credential, CredentialKind, describeCredential } from './credential';
+import { shownProxy } from '../route-out/proxy-url';
 import {
   ALL_MODELS,
   CooldownEntry,
@@ -14,6 +15,8 @@ export interface SelectOptions {
   /** Only the credentials this accepts can serve the action (embeddings: not Code Assist, not Vertex express). */
   canServe?: (credential: Credential) => boolean;
   exclude?: ReadonlySet<string>;
+  /** Taken before round-robin when eligible and free of faults (a conversation's own credential). */
+  prefer?: string;
 }
 
 export type Selection =
@@ -75,6 +78,8 @@ export interface CredentialStatus {
   disabled?: DisabledEntry;
   counters: CredentialCounters;
   sourceFile?: string;
+  /** The credential's own outbound proxy as scheme://host:port, never its user name or password. */
+  proxy?: string;
 }
 
 /**
@@ -128,6 +133,10 @@ export class CredentialPool {
     const n = this.credentials.length;
     if (n === 0) return { outcome: 'empty' };
     const now = this.clock.now();
+    const preferred = options.prefer === undefined ? undefined : this.get(options.prefer);
+    if (preferred && this.isFree(preferred, options, now)) {
+      return { outcome: 'selected', credential: preferred };
+    }
     const start = this.store.nextCursor() % n;
     let capable = 0;
     let excluded = 0;
@@ -173,6 +182,15 @@ export class CredentialPool {
         : { outcome: 'all-cooling', soonest };
     }
     return { outcome: 'all-disabled', reasons: disabledReasons };
+  }
+
+  /** Able, not excluded, not disabled, and neither limited nor recently faulted for the model. */
+  private isFree(c: Credential, options: SelectOptions, now: number): boolean {
+    if (options.canServe && !options.canServe(c)) return false;
+    if (options.exclude?.has(c.id) || this.store.getDisabled(c.id)) return false;
+    const own = this.store.getCooldown(c.id, options.model);
+    if (this.blockingCooldown(c.id, own, now)) return false;
+    return own?.kind !== 'transient' || own.until <= now;
   }
 
   /** The active limit that ends last, of the model's own and the whole-credential one. */
@@ -329,6 +347,7 @@ export class CredentialPool {
         disabled: disabled && { ...disabled },
         counters: this.store.counters(c.id),
         sourceFile: sourceFileOf(c),
+        ...(c.proxy ? { proxy: shownProxy(c.proxy) } : {}),
       };
     });
   }

@@ -5,7 +5,7 @@ import { Clock, SystemClock } from './clock';
 import { CredentialFileStore } from './credential-file-store';
 import { CredentialPool } from './credential-pool';
 import { CredentialsService } from './credentials.service';
-import { DatabaseCredentialSource } from './database-credential-source';
+import { DatabaseCredentialSource } from './sources/database-credential-source';
 import { DatabaseModule } from '../database/database.module';
 import { InMemoryPoolStateStore, PoolStateStore } from './pool-state-store';
 import { LocalTokenCoordinator, TOKEN_COORDINATOR, TokenCoordinator } from './token-coordinator';
@@ -13,11 +13,12 @@ import { RedisConnection } from '../state/redis-connection';
 import { RedisPoolStateStore } from '../state/redis-pool-state-store';
 import { RedisTokenCoordinator } from '../state/redis-token-coordinator';
 import { REDIS_CONNECTION, StateModule } from '../state/state.module';
+import { RouteOutModule } from '../route-out/route-out.module';
 
 export const POOL_STATE_STORE = Symbol('POOL_STATE_STORE');
 
 @Module({
-  imports: [StateModule, DatabaseModule],
+  imports: [StateModule, RouteOutModule, DatabaseModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     // In memory for one process; in Redis, behind a local copy, when replicas share the pool.

@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { authConfig, responsesConfig } from '../config/configuration';
+import { responsesConfig } from '../config/configuration';
 import { Clock } from '../credentials/clock';
 import { CredentialsModule } from '../credentials/credentials.module';
-import { deriveSealKey, ReasoningSeal } from '../translation/responses/reasoning-seal';
 import { ModelsModule } from '../models/models.module';
 import { TranslationModule } from '../translation/translation.module';
 import { UpstreamModule } from '../upstream/upstream.module';
@@ -13,7 +12,7 @@ import { SharedStateStatus } from '../state/shared-state-status';
 import { REDIS_CONNECTION, StateModule } from '../state/state.module';
 import { InMemoryResponseStore, RESPONSE_STORE, ResponseStore } from './response-store';
 import { ResponsesController } from './responses.controller';
-import { REASONING_SEAL, ResponsesService } from './responses.service';
+import { ResponsesService } from './responses.service';
 
 @Module({
   imports: [UpstreamModule, TranslationModule, CredentialsModule, ModelsModule, StateModule],
@@ -41,12 +40,6 @@ import { REASONING_SEAL, ResponsesService } from './responses.service';
             )
           : local;
       },
-    },
-    {
-      provide: REASONING_SEAL,
-      inject: [authConfig.KEY],
-      useFactory: (cfg: ConfigType<typeof authConfig>) =>
-        new ReasoningSeal(deriveSealKey(cfg.password)),
     },
   ],
   exports: [RESPONSE_STORE],

@@ -1,20 +1,10 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  Post,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AdminErrorFilter } from '../admin/admin-error.filter';
 import { SameOriginGuard } from '../admin/same-origin.guard';
 import { AuditActor, AuditLog } from '../client-keys/audit-log';
 import { validated } from '../client-keys/key-form';
+import { consoleNav } from '../admin/console-nav';
 import { renderView } from '../views';
 import { AddCredentialDto } from './credential-input.dto';
 import { MultipartCredentialPipe } from './multipart-credential.pipe';
@@ -32,7 +22,6 @@ const PAGE_HEADERS = {
 /** The pool's credentials as the console manages them: add a key or a file, remove, disable, enable. */
 @ApiExcludeController()
 @Controller('admin/pool-credentials')
-@UseFilters(AdminErrorFilter)
 export class CredentialsPageController {
   constructor(
     private readonly credentials: RuntimeCredentialsService,
@@ -47,6 +36,7 @@ export class CredentialsPageController {
       'pool-credentials',
       {
         layout: false,
+        nav: consoleNav('credentials'),
         credentials: this.credentials.list().map((c) => ({ ...c, path: encodeURIComponent(c.id) })),
       },
       { context: 'Admin', failure: 'The credentials page could not be rendered.' },

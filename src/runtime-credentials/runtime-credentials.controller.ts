@@ -7,7 +7,6 @@ import {
   Param,
   Post,
   Req,
-  UseFilters,
   UseGuards,
   ValidationPipe,
 } from '@nestjs/common';
@@ -19,7 +18,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AdminErrorFilter } from '../admin/admin-error.filter';
 import { SameOriginGuard } from '../admin/same-origin.guard';
 import { AuditActor, AuditLog } from '../client-keys/audit-log';
 import { AddCredentialDto, AddedCredential, CredentialView } from './credential-input.dto';
@@ -36,7 +34,6 @@ const VALIDATE = new ValidationPipe({
 @ApiTags('credentials')
 @ApiBearerAuth()
 @Controller('admin/api/credentials')
-@UseFilters(AdminErrorFilter)
 export class RuntimeCredentialsController {
   constructor(
     private readonly credentials: RuntimeCredentialsService,

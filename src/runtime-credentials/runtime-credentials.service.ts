@@ -9,7 +9,7 @@ import { CredentialFileStore, OAUTH_FILE_PATTERN } from '../credentials/credenti
 import { parseCredential } from '../credentials/credential-parser';
 import { CredentialPool } from '../credentials/credential-pool';
 import { CredentialsService } from '../credentials/credentials.service';
-import { DatabaseCredentialSource } from '../credentials/database-credential-source';
+import { DatabaseCredentialSource } from '../credentials/sources/database-credential-source';
 import { isServiceAccountKey, parseServiceAccount } from '../credentials/service-account';
 import { ApiError } from '../errors/api-error';
 import { AddCredentialDto, AddedCredential, CredentialView } from './credential-input.dto';

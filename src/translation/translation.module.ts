@@ -1,26 +1,41 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { mediaConfig } from '../config/configuration';
-import { AnthropicTranslationService } from './anthropic/anthropic-translation.service';
-import { HttpMediaFetcher, MEDIA_FETCHER } from './media-fetcher';
-import { MEDIA_LIMITS, MediaLimits } from './request-media';
-import { RequestRulesFactory } from './request-rules';
+import { authConfig, mediaConfig } from '../config/configuration';
 import { RedisConnection } from '../state/redis-connection';
 import { RedisThoughtSignatureStore } from '../state/redis-thought-signature-store';
 import { REDIS_CONNECTION, StateModule } from '../state/state.module';
+import { AnthropicTranslationService } from './anthropic/anthropic-translation.service';
+import { HttpMediaFetcher, MEDIA_FETCHER } from './common/media-fetcher';
+import { MEDIA_LIMITS, MediaLimits } from './common/request-media';
+import { RequestRulesFactory } from './common/request-rules';
 import {
   InMemoryThoughtSignatureStore,
   THOUGHT_SIGNATURE_STORE,
   ThoughtSignatureStore,
-} from './thought-signature-store';
-import { TranslationService } from './translation.service';
+} from './common/thought-signature-store';
+import { OpenAITranslationService } from './openai/openai-translation.service';
+import { deriveSealKey, ReasoningSeal } from './responses/reasoning-seal';
+import {
+  REASONING_SEAL,
+  ResponsesTranslationService,
+} from './responses/responses-translation.service';
+
+/**
+ * One translation service per client dialect, over the state they share: the per-request rules
+ * (media, schemas) and the thought-signature store. A new dialect is one folder and one line here.
+ * Native Gemini has none: its routes forward Google's own wire format.
+ */
+const DIALECT_SERVICES = [
+  OpenAITranslationService,
+  AnthropicTranslationService,
+  ResponsesTranslationService,
+];
 
 @Module({
   imports: [StateModule],
   providers: [
+    ...DIALECT_SERVICES,
     RequestRulesFactory,
-    TranslationService,
-    AnthropicTranslationService,
     {
       provide: MEDIA_FETCHER,
       inject: [mediaConfig.KEY],
@@ -47,14 +62,14 @@ import { TranslationService } from './translation.service';
       useFactory: (redis: RedisConnection | null): ThoughtSignatureStore =>
         redis ? new RedisThoughtSignatureStore(redis) : new InMemoryThoughtSignatureStore(),
     },
+    // Keyed by the proxy's password, so any replica opens what another sealed.
+    {
+      provide: REASONING_SEAL,
+      inject: [authConfig.KEY],
+      useFactory: (cfg: ConfigType<typeof authConfig>) =>
+        new ReasoningSeal(deriveSealKey(cfg.password)),
+    },
   ],
-  // The Responses dialect maps with its own pure functions but shares the rules and the signatures.
-  exports: [
-    RequestRulesFactory,
-    TranslationService,
-    AnthropicTranslationService,
-    MEDIA_FETCHER,
-    THOUGHT_SIGNATURE_STORE,
-  ],
+  exports: DIALECT_SERVICES,
 })
 export class TranslationModule {}

@@ -219,6 +219,13 @@ const API_KEY_INVALID = rpc(
   'API key not valid. Please pass a valid API key.',
   errorInfo('API_KEY_INVALID', { service: 'generativelanguage.googleapis.com' }),
 );
+/** What some accounts' `AQ.` authorization keys get on every call (discuss threads 174585, 175711). */
+const AUTH_KEY_REFUSED = rpc(
+  401,
+  'UNAUTHENTICATED',
+  'API keys are not supported by this API. Expected OAuth2 access token or other authentication credentials that assert a principal.',
+  errorInfo('ACCESS_TOKEN_TYPE_UNSUPPORTED', { service: 'generativelanguage.googleapis.com' }),
+);
 const UNKNOWN_403 = rpc(403, 'PERMISSION_DENIED', 'Denied.', errorInfo('SOMETHING_NEW'));
 const BARE_403 = rpc(403, 'PERMISSION_DENIED', 'The caller does not have permission');
 const UNAUTHENTICATED = rpc(
@@ -248,6 +255,7 @@ describe('classifyUpstreamError on credential problems', () => {
     ['disables on an unknown 403 reason and names the status first', http(403, UNKNOWN_403), disable('PERMISSION_DENIED (SOMETHING_NEW)')],
     ['disables on a 403 without details', http(403, BARE_403), disable('PERMISSION_DENIED')],
     ['disables an invalid API key although the status is 400', http(400, API_KEY_INVALID), disable('API_KEY_INVALID')],
+    ['disables an AQ. key Google refuses with ACCESS_TOKEN_TYPE_UNSUPPORTED, not a refresh', http(401, AUTH_KEY_REFUSED), disable('ACCESS_TOKEN_TYPE_UNSUPPORTED')],
   ])('%s', (_case, error, expected) => expectVerdict(error, expected));
 
   it.each([
@@ -286,7 +294,8 @@ describe('classifyUpstreamError on other statuses', () => {
     ['retries elsewhere on a 502 with an HTML body', http(502, '<html>502 Bad Gateway</html>'), transient('HTTP_502')],
     ['retries elsewhere on 408', http(408, ''), transient('DEADLINE_EXCEEDED')],
     ['returns a bad request to the client', http(400, MISSING_SIGNATURE), clientError(400, 'INVALID_ARGUMENT')],
-    ['returns a failed precondition to the client', http(400, LOCATION), clientError(400, 'FAILED_PRECONDITION')],
+    ['fails over, never disabling, on "User location is not supported": a fault of the route out', http(400, LOCATION), transient('ROUTE_OUT_LOCATION')],
+    ['returns another failed precondition to the client', http(400, rpc(400, 'FAILED_PRECONDITION', 'Precondition check failed.')), clientError(400, 'FAILED_PRECONDITION')],
     ['returns a 413 to the client', http(413, 'Request Entity Too Large'), clientError(413, 'INVALID_ARGUMENT')],
     ['returns a 499 CANCELLED to the client', http(499, rpc(499, 'CANCELLED', 'The operation was cancelled.')), clientError(499, 'CANCELLED')],
   ])('%s', (_case, error, expected) => expectVerdict(error, expected));

@@ -5,7 +5,8 @@ import {
   UpstreamHttpError,
   UpstreamNetworkError,
 } from './upstream-errors';
-import { readRpcError, retryHint, type RetryHint, type RpcError } from './retry-delay';
+import { GoogleError, readGoogleError } from '../errors/google-error';
+import { retryHint, type RetryHint } from './retry-delay';
 import { isRecord } from '../json/is-record';
 
 /**
@@ -46,6 +47,8 @@ const DISABLE_REASONS = new Set([
   'CONSUMER_SUSPENDED',
   'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
   'API_KEY_INVALID',
+  // Google's 2026 `AQ.` authorization keys: some accounts' keys are refused this way on every call.
+  'ACCESS_TOKEN_TYPE_UNSUPPORTED',
   'API_KEY_SERVICE_BLOCKED',
   'API_KEY_HTTP_REFERRER_BLOCKED',
   'API_KEY_IP_ADDRESS_BLOCKED',
@@ -75,11 +78,15 @@ const COOLDOWN_REASONS = new Set([
  */
 const TRANSIENT_REASONS = new Set(['MODEL_CAPACITY_EXHAUSTED']);
 
-const REFRESH_REASONS = new Set([
-  'ACCESS_TOKEN_EXPIRED',
-  'ACCESS_TOKEN_TYPE_UNSUPPORTED',
-  'CREDENTIALS_MISSING',
-]);
+const REFRESH_REASONS = new Set(['ACCESS_TOKEN_EXPIRED', 'CREDENTIALS_MISSING']);
+
+/**
+ * Google's "User location is not supported for the API use." (400 FAILED_PRECONDITION) judges
+ * the address the call left from, not the key: the same key works through a proxy elsewhere. It
+ * is a fault of the route out, so the call fails over and the key is never disabled for it.
+ */
+export const ROUTE_OUT_LOCATION_REASON = 'ROUTE_OUT_LOCATION';
+const LOCATION_REFUSAL = /User location is not supported/i;
 
 /** OAuth token-endpoint errors that no retry fixes. */
 const OAUTH_DISABLE: Record<string, string> = {
@@ -96,6 +103,7 @@ const LOCAL_REASONS = new Set([
   'aborted',
   'unknown',
   'oauth_refresh_failed',
+  ROUTE_OUT_LOCATION_REASON,
   // Raised by the Code Assist backend when onboarding cannot finish.
   'PROJECT_REQUIRED',
   'ONBOARDING_PENDING',
@@ -168,7 +176,7 @@ function classifyHttp(
   const oauth = oauthBody(body);
   if (oauth) return classifyOAuth(oauth.code, oauth.description);
 
-  const rpc = readRpcError(body);
+  const rpc = readGoogleError(body);
   // An error inside a 200 stream carries its real code only in the body.
   const code = status >= 400 ? status : (rpc?.code ?? status);
   const googleReason = rpc?.errorInfo?.reason;
@@ -180,6 +188,9 @@ function classifyHttp(
   // visible in the status view and makes isKnownReason() false so the caller logs it once.
   const fallbackReason = googleReason ? `${statusName} (${googleReason})` : statusName;
 
+  if (code >= 400 && code < 500 && LOCATION_REFUSAL.test(message)) {
+    return { action: 'transient', reason: ROUTE_OUT_LOCATION_REASON, message };
+  }
   if (googleReason && DISABLE_REASONS.has(googleReason)) {
     return {
       action: 'disable',
@@ -218,7 +229,7 @@ function classifyHttp(
 const RESET_SOURCES = new Set<string>(['quotaResetDelay', 'quotaResetTimeStamp', 'message-reset']);
 
 function cooldown(
-  rpc: RpcError | undefined,
+  rpc: GoogleError | undefined,
   hint: RetryHint | undefined,
   now: number,
   message: string,
@@ -243,14 +254,14 @@ function cooldown(
 }
 
 /** The link a person follows to fix a disabled credential, as each reason publishes it. */
-function fixUrl(reason: string, rpc: RpcError | undefined, message: string): string | undefined {
+function fixUrl(reason: string, rpc: GoogleError | undefined, message: string): string | undefined {
   const metadata = rpc?.errorInfo?.metadata ?? {};
   const fromMetadata =
     metadata.activationUrl ??
     metadata.validation_url ??
     metadata.validationUrl ??
     metadata.validation_link;
-  const url = fromMetadata ?? rpc?.helpUrls[0];
+  const url = fromMetadata ?? rpc?.helpLinks[0]?.url;
   if (url || reason !== 'VALIDATION_REQUIRED') return url;
   // Some VALIDATION_REQUIRED bodies carry the sign-in link only in the message text.
   return /https:\/\/\S+/.exec(message)?.[0].replace(/[.,;)\]]+$/, '');

@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { debugConfig } from '../config/configuration';
 import { CredentialsModule } from '../credentials/credentials.module';
+import { ResourceOwnersModule } from '../files/resource-owners.module';
 import { CodeAssistBackend } from './code-assist/code-assist-backend';
 import { CodeAssistModule } from './code-assist/code-assist.module';
+import { QuotaModule } from '../quota/quota.module';
 import { DebugLog } from './debug-log';
 import { UpstreamDispatcher } from './dispatcher';
 import { FailurePolicy } from './failure-policy';
@@ -26,7 +28,8 @@ const BACKENDS = [
 ];
 
 @Module({
-  imports: [CredentialsModule, ...BACKENDS.map((b) => b.module)],
+  // ResourceOwnersModule: a request naming a file or cached content goes to the credential owning it.
+  imports: [CredentialsModule, QuotaModule, ResourceOwnersModule, ...BACKENDS.map((b) => b.module)],
   providers: [
     {
       provide: UpstreamBackends,
@@ -42,6 +45,13 @@ const BACKENDS = [
     FailurePolicy,
     UpstreamDispatcher,
   ],
-  exports: [UpstreamDispatcher, UpstreamBackends, UpstreamEvents, DebugLog, CredentialsModule],
+  exports: [
+    UpstreamDispatcher,
+    UpstreamBackends,
+    UpstreamEvents,
+    DebugLog,
+    FailurePolicy,
+    CredentialsModule,
+  ],
 })
 export class UpstreamModule {}

@@ -17,6 +17,6 @@ import { UsageService } from './usage.service';
     // A provider of its own so that tests can shrink the buffer with overrideProvider.
     { provide: USAGE_LEDGER_OPTIONS, useValue: DEFAULT_LEDGER_OPTIONS },
   ],
-  exports: [UsageLedger],
+  exports: [UsageLedger, UsageService],
 })
 export class UsageModule {}

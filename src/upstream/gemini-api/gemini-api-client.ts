@@ -8,9 +8,10 @@ import {
   EmbedAction,
   ModelAction,
   RelayedAnswer,
+  ResourceCall,
   UpstreamBackend,
 } from '../upstream-backend';
-import { UpstreamHttp } from '../upstream-http';
+import { UpstreamHttp, UpstreamResponse } from '../upstream-http';
 
 export interface GeminiApiOptions {
   endpoint: string;
@@ -20,6 +21,8 @@ export interface GeminiApiOptions {
 /** What a Gemini API call sends: the key. */
 export interface GeminiApiAuth {
   apiKey: string;
+  /** The key's own outbound proxy (DESIGN §14). */
+  proxy?: string;
 }
 
 /**
@@ -43,7 +46,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
   /** A key has no token to refresh: a 401 stands. */
   async open(credential: Credential): Promise<BackendSession<GeminiApiAuth>> {
     if (credential.kind !== 'api-key') throw new Error('The Gemini API serves API keys only');
-    return { credential, auth: { apiKey: credential.apiKey } };
+    return { credential, auth: { apiKey: credential.apiKey, proxy: credential.proxy } };
   }
 
   /** Every action posts the native body as the client (or the translation) shaped it. */
@@ -67,6 +70,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
       body: call.payload,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
     return relayedAnswer(bytes);
   }
@@ -79,6 +83,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
       body: call.payload,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
     return parseEvents(events);
   }
@@ -103,12 +108,32 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
         headers: this.headers(auth),
         signal,
         timeoutMs: this.options.timeoutMs,
+        proxy: auth.proxy,
       });
       models.push(...(answer.models ?? []));
       pageToken = answer.nextPageToken;
       if (!pageToken) break;
     }
     return models;
+  }
+
+  /**
+   * Files, cached contents, batches and interactions. An absolute target is an upload session
+   * Google handed out; it is only ever one of Google's own URLs, so the key may go with it.
+   */
+  resource(auth: GeminiApiAuth, call: ResourceCall): Promise<UpstreamResponse> {
+    const url = /^https?:\/\//.test(call.target)
+      ? call.target
+      : `${this.options.endpoint}${call.target}`;
+    return this.http.send({
+      method: call.method,
+      url,
+      headers: { ...call.headers, 'x-goog-api-key': auth.apiKey },
+      body: call.body,
+      signal: call.signal,
+      timeoutMs: call.timeoutMs ?? this.options.timeoutMs,
+      proxy: auth.proxy,
+    });
   }
 
   private post<T>(auth: GeminiApiAuth, action: string, call: BackendCall): Promise<T> {
@@ -119,6 +144,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
       body: call.payload,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
   }
 
