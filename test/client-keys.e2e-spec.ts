@@ -178,6 +178,12 @@ describe('client keys', () => {
 
     const models = await openai(proxy, key).models.list();
     expect(models.data.map((m) => m.id)).toEqual([MODEL]);
+    const claudeList = await anthropic.models.list();
+    expect(claudeList.data.map((m) => m.id)).toEqual([MODEL]);
+    const googleList = (await (
+      await fetch(`${proxy.url}/v1beta/models`, { headers: { 'x-goog-api-key': key } })
+    ).json()) as { models: { name: string }[] };
+    expect(googleList.models.map((m) => m.name)).toEqual([`models/${MODEL}`]);
     const all = await openai(proxy, TEST_PASSWORD).models.list();
     expect(all.data.length).toBeGreaterThan(1);
     expect((await chat(proxy, key)).choices[0].message.content).toContain('Hello');

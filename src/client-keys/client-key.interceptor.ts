@@ -6,6 +6,7 @@ import { dialectFor } from '../dialects/dialect-routes';
 import { ApiError } from '../errors/api-error';
 import { RequestTracker } from '../logging/request-tracker';
 import { ModelAliasesService } from '../models/model-aliases.service';
+import { narrowModelList } from '../models/model-list-filter';
 import { openAIDialect } from '../translation/openai/errors';
 import { responsesDialect } from '../translation/responses/errors';
 import { ClientKey, describeKey } from './client-key';
@@ -40,15 +41,15 @@ export class ClientKeyInterceptor implements NestInterceptor {
     if (!key) return next.handle();
     const res = context.switchToHttp().getResponse<ServerResponse>();
     this.tracker.setClient(res, key.id);
-    if (key.allowed) this.checkModel(key, req, res);
+    if (key.allowed) this.checkModel(key, req);
     if (req.method !== 'POST') return next.handle();
     const admitted = this.limits.admit(key);
     return admitted ? admitted.then(() => next.handle()) : next.handle();
   }
 
-  private checkModel(key: ClientKey, req: Request, res: ServerResponse): void {
+  private checkModel(key: ClientKey, req: Request): void {
     if (req.method === 'GET') {
-      if (MODEL_LIST.test(req.path)) return keepAllowedModels(res, (m) => this.allows(key, m));
+      if (MODEL_LIST.test(req.path)) return narrowModelList(req, (m) => this.allows(key, m));
       const one = ONE_MODEL.exec(req.path);
       if (one && !this.allows(key, decodeURIComponent(one[2])))
         throw ApiError.notFound(`Model ${one[2]} is not available to ${describeKey(key)}.`);
@@ -86,42 +87,4 @@ function modelOf(req: Request): string | undefined {
 function refusesAsForbidden(req: Request): boolean {
   const dialect = dialectFor(req);
   return dialect === openAIDialect || dialect === responsesDialect;
-}
-
-/**
- * Removes the models a key may not use from the list the route answers, whichever dialect wrote
- * it: OpenAI's and Anthropic's `data[].id`, Google's `models[].name`. The list is filtered as it
- * leaves, so the model routes need not know about keys.
- */
-function keepAllowedModels(res: ServerResponse, allows: (model: string) => boolean): void {
-  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-    if (res.statusCode === 200 && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) {
-      const filtered = filteredList(chunk.toString(), allows);
-      if (filtered !== undefined) {
-        if (!res.headersSent) res.setHeader('content-length', Buffer.byteLength(filtered));
-        return end(filtered, ...rest);
-      }
-    }
-    return end(chunk, ...rest);
-  }) as ServerResponse['end'];
-}
-
-function filteredList(text: string, allows: (model: string) => boolean): string | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof body !== 'object' || body === null) return undefined;
-  const list = body as { data?: unknown; models?: unknown };
-  const named = (field: 'id' | 'name') => (entry: unknown) => {
-    const value = (entry as Record<string, unknown> | null)?.[field];
-    return typeof value === 'string' && allows(value);
-  };
-  if (Array.isArray(list.data)) list.data = list.data.filter(named('id'));
-  else if (Array.isArray(list.models)) list.models = list.models.filter(named('name'));
-  else return undefined;
-  return JSON.stringify(body);
 }
