@@ -15,6 +15,7 @@ import { MediaModule } from './media/media.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
 import { ResponsesModule } from './responses/responses.module';
+import { SharedStateModule } from './state/shared-state.module';
 import { UsageModule } from './usage/usage.module';
 
 /**
@@ -28,6 +29,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.register(env),
+        SharedStateModule,
         // AuthModule before BodyModule: their global guards run in this order, password first.
         AuthModule,
         BodyModule,

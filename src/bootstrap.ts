@@ -12,7 +12,7 @@ import { ProxyExpressAdapter } from './http/express-adapter';
 import { endUnfinished } from './http/final-answer';
 import { BufferedConsoleLogger } from './logging/buffered-console-logger';
 import { RequestTracker } from './logging/request-tracker';
-import { useViews } from './views';
+import { useViews } from './http/views';
 
 /** How long clients told to come back after a restart should wait. */
 const SHUTDOWN_RETRY_AFTER_SECONDS = 5;

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { openAIErrorBody } from '../errors/error-bodies';
 import { toErrorFacts } from '../errors/error-facts';
-import { renderView } from '../views';
+import { renderView } from '../http/views';
 
 /**
  * Errors on /admin: a 401 challenges for Basic auth so that a browser asks for the password

@@ -2,15 +2,15 @@ import { Logger, Module, OnModuleInit, Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { authConfig } from '../config/configuration';
-import { Clock } from '../credentials/clock';
-import { CredentialsModule } from '../credentials/credentials.module';
+import { Clock } from '../time/clock';
+import { TimeModule } from '../time/time.module';
 import { AdminCookie } from './admin-cookie';
 import { PasswordGuard } from './auth.guard';
 
 /** The password guard, and the `/admin` sign-in cookie it accepts and the admin page issues. */
 @Module({
-  // For the clock only: the cookie's expiry follows the same time as the pool (tests move it).
-  imports: [CredentialsModule],
+  // The cookie's expiry follows the same clock as the pool (tests move it).
+  imports: [TimeModule],
   providers: [
     { provide: APP_GUARD, useClass: PasswordGuard },
     {

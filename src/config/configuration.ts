@@ -2,7 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { parseModelAliases } from '../models/model-aliases';
+import { parseModelAliases } from './model-aliases-value';
 import { validateEnvironment } from './env.validation';
 import { parseApiKeys, parseByteSize, parseCredentialsJsonList, toBool } from './env-values';
 import { DEFAULT_CLIENT_ID, DEFAULT_PASSWORD, EnvironmentVariables } from './environment-variables';

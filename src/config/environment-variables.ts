@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { parseModelAliases } from '../models/model-aliases';
+import { parseModelAliases } from './model-aliases-value';
 import {
   Bool,
   Check,

@@ -1,4 +1,4 @@
-import { Clock } from './clock';
+import { Clock } from '../time/clock';
 import { accountOf, Credential, CredentialKind, describeCredential } from './credential';
 import {
   ALL_MODELS,

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { credentialsConfig, oauthConfig, upstreamConfig } from '../config/configuration';
 import { AccessTokenProvider, RefreshedToken } from './access-token-provider';
-import { Clock } from './clock';
+import { Clock } from '../time/clock';
 import {
   Credential,
   OAuthCredential,

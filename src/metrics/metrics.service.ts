@@ -16,7 +16,7 @@ import {
   UpstreamEvents,
   UsageEvent,
 } from '../upstream/upstream-events';
-import { SharedStateStatus } from '../state/shared-state-status';
+import { SharedStateStatus } from '../redis/shared-state-status';
 import { isOtherModel, servedModelName } from '../models/served-models';
 import { UsageLedger } from '../usage/usage-ledger';
 import { BoundedLabel } from './bounded-label';

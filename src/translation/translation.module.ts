@@ -5,18 +5,9 @@ import { AnthropicTranslationService } from './anthropic/anthropic-translation.s
 import { HttpMediaFetcher, MEDIA_FETCHER } from './media-fetcher';
 import { MEDIA_LIMITS, MediaLimits } from './request-media';
 import { RequestRulesFactory } from './request-rules';
-import { RedisConnection } from '../state/redis-connection';
-import { RedisThoughtSignatureStore } from '../state/redis-thought-signature-store';
-import { REDIS_CONNECTION, StateModule } from '../state/state.module';
-import {
-  InMemoryThoughtSignatureStore,
-  THOUGHT_SIGNATURE_STORE,
-  ThoughtSignatureStore,
-} from './thought-signature-store';
 import { TranslationService } from './translation.service';
 
 @Module({
-  imports: [StateModule],
   providers: [
     RequestRulesFactory,
     TranslationService,
@@ -40,21 +31,9 @@ import { TranslationService } from './translation.service';
         concurrency: cfg.concurrency,
       }),
     },
-    // In memory for one process; with REDIS_URL, in Redis behind a local LRU.
-    {
-      provide: THOUGHT_SIGNATURE_STORE,
-      inject: [REDIS_CONNECTION],
-      useFactory: (redis: RedisConnection | null): ThoughtSignatureStore =>
-        redis ? new RedisThoughtSignatureStore(redis) : new InMemoryThoughtSignatureStore(),
-    },
   ],
-  // The Responses dialect maps with its own pure functions but shares the rules and the signatures.
-  exports: [
-    RequestRulesFactory,
-    TranslationService,
-    AnthropicTranslationService,
-    MEDIA_FETCHER,
-    THOUGHT_SIGNATURE_STORE,
-  ],
+  // The Responses dialect maps with its own pure functions but shares the rules; the thought
+  // signatures' store is bound where the app is composed (SharedStateModule).
+  exports: [RequestRulesFactory, TranslationService, AnthropicTranslationService, MEDIA_FETCHER],
 })
 export class TranslationModule {}

@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { AppConfigModule } from '../config/config.module';
+import { SharedStateModule } from '../state/shared-state.module';
 import type { GeminiResponse } from '../upstream/gemini-types';
 import type { FetchedMedia } from './content-parts';
 import { HttpMediaFetcher, MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
@@ -35,7 +36,7 @@ const GEMINI3_CALL: GeminiResponse = {
 
 async function boot(fetcher?: MediaFetcher) {
   let builder = Test.createTestingModule({
-    imports: [AppConfigModule.register(), TranslationModule],
+    imports: [AppConfigModule.register(), SharedStateModule, TranslationModule],
   });
   if (fetcher) builder = builder.overrideProvider(MEDIA_FETCHER).useValue(fetcher);
   const moduleRef = await builder.compile();

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { SystemClock } from '../credentials/clock';
+import { SystemClock } from '../time/clock';
 import { apiKeyCredential } from '../credentials/credential-parser';
 import { CredentialPool } from '../credentials/credential-pool';
 import { InMemoryPoolStateStore } from '../credentials/pool-state-store';

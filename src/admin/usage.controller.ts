@@ -1,10 +1,10 @@
 import { Controller, Get, Query, Res, UseFilters, UsePipes, ValidationPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AdminErrorFilter } from '../admin/admin-error.filter';
-import { UsageQueryDto } from './usage-query.dto';
-import { toCsv, UsageReport } from './usage-report';
-import { UsageService } from './usage.service';
+import { AdminErrorFilter } from './admin-error.filter';
+import { UsageQueryDto } from '../usage/usage-query.dto';
+import { toCsv, UsageReport } from '../usage/usage-report';
+import { UsageService } from '../usage/usage.service';
 
 /**
  * The ledger's totals for automation and the console's charts. The global password guard admits
