@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AnthropicModule } from './anthropic/anthropic.module';
 import { AuthModule } from './auth/auth.module';
@@ -14,6 +14,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MediaModule } from './media/media.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
+import { RequestGuard } from './request.guard';
 import { ResponsesModule } from './responses/responses.module';
 import { SharedStateModule } from './state/shared-state.module';
 import { UsageModule } from './usage/usage.module';
@@ -30,7 +31,6 @@ export class AppModule {
       imports: [
         AppConfigModule.register(env),
         SharedStateModule,
-        // AuthModule before BodyModule: their global guards run in this order, password first.
         AuthModule,
         BodyModule,
         CredentialsModule,
@@ -47,7 +47,11 @@ export class AppModule {
         AdminModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: FallbackErrorFilter }],
+      providers: [
+        // The one global guard: the password, then the body.
+        { provide: APP_GUARD, useClass: RequestGuard },
+        { provide: APP_FILTER, useClass: FallbackErrorFilter },
+      ],
     };
   }
 }

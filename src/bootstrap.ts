@@ -90,7 +90,7 @@ export async function listen(
 /**
  * Express settings, the view engine (for the /admin page) and the HTTP server's timeouts and
  * connection cap (src/http/connection-limits.ts). There is deliberately no body-parsing
- * middleware: bodies are read by BodyGuard, after the password guard (src/http/body.module.ts).
+ * middleware: bodies are read by BodyGuard, after the password guard (src/request.guard.ts).
  */
 export function configureHttp(
   app: NestExpressApplication,
