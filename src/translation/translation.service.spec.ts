@@ -5,10 +5,7 @@ import type { GeminiResponse } from '../upstream/gemini-types';
 import type { FetchedMedia } from './content-parts';
 import { HttpMediaFetcher, MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
 import type { ChatMessage } from './openai-types';
-import {
-  InMemoryThoughtSignatureStore,
-  THOUGHT_SIGNATURE_STORE,
-} from './thought-signature-store';
+import { InMemoryThoughtSignatureStore, THOUGHT_SIGNATURE_STORE } from './thought-signature-store';
 import { TranslationModule } from './translation.module';
 import { TranslationService } from './translation.service';
 
