@@ -16,6 +16,7 @@ const FEATURES = [
   'auth',
   'metrics',
   'logging',
+  'dialects',
 ];
 const reach = (folder) =>
   ['../', '../../', '../../../'].flatMap((up) => [`${up}${folder}`, `${up}${folder}/**`]);
@@ -43,20 +44,71 @@ const layer = (folder, patterns) => ({
     'no-restricted-imports': ['error', { paths: [NO_EXPRESS], patterns }],
   },
 });
+/**
+ * The client dialects that have a translation folder (native Gemini has none: it speaks Google's
+ * own format). A dialect's folders, `src/<d>/` and `src/translation/<d>/`, never import another
+ * dialect's; what two dialects share lives in `src/translation/common/`, which imports none.
+ */
+const DIALECTS = ['openai', 'anthropic', 'responses'];
+const DIALECT_MESSAGE =
+  'One dialect never imports another: what two dialects share goes to src/translation/common/.';
+const dialectFolders = (dialects) =>
+  dialects.flatMap((d) => [`**/translation/${d}`, `**/translation/${d}/**`]);
+const TRANSLATION_RULE = forbid(
+  ['http', ...FEATURES],
+  'translation/ is pure mapping: no HTTP edge, no feature modules, and one dialect folder never imports another.',
+);
+const others = (own) => DIALECTS.filter((d) => d !== own);
+/** A dialect's translation folder: the translation rules, and no sibling dialect (`../x` or by path). */
+const translationDialect = (own) =>
+  layer(`translation/${own}`, [
+    TRANSLATION_RULE,
+    {
+      group: others(own)
+        .flatMap((d) => [`../${d}`, `../${d}/**`])
+        .concat(dialectFolders(others(own))),
+      message: DIALECT_MESSAGE,
+    },
+  ]);
+/** A dialect's feature folder: no other dialect's feature or translation folder. */
+const featureDialect = (own) => {
+  const patterns = [
+    forbid(others(own), DIALECT_MESSAGE),
+    { group: dialectFolders(others(own)), message: DIALECT_MESSAGE },
+  ];
+  return [
+    {
+      files: [`src/${own}/**/*.ts`],
+      ignores: EXPRESS_EDGE,
+      rules: { 'no-restricted-imports': ['error', { paths: [NO_EXPRESS], patterns }] },
+    },
+    {
+      files: EXPRESS_EDGE.filter((f) => f.startsWith('src/**')).map((f) =>
+        f.replace('src/**', `src/${own}/**`),
+      ),
+      rules: { 'no-restricted-imports': ['error', { patterns }] },
+    },
+  ];
+};
+
 const BOUNDARIES = [
   {
     files: ['src/**/*.ts'],
     ignores: EXPRESS_EDGE,
     rules: { 'no-restricted-imports': ['error', { paths: [NO_EXPRESS] }] },
   },
-  layer('translation', [
-    // From translation/anthropic, `../responses` is the sibling dialect; from translation/ itself
-    // it is the feature module. Both are out of bounds, as is every other feature.
-    forbid(
-      ['http', ...FEATURES],
-      'translation/ is pure mapping: no HTTP edge, no feature modules, and one dialect folder never imports another.',
-    ),
+  // From translation/anthropic, `../responses` is the sibling dialect; from translation/ itself
+  // it is the feature module. Both are out of bounds, as is every other feature.
+  layer('translation', [TRANSLATION_RULE]),
+  ...DIALECTS.map(translationDialect),
+  layer('translation/common', [
+    TRANSLATION_RULE,
+    {
+      group: DIALECTS.flatMap((d) => [`../${d}`, `../${d}/**`]).concat(dialectFolders(DIALECTS)),
+      message: 'translation/common/ is what dialects share: it imports no dialect.',
+    },
   ]),
+  ...DIALECTS.flatMap(featureDialect),
 ];
 
 export default tseslint.config(

@@ -7,7 +7,14 @@ export const GROUPS = ['startup', 'throughput', 'streaming', 'memory', 'soak'] a
 export type Group = (typeof GROUPS)[number];
 
 /** Throughput scenarios, selectable one by one (for profiling a single load). */
-export const LOADS = ['passthrough', 'native', 'code-assist', 'openai', 'redis'] as const;
+export const LOADS = [
+  'passthrough',
+  'nest-floor',
+  'native',
+  'code-assist',
+  'openai',
+  'redis',
+] as const;
 export type Load = (typeof LOADS)[number];
 
 export interface BenchOptions {

@@ -10,6 +10,14 @@ const MAIN = path.resolve(__dirname, '..', 'dist', 'main.js');
 /** V8's memory flags as production starts the proxy (docker/entrypoint.sh, npm run start:prod). */
 export const PRODUCTION_NODE_ARGS = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 
+/**
+ * The V8 flags every proxy of the run (and the Nest floor) starts with. BENCH_NODE_ARGS="--max-semi-space-size=4"
+ * replaces them ("" for V8's defaults).
+ */
+export function proxyNodeArgs(): string[] {
+  return process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? PRODUCTION_NODE_ARGS;
+}
+
 export const BENCH_PASSWORD = 'bench-password-0123456789';
 
 export interface ProxyOptions {
@@ -59,9 +67,7 @@ export class ProxyProcess {
       ...options.env,
     };
     const nodeArgs = [
-      // BENCH_NODE_ARGS="--max-semi-space-size=4" replaces them on every proxy of the run ("" for
-      // V8's defaults).
-      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? PRODUCTION_NODE_ARGS),
+      ...proxyNodeArgs(),
       ...(options.profileDir
         ? [
             '--cpu-prof',

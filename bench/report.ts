@@ -1,4 +1,4 @@
-import type { Load } from './options';
+import { Load, LOADS } from './options';
 import type { LoadResult } from './load';
 import type { BenchResults, Outcome, ThroughputResult } from './results';
 import { round } from './stats';
@@ -23,6 +23,9 @@ export const TARGETS = {
   /** Issue 14: the pool shared through Redis, against the same proxy with its state in memory. */
   redisRatio: 0.9,
   redisAddedP50Ms: 0.3,
+  /** Issue 19: against the Nest floor, what the proxy's own code may cost on top of its stack. */
+  nativeFloorRatio: 0.9,
+  openaiFloorRatio: 0.85,
 };
 
 export interface Check {
@@ -44,6 +47,7 @@ export interface Row {
 
 const LOAD_NAMES: Record<Load, string> = {
   passthrough: 'pass-through (bare Node http)',
+  'nest-floor': 'Nest floor (Nest 11 + Express, one controller, undici)',
   native: 'native generateContent (API keys)',
   'code-assist': 'native via Code Assist (OAuth)',
   openai: 'OpenAI chat/completions, non-stream',
@@ -53,23 +57,37 @@ const LOAD_NAMES: Record<Load, string> = {
 export function buildRows(results: BenchResults): Row[] {
   const rows: Row[] = [];
   const reference = okResult(results.throughput.passthrough);
-  for (const load of ['passthrough', 'native', 'code-assist', 'openai'] as const) {
+  const floor = okResult(results.throughput['nest-floor']);
+  for (const load of ['passthrough', 'nest-floor', 'native', 'code-assist', 'openai'] as const) {
     const outcome = results.throughput[load];
     if (!outcome) continue;
-    rows.push(throughputRow(load, outcome, load === 'passthrough' ? undefined : reference));
+    rows.push(
+      throughputRow(
+        load,
+        outcome,
+        load === 'passthrough' ? undefined : reference,
+        load === 'passthrough' || load === 'nest-floor' ? undefined : floor,
+      ),
+    );
   }
   const shared = results.throughput.redis;
   if (shared) {
     rows.push(
-      redisRow(shared, okResult(results.throughput.native), {
-        redis: okResult(results.fixedRate.redis),
-        inMemory: okResult(results.fixedRate.native),
-      }),
+      redisRow(
+        shared,
+        okResult(results.throughput.native),
+        {
+          redis: okResult(results.fixedRate.redis),
+          inMemory: okResult(results.fixedRate.native),
+        },
+        floor,
+      ),
     );
   }
 
   const pacedReference = okResult(results.fixedRate.passthrough);
-  for (const load of ['passthrough', 'native', 'code-assist', 'openai', 'redis'] as const) {
+  const pacedFloor = okResult(results.fixedRate['nest-floor']);
+  for (const load of LOADS) {
     const outcome = results.fixedRate[load];
     if (!outcome) continue;
     rows.push(
@@ -77,6 +95,7 @@ export function buildRows(results: BenchResults): Row[] {
         load,
         outcome,
         load === 'passthrough' ? undefined : pacedReference,
+        load === 'passthrough' || load === 'nest-floor' ? undefined : pacedFloor,
         Number(results.meta.settings.fixedRate),
       ),
     );
@@ -188,28 +207,46 @@ function throughputRow(
   load: Load,
   outcome: Outcome<ThroughputResult>,
   reference?: ThroughputResult,
+  floor?: ThroughputResult,
 ): Row {
   const r = okResult(outcome);
   const checks: Check[] = [];
-  let versus = load === 'passthrough' ? 'reference' : '';
-  let target = '';
-  if (r && reference && load !== 'passthrough') {
+  const versus: string[] = [];
+  if (load === 'passthrough') versus.push('reference');
+  else if (r && reference) {
     const ratio = r.rps / reference.rps;
     const addedP50 = r.p50Ms - reference.p50Ms;
     const addedP99 = r.p99Ms - reference.p99Ms;
     const cpu = r.serverCpuMsPerRequest / reference.serverCpuMsPerRequest;
-    versus = `${fmt(ratio, 2)}× · ${signed(addedP50, 2)} / ${signed(addedP99, 2)} ms · CPU ${fmt(cpu, 1)}×`;
+    versus.push(
+      `${fmt(ratio, 2)}× · ${signed(addedP50, 2)} / ${signed(addedP99, 2)} ms · CPU ${fmt(cpu, 1)}×`,
+    );
     const minRatio = {
+      'nest-floor': undefined,
       native: TARGETS.nativeRatio,
       openai: TARGETS.openaiRatio,
       'code-assist': TARGETS.codeAssistRatio,
       redis: TARGETS.redisRatio,
     }[load];
-    checks.push(atLeast(`≥${minRatio}×`, ratio, minRatio, '×'));
-    target = checks.map((c) => c.target).join(', ');
-  } else if (load !== 'passthrough') {
-    target = 'needs the pass-through';
+    if (minRatio !== undefined) checks.push(atLeast(`≥${minRatio}×`, ratio, minRatio, '×'));
+  } else if (r) {
+    versus.push('no pass-through');
   }
+  if (r && floor) {
+    const floorRatio = r.rps / floor.rps;
+    const cpu = r.serverCpuMsPerRequest / floor.serverCpuMsPerRequest;
+    versus.push(`floor ${fmt(floorRatio, 2)}× · CPU ${fmt(cpu, 1)}×`);
+    const minFloorRatio =
+      load === 'native'
+        ? TARGETS.nativeFloorRatio
+        : load === 'openai'
+          ? TARGETS.openaiFloorRatio
+          : undefined;
+    if (minFloorRatio !== undefined) {
+      checks.push(atLeast(`floor ≥${minFloorRatio}×`, floorRatio, minFloorRatio, '×'));
+    }
+  }
+  const target = checks.map((c) => c.target).join(', ');
   const failures = r ? r.errors + r.non2xx : 0;
   return {
     section: 'Throughput',
@@ -217,7 +254,7 @@ function throughputRow(
     measured: r
       ? `${fmt(r.rps, 0)} req/s · p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms · ${fmt(r.serverCpuMsPerRequest * 1000, 0)} µs CPU/req${failures ? ` · ${failures} failed` : ''}`
       : '',
-    versus,
+    versus: versus.join(' | '),
     target,
     status: statusOf(outcome, checks),
     checks,
@@ -233,10 +270,11 @@ function redisRow(
   outcome: Outcome<ThroughputResult>,
   inMemory: ThroughputResult | undefined,
   paced: { redis?: LoadResult; inMemory?: LoadResult },
+  floor: ThroughputResult | undefined,
 ): Row {
   const r = okResult(outcome);
   const checks: Check[] = [];
-  let versus = '';
+  let versus = r ? 'needs the native row' : '';
   if (r && inMemory) {
     const ratio = r.rps / inMemory.rps;
     const addedP50 =
@@ -249,6 +287,8 @@ function redisRow(
       atMost(`+p50 ≤${TARGETS.redisAddedP50Ms} ms`, addedP50, TARGETS.redisAddedP50Ms, 'ms'),
     );
   }
+  if (r && floor)
+    versus += ` | floor ${fmt(r.rps / floor.rps, 2)}× · CPU ${fmt(r.serverCpuMsPerRequest / floor.serverCpuMsPerRequest, 1)}×`;
   const failures = r ? r.errors + r.non2xx : 0;
   return {
     section: 'Throughput',
@@ -256,7 +296,7 @@ function redisRow(
     measured: r
       ? `${fmt(r.rps, 0)} req/s · p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms · ${fmt(r.serverCpuMsPerRequest * 1000, 0)} µs CPU/req${failures ? ` · ${failures} failed` : ''}`
       : '',
-    versus: versus || (r ? 'needs the native row' : ''),
+    versus,
     target: checks.map((c) => c.target).join(', '),
     status: statusOf(outcome, checks),
     checks,
@@ -267,17 +307,25 @@ function fixedRateRow(
   load: Load,
   outcome: Outcome<LoadResult>,
   reference: LoadResult | undefined,
+  floor: LoadResult | undefined,
   rate: number,
 ): Row {
   const r = okResult(outcome);
   const checks: Check[] = [];
-  let versus = load === 'passthrough' ? 'reference' : '';
+  const versus = load === 'passthrough' ? ['reference'] : [];
   if (r && reference) {
     const addedP50 = r.p50Ms - reference.p50Ms;
     const addedP99 = r.p99Ms - reference.p99Ms;
-    versus = `${signed(addedP50, 2)} / ${signed(addedP99, 2)} ms`;
-    checks.push(atMost(`+p50 ≤${TARGETS.addedP50Ms} ms`, addedP50, TARGETS.addedP50Ms, 'ms'));
-    checks.push(atMost(`+p99 ≤${TARGETS.addedP99Ms} ms`, addedP99, TARGETS.addedP99Ms, 'ms'));
+    versus.push(`${signed(addedP50, 2)} / ${signed(addedP99, 2)} ms`);
+    if (load !== 'nest-floor') {
+      checks.push(atMost(`+p50 ≤${TARGETS.addedP50Ms} ms`, addedP50, TARGETS.addedP50Ms, 'ms'));
+      checks.push(atMost(`+p99 ≤${TARGETS.addedP99Ms} ms`, addedP99, TARGETS.addedP99Ms, 'ms'));
+    }
+  }
+  if (r && floor) {
+    versus.push(
+      `floor ${signed(r.p50Ms - floor.p50Ms, 2)} / ${signed(r.p99Ms - floor.p99Ms, 2)} ms`,
+    );
   }
   const failures = r ? r.errors + r.non2xx : 0;
   return {
@@ -286,7 +334,7 @@ function fixedRateRow(
     measured: r
       ? `p50 ${fmt(r.p50Ms, 2)} · p99 ${fmt(r.p99Ms, 2)} ms (${fmt(r.rps, 0)} req/s served)${failures ? ` · ${failures} failed` : ''}`
       : '',
-    versus,
+    versus: versus.join(' | '),
     target: checks.map((c) => c.target).join(', '),
     status: statusOf(outcome, checks),
     checks,
@@ -369,7 +417,7 @@ function fmt(value: number, digits: number): string {
 const COLUMNS: [Exclude<keyof Row, 'checks' | 'section'>, string][] = [
   ['scenario', 'Scenario'],
   ['measured', 'Measured'],
-  ['versus', 'vs pass-through / direct'],
+  ['versus', 'vs pass-through | Nest floor / direct'],
   ['target', 'Target'],
   ['status', 'Status'],
 ];
@@ -428,8 +476,9 @@ Settings: ${settings}. Load average ${m.loadAverage.before} before the run, ${m.
 ${table}
 
 Throughput: autocannon, ${m.settings.connections} connections as fast as answered, ${m.settings.durationS} s after ${m.settings.warmupS} s of warm-up;
-latency percentiles are exact (from each response), "+" columns subtract the pass-through's; CPU is the server
-process's own (user + system) per answered request. Latency at a fixed rate: the same requests offered at
+latency percentiles are exact (from each response), "+" columns subtract the pass-through's; "floor" reads the same
+figures against a bare Nest 11 + Express app forwarding through undici (the stack without the proxy's code); CPU is
+the server process's own (user + system) per answered request. Latency at a fixed rate: the same requests offered at
 ${m.settings.fixedRate} req/s over the same connections, so queueing does not hide the hop's own cost. Streaming: time to first body
 byte, and each event's delay from the fake's write to the client's read, paired per stream; "+" subtracts the fake
 direct. Memory: VmRSS of the proxy process. Start-up: spawn to the first 200 from /health.

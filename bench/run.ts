@@ -16,8 +16,8 @@ import { FakeGoogleProcess } from './fake-google-process';
 import { probe, runLoad } from './load';
 import { runPaced } from './paced-load';
 import { holdOpenStreams, OpenStreamsResult } from './open-streams';
-import { BenchOptions, Load, parseOptions, USAGE, UsageError } from './options';
-import { BENCH_PASSWORD, ProxyProcess } from './proxy-process';
+import { BenchOptions, Load, LOADS, parseOptions, USAGE, UsageError } from './options';
+import { BENCH_PASSWORD, ProxyProcess, proxyNodeArgs } from './proxy-process';
 import { buildRows, renderMarkdown, renderTable } from './report';
 import { BenchResults, ok, Outcome, SoakResult, StartupResult, ThroughputResult } from './results';
 import { median, round } from './stats';
@@ -39,6 +39,8 @@ class Bench {
   readonly results: BenchResults;
   private fake!: FakeGoogleProcess;
   private passthrough?: { child: Child; url: string };
+  /** Nest 11 + Express forwarding through undici, no features: the least the proxy's stack costs. */
+  private nestFloor?: { child: Child; url: string };
   /** API keys only: native, OpenAI, streams and the soak. Started unless none of those runs. */
   private keyProxy!: ProxyProcess;
   private oauthProxy?: ProxyProcess;
@@ -124,6 +126,7 @@ class Bench {
     const needsOAuth = wants.startup || wants.throughput('code-assist');
     if (needsOAuth) await this.prepareCredentialFiles();
     if (wants.throughput('passthrough') || wants.streaming) await this.startPassthrough();
+    if (wants.throughput('nest-floor')) await this.startNestFloor();
 
     const needsKeyProxy =
       wants.startup || wants.throughput('native') || wants.throughput('openai') || wants.streaming;
@@ -137,7 +140,7 @@ class Bench {
     if (needsOAuth) await this.measureStartup();
     if (wants.throughput('redis')) await this.startRedisProxy();
 
-    for (const load of ['passthrough', 'native', 'code-assist', 'openai', 'redis'] as const) {
+    for (const load of LOADS) {
       if (wants.throughput(load)) this.results.throughput[load] = await this.throughput(load);
       if (load === 'code-assist') await this.oauthProxy?.stop();
     }
@@ -181,6 +184,20 @@ class Bench {
       logFile: path.join(this.workDir, 'passthrough.log'),
     });
     this.passthrough = { child, url: (await whenReady<{ url: string }>(child, 30_000)).url };
+  }
+
+  private async startNestFloor(): Promise<void> {
+    try {
+      const child = this.children.spawnTs('nest-floor', 'nest-floor.ts', {
+        env: { ...process.env, NEST_FLOOR_TARGET: this.fake.url, PORT: '0' },
+        logFile: path.join(this.workDir, 'nest-floor.log'),
+        // The proxy's V8 flags, so that the floor differs from it by the proxy's own code only.
+        nodeArgs: proxyNodeArgs(),
+      });
+      this.nestFloor = { child, url: (await whenReady<{ url: string }>(child, 60_000)).url };
+    } catch (error) {
+      this.results.throughput['nest-floor'] = failed(error);
+    }
   }
 
   private startProxy(
@@ -288,6 +305,20 @@ class Bench {
         return {
           url: this.passthrough.url,
           pid: this.passthrough.child.pid,
+          spec: nativeRequest({ stream: false, apiKey: API_KEYS[0] }),
+        };
+      case 'nest-floor':
+        if (!this.nestFloor?.child.running) {
+          return {
+            reason: this.results.throughput['nest-floor'] ?? {
+              status: 'failed',
+              reason: 'Nest floor not running',
+            },
+          };
+        }
+        return {
+          url: this.nestFloor.url,
+          pid: this.nestFloor.child.pid,
           spec: nativeRequest({ stream: false, apiKey: API_KEYS[0] }),
         };
       case 'native':

@@ -1,19 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AnthropicModule } from './anthropic/anthropic.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import type { EnvSource } from './config/configuration';
 import { CredentialsModule } from './credentials/credentials.module';
+import { DialectsModule } from './dialects/dialects.module';
+import { FilesModule } from './files/files.module';
 import { GeminiModule } from './gemini/gemini.module';
 import { HealthController } from './health.controller';
 import { BodyModule } from './http/body.module';
-import { FallbackErrorFilter } from './fallback-error.filter';
 import { LoggingModule } from './logging/logging.module';
 import { MediaModule } from './media/media.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
+import { QuotaModule } from './quota/quota.module';
 import { RequestGuard } from './request.guard';
 import { ResponsesModule } from './responses/responses.module';
 import { SharedStateModule } from './state/shared-state.module';
@@ -34,12 +36,16 @@ export class AppModule {
         AuthModule,
         BodyModule,
         CredentialsModule,
-        // Anthropic, then Gemini, then OpenAI: GET /v1/models answers requests with
-        // anthropic-version in Anthropic's shape, those of Google's SDKs in Google's, others in OpenAI's.
+        // Global: the dispatcher's CALL_QUOTA.
+        QuotaModule,
         AnthropicModule,
+        // Before Gemini: models/{model}:batchGenerateContent is the Files module's; it passes the rest on.
+        FilesModule,
         GeminiModule,
         OpenAIModule,
         ResponsesModule,
+        // The one error filter and the model routes the dialects share.
+        DialectsModule,
         MediaModule,
         LoggingModule,
         MetricsModule,
@@ -47,11 +53,8 @@ export class AppModule {
         AdminModule,
       ],
       controllers: [HealthController],
-      providers: [
-        // The one global guard: the password, then the body.
-        { provide: APP_GUARD, useClass: RequestGuard },
-        { provide: APP_FILTER, useClass: FallbackErrorFilter },
-      ],
+      // The one global guard: the password, then the body.
+      providers: [{ provide: APP_GUARD, useClass: RequestGuard }],
     };
   }
 }

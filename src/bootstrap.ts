@@ -9,6 +9,7 @@ import { debugRequested, EnvSource, serverConfig } from './config/configuration'
 import { ApiError } from './errors/api-error';
 import { ConnectionLimits, CONNECTION_LIMITS, limitConnections } from './http/connection-limits';
 import { ProxyExpressAdapter } from './http/express-adapter';
+import { answerInDialect } from './dialects/answer-in-dialect';
 import { endUnfinished } from './http/final-answer';
 import { BufferedConsoleLogger } from './logging/buffered-console-logger';
 import { RequestTracker } from './logging/request-tracker';
@@ -146,7 +147,7 @@ function drainOnSignals(app: INestApplication, tracker: RequestTracker, graceMs:
           message: 'The proxy is shutting down; retry shortly.',
           retryAfterSeconds: SHUTDOWN_RETRY_AFTER_SECONDS,
         });
-        for (const res of tracker.unfinished()) endUnfinished(res, error);
+        for (const res of tracker.unfinished()) endUnfinished(res, error, answerInDialect);
         await tracker.whenIdle(FINAL_ANSWER_FLUSH_MS);
       }
       httpServer.closeAllConnections();

@@ -7,7 +7,7 @@ import { RunningProxy, startTestProxy } from './support/proxy';
 
 /*
  * The dialects that came after chat — OpenAI Responses, Anthropic Messages, their token-count
- * routes, and the native routes under /v1 — fuzzed over HTTP against the running proxy and the
+ * routes, the native routes under /v1, and the JSON media routes (images, speech) — fuzzed over HTTP against the running proxy and the
  * fake Google, which answers normally: any 5xx, or any change to a credential, is the proxy's own
  * doing. Every route goes through the same per-request rules, so each gets the same treatment.
  * Fixed seeds keep `npm test` deterministic; FUZZ_SEED explores others.
@@ -252,6 +252,36 @@ const nativeBody = fc.record(
   { requiredKeys: ['contents'] },
 );
 
+// ---------------------------------------------------------------- OpenAI images and speech (JSON)
+
+const IMAGE_MODELS = ['dall-e-3', 'gpt-image-1', 'gemini-3.1-flash-image'];
+const imageBody = fc.record(
+  {
+    model: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...IMAGE_MODELS) }, fc.constant('')),
+    prompt: fc.oneof(fc.string({ maxLength: 40 }), oddString),
+    n: fc.integer({ min: -1, max: 12 }),
+    size: fc.constantFrom('1024x1024', '1792x1024', '1024x1536', 'auto', '7x7', ''),
+    quality: fc.constantFrom('standard', 'hd', 'high', 'low', 'auto', 'odd'),
+    response_format: fc.constantFrom('b64_json', 'url', 'odd'),
+    style: fc.constantFrom('vivid', 'natural'),
+    user: oddString,
+  },
+  { requiredKeys: ['prompt'] },
+);
+
+const speechBody = fc.record(
+  {
+    model: fc.constantFrom('tts-1', 'tts-1-hd', 'gpt-4o-mini-tts', ''),
+    input: fc.oneof(fc.string({ maxLength: 60 }), oddString),
+    voice: fc.constantFrom('alloy', 'nova', 'Kore', 'puck', 'nobody', ''),
+    instructions: fc.string({ maxLength: 30 }),
+    speed: fc.double({ min: -1, max: 5, noNaN: true }),
+    response_format: fc.constantFrom('mp3', 'wav', 'pcm', 'opus', 'flac', 'odd'),
+    stream_format: fc.constantFrom('audio', 'sse'),
+  },
+  { requiredKeys: ['model', 'input', 'voice'] },
+);
+
 // ---------------------------------------------------------------- the routes
 
 interface Route {
@@ -288,6 +318,8 @@ const ROUTES: Route[] = [
     path: (call) => `/v1/models/gemini-2.5-flash:${(call as [string, unknown])[0]}?alt=sse`,
     bodies: fc.tuple(nativeAction, mutated(nativeBody)),
   },
+  { kind: 'images', path: () => '/v1/images/generations', bodies: mutated(imageBody) },
+  { kind: 'speech', path: () => '/v1/audio/speech', bodies: mutated(speechBody) },
 ];
 
 function bodyOf(route: Route, sample: unknown): unknown {
@@ -306,7 +338,7 @@ function credentialFates(status: AdminStatus) {
   }));
 }
 
-describe('fuzzing the Responses, Messages, token-count and /v1 native routes', () => {
+describe('fuzzing the Responses, Messages, token-count, /v1 native and media routes', () => {
   let fake: FakeGoogle;
   let proxy: RunningProxy;
   let before: ReturnType<typeof credentialFates>;

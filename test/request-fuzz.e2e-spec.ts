@@ -6,9 +6,9 @@ import { ModelAliasesService } from '../src/models/model-aliases.service';
 import { ApiError } from '../src/errors/api-error';
 import { findChatRequestProblem } from '../src/openai/dto/chat-request-rules';
 import { OpenAIBodyPipe } from '../src/openai/openai-body.pipe';
-import type { OpenAIChatRequest } from '../src/translation/openai-types';
+import type { OpenAIChatRequest } from '../src/translation/openai/openai-types';
 import { modelNameProblem } from '../src/models/model-names';
-import { TranslationService } from '../src/translation/translation.service';
+import { OpenAITranslationService } from '../src/translation/openai/openai-translation.service';
 import type { UpstreamDispatcher } from '../src/upstream/dispatcher';
 import type { ModelListService } from '../src/models/model-list.service';
 import { FakeGoogle } from './fake-google/fake-google';
@@ -222,6 +222,24 @@ function pathSegment(call: { model: string; raw: boolean }): string {
     : encodeURIComponent((call.model as string & { toWellFormed(): string }).toWellFormed());
 }
 
+/** A GeminiService over `dispatcher`, from named parts. These paths never read the model list. */
+function makeGeminiService({
+  dispatcher,
+  aliases = '{}',
+  heartbeatMs = 60_000,
+}: {
+  dispatcher: RecordingDispatcher;
+  aliases?: string;
+  heartbeatMs?: number;
+}): GeminiService {
+  return new GeminiService(
+    dispatcher as unknown as UpstreamDispatcher,
+    {} as ModelListService,
+    new ModelAliasesService({ aliases: parseModelAliases(aliases) }),
+    { heartbeatMs } as never,
+  );
+}
+
 class RecordingDispatcher {
   readonly seen: unknown[] = [];
   generate = (req: { body: unknown }) => this.record(req.body, { candidates: [] });
@@ -270,7 +288,7 @@ describe('fuzzing request bodies', () => {
     const pipe = new OpenAIBodyPipe(findChatRequestProblem);
 
     it('turns every chat body into a Gemini request or a 4xx', async () => {
-      const translation = proxy.app.get(TranslationService);
+      const translation = proxy.app.get(OpenAITranslationService);
       await fc.assert(
         fc.asyncProperty(chatBodies, async (body) => {
           try {
@@ -286,12 +304,7 @@ describe('fuzzing request bodies', () => {
 
     it('passes every native body on or answers a 4xx', async () => {
       const dispatcher = new RecordingDispatcher();
-      const gemini = new GeminiService(
-        dispatcher as unknown as UpstreamDispatcher,
-        {} as ModelListService,
-        new ModelAliasesService({ aliases: parseModelAliases('{}') }),
-        { heartbeatMs: 60_000 } as never,
-      );
+      const gemini = makeGeminiService({ dispatcher });
       await fc.assert(
         fc.asyncProperty(nativeRequests, async ([call, body]) => {
           try {

@@ -48,7 +48,7 @@ export const RINGS: readonly Ring[] = [
   {
     name: 'domain',
     role: 'the gateway itself, with no HTTP: translation, models, the upstream calls, quota, the credential pool',
-    folders: ['translation', 'models', 'upstream', 'quota', 'credentials', 'client-keys'],
+    folders: ['translation', 'models', 'quota', 'upstream', 'credentials', 'client-keys'],
     ordered: true,
   },
   {
@@ -63,9 +63,6 @@ export const RINGS: readonly Ring[] = [
 export const SIDEWAYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   media: {
     openai: "images and audio are OpenAI's API: its body pipe, error filter and field rules",
-  },
-  responses: {
-    openai: "OpenAI's request problem and error filter, until the one dialect filter lands",
   },
   admin: {
     responses: "the console shows the Responses store's size through the store's interface",

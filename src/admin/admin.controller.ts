@@ -1,19 +1,7 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ADMIN_COOKIE, ADMIN_COOKIE_MAX_AGE_MS, ADMIN_COOKIE_PATH } from '../auth/admin-cookie';
 import { renderView } from '../http/views';
-import { AdminErrorFilter } from './admin-error.filter';
 import { AdminStatus } from './admin-view';
 import { AdminService } from './admin.service';
 import { OpenApiDocument } from './openapi-document';
@@ -24,7 +12,6 @@ import { SameOriginGuard } from './same-origin.guard';
  * takes the sign-in cookie that `/admin?key=<password>` sets.
  */
 @Controller('admin')
-@UseFilters(AdminErrorFilter)
 export class AdminController {
   constructor(
     private readonly admin: AdminService,

@@ -1,7 +1,6 @@
-import { Controller, Get, Query, Res, UseFilters, UsePipes, ValidationPipe } from '@nestjs/common';
+import { Controller, Get, Query, Res, UsePipes, ValidationPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AdminErrorFilter } from './admin-error.filter';
 import { UsageQueryDto } from '../usage/usage-query.dto';
 import { toCsv, UsageReport } from '../usage/usage-report';
 import { UsageService } from '../usage/usage.service';
@@ -13,7 +12,6 @@ import { UsageService } from '../usage/usage.service';
 @ApiTags('usage')
 @ApiBearerAuth()
 @Controller('admin/api')
-@UseFilters(AdminErrorFilter)
 @UsePipes(new ValidationPipe({ transform: true, whitelist: true }))
 export class UsageController {
   constructor(private readonly usage: UsageService) {}

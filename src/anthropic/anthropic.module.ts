@@ -2,18 +2,19 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { ModelsModule } from '../models/models.module';
 import { TranslationModule } from '../translation/translation.module';
 import { UpstreamModule } from '../upstream/upstream.module';
-import { AnthropicController, AnthropicModelsController } from './anthropic.controller';
+import { AnthropicController } from './anthropic.controller';
 import { AnthropicService } from './anthropic.service';
 import { requestIdMiddleware } from './request-id.middleware';
 
 /**
- * Anthropic's Messages API. Imported before the OpenAI module, so that its model routes see
- * `GET /v1/models` first and pass it on when the request is not in Anthropic's dialect.
+ * Anthropic's Messages API. Its model list is served by the shared model routes (DialectsModule);
+ * the `request-id` header is set here on those too, for requests in Anthropic's dialect.
  */
 @Module({
   imports: [UpstreamModule, TranslationModule, ModelsModule],
-  controllers: [AnthropicController, AnthropicModelsController],
+  controllers: [AnthropicController],
   providers: [AnthropicService],
+  exports: [AnthropicService],
 })
 export class AnthropicModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

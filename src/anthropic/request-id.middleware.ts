@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { newRequestId, REQUEST_ID_HEADER } from '../errors/anthropic-errors';
+import { newRequestId, REQUEST_ID_HEADER } from '../translation/anthropic/errors';
 
 /**
  * Anthropic answers every request with a `request-id` header, which its SDK reports in errors.

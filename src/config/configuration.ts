@@ -3,8 +3,15 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseModelAliases } from './model-aliases-value';
+import { parseLimitTable } from './quota-limits';
 import { validateEnvironment } from './env.validation';
-import { parseApiKeys, parseByteSize, parseCredentialsJsonList, toBool } from './env-values';
+import {
+  parseApiKeyEntries,
+  parseApiKeys,
+  parseByteSize,
+  parseCredentialsJsonList,
+  toBool,
+} from './env-values';
 import { DEFAULT_CLIENT_ID, DEFAULT_PASSWORD, EnvironmentVariables } from './environment-variables';
 
 /** Where the variables come from: `process.env` (with `.env` merged in) or a caller's own object. */
@@ -51,7 +58,7 @@ function slices(env: () => EnvironmentVariables) {
       return {
         storagePath: e.PERSISTENT_STORAGE_PATH,
         jsonList: parseCredentialsJsonList(e.CREDENTIALS_JSON_LIST),
-        apiKeys: parseApiKeys(e.GEMINI_API_KEYS),
+        apiKeys: parseApiKeyEntries(e.GEMINI_API_KEYS),
         googleCloudProject: e.GOOGLE_CLOUD_PROJECT?.trim() || undefined,
         vertexApiKeys: parseApiKeys(e.VERTEX_API_KEYS),
         vertexLocation: e.VERTEX_LOCATION,
@@ -69,6 +76,7 @@ function slices(env: () => EnvironmentVariables) {
         tokenTimeoutMs: Math.min(e.TOKEN_TIMEOUT_MS, e.UPSTREAM_TIMEOUT_MS),
         maxAttempts: e.MAX_ATTEMPTS,
         heartbeatMs: e.STREAM_HEARTBEAT_MS,
+        filesMaxBytes: parseByteSize(e.FILES_MAX_BYTES),
       };
     }),
     debug: registerAs('debug', () => {
@@ -94,6 +102,13 @@ function slices(env: () => EnvironmentVariables) {
       return {
         ttlSeconds: e.RESPONSES_TTL_S,
         storeMaxBytes: parseByteSize(e.RESPONSES_STORE_MAX_BYTES),
+      };
+    }),
+    quota: registerAs('quota', () => {
+      const e = env();
+      return {
+        declared: parseLimitTable(e.QUOTA_LIMITS, 'QUOTA_LIMITS'),
+        affinityTtlMs: e.SESSION_AFFINITY_TTL_S * 1000,
       };
     }),
     redis: registerAs('redis', () => {
@@ -129,6 +144,7 @@ export const mediaConfig = fromProcess.media;
 export const modelsConfig = fromProcess.models;
 export const responsesConfig = fromProcess.responses;
 export const redisConfig = fromProcess.redis;
+export const quotaConfig = fromProcess.quota;
 export const databaseConfig = fromProcess.database;
 
 /** Every slice over one source, validated once, when the first slice is read. */

@@ -1,3 +1,6 @@
+import { isRecord } from '../json/is-record';
+import { parseLimitTable, type LimitTable } from '../config/quota-limits';
+
 /**
  * How the raw strings of the environment become values. Each parser throws an Error whose message
  * says what is wrong in words that follow the variable's name ("GEMINI_API_KEYS: …"); the
@@ -57,19 +60,60 @@ export function parseCredentialsJsonList(raw: string): unknown[] {
 
 /** Keys given comma-separated or as a JSON array of strings; blanks and repeats dropped. */
 export function parseApiKeys(raw: string): string[] {
+  return parseApiKeyEntries(raw).map((entry) => entry.key);
+}
+
+/**
+ * One key of GEMINI_API_KEYS with what the operator declared beside it (DESIGN §4, §12): its own
+ * outbound proxy, its limits (QUOTA_LIMITS' shape) and its Google project, whose quota it shares.
+ */
+export interface ApiKeyEntry {
+  key: string;
+  proxy?: string;
+  limits?: LimitTable;
+  project?: string;
+}
+
+/**
+ * Keys comma-separated, or a JSON array of strings or of objects
+ * `{"key", "proxy"?, "limits"?, "project"?}`; blanks and repeats dropped, the first entry of a key
+ * kept. Errors name the item, never a key.
+ */
+export function parseApiKeyEntries(raw: string): ApiKeyEntry[] {
   const text = raw.trim();
   if (text === '') return [];
-  if (!text.startsWith('[')) return unique(text.split(','));
+  if (!text.startsWith('[')) return unique(text.split(',')).map((key) => ({ key }));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     throw new Error('looks like a JSON array but is not valid JSON');
   }
-  if (!Array.isArray(parsed) || !parsed.every((k) => typeof k === 'string')) {
-    throw new Error('a JSON value must be an array of strings');
+  if (!Array.isArray(parsed)) throw new Error('a JSON value must be an array');
+  const entries = new Map<string, ApiKeyEntry>();
+  parsed.forEach((item: unknown, i) => {
+    const entry = apiKeyEntry(item, i);
+    if (entry.key && !entries.has(entry.key)) entries.set(entry.key, entry);
+  });
+  return [...entries.values()];
+}
+
+function apiKeyEntry(item: unknown, i: number): ApiKeyEntry {
+  if (typeof item === 'string') return { key: item.trim() };
+  if (!isRecord(item) || typeof item.key !== 'string') {
+    throw new Error(`item ${i} must be a key string or an object with a "key" string`);
   }
-  return unique(parsed);
+  const entry: ApiKeyEntry = { key: item.key.trim() };
+  if (item.proxy !== undefined) {
+    if (typeof item.proxy !== 'string') throw new Error(`item ${i}: "proxy" must be a URL string`);
+    if (item.proxy.trim()) entry.proxy = item.proxy.trim();
+  }
+  if (item.limits !== undefined) entry.limits = parseLimitTable(item.limits, `item ${i}: limits`);
+  if (item.project !== undefined) {
+    if (typeof item.project !== 'string') throw new Error(`item ${i}: "project" must be a string`);
+    if (item.project.trim()) entry.project = item.project.trim();
+  }
+  return entry;
 }
 
 function unique(keys: string[]): string[] {

@@ -1,5 +1,6 @@
 import { validateEnvironment } from './env.validation';
-import { parseApiKeys, parseByteSize } from './env-values';
+import { parseApiKeyEntries, parseApiKeys, parseByteSize } from './env-values';
+import { parseLimitTable } from '../config/quota-limits';
 
 describe('validateEnvironment', () => {
   it('fills every default from an empty environment', () => {
@@ -119,6 +120,7 @@ describe('validateEnvironment', () => {
     ['CREDENTIALS_JSON_LIST', '{"a":1}', /CREDENTIALS_JSON_LIST: must be a JSON array/],
     ['CREDENTIALS_JSON_LIST', '[{', /CREDENTIALS_JSON_LIST: .*not valid JSON/],
     ['GEMINI_API_KEYS', '["a",', /GEMINI_API_KEYS/],
+    ['GEMINI_API_KEYS', '[{"proxy":"http://p"}]', /GEMINI_API_KEYS: item 0 must be a key/],
     ['MODEL_ALIASES', '{claude:1}', /^Invalid configuration: MODEL_ALIASES: .*not valid JSON/],
     ['MODEL_ALIASES', '["x"]', /MODEL_ALIASES: must be a JSON object/],
     ['MEDIA_FETCH_CONCURRENCY', '0', /MEDIA_FETCH_CONCURRENCY/],
@@ -126,6 +128,12 @@ describe('validateEnvironment', () => {
     ['MEDIA_FETCH_MAX_TOTAL_BYTES', '10', /MEDIA_FETCH_MAX_TOTAL_BYTES/],
   ])('rejects %s=%j with a line naming the variable', (name, value, pattern) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(pattern);
+  });
+
+  it('accepts GEMINI_API_KEYS entries that are objects with a proxy and limits (DESIGN §4)', () => {
+    const keys =
+      '[{"key":"AIza-1","proxy":"http://p:3128","limits":{"gemini-2.5-pro":{"rpd":50}}}]';
+    expect(() => validateEnvironment({ GEMINI_API_KEYS: keys })).not.toThrow();
   });
 
   it('sizes request bodies for a small server: 24mb each, 64mb in flight at once', () => {
@@ -165,6 +173,36 @@ describe('parseApiKeys', () => {
     ['k1,k1', ['k1']],
   ])('reads %j', (raw, keys) => {
     expect(parseApiKeys(raw)).toEqual(keys);
+  });
+});
+
+describe('parseApiKeyEntries', () => {
+  it.each([
+    ['k1,k2', [{ key: 'k1' }, { key: 'k2' }]],
+    [
+      '[{"key":"k1","proxy":"http://p:3128","limits":{"gemini-2.5-flash":{"rpm":5}}},"k2"]',
+      [
+        {
+          key: 'k1',
+          proxy: 'http://p:3128',
+          limits: parseLimitTable({ 'gemini-2.5-flash': { rpm: 5 } }),
+        },
+        { key: 'k2' },
+      ],
+    ],
+    ['[{"key":"k1"},{"key":"k1","proxy":"http://p"}]', [{ key: 'k1' }]],
+  ])('reads %s', (raw, entries) => {
+    expect(parseApiKeyEntries(raw)).toEqual(entries);
+  });
+
+  it.each([
+    ['[{"proxy":"http://p"}]', /item 0 must be a key string or an object with a "key" string/],
+    ['[{"key":"AIza-secret","proxy":3}]', /item 0: "proxy" must be a URL string/],
+    ['[{"key":"AIza-secret","limits":[1]}]', /item 0: limits must be a JSON object/],
+    ['[{"key":"AIza-secret","project":7}]', /item 0: "project" must be a string/],
+  ])('refuses %s, naming the item and never the key', (raw, message) => {
+    expect(() => parseApiKeyEntries(raw)).toThrow(message);
+    expect(() => parseApiKeyEntries(raw)).not.toThrow(/AIza-secret/);
   });
 });
 

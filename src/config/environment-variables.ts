@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseModelAliases } from './model-aliases-value';
+import { parseLimitTable } from './quota-limits';
 import {
   Bool,
   Check,
@@ -15,6 +16,7 @@ import {
 } from './env-declaration';
 import {
   isUrlWith,
+  parseApiKeyEntries,
   parseApiKeys,
   parseByteSize,
   parseCredentialsJsonList,
@@ -78,8 +80,11 @@ export class EnvironmentVariables {
   @Parses(parseCredentialsJsonList)
   CREDENTIALS_JSON_LIST = '[]';
 
-  @Env('Gemini API keys, comma-separated or a JSON array', { secret: true })
-  @Parses(parseApiKeys)
+  @Env(
+    'Gemini API keys, comma-separated or a JSON array of strings or of objects `{"key", "proxy"?, "limits"?, "project"?}` ([quota-aware routing](quota.md#where-the-limits-come-from))',
+    { secret: true },
+  )
+  @Parses(parseApiKeyEntries)
   GEMINI_API_KEYS = '';
 
   @Env('project for OAuth accounts whose file has none (Standard/Enterprise)')
@@ -137,11 +142,29 @@ export class EnvironmentVariables {
   BODY_LIMIT = '24mb';
 
   @Env(
+    'largest file accepted by `POST /upload/v1beta/files`; upload bytes stream to Google and never count against `BODY_LIMIT` (Google takes up to 2 GB)',
+  )
+  @Size('2gb')
+  FILES_MAX_BYTES = '2gb';
+
+  @Env(
     'request-body bytes held at once across all requests; past it, 503 with `Retry-After` (at least `BODY_LIMIT`)',
   )
   @Size('64mb')
   @Check(atLeastBodyLimit)
   BODY_BYTES_IN_FLIGHT = '64mb';
+
+  @Env(
+    'limits the operator knows (AI Studio\'s rate-limit page) for Gemini API keys that declare none of their own: `{"<model or prefix*>": {"rpm": N, "tpm": N, "rpd": N}}`; unset, limits are learned from Google\'s 429s ([quota-aware routing](quota.md))',
+  )
+  @Parses((raw) => parseLimitTable(raw, 'the value'))
+  QUOTA_LIMITS = '{}';
+
+  @Env(
+    "how long a conversation keeps to the credential that served it, so Gemini's implicit cache (per project) pays off; `0` turns it off ([quota-aware routing](quota.md))",
+  )
+  @Int(0)
+  SESSION_AFFINITY_TTL_S = 600;
 
   @Env('on SIGTERM/SIGINT, how long in-flight requests and streams may finish')
   @Int(0)

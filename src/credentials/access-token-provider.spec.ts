@@ -12,6 +12,21 @@ const credential: OAuthCredential = {
   refreshToken: 'refresh',
 };
 
+/** An AccessTokenProvider from named parts; what a test leaves out gets a quiet default. */
+function makeTokenProvider({
+  tokenUrl,
+  onRefreshed = () => undefined,
+  now = Date.now,
+  timeoutMs,
+}: {
+  tokenUrl: string;
+  onRefreshed?: ConstructorParameters<typeof AccessTokenProvider>[1];
+  now?: () => number;
+  timeoutMs?: number;
+}): AccessTokenProvider {
+  return new AccessTokenProvider(tokenUrl, onRefreshed, now, timeoutMs);
+}
+
 describe('AccessTokenProvider time limit', () => {
   let server: Server;
   let tokenUrl: string;
@@ -29,14 +44,14 @@ describe('AccessTokenProvider time limit', () => {
   });
 
   it('gives up on a hanging refresh at its limit with a TimeoutError', async () => {
-    const tokens = new AccessTokenProvider(tokenUrl, () => undefined, Date.now, 100);
+    const tokens = makeTokenProvider({ tokenUrl, timeoutMs: 100 });
     const started = Date.now();
     await expect(tokens.accessToken(credential)).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('shares one refresh between waiters until it timed out, then starts a new one', async () => {
-    const tokens = new AccessTokenProvider(tokenUrl, () => undefined, Date.now, 100);
+    const tokens = makeTokenProvider({ tokenUrl, timeoutMs: 100 });
     const first = tokens.refresh(credential);
     expect(tokens.refresh(credential)).toBe(first);
     await expect(first).rejects.toMatchObject({ name: 'TimeoutError' });

@@ -2,7 +2,10 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { ConfigType } from '@nestjs/config';
 import * as path from 'node:path';
+import { credentialsConfig } from '../config/configuration';
+import { parseLimitTable } from '../config/quota-limits';
 import { SystemClock } from '../time/clock';
 import { CredentialFileStore } from './credential-file-store';
 import { CredentialPool } from './credential-pool';
@@ -12,7 +15,11 @@ import { InMemoryPoolStateStore } from './pool-state-store';
 
 const STALE_MS = 300;
 
-function service(dir: string): CredentialsService {
+/** The service over a folder, with the rest of the configuration at its defaults. */
+function service(
+  dir: string,
+  config: Partial<ConfigType<typeof credentialsConfig>> = {},
+): CredentialsService {
   const clock = new SystemClock();
   return new CredentialsService(
     new CredentialPool(new InMemoryPoolStateStore(), clock),
@@ -26,6 +33,7 @@ function service(dir: string): CredentialsService {
       vertexApiKeys: [],
       vertexLocation: 'global',
       applicationCredentials: undefined,
+      ...config,
     },
     {
       clientId: 'client-id',
@@ -38,6 +46,51 @@ function service(dir: string): CredentialsService {
     },
   );
 }
+
+describe('CredentialsService composing its sources', () => {
+  let dir: string;
+  let credentials: CredentialsService | undefined;
+
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'cs-sources-'))));
+  afterEach(async () => {
+    await credentials?.onApplicationShutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pools the folder, then the Gemini keys with their proxy and limits, then Vertex keys', async () => {
+    writeFileSync(
+      path.join(dir, 'oauth_creds_ada.json'),
+      JSON.stringify({ refresh_token: '1//rt-ada', user_email: 'ada@example.com' }),
+    );
+    const limits = parseLimitTable({ 'gemini-2.5-flash': { rpm: 5 } });
+    credentials = service(dir, {
+      apiKeys: [
+        { key: 'AIza-plain-11111' },
+        { key: 'AIza-own-22222', proxy: 'http://p:3128', limits },
+      ],
+      vertexApiKeys: ['AQ.express-33333'],
+    });
+    await credentials.onModuleInit();
+    expect(credentials.pool.list()).toMatchObject([
+      { kind: 'oauth', id: 'ada@example.com' },
+      { kind: 'api-key', id: 'key...11111' },
+      { kind: 'api-key', id: 'key...22222', proxy: 'http://p:3128', limits },
+      { kind: 'vertex', mode: 'express' },
+    ]);
+  });
+
+  it('reads CREDENTIALS_JSON_LIST instead of the folder when it is set', async () => {
+    writeFileSync(
+      path.join(dir, 'oauth_creds_ada.json'),
+      JSON.stringify({ refresh_token: '1//rt-ada', user_email: 'ada@example.com' }),
+    );
+    credentials = service(dir, {
+      jsonList: [{ refresh_token: '1//rt-bob', user_email: 'bob@example.com' }],
+    });
+    await credentials.onModuleInit();
+    expect(credentials.pool.list().map((c) => c.id)).toEqual(['bob@example.com']);
+  });
+});
 
 describe('CredentialsService and temporary files', () => {
   let dir: string;

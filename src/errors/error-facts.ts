@@ -1,5 +1,6 @@
 import { HttpException, Logger } from '@nestjs/common';
-import { ApiError, ApiErrorKind } from './api-error';
+import { ApiError } from './api-error';
+import { errorKindFor } from './error-kinds';
 
 const logger = new Logger('Errors');
 
@@ -20,7 +21,7 @@ export function toErrorFacts(exception: unknown): ApiError {
     if (status === 404 && /^Cannot (GET|POST|PUT|DELETE|PATCH)/.test(message)) {
       message = `${message.replace(/^Cannot /, 'No route for ')}. See the README for the supported routes.`;
     }
-    return new ApiError({ status, kind: kindForStatus(status), message });
+    return new ApiError({ status, kind: errorKindFor(status, 'proxy'), message });
   }
   logger.error(
     exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
@@ -30,13 +31,4 @@ export function toErrorFacts(exception: unknown): ApiError {
     kind: 'internal',
     message: 'Internal proxy error; see the proxy log.',
   });
-}
-
-function kindForStatus(status: number): ApiErrorKind {
-  if (status === 401) return 'authentication';
-  if (status === 403) return 'permission';
-  if (status === 404) return 'not_found';
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'internal';
-  return 'invalid_request';
 }

@@ -8,5 +8,6 @@ import { GeminiService } from './gemini.service';
   imports: [UpstreamModule, ModelsModule],
   controllers: [GeminiController, GeminiV1Controller],
   providers: [GeminiService],
+  exports: [GeminiService],
 })
 export class GeminiModule {}

@@ -3,11 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
 import { ApiError } from '../errors/api-error';
 import { Reply } from '../http/reply';
-import {
-  GoogleJsonArrayFrames,
-  googleSseErrorFrame,
-  googleSseFrames,
-} from '../translation/google-frames';
+import { GoogleJsonArrayFrames, googleSseErrorFrame, googleSseFrames } from './google-frames';
 import { modelNameProblem } from '../models/model-names';
 import { applyModelVariant } from '../models/model-variant';
 import { UpstreamDispatcher } from '../upstream/dispatcher';

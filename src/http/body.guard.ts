@@ -1,11 +1,13 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { serverConfig } from '../config/configuration';
 import { BodyBudget } from './body-budget';
 import { BodyReadLimits, hasBody, readBody, streamBody } from './body-reader';
 import { isMultipart, multipartSink } from './multipart-form';
 import { parseRequestBody } from './request-body';
+import { STREAMED_BODY } from './streamed-body.decorator';
 
 /** How long a body may trickle; a token so that tests can shorten them at the module seam. */
 export const BODY_DEADLINES = Symbol('BODY_DEADLINES');
@@ -35,6 +37,7 @@ export class BodyGuard implements CanActivate {
     private readonly budget: BodyBudget,
     @Inject(serverConfig.KEY) server: ConfigType<typeof serverConfig>,
     @Inject(BODY_DEADLINES) deadlines: BodyDeadlines,
+    private readonly reflector: Reflector,
   ) {
     this.limits = { limitBytes: server.bodyLimitBytes, ...deadlines };
   }
@@ -44,6 +47,7 @@ export class BodyGuard implements CanActivate {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     if (!hasBody(req) || req.readableEnded) return true;
+    if (this.reflector.get<boolean>(STREAMED_BODY, context.getHandler())) return true;
     return this.read(req, http.getResponse<Response>());
   }
 

@@ -1,9 +1,8 @@
-import { Body, Controller, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ClientSignal } from '../http/abort-signal';
 import type { MultipartForm } from '../http/multipart-form';
 import { OpenAIBodyPipe } from '../openai/openai-body.pipe';
-import { OpenAIErrorFilter } from '../openai/openai-error.filter';
 import { AudioService } from './audio.service';
 import { findSpeechProblem } from './media-request-rules';
 import type { MediaReply, SpeechRequest } from './media-types';
@@ -11,7 +10,6 @@ import { MultipartPipe } from './multipart.pipe';
 
 /** OpenAI's `/v1/audio` routes: speech from Gemini TTS, transcripts from audio understanding. */
 @Controller('v1/audio')
-@UseFilters(OpenAIErrorFilter)
 export class AudioController {
   constructor(private readonly audio: AudioService) {}
 

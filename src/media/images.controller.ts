@@ -1,8 +1,7 @@
-import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ClientSignal } from '../http/abort-signal';
 import type { MultipartForm } from '../http/multipart-form';
 import { OpenAIBodyPipe } from '../openai/openai-body.pipe';
-import { OpenAIErrorFilter } from '../openai/openai-error.filter';
 import { ImagesService } from './images.service';
 import { findImageGenerationProblem } from './media-request-rules';
 import type { ImageGenerationRequest, ImagesResponse } from './media-types';
@@ -10,7 +9,6 @@ import { MultipartPipe } from './multipart.pipe';
 
 /** OpenAI's `/v1/images` routes, served by Gemini image models. */
 @Controller('v1/images')
-@UseFilters(OpenAIErrorFilter)
 export class ImagesController {
   constructor(private readonly images: ImagesService) {}
 

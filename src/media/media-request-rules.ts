@@ -13,7 +13,7 @@ import {
   required,
 } from '../openai/dto/field-checks';
 import { aModelName } from '../openai/dto/model-name-rule';
-import type { RequestProblem } from '../openai/dto/request-problem';
+import type { RequestProblem } from '../errors/request-problem';
 
 /** OpenAI's own bound on `n` for the images routes. */
 export const MAX_IMAGES = 10;

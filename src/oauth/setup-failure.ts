@@ -3,12 +3,9 @@ import {
   OnboardingTimeoutError,
   ProjectRequiredError,
 } from '../upstream/code-assist/code-assist-setup';
-import {
-  UpstreamHttpError,
-  UpstreamNetworkError,
-  unwrapGoogleError,
-} from '../upstream/upstream-errors';
-import { HelpLink, LoginError } from './login-errors';
+import { readGoogleError } from '../errors/google-error';
+import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-errors';
+import { LoginError } from './login-errors';
 
 /** Turns code-assist-setup's and the HTTP layer's errors into facts for the error page. */
 export function setupFailure(error: unknown, email: string, project: string | undefined): unknown {
@@ -28,15 +25,18 @@ export function setupFailure(error: unknown, email: string, project: string | un
     return new LoginError({ kind: 'onboarding-timeout', email });
   }
   if (error instanceof UpstreamHttpError) {
-    const google = unwrapGoogleError(error.body);
+    const google = readGoogleError(error.body);
     return new LoginError({
       kind: 'setup-refused',
       email,
       project,
       status: error.status,
       message: error.message,
-      reason: errorReason(google?.details),
-      links: helpLinks(google?.details),
+      reason: google?.errorInfo?.reason,
+      links: (google?.helpLinks ?? []).map(({ url, description }) => ({
+        url,
+        text: description ?? url,
+      })),
     });
   }
   if (error instanceof UpstreamNetworkError) {
@@ -54,26 +54,4 @@ export function setupFailure(error: unknown, email: string, project: string | un
     });
   }
   return error;
-}
-
-function errorReason(details: unknown[] | undefined): string | undefined {
-  for (const d of details ?? []) {
-    const reason = (d as { reason?: unknown } | null)?.reason;
-    if (typeof reason === 'string') return reason;
-  }
-  return undefined;
-}
-
-function helpLinks(details: unknown[] | undefined): HelpLink[] {
-  const links: HelpLink[] = [];
-  for (const d of details ?? []) {
-    const list = (d as { links?: unknown } | null)?.links;
-    if (!Array.isArray(list)) continue;
-    for (const l of list as { url?: unknown; description?: unknown }[]) {
-      if (typeof l?.url === 'string') {
-        links.push({ url: l.url, text: typeof l.description === 'string' ? l.description : l.url });
-      }
-    }
-  }
-  return links;
 }

@@ -1,6 +1,6 @@
 import { PipeTransform } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
-import type { RequestProblem } from './dto/request-problem';
+import type { RequestProblem } from '../errors/request-problem';
 
 /** A route's hand-written rules: the first thing wrong with a body, or undefined. */
 export type BodyRule = (body: Record<string, unknown>) => RequestProblem | undefined;

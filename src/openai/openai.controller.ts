@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ClientSignal } from '../http/abort-signal';
 import { sendReply } from '../http/reply';
@@ -6,18 +6,14 @@ import type {
   OpenAIChatRequest,
   OpenAIEmbeddingsRequest,
   OpenAIEmbeddingsResponse,
-  OpenAIModel,
-  OpenAIModelList,
-} from '../translation/openai-types';
+} from '../translation/openai/openai-types';
 import { findChatRequestProblem } from './dto/chat-request-rules';
 import { findEmbeddingsRequestProblem } from './dto/embeddings-request-rules';
 import { OpenAIBodyPipe } from './openai-body.pipe';
-import { OpenAIErrorFilter } from './openai-error.filter';
 import { OpenAIService } from './openai.service';
 
-/** OpenAI's `/v1` API: chat completions, models and embeddings, served by Gemini. */
+/** OpenAI's `/v1` API: chat completions and embeddings, served by Gemini (models: SharedModelsController). */
 @Controller('v1')
-@UseFilters(OpenAIErrorFilter)
 export class OpenAIController {
   constructor(private readonly openai: OpenAIService) {}
 
@@ -30,16 +26,6 @@ export class OpenAIController {
     @Res() res: ServerResponse,
   ): Promise<void> {
     await sendReply(res, await this.openai.chatCompletion(body, signal));
-  }
-
-  @Get('models')
-  listModels(): Promise<OpenAIModelList> {
-    return this.openai.listModels();
-  }
-
-  @Get('models/:id')
-  getModel(@Param('id') id: string): Promise<OpenAIModel> {
-    return this.openai.getModel(id);
   }
 
   @Post('embeddings')

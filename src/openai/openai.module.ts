@@ -9,5 +9,6 @@ import { OpenAIService } from './openai.service';
   imports: [UpstreamModule, TranslationModule, ModelsModule],
   controllers: [OpenAIController],
   providers: [OpenAIService],
+  exports: [OpenAIService],
 })
 export class OpenAIModule {}

@@ -4,16 +4,16 @@ import { upstreamConfig } from '../config/configuration';
 import { ApiError } from '../errors/api-error';
 import { Reply } from '../http/reply';
 import { findModel } from '../models/model-catalogue';
-import { CHAT_DONE_FRAME, chatChunkFrames, chatErrorFrame } from '../translation/openai-frames';
-import { toOpenAIModel, toOpenAIModelList } from '../translation/openai-models';
+import { CHAT_DONE_FRAME, chatChunkFrames, chatErrorFrame } from '../translation/openai/frames';
+import { toOpenAIModel, toOpenAIModelList } from '../translation/openai/models';
 import type {
   OpenAIChatRequest,
   OpenAIEmbeddingsRequest,
   OpenAIEmbeddingsResponse,
   OpenAIModel,
   OpenAIModelList,
-} from '../translation/openai-types';
-import { TranslationService } from '../translation/translation.service';
+} from '../translation/openai/openai-types';
+import { OpenAITranslationService } from '../translation/openai/openai-translation.service';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { JsonObject } from '../upstream/gemini-types';
 import { ModelListService } from '../models/model-list.service';
@@ -23,7 +23,7 @@ import { ModelAliasesService } from '../models/model-aliases.service';
 @Injectable()
 export class OpenAIService {
   constructor(
-    private readonly translation: TranslationService,
+    private readonly translation: OpenAITranslationService,
     private readonly dispatcher: UpstreamDispatcher,
     private readonly models: ModelListService,
     private readonly aliases: ModelAliasesService,

@@ -1,5 +1,5 @@
 import { ApiError } from '../errors/api-error';
-import type { FetchedMedia } from '../translation/content-parts';
+import type { FetchedMedia } from '../translation/common/content-parts';
 import type { InputItem, OutputItem } from '../translation/responses/responses-types';
 import { itemsOf, ResponseStore, StoredResponse } from './response-store';
 

@@ -1,4 +1,4 @@
-import type { FetchedMedia } from '../translation/content-parts';
+import type { FetchedMedia } from '../translation/common/content-parts';
 import type {
   InputItem,
   OutputItem,

@@ -1,19 +1,7 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Res,
-  UseFilters,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ClientSignal } from '../http/abort-signal';
 import { sendReply } from '../http/reply';
-import { OpenAIErrorFilter } from '../openai/openai-error.filter';
 import type {
   ResponseCreateRequest,
   ResponseObject,
@@ -23,7 +11,6 @@ import { InputItemsQuery, ResponsesService } from './responses.service';
 
 /** OpenAI's Responses API (`/v1/responses`), in OpenAI's error shape. */
 @Controller('v1/responses')
-@UseFilters(OpenAIErrorFilter)
 export class ResponsesController {
   constructor(private readonly responses: ResponsesService) {}
 

@@ -3,16 +3,10 @@ import type { ConfigType } from '@nestjs/config';
 import { serverConfig, upstreamConfig } from '../config/configuration';
 import { ApiError } from '../errors/api-error';
 import { Reply } from '../http/reply';
-import type { FetchedMedia } from '../translation/content-parts';
-import { RequestRulesFactory } from '../translation/request-rules';
-import { ResponseEventSequencer } from '../translation/responses/event-sequencer';
+import type { FetchedMedia } from '../translation/common/content-parts';
 import { eventFrames, failedFrames } from '../translation/responses/frames';
 import { normaliseInput } from '../translation/responses/input-items';
-import { ReasoningSeal } from '../translation/responses/reasoning-seal';
-import {
-  MappedResponsesRequest,
-  toGeminiResponsesRequest,
-} from '../translation/responses/request-mapper';
+import type { MappedResponsesRequest } from '../translation/responses/request-mapper';
 import { newResponseId, responseSkeleton } from '../translation/responses/response-object';
 import { ToolTypeLog } from '../translation/responses/tool-type-log';
 import type {
@@ -20,10 +14,7 @@ import type {
   ResponseCreateRequest,
   ResponseObject,
 } from '../translation/responses/responses-types';
-import {
-  THOUGHT_SIGNATURE_STORE,
-  ThoughtSignatureStore,
-} from '../translation/thought-signature-store';
+import { ResponsesTranslationService } from '../translation/responses/responses-translation.service';
 import { ModelAliasesService } from '../models/model-aliases.service';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { JsonObject } from '../upstream/gemini-types';
@@ -36,8 +27,6 @@ import {
   resolveReferences,
 } from './response-chain';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './response-store';
-
-export const REASONING_SEAL = Symbol('REASONING_SEAL');
 
 export interface InputItemsQuery {
   after?: string;
@@ -58,9 +47,7 @@ export class ResponsesService {
   constructor(
     private readonly dispatcher: UpstreamDispatcher,
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
-    private readonly rules: RequestRulesFactory,
-    @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,
-    @Inject(REASONING_SEAL) private readonly seal: ReasoningSeal,
+    private readonly translation: ResponsesTranslationService,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
     @Inject(serverConfig.KEY) private readonly server: ConfigType<typeof serverConfig>,
     private readonly aliases: ModelAliasesService,
@@ -69,14 +56,11 @@ export class ResponsesService {
   async create(req: ResponseCreateRequest, signal: AbortSignal): Promise<Reply> {
     const conversation = await this.conversation(req);
     const { mapped, media } = await this.map(req, conversation, signal);
-    const sequencer = new ResponseEventSequencer({
-      response: responseSkeleton(req, newResponseId(), Math.floor(Date.now() / 1000)),
-      tools: mapped.tools,
-      signatures: this.signatures,
-      seal: req.include?.includes('reasoning.encrypted_content')
-        ? (signatures) => this.seal.seal({ model: mapped.model, signatures })
-        : undefined,
-    });
+    const sequencer = this.translation.createSequencer(
+      responseSkeleton(req, newResponseId(), Math.floor(Date.now() / 1000)),
+      mapped,
+      req.include?.includes('reasoning.encrypted_content') ?? false,
+    );
     const keep = (): Promise<void> =>
       req.store === false
         ? Promise.resolve()
@@ -199,15 +183,12 @@ export class ResponsesService {
   ): Promise<{ mapped: MappedResponsesRequest; media: Record<string, FetchedMedia> }> {
     // MODEL_ALIASES first, as in every dialect: Codex may ask for its own model names.
     const aliased = { ...req, model: this.aliases.resolve(req.model) };
-    await this.signatures.loadFor(context);
-    const rules = this.rules.forRequest(signal, chainMedia(chain));
-    const mapped = await toGeminiResponsesRequest(
+    const { mapped, media } = await this.translation.toGeminiRequest(
       aliased,
-      context,
-      { rules, signatures: this.signatures, seal: this.seal },
-      context.length - input.length,
+      { context, stored: context.length - input.length, storedMedia: chainMedia(chain) },
+      signal,
     );
     this.leftOutTools.report(mapped.leftOutTools);
-    return { mapped, media: rules.fetchedMedia() };
+    return { mapped, media };
   }
 }

@@ -2,7 +2,7 @@ import {
   InMemoryThoughtSignatureStore,
   ThoughtSignatureStore,
   toolCallIdsIn,
-} from '../translation/thought-signature-store';
+} from '../translation/common/thought-signature-store';
 import { RedisConnection } from '../redis/redis-connection';
 
 /** A conversation that pauses longer than this replays its tool calls without their signature. */

@@ -1,8 +1,21 @@
 import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { responsesConfig } from '../config/configuration';
+import { quotaConfig, responsesConfig } from '../config/configuration';
 import { InMemoryPoolStateStore, POOL_STATE_STORE } from '../credentials/pool-state-store';
 import type { PoolStateStore } from '../credentials/pool-state-store';
+import {
+  InMemoryResourceOwnerStore,
+  RESOURCE_OWNER_STORE,
+  ResourceOwnerStore,
+} from '../files/resource-owner-store';
+import { ResourceOwners } from '../files/resource-owners';
+import { responseOf } from '../http/abort-signal';
+import { CLIENT_REQUEST_READER } from '../quota/quota-request';
+import type { ClientRequestReader } from '../quota/quota-request';
+import { InMemoryQuotaStore, MAX_QUOTA_ENTRIES, QUOTA_STORE } from '../quota/quota-store';
+import type { QuotaStore } from '../quota/quota-store';
+import { AFFINITY_STORE, InMemoryAffinityStore } from '../quota/session-affinity';
+import type { AffinityStore } from '../quota/session-affinity';
 import { LocalTokenCoordinator, TOKEN_COORDINATOR } from '../credentials/token-coordinator';
 import type { TokenCoordinator } from '../credentials/token-coordinator';
 import { RedisConnection } from '../redis/redis-connection';
@@ -15,12 +28,19 @@ import { TimeModule } from '../time/time.module';
 import {
   InMemoryThoughtSignatureStore,
   THOUGHT_SIGNATURE_STORE,
-} from '../translation/thought-signature-store';
-import type { ThoughtSignatureStore } from '../translation/thought-signature-store';
+} from '../translation/common/thought-signature-store';
+import type { ThoughtSignatureStore } from '../translation/common/thought-signature-store';
+import { RESOURCE_AFFINITY } from '../upstream/resource-pin';
+import { RedisAffinityStore } from './redis-affinity-store';
 import { RedisPoolStateStore } from './redis-pool-state-store';
+import { RedisQuotaStore } from './redis-quota-store';
+import { RedisResourceOwnerStore } from './redis-resource-owner-store';
 import { RedisResponseStore } from './redis-response-store';
 import { RedisThoughtSignatureStore } from './redis-thought-signature-store';
 import { RedisTokenCoordinator } from './redis-token-coordinator';
+
+/** Bounds one process's resource-owner records; a Redis-backed pool keeps them all in Redis. */
+const MAX_LOCAL_RESOURCE_RECORDS = 100_000;
 
 /**
  * Binds each store interface to its implementation: the feature's in-memory one for a single
@@ -76,7 +96,64 @@ import { RedisTokenCoordinator } from './redis-token-coordinator';
           : local;
       },
     },
+    // The quota counters and the conversation → credential affinity: per process, or in Redis.
+    {
+      provide: QUOTA_STORE,
+      inject: [REDIS_CONNECTION],
+      useFactory: (redis: RedisConnection | null): QuotaStore =>
+        redis ? new RedisQuotaStore(redis, MAX_QUOTA_ENTRIES) : new InMemoryQuotaStore(),
+    },
+    {
+      provide: AFFINITY_STORE,
+      inject: [REDIS_CONNECTION, quotaConfig.KEY, Clock],
+      useFactory: (
+        redis: RedisConnection | null,
+        cfg: ConfigType<typeof quotaConfig>,
+        clock: Clock,
+      ): AffinityStore =>
+        redis
+          ? new RedisAffinityStore(redis, cfg.affinityTtlMs, () => clock.now())
+          : new InMemoryAffinityStore(cfg.affinityTtlMs, () => clock.now()),
+    },
+    // The client's request behind a dispatch (quota reads its conversation): from the Express edge,
+    // where the body guard parsed the body onto it before the route ran.
+    {
+      provide: CLIENT_REQUEST_READER,
+      useValue: ((signal) => {
+        const req = responseOf(signal)?.req;
+        return req && { headers: req.headers, body: (req as { body?: unknown }).body };
+      }) satisfies ClientRequestReader,
+    },
+    // Who owns each Google resource: in memory, or in Redis when replicas share the pool. The
+    // owners answer upstream's resource pins (RESOURCE_AFFINITY), so upstream never imports files/.
+    {
+      provide: RESOURCE_OWNER_STORE,
+      inject: [REDIS_CONNECTION, Clock],
+      useFactory: (redis: RedisConnection | null, clock: Clock): ResourceOwnerStore => {
+        const local = new InMemoryResourceOwnerStore({
+          maxEntries: MAX_LOCAL_RESOURCE_RECORDS,
+          now: () => clock.now(),
+        });
+        return redis ? new RedisResourceOwnerStore(redis, local) : local;
+      },
+    },
+    {
+      provide: ResourceOwners,
+      inject: [RESOURCE_OWNER_STORE],
+      useFactory: (store: ResourceOwnerStore) => new ResourceOwners(store),
+    },
+    { provide: RESOURCE_AFFINITY, useExisting: ResourceOwners },
   ],
-  exports: [POOL_STATE_STORE, TOKEN_COORDINATOR, THOUGHT_SIGNATURE_STORE, RESPONSE_STORE],
+  exports: [
+    POOL_STATE_STORE,
+    TOKEN_COORDINATOR,
+    THOUGHT_SIGNATURE_STORE,
+    RESPONSE_STORE,
+    QUOTA_STORE,
+    AFFINITY_STORE,
+    ResourceOwners,
+    RESOURCE_AFFINITY,
+    CLIENT_REQUEST_READER,
+  ],
 })
 export class SharedStateModule {}

@@ -8,7 +8,7 @@ import {
   InMemoryThoughtSignatureStore,
   ThoughtSignatureStore,
   toolCallIdsIn,
-} from '../translation/thought-signature-store';
+} from '../translation/common/thought-signature-store';
 import { RedisConnection } from '../redis/redis-connection';
 import { RedisResponseStore } from './redis-response-store';
 import { RedisThoughtSignatureStore } from './redis-thought-signature-store';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { SystemClock } from '../time/clock';
+import { Clock, SystemClock } from '../time/clock';
 import { apiKeyCredential } from '../credentials/credential-parser';
 import { CredentialPool } from '../credentials/credential-pool';
 import { InMemoryPoolStateStore } from '../credentials/pool-state-store';
@@ -11,6 +11,7 @@ import { CodeAssistClient } from './code-assist/code-assist-client';
 import { CodeAssistSessions } from './code-assist/code-assist-sessions';
 import { DebugLog } from './debug-log';
 import { UpstreamDispatcher } from './dispatcher';
+import { CallQuota } from './call-quota';
 import { FailurePolicy } from './failure-policy';
 import { GeminiApiClient } from './gemini-api/gemini-api-client';
 import { UpstreamBackends } from './upstream-backends';
@@ -20,29 +21,63 @@ import { SendOptions, UpstreamHttp } from './upstream-http';
 
 const KEYS = ['AIzaDispatchKeyA1111', 'AIzaDispatchKeyB2222', 'AIzaDispatchKeyC3333'];
 
+interface DispatcherParts {
+  pool: CredentialPool;
+  backends: UpstreamBackends;
+  clock: Clock;
+  events: UpstreamEvents;
+  failures: FailurePolicy;
+  debug: DebugLog;
+  upstream: Partial<ConfigType<typeof upstreamConfig>>;
+  quota: CallQuota;
+}
+
+/** An UpstreamDispatcher from named parts; what a test leaves out gets a quiet default. */
+function makeDispatcher({
+  pool,
+  backends,
+  clock = new SystemClock(),
+  events = new UpstreamEvents(),
+  failures = new FailurePolicy(pool, clock, events),
+  debug = new DebugLog(false, true),
+  upstream = {},
+  quota = NO_QUOTA,
+}: Pick<DispatcherParts, 'pool' | 'backends'> & Partial<DispatcherParts>): UpstreamDispatcher {
+  const config = { maxAttempts: 3, timeoutMs: 1_000, ...upstream };
+  return new UpstreamDispatcher(
+    pool,
+    clock,
+    backends,
+    failures,
+    debug,
+    events,
+    config as ConfigType<typeof upstreamConfig>,
+    quota,
+  );
+}
+
+/** Selection without quota: the pool's own choice (quota routing is quota/'s and the e2e specs'). */
+const NO_QUOTA: CallQuota = {
+  useUserQuotaReader: () => undefined,
+  requestOf: () => undefined,
+  select: (_request, choose) => Promise.resolve(choose(new Set())),
+  served: () => undefined,
+  usage: () => undefined,
+  failed: () => Promise.resolve(),
+};
+
 /** The dispatcher over an API-key pool whose network boundary is `send`. */
 function setup(send: (options: SendOptions) => Promise<unknown>) {
   const clock = new SystemClock();
   const pool = new CredentialPool(new InMemoryPoolStateStore(), clock);
-  pool.replaceAll(KEYS.map(apiKeyCredential));
+  pool.replaceAll(KEYS.map((key) => apiKeyCredential(key)));
   const http = { json: send } as unknown as UpstreamHttp;
   const options = { endpoint: 'http://google.invalid', timeoutMs: 1_000 };
-  const events = new UpstreamEvents();
-  const codeAssist = new CodeAssistClient(http, options);
   const backends = new UpstreamBackends([
-    new CodeAssistBackend(codeAssist, {} as CodeAssistSessions),
+    new CodeAssistBackend(new CodeAssistClient(http, options), {} as CodeAssistSessions),
     new GeminiApiClient(http, options),
   ]);
-  const dispatcher = new UpstreamDispatcher(
-    pool,
-    clock,
-    backends,
-    new FailurePolicy(pool, clock, events),
-    new DebugLog(false, true),
-    events,
-    { maxAttempts: 3, timeoutMs: 1_000 } as ConfigType<typeof upstreamConfig>,
-  );
-  return { dispatcher, pool };
+  return { dispatcher: makeDispatcher({ pool, backends, clock }), pool };
 }
 
 const signal = new AbortController().signal;
@@ -53,7 +88,7 @@ describe('UpstreamDispatcher', () => {
   it('serialises the body once, however many credentials it tries', async () => {
     const sent: (string | undefined)[] = [];
     const { dispatcher } = setup((options) => {
-      sent.push(options.body);
+      sent.push(options.body as string | undefined);
       return Promise.reject(new UpstreamHttpError(503, { error: { code: 503, message: 'busy' } }));
     });
     let serialised = 0;

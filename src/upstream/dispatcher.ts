@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
 import { Clock } from '../time/clock';
 import { Credential } from '../credentials/credential';
 import { CredentialPool, Selection } from '../credentials/credential-pool';
 import { ApiError } from '../errors/api-error';
+import { CALL_QUOTA, CallQuota, QuotaRequest } from './call-quota';
 import { DebugLog } from './debug-log';
 import { classifyUpstreamError } from './error-classifier';
 import { FailurePolicy } from './failure-policy';
@@ -15,6 +16,13 @@ import { UpstreamBackends } from './upstream-backends';
 import { UpstreamEvents } from './upstream-events';
 import { modelUnavailable, noCredentialError, toApiError } from './upstream-error-mapping';
 import { isFromGoogle, UpstreamNetworkError } from './upstream-errors';
+import {
+  ownerGone,
+  ownerUnavailable,
+  RESOURCE_AFFINITY,
+  ResourceAffinity,
+  ResourcePin,
+} from './resource-pin';
 
 export interface DispatchRequest<B = GeminiRequest> {
   /** The upstream model id, without `models/` and without proxy suffixes. */
@@ -22,6 +30,9 @@ export interface DispatchRequest<B = GeminiRequest> {
   body: B;
   signal: AbortSignal;
 }
+
+/** A quota read is worth a short wait on an account's first use, never a request's whole timeout. */
+const USER_QUOTA_TIMEOUT_MS = 10_000;
 
 type Attempt<T> = (backend: UpstreamBackend, auth: unknown, call: BackendCall) => Promise<T>;
 
@@ -33,6 +44,7 @@ interface Served<T> {
   value: T;
   credential: Credential;
   startedAt: number;
+  quota?: QuotaRequest;
 }
 
 /**
@@ -52,14 +64,25 @@ export class UpstreamDispatcher {
     private readonly debug: DebugLog,
     private readonly events: UpstreamEvents,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
-  ) {}
+    @Inject(CALL_QUOTA) private readonly quota: CallQuota,
+    @Optional()
+    @Inject(RESOURCE_AFFINITY)
+    private readonly affinity?: ResourceAffinity,
+  ) {
+    quota.useUserQuotaReader(async (credential) => {
+      const backend = this.backends.for(credential);
+      if (!backend.userQuota) return undefined;
+      const signal = AbortSignal.timeout(Math.min(this.config.timeoutMs, USER_QUOTA_TIMEOUT_MS));
+      return backend.userQuota((await backend.open(credential, signal)).auth, signal);
+    });
+  }
 
   async generate(req: DispatchRequest): Promise<GeminiResponse> {
     const served = await this.run(req, 'generateContent', (backend, auth, call) =>
       backend.generate(auth, call),
     );
     const answer = served.value;
-    this.reportUsage(req, served.credential.id, answer.usageMetadata, answer.modelVersion);
+    this.reportUsage(req, served, answer.usageMetadata, answer.modelVersion);
     return answer;
   }
 
@@ -77,7 +100,7 @@ export class UpstreamDispatcher {
         modelVersion: answer.modelVersion,
       };
     });
-    this.reportUsage(req, served.credential.id, served.value.usage, served.value.modelVersion);
+    this.reportUsage(req, served, served.value.usage, served.value.modelVersion);
     return served.value.bytes;
   }
 
@@ -86,13 +109,10 @@ export class UpstreamDispatcher {
    * stream handed back reports time to first token now, and token usage and how it ended later.
    */
   async stream(req: DispatchRequest): Promise<AsyncIterable<GeminiResponse>> {
-    const {
-      value: primed,
-      credential,
-      startedAt,
-    } = await this.run(req, 'streamGenerateContent', async (backend, auth, call) =>
+    const served = await this.run(req, 'streamGenerateContent', async (backend, auth, call) =>
       primeStream(await backend.stream(auth, call), () => this.clock.now()),
     );
+    const { value: primed, credential, startedAt } = served;
     const { model, signal } = req;
     this.events.emit('firstToken', {
       signal,
@@ -110,7 +130,7 @@ export class UpstreamDispatcher {
         if (event.modelVersion) modelVersion = event.modelVersion;
       },
       onEnd: (completed, error) => {
-        this.reportUsage(req, credential.id, usage, modelVersion);
+        this.reportUsage(req, served, usage, modelVersion);
         if (completed) {
           this.events.emit('streamEnd', {
             signal,
@@ -177,12 +197,27 @@ export class UpstreamDispatcher {
     let credentialId: string | undefined;
     let reason: string | undefined;
     try {
-      const canServe = (c: Credential) => this.backends.for(c).supports(action, c);
+      // A body naming a file or cached content of one project is served by its owner alone.
+      const pin = await this.affinity?.pinFor(req.body);
+      if (pin && !this.pool.get(pin.owner)) throw ownerGone(pin);
+      const canServe = (c: Credential) =>
+        (!pin || c.id === pin.owner) && this.backends.for(c).supports(action, c);
       const payloads = this.encode(action, req.body);
+      const quota = this.quota.requestOf(action, req, payloads.values().next().value);
       for (let n = 1; n <= this.config.maxAttempts; n++) {
-        const selection = this.pool.select({ model: req.model, canServe, exclude: tried });
+        const selection = await this.quota.select(
+          quota,
+          (full, prefer) =>
+            this.pool.select({ model: req.model, canServe, exclude: union(tried, full), prefer }),
+          pin,
+        );
+        // No credential has room: the proxy's own 429, unless Google's passing fault explains more.
+        if (selection.outcome === 'quota-full') {
+          if (lastFault === undefined) throw selection.error;
+          break;
+        }
         if (selection.outcome !== 'selected') {
-          if (tried.size === 0) throw this.noneAvailable(selection, req.model, lastError);
+          if (tried.size === 0) throw this.noneAvailable(selection, req.model, lastError, pin);
           break;
         }
         const credential = selection.credential;
@@ -192,6 +227,7 @@ export class UpstreamDispatcher {
         try {
           const value = await this.callWith(credential, req, payloads, action, n, attempt);
           this.pool.markSuccess(credential.id, req.model);
+          this.quota.served(credential, quota);
           this.events.emit('attempt', {
             credential,
             model: req.model,
@@ -200,7 +236,7 @@ export class UpstreamDispatcher {
             durationMs: this.clock.now() - t0,
             outcome: 'success',
           });
-          return { value, credential, startedAt };
+          return { value, credential, startedAt, quota };
         } catch (error) {
           // A client that hung up is nobody's fault: no cooldown, no further attempt.
           if (req.signal.aborted)
@@ -208,6 +244,7 @@ export class UpstreamDispatcher {
           // Only Google's answers and the network to Google may change a credential's state.
           if (!isFromGoogle(error)) throw this.localFailure(error);
           const verdict = this.failures.apply(credential, req.model, error);
+          await this.quota.failed(credential, quota, error);
           this.events.emit('attempt', {
             credential,
             model: req.model,
@@ -223,7 +260,7 @@ export class UpstreamDispatcher {
           rateLimited ||= verdict.action === 'cooldown';
         }
       }
-      throw this.exhausted(req.model, canServe, lastError, lastFault, rateLimited);
+      throw this.exhausted(req.model, canServe, lastError, lastFault, rateLimited, pin);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : toApiError(error);
       status = apiError.status;
@@ -284,7 +321,10 @@ export class UpstreamDispatcher {
     selection: Exclude<Selection, { outcome: 'selected' }>,
     model: string,
     lastError: unknown,
+    pin: ResourcePin | undefined,
   ): ApiError {
+    const pinned = pin && ownerUnavailable(pin, selection, this.clock.now());
+    if (pinned) return pinned;
     if (selection.outcome === 'all-cooling' && selection.unavailable) {
       return modelUnavailable(model, selection.soonest, this.clock.now());
     }
@@ -303,8 +343,12 @@ export class UpstreamDispatcher {
     lastError: unknown,
     lastFault: unknown,
     rateLimited: boolean,
+    pin: ResourcePin | undefined,
   ): unknown {
     const again = this.pool.select({ model, canServe });
+    if (pin && again.outcome === 'all-cooling' && rateLimited && !again.unavailable) {
+      return ownerUnavailable(pin, again, this.clock.now());
+    }
     if (again.outcome === 'all-cooling') {
       if (again.unavailable) return modelUnavailable(model, again.soonest, this.clock.now());
       if (rateLimited) return noCredentialError(again, model, this.clock.now(), lastError);
@@ -352,10 +396,11 @@ export class UpstreamDispatcher {
 
   private reportUsage(
     req: DispatchRequest<unknown>,
-    credentialId: string,
+    { credential, quota }: Served<unknown>,
     usage: GeminiUsageMetadata | undefined,
     modelVersion: unknown,
   ): void {
+    const credentialId = credential.id;
     // Google's field as it came: listeners check it before they log or keep it.
     if (typeof modelVersion === 'string' && modelVersion !== '') {
       this.events.emit('served', {
@@ -366,6 +411,7 @@ export class UpstreamDispatcher {
       });
     }
     if (!usage) return;
+    if (quota) this.quota.usage(credentialId, quota, usage.promptTokenCount ?? 0);
     this.events.emit('usage', {
       signal: req.signal,
       model: req.model,
@@ -376,4 +422,10 @@ export class UpstreamDispatcher {
       cached: usage.cachedContentTokenCount ?? 0,
     });
   }
+}
+
+function union(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<string> {
+  if (b.size === 0) return a;
+  if (a.size === 0) return b;
+  return new Set([...a, ...b]);
 }

@@ -219,6 +219,13 @@ const API_KEY_INVALID = rpc(
   'API key not valid. Please pass a valid API key.',
   errorInfo('API_KEY_INVALID', { service: 'generativelanguage.googleapis.com' }),
 );
+/** What some accounts' `AQ.` authorization keys get on every call (discuss threads 174585, 175711). */
+const AUTH_KEY_REFUSED = rpc(
+  401,
+  'UNAUTHENTICATED',
+  'API keys are not supported by this API. Expected OAuth2 access token or other authentication credentials that assert a principal.',
+  errorInfo('ACCESS_TOKEN_TYPE_UNSUPPORTED', { service: 'generativelanguage.googleapis.com' }),
+);
 const UNKNOWN_403 = rpc(403, 'PERMISSION_DENIED', 'Denied.', errorInfo('SOMETHING_NEW'));
 const BARE_403 = rpc(403, 'PERMISSION_DENIED', 'The caller does not have permission');
 const UNAUTHENTICATED = rpc(
@@ -248,6 +255,7 @@ describe('classifyUpstreamError on credential problems', () => {
     ['disables on an unknown 403 reason and names the status first', http(403, UNKNOWN_403), disable('PERMISSION_DENIED (SOMETHING_NEW)')],
     ['disables on a 403 without details', http(403, BARE_403), disable('PERMISSION_DENIED')],
     ['disables an invalid API key although the status is 400', http(400, API_KEY_INVALID), disable('API_KEY_INVALID')],
+    ['disables an AQ. key Google refuses with ACCESS_TOKEN_TYPE_UNSUPPORTED, not a refresh', http(401, AUTH_KEY_REFUSED), disable('ACCESS_TOKEN_TYPE_UNSUPPORTED')],
   ])('%s', (_case, error, expected) => expectVerdict(error, expected));
 
   it.each([

@@ -5,7 +5,8 @@ import {
   UpstreamHttpError,
   UpstreamNetworkError,
 } from './upstream-errors';
-import { readRpcError, retryHint, type RetryHint, type RpcError } from './retry-delay';
+import { GoogleError, readGoogleError } from '../errors/google-error';
+import { retryHint, type RetryHint } from './retry-delay';
 import { isRecord } from '../json/is-record';
 
 /**
@@ -46,6 +47,8 @@ const DISABLE_REASONS = new Set([
   'CONSUMER_SUSPENDED',
   'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
   'API_KEY_INVALID',
+  // Google's 2026 `AQ.` authorization keys: some accounts' keys are refused this way on every call.
+  'ACCESS_TOKEN_TYPE_UNSUPPORTED',
   'API_KEY_SERVICE_BLOCKED',
   'API_KEY_HTTP_REFERRER_BLOCKED',
   'API_KEY_IP_ADDRESS_BLOCKED',
@@ -75,11 +78,7 @@ const COOLDOWN_REASONS = new Set([
  */
 const TRANSIENT_REASONS = new Set(['MODEL_CAPACITY_EXHAUSTED']);
 
-const REFRESH_REASONS = new Set([
-  'ACCESS_TOKEN_EXPIRED',
-  'ACCESS_TOKEN_TYPE_UNSUPPORTED',
-  'CREDENTIALS_MISSING',
-]);
+const REFRESH_REASONS = new Set(['ACCESS_TOKEN_EXPIRED', 'CREDENTIALS_MISSING']);
 
 /** OAuth token-endpoint errors that no retry fixes. */
 const OAUTH_DISABLE: Record<string, string> = {
@@ -168,7 +167,7 @@ function classifyHttp(
   const oauth = oauthBody(body);
   if (oauth) return classifyOAuth(oauth.code, oauth.description);
 
-  const rpc = readRpcError(body);
+  const rpc = readGoogleError(body);
   // An error inside a 200 stream carries its real code only in the body.
   const code = status >= 400 ? status : (rpc?.code ?? status);
   const googleReason = rpc?.errorInfo?.reason;
@@ -218,7 +217,7 @@ function classifyHttp(
 const RESET_SOURCES = new Set<string>(['quotaResetDelay', 'quotaResetTimeStamp', 'message-reset']);
 
 function cooldown(
-  rpc: RpcError | undefined,
+  rpc: GoogleError | undefined,
   hint: RetryHint | undefined,
   now: number,
   message: string,
@@ -243,14 +242,14 @@ function cooldown(
 }
 
 /** The link a person follows to fix a disabled credential, as each reason publishes it. */
-function fixUrl(reason: string, rpc: RpcError | undefined, message: string): string | undefined {
+function fixUrl(reason: string, rpc: GoogleError | undefined, message: string): string | undefined {
   const metadata = rpc?.errorInfo?.metadata ?? {};
   const fromMetadata =
     metadata.activationUrl ??
     metadata.validation_url ??
     metadata.validationUrl ??
     metadata.validation_link;
-  const url = fromMetadata ?? rpc?.helpUrls[0];
+  const url = fromMetadata ?? rpc?.helpLinks[0]?.url;
   if (url || reason !== 'VALIDATION_REQUIRED') return url;
   // Some VALIDATION_REQUIRED bodies carry the sign-in link only in the message text.
   return /https:\/\/\S+/.exec(message)?.[0].replace(/[.,;)\]]+$/, '');

@@ -1,4 +1,4 @@
-import { durationMs, readRpcError, retryHint } from './retry-delay';
+import { durationMs, retryHint } from './retry-delay';
 
 /** Milliseconds to wait before this credential may serve this model again, or undefined. */
 const retryDelayMs = (...args: Parameters<typeof retryHint>) => retryHint(...args)?.ms;
@@ -212,38 +212,6 @@ describe('retryHint', () => {
   it('names the source the delay came from', () => {
     const body = codeAssistQuota({ quotaResetTimeStamp: '2026-09-11T10:00:30Z' }, 'x');
     expect(retryHint(429, body, {}, NOW)).toEqual({ ms: 30_000, source: 'quotaResetTimeStamp' });
-  });
-});
-
-describe('readRpcError', () => {
-  it('finds details whose @type key carries stray whitespace', () => {
-    const body = rpc(429, 'RESOURCE_EXHAUSTED', 'x', [
-      { ' @type': ERROR_INFO, reason: 'RATE_LIMIT_EXCEEDED' },
-    ]);
-    expect(readRpcError(body)?.errorInfo?.reason).toBe('RATE_LIMIT_EXCEEDED');
-  });
-
-  it('reads an ErrorInfo that has no @type, as Code Assist sent with SUBSCRIPTION_REQUIRED', () => {
-    const body = rpc(403, 'PERMISSION_DENIED', 'You do not have a valid license… (#3501)', [
-      { reason: 'SUBSCRIPTION_REQUIRED', domain: 'cloudaicompanion.googleapis.com' },
-    ]);
-    expect(readRpcError(body)?.errorInfo).toEqual({
-      reason: 'SUBSCRIPTION_REQUIRED',
-      domain: 'cloudaicompanion.googleapis.com',
-      metadata: {},
-    });
-  });
-
-  it('collects quota ids and help links', () => {
-    const parsed = readRpcError(GEMINI_API_PER_MINUTE);
-    expect([parsed?.quotaIds, parsed?.helpUrls]).toEqual([
-      ['GenerateRequestsPerMinutePerProjectPerModel-FreeTier'],
-      ['https://ai.google.dev/gemini-api/docs/rate-limits'],
-    ]);
-  });
-
-  it('returns undefined for a body that is not a Google error', () => {
-    expect(readRpcError('upstream connect error')).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { unwrapGoogleError } from './upstream-errors';
+import { readGoogleError } from '../errors/google-error';
 import { isRecord } from '../json/is-record';
 
 /**
@@ -31,7 +31,7 @@ export function retryHint(
   headers: { retryAfter?: string },
   now: number,
 ): RetryHint | undefined {
-  const rpc = readRpcError(body);
+  const rpc = readGoogleError(body);
   const candidates: [RetryHintSource, () => number | undefined][] = [
     ['RetryInfo', () => protoDurationMs(rpc?.retryDelay)],
     ['quotaResetDelay', () => durationMs(rpc?.errorInfo?.metadata.quotaResetDelay)],
@@ -49,59 +49,6 @@ export function retryHint(
     if (ms !== undefined) return { ms, source };
   }
   return undefined;
-}
-
-/** The parts of a `google.rpc.Status` body that rotation decisions read. */
-export interface RpcError {
-  code?: number;
-  status?: string;
-  message?: string;
-  errorInfo?: { reason?: string; domain?: string; metadata: Record<string, string> };
-  retryDelay?: unknown;
-  quotaIds: string[];
-  helpUrls: string[];
-}
-
-/**
- * Reads Google's error body, also when it is wrapped in an array (gemini-cli #6454). Details are
- * matched by the end of `@type`, with stray whitespace in the key tolerated (gemini-cli strips it
- * after SSE parsing), and by shape when `@type` is missing, as in the 403 SUBSCRIPTION_REQUIRED
- * bodies Code Assist sent in 2026 (`details:[{reason, domain}]`).
- */
-export function readRpcError(body: unknown): RpcError | undefined {
-  const error = unwrapGoogleError(body);
-  if (!error) return undefined;
-  const rpc: RpcError = {
-    code: typeof error.code === 'number' ? error.code : undefined,
-    status: typeof error.status === 'string' ? error.status : undefined,
-    message: typeof error.message === 'string' ? error.message : undefined,
-    quotaIds: [],
-    helpUrls: [],
-  };
-  for (const detail of Array.isArray(error.details) ? error.details : []) {
-    if (!isRecord(detail)) continue;
-    const type = detailType(detail);
-    if (type === 'ErrorInfo' && !rpc.errorInfo) {
-      rpc.errorInfo = {
-        reason: stringOr(detail.reason),
-        domain: stringOr(detail.domain),
-        metadata: stringRecord(detail.metadata),
-      };
-    } else if (type === 'RetryInfo' && rpc.retryDelay === undefined) {
-      rpc.retryDelay = detail.retryDelay;
-    } else if (type === 'QuotaFailure' && Array.isArray(detail.violations)) {
-      for (const v of detail.violations) {
-        const id = isRecord(v) ? stringOr(v.quotaId) : undefined;
-        if (id) rpc.quotaIds.push(id);
-      }
-    } else if (type === 'Help' && Array.isArray(detail.links)) {
-      for (const link of detail.links) {
-        const url = isRecord(link) ? stringOr(link.url) : undefined;
-        if (url) rpc.helpUrls.push(url);
-      }
-    }
-  }
-  return rpc;
 }
 
 /**
@@ -166,28 +113,6 @@ function retryAfterMs(value: string | undefined, now: number): number | undefine
   return untilMs(text, now);
 }
 
-function detailType(detail: Record<string, unknown>): string | undefined {
-  const key = Object.keys(detail).find((k) => k.trim() === '@type');
-  const type = key ? detail[key] : undefined;
-  if (typeof type === 'string') return type.trim().split('.').pop();
-  if (typeof detail.reason === 'string') return 'ErrorInfo';
-  if (detail.retryDelay !== undefined) return 'RetryInfo';
-  if (Array.isArray(detail.violations)) return 'QuotaFailure';
-  if (Array.isArray(detail.links)) return 'Help';
-  return undefined;
-}
-
 function rawText(body: unknown): string | undefined {
   return typeof body === 'string' ? body : undefined;
-}
-
-function stringOr(value: unknown): string | undefined {
-  return typeof value === 'string' && value ? value : undefined;
-}
-
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isRecord(value)) return out;
-  for (const [key, v] of Object.entries(value)) if (typeof v === 'string') out[key] = v;
-  return out;
 }

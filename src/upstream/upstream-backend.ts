@@ -1,5 +1,7 @@
+import type { Readable } from 'node:stream';
 import { Credential, CredentialKind } from '../credentials/credential';
 import { GeminiResponse, GeminiUsageMetadata, JsonObject } from './gemini-types';
+import type { SendOptions, UpstreamResponse } from './upstream-http';
 
 export type EmbedAction = 'embedContent' | 'batchEmbedContents';
 
@@ -30,6 +32,21 @@ export interface RelayedAnswer {
   bytes: Buffer;
   usage?: GeminiUsageMetadata;
   modelVersion?: string;
+}
+
+/**
+ * A call to one of Google's stateful resource APIs (files, cached contents, batches,
+ * interactions), relayed as the client sent it.
+ */
+export interface ResourceCall {
+  method: SendOptions['method'];
+  /** `/v1beta/files?pageSize=10`, or the absolute upload-session URL Google handed out. */
+  target: string;
+  /** The client's headers that matter to Google (content type, `x-goog-upload-*`). */
+  headers: Record<string, string>;
+  body?: string | Readable;
+  signal: AbortSignal;
+  timeoutMs?: number;
 }
 
 /**
@@ -67,9 +84,16 @@ export interface UpstreamBackend<A = unknown> {
   countTokens(auth: A, call: BackendCall): Promise<JsonObject>;
   /** Only called for credentials whose `supports` accepts the embed action. */
   embed(auth: A, action: EmbedAction, call: BackendCall): Promise<JsonObject>;
+  /** The account's remaining quota per model, where the API tells it (Code Assist). */
+  userQuota?(auth: A, signal: AbortSignal): Promise<JsonObject>;
   /**
    * Every model the credential can see, where the API lists them. Absent: the proxy's
    * maintained catalogue stands for this backend's credentials.
    */
   listModels?(auth: A, signal: AbortSignal): Promise<JsonObject[]>;
+  /**
+   * Google's stateful resources, where the API has them (the Gemini API does; Code Assist does
+   * not). The answer comes back unread, whatever its status, for the caller to relay.
+   */
+  resource?(auth: A, call: ResourceCall): Promise<UpstreamResponse>;
 }

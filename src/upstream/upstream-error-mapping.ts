@@ -1,12 +1,13 @@
 import { Selection } from '../credentials/credential-pool';
-import { ApiError, ApiErrorKind } from '../errors/api-error';
+import { ApiError } from '../errors/api-error';
+import { errorKindFor } from '../errors/error-kinds';
+import { readGoogleError } from '../errors/google-error';
 import { googleStatusFor } from '../errors/google-status';
 import {
   CredentialSetupError,
   TokenEndpointError,
   UpstreamHttpError,
   UpstreamNetworkError,
-  unwrapGoogleError,
 } from './upstream-errors';
 
 /** Turns what Google (or the network) did into the proxy's domain error, keeping Google's body. */
@@ -16,14 +17,14 @@ export function toApiError(error: unknown): ApiError {
     return toApiError(error.cause);
   }
   if (error instanceof UpstreamHttpError) {
-    const google = unwrapGoogleError(error.body);
+    const google = readGoogleError(error.body);
     return new ApiError({
       status: error.status,
-      kind: kindFor(error.status),
+      kind: errorKindFor(error.status, 'google'),
       message: error.message,
       googleStatus: google?.status ?? googleStatusFor(error.status),
-      upstreamBody: google ? { error: google } : undefined,
-      code: reasonOf(google?.details),
+      upstreamBody: google ? { error: google.raw } : undefined,
+      code: google?.errorInfo?.reason,
     });
   }
   if (error instanceof UpstreamNetworkError) {
@@ -85,7 +86,7 @@ export function noCredentialError(
     case 'all-cooling': {
       const seconds = Math.max(1, Math.ceil((selection.soonest - now) / 1000));
       const google =
-        lastError instanceof UpstreamHttpError ? unwrapGoogleError(lastError.body) : undefined;
+        lastError instanceof UpstreamHttpError ? readGoogleError(lastError.body) : undefined;
       return new ApiError({
         status: 429,
         kind: 'rate_limited',
@@ -112,22 +113,4 @@ export function modelUnavailable(model: string, soonest: number, now: number): A
       `Model ${model} is not available to any credential in the pool (Google answered 404 for each). ` +
       `Check the model name or the accounts' entitlements; the proxy asks Google again in ${minutes} min.`,
   });
-}
-
-function kindFor(status: number): ApiErrorKind {
-  if (status === 400 || status === 413 || status === 422) return 'invalid_request';
-  if (status === 401) return 'authentication';
-  if (status === 403) return 'permission';
-  if (status === 404) return 'not_found';
-  if (status === 429) return 'rate_limited';
-  if (status === 504) return 'timeout';
-  return 'upstream';
-}
-
-function reasonOf(details: unknown[] | undefined): string | undefined {
-  for (const d of details ?? []) {
-    const reason = (d as { reason?: unknown }).reason;
-    if (typeof reason === 'string') return reason;
-  }
-  return undefined;
 }

@@ -1,8 +1,9 @@
+import { readGoogleError } from '../errors/google-error';
 import type { Verdict } from './error-classifier';
 
 /**
  * Failures met while talking to Google. They carry facts only; the dispatcher classifies them and
- * the per-dialect filters decide the wire shape.
+ * the error filter decides the wire shape.
  */
 export class UpstreamHttpError extends Error {
   constructor(
@@ -70,20 +71,8 @@ export function isFromGoogle(error: unknown): boolean {
 }
 
 function upstreamMessage(status: number, body: unknown): string {
-  const error = unwrapGoogleError(body);
-  if (error && typeof error.message === 'string') return error.message;
+  const message = readGoogleError(body)?.message;
+  if (message !== undefined) return message;
   if (typeof body === 'string' && body.trim()) return body.trim().slice(0, 500);
   return `Google answered HTTP ${status}`;
-}
-
-/** Google sometimes wraps the error object in an array (gemini-cli #6454). */
-export function unwrapGoogleError(
-  body: unknown,
-): { code?: number; message?: string; status?: string; details?: unknown[] } | undefined {
-  const candidate: unknown = Array.isArray(body) ? body[0] : body;
-  if (candidate && typeof candidate === 'object' && 'error' in candidate) {
-    const error: unknown = candidate.error;
-    if (error && typeof error === 'object') return error;
-  }
-  return undefined;
 }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Agent, Dispatcher, errors } from 'undici';
 import { CallTimer } from './call-timer';
 import { decodeSse } from './sse-decoder';
@@ -12,10 +13,11 @@ export interface UpstreamResponse {
 }
 
 export interface SendOptions {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /** A stream for upload bytes, relayed as they arrive and never held whole. */
+  body?: string | Readable;
   signal: AbortSignal;
   timeoutMs: number;
 }

@@ -26,6 +26,8 @@ const BACKENDS = [
 ];
 
 @Module({
+  // RESOURCE_AFFINITY (bound in SharedStateModule): a request naming a file or cached content goes
+  // to the credential owning it. CALL_QUOTA comes from the global QuotaModule.
   imports: [CredentialsModule, ...BACKENDS.map((b) => b.module)],
   providers: [
     {
@@ -42,6 +44,13 @@ const BACKENDS = [
     FailurePolicy,
     UpstreamDispatcher,
   ],
-  exports: [UpstreamDispatcher, UpstreamBackends, UpstreamEvents, DebugLog, CredentialsModule],
+  exports: [
+    UpstreamDispatcher,
+    UpstreamBackends,
+    UpstreamEvents,
+    DebugLog,
+    FailurePolicy,
+    CredentialsModule,
+  ],
 })
 export class UpstreamModule {}

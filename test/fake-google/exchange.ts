@@ -14,6 +14,8 @@ export interface Lifecycle {
  */
 export class Exchange {
   readonly entry: RecordedRequest;
+  /** The body's bytes, for routes that take uploads. */
+  raw: Buffer | undefined;
   /** Set by a `cutMidStream` fault: the answer stops after this many events (JSON: half the body). */
   cutAfterEvents: number | undefined;
   /** Set by a `slowStream` fault: this answer's own event count and pace. */

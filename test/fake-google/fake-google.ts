@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { Accounts } from './accounts';
 import { CodeAssistRoutes } from './code-assist-routes';
 import { Exchange, type Lifecycle } from './exchange';
+import { FakeResources } from './fake-resources';
 import { GeminiApiRoutes } from './gemini-api-routes';
 import { OAuthRoutes } from './oauth-routes';
+import { FakeQuotas, type QuotaSetup } from './quotas';
 import { Recorder } from './recorder';
 import { parseBody, readBody } from './request-body';
 import type { Route, RouteDeps, RouteTable } from './route';
@@ -14,6 +16,7 @@ import {
   type ServiceAccountInput,
   type ServiceAccountKey,
 } from './service-accounts';
+import { ResourceRoutes } from './resource-routes';
 import { VertexRoutes } from './vertex-routes';
 import type {
   AccountSetup,
@@ -53,8 +56,11 @@ export class FakeGoogle {
   private readonly accounts: Accounts;
   private readonly serviceAccounts: ServiceAccounts;
   private readonly script = new Script();
+  private readonly quotas = new FakeQuotas();
   private readonly recorder: Recorder;
   private readonly routes: RouteTable[];
+  /** Files, cached contents, batches and interactions, each owned by the key that made it. */
+  readonly resources = new FakeResources();
   private origin = '';
   private closed: Promise<void> | undefined;
 
@@ -67,15 +73,24 @@ export class FakeGoogle {
       accounts: this.accounts,
       serviceAccounts: this.serviceAccounts,
       script: this.script,
+      quotas: this.quotas,
       options,
+      resources: this.resources,
     };
     this.routes = [
+      new ResourceRoutes({ ...deps, resources: this.resources, origin: () => this.origin }),
       new CodeAssistRoutes(deps),
       new GeminiApiRoutes(deps),
       new VertexRoutes(deps),
       new OAuthRoutes(deps),
     ];
-    this.server = createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
+    // Google's front ends keep an idle connection for minutes; Node's 5 s default let the fake
+    // close a pooled socket just as the proxy reused it on a loaded box (a POST that died with
+    // ECONNRESET before Google saw it). Longer than the proxy's 60 s, as a server's should be.
+    this.server = createServer(
+      { noDelay: true, keepAliveTimeout: 65_000 },
+      (req, res) => void this.handle(req, res),
+    );
   }
 
   static async start(options: FakeGoogleOptions = {}): Promise<FakeGoogle> {
@@ -140,6 +155,34 @@ export class FakeGoogle {
   /** Later refreshes with this token get 400 invalid_grant (until a new consent grants it again). */
   revokeRefreshToken(refreshToken: string): void {
     this.accounts.revoke(refreshToken);
+  }
+
+  /**
+   * Enforces Google's rate limits per project and model from now on (undefined: none, the
+   * default), counting by `setup.now` so a test can move the minute and the Pacific day.
+   */
+  enforceQuotas(setup: QuotaSetup | undefined): void {
+    this.quotas.enforce(setup);
+  }
+
+  /** Keys of one project share its quotas and its implicit cache. */
+  setKeyProject(key: string, project: string): void {
+    this.quotas.setProject(key, project);
+  }
+
+  /** 429s answered for a quota to this key and model since `enforceQuotas`. */
+  quotaRejections(key: string, model: string): number {
+    return this.quotas.rejections.get(`${key}\u0000${model}`) ?? 0;
+  }
+
+  /** Gemini's implicit caching per project: repeated openings come back as cachedContentTokenCount. */
+  cacheImplicitly(on = true): void {
+    this.quotas.cacheImplicitly(on);
+  }
+
+  /** What `v1internal:retrieveUserQuota` answers this account: `[{modelId, remainingFraction, resetTime}]`. */
+  setUserQuota(email: string, buckets: unknown[]): void {
+    this.quotas.userQuota.set(email, buckets);
   }
 
   /** Queues an answer for the next matching generate or stream call (default: any such call). */
@@ -219,6 +262,10 @@ export class FakeGoogle {
       ex.identify(route?.api ?? apiForPath(url.pathname), route?.action);
       const raw = await readBody(req);
       if (!raw) return ex.record();
+      if (route?.raw) {
+        ex.raw = raw;
+        return await route.run(ex);
+      }
       const parsed = parseBody(req.headers['content-type'], raw);
       if (!parsed.ok) {
         ex.record();
@@ -256,7 +303,7 @@ function requestUrl(target: string | undefined): URL {
 
 function apiForPath(path: string): ApiName {
   if (path.startsWith('/v1internal')) return 'code-assist';
-  if (path.startsWith('/v1beta')) return 'gemini';
+  if (path.startsWith('/v1beta') || path.startsWith('/upload/')) return 'gemini';
   if (path.startsWith('/v1/')) return 'vertex';
   if (path.startsWith('/oauth2/')) return 'userinfo';
   if (path.startsWith('/o/oauth2/')) return 'consent';

@@ -1,3 +1,4 @@
+import type { FakeResources } from './fake-resources';
 import type { Exchange } from './exchange';
 import { defaultResponse, defaultStream, mergeEvents, scriptedEvents } from './model-replies';
 import type { Script } from './script';
@@ -49,6 +50,8 @@ export interface GenerateCall {
 export interface GenerationDeps {
   script: Script;
   options: ResolvedOptions;
+  /** Project resources a generate call may name (files, cached contents). */
+  resources?: FakeResources;
 }
 
 /** Answers a generate or stream call: a scripted answer if one matches, else the default model. */

@@ -1,4 +1,5 @@
 import type { Accounts } from './accounts';
+import type { FakeQuotas } from './quotas';
 import type { ServiceAccounts } from './service-accounts';
 import type { Exchange } from './exchange';
 import type { GenerationDeps } from './generation';
@@ -8,6 +9,8 @@ import type { ApiName } from './types';
 export interface Route {
   api: ApiName;
   action?: string;
+  /** Upload bytes: the body is kept as bytes (`ex.raw`), never parsed as JSON. */
+  raw?: boolean;
   run(ex: Exchange): Promise<void>;
 }
 
@@ -17,6 +20,7 @@ export interface RouteTable {
 
 export interface RouteDeps extends GenerationDeps {
   accounts: Accounts;
+  quotas: FakeQuotas;
   serviceAccounts: ServiceAccounts;
 }
 

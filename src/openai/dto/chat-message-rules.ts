@@ -1,4 +1,10 @@
-import { emptyArray, invalidType, invalidValue, missing, RequestProblem } from './request-problem';
+import {
+  emptyArray,
+  invalidType,
+  invalidValue,
+  missing,
+  RequestProblem,
+} from '../../errors/request-problem';
 
 export const MESSAGE_ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 type Role = (typeof MESSAGE_ROLES)[number];

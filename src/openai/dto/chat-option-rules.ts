@@ -1,4 +1,4 @@
-import { invalidType, invalidValue, missing, RequestProblem } from './request-problem';
+import { invalidType, invalidValue, missing, RequestProblem } from '../../errors/request-problem';
 
 const TOOL_CHOICE_MODES = ['none', 'auto', 'required'] as const;
 

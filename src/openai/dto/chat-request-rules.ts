@@ -1,5 +1,5 @@
 import { aModelName } from './model-name-rule';
-import type { ReasoningEffort } from '../../translation/openai-types';
+import type { ReasoningEffort } from '../../translation/openai/openai-types';
 import { findMessageProblem } from './chat-message-rules';
 import { stopProblem, toolChoiceProblem } from './chat-option-rules';
 import {
@@ -19,7 +19,7 @@ import {
   optional,
   required,
 } from './field-checks';
-import { RequestProblem } from './request-problem';
+import { RequestProblem } from '../../errors/request-problem';
 
 const REASONING_EFFORTS: readonly ReasoningEffort[] = [
   'none',

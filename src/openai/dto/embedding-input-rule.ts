@@ -1,4 +1,4 @@
-import { emptyArray, invalidType, missing, RequestProblem } from './request-problem';
+import { emptyArray, invalidType, missing, RequestProblem } from '../../errors/request-problem';
 
 /**
  * `input` of `/v1/embeddings`: a string or a non-empty array of strings. OpenAI also takes token

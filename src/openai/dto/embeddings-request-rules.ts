@@ -11,7 +11,7 @@ import {
   optional,
   required,
 } from './field-checks';
-import { RequestProblem } from './request-problem';
+import { RequestProblem } from '../../errors/request-problem';
 
 /** `POST /v1/embeddings`; the openai SDK asks for base64 unless told otherwise. */
 const EMBEDDINGS_REQUEST: FieldChecks = [

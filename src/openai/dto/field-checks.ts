@@ -1,4 +1,4 @@
-import { missing, RequestProblem } from './request-problem';
+import { missing, RequestProblem } from '../../errors/request-problem';
 
 /** Checks one value found at `param` (the full OpenAI path, `tools[0].function.name`). */
 export type Check = (value: unknown, param: string) => RequestProblem | undefined;

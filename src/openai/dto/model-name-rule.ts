@@ -1,6 +1,6 @@
 import { modelNameProblem } from '../../models/model-names';
 import { aNonEmptyString, Check } from './field-checks';
-import { RequestProblem } from './request-problem';
+import { RequestProblem } from '../../errors/request-problem';
 
 /** `model` of a /v1 body: a missing or non-string one is left to IsString; a bad name is refused here. */
 export function modelNameRuleProblem(value: unknown): RequestProblem | undefined {

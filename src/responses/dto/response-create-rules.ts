@@ -5,7 +5,7 @@ import {
   invalidValue,
   missing,
   RequestProblem,
-} from '../../openai/dto/request-problem';
+} from '../../errors/request-problem';
 import { isRecord } from '../../json/is-record';
 
 /** A request problem, or a parameter the proxy refuses because the client would lose what it asked. */

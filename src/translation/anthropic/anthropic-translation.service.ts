@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GeminiResponse } from '../../upstream/gemini-types';
-import { RequestRulesFactory } from '../request-rules';
-import { THOUGHT_SIGNATURE_STORE, ThoughtSignatureStore } from '../thought-signature-store';
+import { RequestRulesFactory } from '../common/request-rules';
+import { THOUGHT_SIGNATURE_STORE, ThoughtSignatureStore } from '../common/thought-signature-store';
 import type { AnthropicMessage, AnthropicMessagesRequest } from './anthropic-types';
 import { MappedMessagesRequest, toGeminiRequest } from './request-mapper';
 import { toAnthropicMessage } from './response-mapper';

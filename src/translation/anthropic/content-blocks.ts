@@ -1,6 +1,6 @@
 import { ApiError } from '../../errors/api-error';
 import type { GeminiPart } from '../../upstream/gemini-types';
-import { FetchMedia, normaliseBase64 } from '../content-parts';
+import { FetchMedia, normaliseBase64 } from '../common/content-parts';
 import { isRecord } from '../../json/is-record';
 
 /** Fetched URLs can be long and signed; errors show enough to recognise them. */

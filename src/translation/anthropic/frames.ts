@@ -1,7 +1,7 @@
-import { AnthropicErrorBody, toAnthropicError } from '../../errors/anthropic-errors';
 import { toErrorFacts } from '../../errors/error-facts';
+import { anthropicDialect } from './errors';
 import type { GeminiResponse } from '../../upstream/gemini-types';
-import { sseEvent } from '../sse-frame';
+import { sseEvent } from '../common/sse-frame';
 import type { AnthropicStreamEvent } from './anthropic-types';
 import type { AnthropicStreamSequencer } from './stream-sequencer';
 
@@ -29,12 +29,7 @@ export async function* eventFrames(
   for (const event of sequencer.finish()) yield eventFrame(event);
 }
 
-/** An error as Anthropic streams it once the answer has started: an `error` event. */
-export function errorEvent(body: AnthropicErrorBody): string {
-  return `event: error\ndata: ${JSON.stringify(body)}\n\n`;
-}
-
 /** A failure after a Messages stream started, in Anthropic's error shape. */
 export function streamErrorFrame(error: unknown): string {
-  return errorEvent(toAnthropicError(toErrorFacts(error)).body);
+  return anthropicDialect.streamErrorEvent(toErrorFacts(error));
 }

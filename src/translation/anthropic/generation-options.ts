@@ -3,11 +3,11 @@ import type { GeminiGenerationConfig } from '../../upstream/gemini-types';
 import { GEMINI_MODELS } from '../../models/model-catalogue';
 import {
   ParsedModelName,
+  ReasoningEffort,
   ThinkingConfig,
   thinkingConfigFor,
   thinkingControlOf,
 } from '../../models/model-names';
-import type { ReasoningEffort } from '../openai-types';
 import type { AnthropicMessagesRequest } from './anthropic-types';
 import { isRecord } from '../../json/is-record';
 

@@ -1,7 +1,7 @@
 import { ApiError } from '../../errors/api-error';
-import { rulesOver } from '../request-rules';
+import { rulesOver } from '../common/request-rules';
 import type { GeminiRequest } from '../../upstream/gemini-types';
-import { InMemoryThoughtSignatureStore } from '../thought-signature-store';
+import { InMemoryThoughtSignatureStore } from '../common/thought-signature-store';
 import type { AnthropicMessagesRequest } from './anthropic-types';
 import { SKIP_THOUGHT_SIGNATURE, toGeminiRequest } from './request-mapper';
 import { toAnthropicSignature } from './thought-signature';

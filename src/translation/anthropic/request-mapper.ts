@@ -1,10 +1,10 @@
 import { ApiError } from '../../errors/api-error';
 import type { GeminiContent, GeminiPart, GeminiRequest } from '../../upstream/gemini-types';
-import type { FetchMedia } from '../content-parts';
-import type { RequestRules } from '../request-rules';
-import { DEFAULT_SAFETY_SETTINGS } from '../google-extras';
+import type { FetchMedia } from '../common/content-parts';
+import type { RequestRules } from '../common/request-rules';
+import { DEFAULT_SAFETY_SETTINGS } from '../common/google-extras';
 import { parseModelName } from '../../models/model-names';
-import type { ThoughtSignatureStore } from '../thought-signature-store';
+import type { ThoughtSignatureStore } from '../common/thought-signature-store';
 import type { AnthropicMessagesRequest } from './anthropic-types';
 import { contentBlockParts, mediaBlockParts } from './content-blocks';
 import { toGenerationConfig } from './generation-options';

@@ -1,4 +1,4 @@
-import { mapFinishReason } from '../finish-reason';
+import { classifyFinish } from '../common/finish';
 import type { AnthropicStopReason } from './anthropic-types';
 
 /**
@@ -11,13 +11,12 @@ export function toStopReason(
   hasToolUse: boolean,
   blocked: boolean,
 ): AnthropicStopReason {
-  if (blocked && !hasToolUse) return 'refusal';
-  switch (mapFinishReason(reason, hasToolUse)) {
-    case 'tool_calls':
-      return 'tool_use';
+  if (hasToolUse) return 'tool_use';
+  if (blocked) return 'refusal';
+  switch (classifyFinish(reason)) {
     case 'length':
       return 'max_tokens';
-    case 'content_filter':
+    case 'filtered':
       return 'refusal';
     case 'stop':
       return 'end_turn';

@@ -1,5 +1,5 @@
 import type { GeminiPart, GeminiResponse } from '../../upstream/gemini-types';
-import { InMemoryThoughtSignatureStore } from '../thought-signature-store';
+import { InMemoryThoughtSignatureStore } from '../common/thought-signature-store';
 import type { AnthropicStreamEvent } from './anthropic-types';
 import { toAnthropicMessage } from './response-mapper';
 import { toStopReason } from './stop-reason';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { GeminiPart, GeminiResponse, GeminiUsageMetadata } from '../../upstream/gemini-types';
-import type { ThoughtSignatureStore } from '../thought-signature-store';
+import type { ThoughtSignatureStore } from '../common/thought-signature-store';
 import type {
   AnthropicContentBlock,
   AnthropicDelta,

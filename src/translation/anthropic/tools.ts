@@ -1,6 +1,6 @@
 import { ApiError } from '../../errors/api-error';
 import type { GeminiRequest } from '../../upstream/gemini-types';
-import type { RequestRules } from '../request-rules';
+import type { RequestRules } from '../common/request-rules';
 import { isRecord } from '../../json/is-record';
 
 interface FunctionDeclaration {

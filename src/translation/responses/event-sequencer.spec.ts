@@ -1,5 +1,5 @@
 import type { GeminiPart, GeminiResponse } from '../../upstream/gemini-types';
-import { InMemoryThoughtSignatureStore } from '../thought-signature-store';
+import { InMemoryThoughtSignatureStore } from '../common/thought-signature-store';
 import { ResponseEventSequencer } from './event-sequencer';
 import { responseSkeleton } from './response-object';
 import type { ClientTool } from './responses-tools';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { GeminiResponse, GeminiUsageMetadata } from '../../upstream/gemini-types';
-import { Piece, readParts } from '../part-reader';
-import type { ThoughtSignatureStore } from '../thought-signature-store';
+import { Piece, readParts } from '../common/part-reader';
+import type { ThoughtSignatureStore } from '../common/thought-signature-store';
 import { newItemId } from './input-items';
 import { TerminalState, terminalState, toResponsesUsage } from './response-object';
 import type { ClientTool } from './responses-tools';

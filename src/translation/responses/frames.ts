@@ -1,6 +1,6 @@
 import { toErrorFacts } from '../../errors/error-facts';
 import type { GeminiResponse } from '../../upstream/gemini-types';
-import { sseEvent } from '../sse-frame';
+import { sseEvent } from '../common/sse-frame';
 import type { ResponseEventSequencer } from './event-sequencer';
 import type { ResponseError, ResponseStreamEvent } from './responses-types';
 

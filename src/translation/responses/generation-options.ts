@@ -1,8 +1,7 @@
 import type { GeminiGenerationConfig } from '../../upstream/gemini-types';
-import { toGenerationConfig } from '../generation-config';
+import { OutputFormat, toGeminiGenerationConfig } from '../common/generation-config';
 import { catalogue, findModel } from '../../models/model-catalogue';
 import type { ParsedModelName } from '../../models/model-names';
-import type { ResponseFormat } from '../openai-types';
 import type { ResponseCreateRequest } from './responses-types';
 import { isRecord } from '../../json/is-record';
 
@@ -19,26 +18,20 @@ function outputTokens(requested: number | null | undefined, base: string): numbe
   return limit !== undefined && requested > limit ? limit : requested;
 }
 
-/** `text.format` in the shape the shared generation rules read (chat's `response_format`). */
-function responseFormat(
+/** `text.format`, checked by the request rules, in the neutral terms of the generation rules. */
+function outputFormat(
   format: Record<string, unknown> | null | undefined,
-): ResponseFormat | undefined {
-  if (!format) return undefined;
-  if (format.type === 'json_schema') {
-    return {
-      type: 'json_schema',
-      json_schema: {
-        name: typeof format.name === 'string' ? format.name : 'response',
-        schema: isRecord(format.schema) ? format.schema : undefined,
-      },
-    };
+): OutputFormat | undefined {
+  if (format?.type === 'json_object') return { kind: 'json' };
+  if (format?.type === 'json_schema') {
+    return { kind: 'json_schema', schema: isRecord(format.schema) ? format.schema : undefined };
   }
-  return format as unknown as ResponseFormat;
+  return undefined;
 }
 
 /**
  * Sampling, output, format and reasoning options → Gemini's generationConfig, through the shared
- * rules chat uses (`max` effort is their `-maxthinking` variant), or undefined when none apply.
+ * generation rules (`max` effort is their `-maxthinking` variant), or undefined when none apply.
  */
 export function toResponsesGenerationConfig(
   req: ResponseCreateRequest,
@@ -46,18 +39,15 @@ export function toResponsesGenerationConfig(
 ): GeminiGenerationConfig | undefined {
   const requested = req.reasoning?.effort ?? undefined;
   const effort = requested === 'max' ? undefined : requested;
-  const config = toGenerationConfig(
+  const config = toGeminiGenerationConfig(
     {
-      model: req.model,
-      messages: [],
       temperature: req.temperature ?? undefined,
-      top_p: req.top_p ?? undefined,
-      max_completion_tokens: outputTokens(req.max_output_tokens, model.base),
-      response_format: responseFormat(req.text?.format),
-      reasoning_effort: effort,
+      topP: req.top_p ?? undefined,
+      maxOutputTokens: outputTokens(req.max_output_tokens, model.base),
+      output: outputFormat(req.text?.format),
+      effort,
     },
     requested === 'max' ? { ...model, thinking: model.thinking ?? 'max' } : model,
-    {},
   );
   if (config?.thinkingConfig) {
     // Thought summaries are the Responses API's `reasoning.summary`: shown only when asked for.

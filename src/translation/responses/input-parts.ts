@@ -1,6 +1,6 @@
 import { ApiError } from '../../errors/api-error';
 import type { GeminiPart } from '../../upstream/gemini-types';
-import { FetchMedia, toGeminiParts } from '../content-parts';
+import { FetchMedia, toGeminiParts } from '../common/content-parts';
 import { isRecord } from '../../json/is-record';
 
 /** Responses content parts → the content-part shape the shared media rules read. */

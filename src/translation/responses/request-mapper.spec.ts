@@ -1,6 +1,6 @@
 import { ApiError } from '../../errors/api-error';
-import { rulesOver } from '../request-rules';
-import { InMemoryThoughtSignatureStore } from '../thought-signature-store';
+import { rulesOver } from '../common/request-rules';
+import { InMemoryThoughtSignatureStore } from '../common/thought-signature-store';
 import { normaliseInput } from './input-items';
 import { ReasoningSeal } from './reasoning-seal';
 import { toGeminiResponsesRequest } from './request-mapper';

@@ -1,10 +1,10 @@
 import { ApiError } from '../../errors/api-error';
 import type { GeminiContent, GeminiPart, GeminiRequest } from '../../upstream/gemini-types';
-import { toGeminiParts, toTextParts } from '../content-parts';
-import { DEFAULT_SAFETY_SETTINGS } from '../google-extras';
+import { toGeminiParts, toTextParts } from '../common/content-parts';
+import { DEFAULT_SAFETY_SETTINGS } from '../common/google-extras';
 import { parseModelName } from '../../models/model-names';
-import type { RequestRules } from '../request-rules';
-import type { ThoughtSignatureStore } from '../thought-signature-store';
+import type { RequestRules } from '../common/request-rules';
+import type { ThoughtSignatureStore } from '../common/thought-signature-store';
 import { toResponsesGenerationConfig } from './generation-options';
 import { outputParts, sharedContent } from './input-parts';
 import type { ReasoningSeal } from './reasoning-seal';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { GeminiUsageMetadata } from '../../upstream/gemini-types';
-import { mapFinishReason } from '../finish-reason';
-import { toOpenAIUsage } from '../usage';
+import { classifyFinish } from '../common/finish';
+import { countTokens } from '../common/usage';
 import type {
   ResponseCreateRequest,
   ResponseError,
@@ -47,17 +47,15 @@ export function responseSkeleton(
   };
 }
 
-/** Gemini usage → Responses usage, on the same counting rules as chat (thoughts are output). */
+/** Gemini usage → Responses usage, on the shared counting rules (thoughts are output). */
 export function toResponsesUsage(usage: GeminiUsageMetadata | undefined): ResponsesUsage {
-  const chat = toOpenAIUsage(usage);
+  const tokens = countTokens(usage);
   return {
-    input_tokens: chat.prompt_tokens,
-    input_tokens_details: { cached_tokens: chat.prompt_tokens_details?.cached_tokens ?? 0 },
-    output_tokens: chat.completion_tokens,
-    output_tokens_details: {
-      reasoning_tokens: chat.completion_tokens_details?.reasoning_tokens ?? 0,
-    },
-    total_tokens: chat.total_tokens,
+    input_tokens: tokens.input,
+    input_tokens_details: { cached_tokens: tokens.cachedInput },
+    output_tokens: tokens.output,
+    output_tokens_details: { reasoning_tokens: tokens.reasoning },
+    total_tokens: tokens.total,
   };
 }
 
@@ -82,13 +80,12 @@ export function terminalState(finishReason: string | undefined, blocked: boolean
       error: { code: 'server_error', message: `${FAILED[finishReason]} (${finishReason})` },
     };
   }
-  switch (mapFinishReason(finishReason, false)) {
+  switch (classifyFinish(finishReason)) {
     case 'length':
       return { status: 'incomplete', reason: 'max_output_tokens' };
-    case 'content_filter':
+    case 'filtered':
       return { status: 'incomplete', reason: 'content_filter' };
     case 'stop':
-    case 'tool_calls':
       return { status: 'completed' };
   }
 }

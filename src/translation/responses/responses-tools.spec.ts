@@ -1,5 +1,5 @@
 import { ApiError } from '../../errors/api-error';
-import { rulesOver } from '../request-rules';
+import { rulesOver } from '../common/request-rules';
 import { geminiToolName, toGeminiResponsesTools } from './responses-tools';
 
 const noMedia = () => rulesOver((url) => Promise.reject(new Error(`unexpected fetch ${url}`)));

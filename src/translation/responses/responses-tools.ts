@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../../errors/api-error';
 import type { GeminiRequest } from '../../upstream/gemini-types';
-import type { RequestRules } from '../request-rules';
+import type { RequestRules } from '../common/request-rules';
 import { isRecord } from '../../json/is-record';
 
 /** What a Gemini function name stands for in the client's terms. */

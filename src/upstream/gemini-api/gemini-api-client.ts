@@ -8,9 +8,10 @@ import {
   EmbedAction,
   ModelAction,
   RelayedAnswer,
+  ResourceCall,
   UpstreamBackend,
 } from '../upstream-backend';
-import { UpstreamHttp } from '../upstream-http';
+import { UpstreamHttp, UpstreamResponse } from '../upstream-http';
 
 export interface GeminiApiOptions {
   endpoint: string;
@@ -109,6 +110,24 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
       if (!pageToken) break;
     }
     return models;
+  }
+
+  /**
+   * Files, cached contents, batches and interactions. An absolute target is an upload session
+   * Google handed out; it is only ever one of Google's own URLs, so the key may go with it.
+   */
+  resource(auth: GeminiApiAuth, call: ResourceCall): Promise<UpstreamResponse> {
+    const url = /^https?:\/\//.test(call.target)
+      ? call.target
+      : `${this.options.endpoint}${call.target}`;
+    return this.http.send({
+      method: call.method,
+      url,
+      headers: { ...call.headers, 'x-goog-api-key': auth.apiKey },
+      body: call.body,
+      signal: call.signal,
+      timeoutMs: call.timeoutMs ?? this.options.timeoutMs,
+    });
   }
 
   private post<T>(auth: GeminiApiAuth, action: string, call: BackendCall): Promise<T> {

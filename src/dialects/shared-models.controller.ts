@@ -1,0 +1,19 @@
+import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import { ModelListQuery, SharedModelsService } from './shared-models.service';
+
+/** `GET /v1/models[/{id}]`, in the shape of the client family that asks (see SharedModelsService). */
+@Controller('v1/models')
+export class SharedModelsController {
+  constructor(private readonly models: SharedModelsService) {}
+
+  @Get()
+  list(@Headers() headers: IncomingHttpHeaders, @Query() query: ModelListQuery): Promise<object> {
+    return this.models.list(headers, query);
+  }
+
+  @Get(':id')
+  get(@Headers() headers: IncomingHttpHeaders, @Param('id') id: string): Promise<object> {
+    return this.models.get(headers, id);
+  }
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { TimeModule } from '../time/time.module';
+import { UpstreamModule } from '../upstream/upstream.module';
+import { BatchCreateController, BatchesController } from './batches.controller';
+import { CachedContentsController } from './cached-contents.controller';
+import { FilesController } from './files.controller';
+import { InteractionsController } from './interactions.controller';
+import { ResourceActions } from './resource-actions';
+import { ResourceCaller } from './resource-caller';
+import { ResourcesService } from './resources.service';
+import { UploadController } from './upload.controller';
+import { UploadsService } from './uploads.service';
+
+/** Google's stateful resources: files, cached contents, batches and interactions, through the pool. */
+@Module({
+  imports: [UpstreamModule, TimeModule],
+  controllers: [
+    UploadController,
+    FilesController,
+    CachedContentsController,
+    BatchesController,
+    BatchCreateController,
+    InteractionsController,
+  ],
+  providers: [ResourceCaller, ResourcesService, ResourceActions, UploadsService],
+})
+export class FilesModule {}

@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiError } from '../../errors/api-error';
+import { isRecord } from '../../json/is-record';
+import { jsonDepthWithin, MAX_EMBEDDED_JSON_DEPTH } from './json-depth';
+import type { FetchedMedia } from './content-parts';
+import { MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
+import { MEDIA_LIMITS, MediaLimits, RequestMedia } from './request-media';
+import { SchemaBudget, SchemaError } from './schema-budget';
+import { sanitizeSchema, Schema } from './schema-sanitizer';
+
+export interface RequestRulesInit {
+  fetcher: MediaFetcher;
+  limits: MediaLimits;
+  /** The client's: when it leaves, the fetches of its request stop. */
+  signal?: AbortSignal;
+  /** Media the earlier turns of a stored conversation fetched already, by URL. */
+  storedMedia?: ReadonlyMap<string, FetchedMedia>;
+}
+
+/**
+ * Everything one request may spend while it is translated, whatever its dialect: its media
+ * fetches (how many, how large, how many at once, cancelled when the client leaves) and the
+ * expansion of its tool schemas. Every request mapper takes one and fetches and sanitises only
+ * through it, so a rule set here holds on every route that maps a request.
+ */
+export class RequestRules {
+  readonly signal: AbortSignal | undefined;
+  private readonly media: RequestMedia;
+  private readonly schemas = new SchemaBudget();
+  /** A URL named twice in one request is fetched (and counted) once. */
+  private readonly fetches = new Map<string, Promise<FetchedMedia>>();
+  private readonly fetched = new Map<string, FetchedMedia>();
+  private readonly storedMedia: ReadonlyMap<string, FetchedMedia>;
+
+  constructor(init: RequestRulesInit) {
+    this.signal = init.signal;
+    this.media = new RequestMedia(init.fetcher, init.limits, init.signal);
+    this.storedMedia = init.storedMedia ?? new Map();
+  }
+
+  /** The media behind a URL of this request. */
+  readonly fetchMedia = (url: string): Promise<FetchedMedia> => {
+    let pending = this.fetches.get(url);
+    if (!pending) {
+      pending = this.media.fetch(url);
+      this.fetches.set(url, pending);
+      pending.then(
+        (media) => this.fetched.set(url, media),
+        () => undefined,
+      );
+    }
+    return pending;
+  };
+
+  /**
+   * The media behind a URL of a stored turn: the earlier request of the conversation that named
+   * it fetched it, and its turn keeps the bytes, so it is sent from there; fetched (under the same
+   * limits) only when no turn holds it.
+   */
+  readonly fetchStoredMedia = (url: string): Promise<FetchedMedia> => {
+    const known = this.storedMedia.get(url);
+    return known ? Promise.resolve(known) : this.fetchMedia(url);
+  };
+
+  /** What this request fetched, by URL, for its stored turn to keep. */
+  fetchedMedia(): Record<string, FetchedMedia> {
+    return Object.fromEntries(this.fetched);
+  }
+
+  /**
+   * Tool-call arguments as clients send them: an object, or JSON text of one. Text escapes the
+   * body's own depth limit, so its depth is checked before it is parsed; JSON nested past the
+   * limit would overflow the stack of the upstream JSON.stringify.
+   */
+  toolArguments(raw: unknown, param: string): Record<string, unknown> {
+    if (raw === undefined || raw === null || raw === '') return {};
+    if (isRecord(raw)) return raw;
+    if (typeof raw !== 'string')
+      throw ApiError.badRequest(`${param} must be a JSON object.`, param);
+    if (!jsonDepthWithin(raw)) {
+      throw ApiError.badRequest(
+        `${param} nests deeper than ${MAX_EMBEDDED_JSON_DEPTH} levels.`,
+        param,
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw ApiError.badRequest(`${param} is not valid JSON.`, param);
+    }
+    if (!isRecord(parsed)) throw ApiError.badRequest(`${param} must be a JSON object.`, param);
+    return parsed;
+  }
+
+  /**
+   * A tool's JSON schema → Gemini's subset, charged to the request's one budget. `param` names
+   * the field in the client's dialect; a schema the proxy cannot translate is that field's 400.
+   */
+  toolSchema(schema: unknown, param: string): Schema | undefined {
+    try {
+      return sanitizeSchema(schema, this.schemas);
+    } catch (err) {
+      if (err instanceof SchemaError) throw ApiError.badRequest(`${param}: ${err.message}`, param);
+      throw err;
+    }
+  }
+}
+
+/** Rules over a plain fetch function with generous limits, for mappers run outside a route (specs). */
+export function rulesOver(fetch: (url: string) => Promise<FetchedMedia>): RequestRules {
+  return new RequestRules({
+    fetcher: { fetchMedia: (url) => fetch(url) },
+    limits: { maxUrls: 1_000, maxTotalBytes: 2 ** 40, concurrency: 8 },
+  });
+}
+
+/** Creates the rules of each request from the configured fetcher and limits. */
+@Injectable()
+export class RequestRulesFactory {
+  constructor(
+    @Inject(MEDIA_FETCHER) private readonly fetcher: MediaFetcher,
+    @Inject(MEDIA_LIMITS) private readonly limits: MediaLimits,
+  ) {}
+
+  forRequest(signal: AbortSignal, storedMedia?: ReadonlyMap<string, FetchedMedia>): RequestRules {
+    return new RequestRules({ fetcher: this.fetcher, limits: this.limits, signal, storedMedia });
+  }
+}
