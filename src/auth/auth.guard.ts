@@ -3,11 +3,10 @@ import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
-import { describeKey } from '../client-keys/client-key';
-import { ClientKeyRegistry } from '../client-keys/client-key-registry';
 import { authConfig } from '../config/configuration';
 import { ApiError } from '../errors/api-error';
 import { AdminCookie, isAdminPath } from './admin-cookie';
+import { CLIENT_KEY_LOOKUP, ClientKeyLookup } from './client-key-lookup';
 import { passwordDigest, presentedPasswords } from './password';
 import { IS_PUBLIC } from './public.decorator';
 
@@ -23,7 +22,7 @@ export class PasswordGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
     private readonly adminCookie: AdminCookie,
-    @Optional() private readonly clientKeys?: ClientKeyRegistry,
+    @Optional() @Inject(CLIENT_KEY_LOOKUP) private readonly clientKeys?: ClientKeyLookup,
   ) {
     this.expected = passwordDigest(this.config.password);
   }
@@ -46,16 +45,16 @@ export class PasswordGuard implements CanActivate {
     if (this.clientKeys && acceptsClientKeys(req.path)) {
       // The secret is 256 random bits: a map lookup by its hash reveals nothing worth timing.
       for (const digest of digests) {
-        const key = this.clientKeys.lookup(digest.toString('hex'));
+        const key = this.clientKeys.find(digest.toString('hex'));
         if (!key) continue;
-        if (key.expires_at !== null && key.expires_at <= Date.now())
+        if (key.expiresAt !== null && key.expiresAt <= Date.now())
           throw new ApiError({
             status: 401,
             kind: 'authentication',
-            message: `This proxy's ${describeKey(key)} expired at ${new Date(key.expires_at).toISOString()}.`,
+            message: `This proxy's ${key.label} expired at ${new Date(key.expiresAt).toISOString()}.`,
             code: 'invalid_api_key',
           });
-        this.clientKeys.bind(req, key);
+        this.clientKeys.admit(req, digest.toString('hex'));
         return true;
       }
     }

@@ -1,3 +1,4 @@
+import type { ClientKeyLookup } from '../auth/client-key-lookup';
 import {
   Inject,
   Injectable,
@@ -6,9 +7,9 @@ import {
   OnModuleInit,
   Optional,
 } from '@nestjs/common';
-import { RedisConnection } from '../state/redis-connection';
-import { REDIS_CONNECTION } from '../state/state.module';
-import { ClientKey, toClientKey } from './client-key';
+import { RedisConnection } from '../redis/redis-connection';
+import { REDIS_CONNECTION } from '../redis/redis.module';
+import { ClientKey, describeKey, toClientKey } from './client-key';
 import { ClientKeyRepository } from './client-key-repository';
 
 /** How often each replica asks the database whether the keys changed (one indexed row). */
@@ -52,6 +53,18 @@ export class ClientKeyRegistry implements OnModuleInit, OnModuleDestroy {
   lookup(hash: string): ClientKey | undefined {
     return this.byHash.get(hash);
   }
+
+  /** The registry as the password guard sees it (auth's port, bound in ClientKeysModule). */
+  readonly forGuard: ClientKeyLookup = {
+    find: (digest) => {
+      const key = this.lookup(digest);
+      return key && { label: describeKey(key), expiresAt: key.expires_at };
+    },
+    admit: (req, digest) => {
+      const key = this.lookup(digest);
+      if (key) this.bind(req, key);
+    },
+  };
 
   byKeyId(id: string): ClientKey | undefined {
     return this.byId.get(id);

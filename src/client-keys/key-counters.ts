@@ -1,4 +1,4 @@
-import type { RedisConnection } from '../state/redis-connection';
+import type { RedisConnection } from '../redis/redis-connection';
 import type { ClientKey } from './client-key';
 
 export const WINDOW_MS = 60_000;

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { SameOriginGuard } from '../admin/same-origin.guard';
 import { consoleNav } from '../admin/console-nav';
-import { renderView } from '../views';
+import { renderView } from '../http/views';
 import { AuditActor, AuditLog } from './audit-log';
 import { CreateKeyDto, KeyWithSecret, UpdateKeyDto } from './client-key.dto';
 import { ClientKeysService } from './client-keys.service';

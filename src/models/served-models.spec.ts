@@ -1,4 +1,4 @@
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { UpstreamEvents } from '../upstream/upstream-events';
 import { isOtherModel, MAX_MISMATCH_PAIRS, servedModelName, ServedModels } from './served-models';
 

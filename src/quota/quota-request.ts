@@ -1,6 +1,16 @@
-import { responseOf } from '../http/abort-signal';
+import type { IncomingHttpHeaders } from 'node:http';
 import { conversationKey } from './conversation-key';
 import { QuotaRequest } from './quota-router';
+
+/**
+ * The client's own request behind a dispatch's abort signal (headers, and the body the body guard
+ * parsed onto it). Bound where the app is composed (state/shared-state.module.ts) from the Express
+ * edge, which the domain never imports.
+ */
+export type ClientRequestReader = (
+  signal: AbortSignal,
+) => { headers?: IncomingHttpHeaders; body?: unknown } | undefined;
+export const CLIENT_REQUEST_READER = Symbol('CLIENT_REQUEST_READER');
 
 /** Rough input tokens before Google counts them: about four bytes of JSON per token. */
 const BYTES_PER_TOKEN = 4;
@@ -14,11 +24,11 @@ export function quotaRequestOf(
   action: string,
   req: { model: string; body: unknown; signal: AbortSignal },
   payload: string | undefined,
+  clientOf: ClientRequestReader,
 ): QuotaRequest | undefined {
   if (action === 'countTokens') return undefined;
-  const client = responseOf(req.signal)?.req;
-  // The body guard parsed the client's body onto its request before the route ran.
-  const clientBody = (client as { body?: unknown } | undefined)?.body;
+  const client = clientOf(req.signal);
+  const clientBody = client?.body;
   return {
     model: req.model,
     tokens: Math.ceil((payload?.length ?? 0) / BYTES_PER_TOKEN),

@@ -1,15 +1,23 @@
 import { Logger } from '@nestjs/common';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { Credential } from '../credentials/credential';
-import { CredentialPool, RATE_LIMIT_BACKOFF, Selection } from '../credentials/credential-pool';
+import { CredentialPool, RATE_LIMIT_BACKOFF } from '../credentials/credential-pool';
 import { ApiError } from '../errors/api-error';
 import { DAILY_QUOTA_REASON } from '../upstream/error-classifier';
 import { UpstreamHttpError } from '../upstream/upstream-errors';
+import {
+  AccountUnreachable,
+  type CallQuota,
+  type Choose,
+  type QuotaRequest,
+  type QuotaSelection,
+  type UserQuotaReader,
+} from '../upstream/call-quota';
 import type { ResourcePin } from '../upstream/resource-pin';
 import { CodeAssistBucket, readUserQuota } from './code-assist-quota';
-import type { Conversation } from './conversation-key';
+import { ClientRequestReader, quotaRequestOf } from './quota-request';
 import { describeLimit, Room } from './headroom';
-import { LimitTable, limitsFor, QuotaLimits } from './quota-limits';
+import { LimitTable, limitsFor, QuotaLimits } from '../config/quota-limits';
 import { readQuotaLesson } from './quota-failure';
 import { dayWindow, minuteWindow } from './quota-windows';
 import { QuotaKey, QuotaStore, QuotaWindows } from './quota-store';
@@ -24,31 +32,7 @@ export interface QuotaOptions {
   affinityTtlMs: number;
 }
 
-/** What the router needs to know of one request. */
-export interface QuotaRequest {
-  model: string;
-  /** Input tokens, estimated before Google counts them. */
-  tokens: number;
-  /** The conversation the request belongs to (conversation-key.ts), when known. */
-  conversation?: Conversation;
-  /** When the attempt under way was counted (set by `select`), to uncount it on a 429. */
-  countedAt?: number;
-}
-
-export type QuotaSelection = Selection | { outcome: 'quota-full'; error: ApiError };
-
-/** Chooses among the credentials not in `exclude`, `prefer` first when it is eligible. */
-export type Choose = (exclude: ReadonlySet<string>, prefer?: string) => Selection;
-
-/**
- * Asks Google for a Code Assist account's quota (`v1internal:retrieveUserQuota`) on behalf of a
- * request for `model`. It throws `AccountUnreachable` when no access token could be had: that is
- * the account's passing fault (already recorded by the reader), not an answer about its quota.
- */
-export type UserQuotaReader = (credential: Credential, model: string) => Promise<unknown>;
-
-/** The account's token could not be had while its quota was asked (a hanging token endpoint). */
-export class AccountUnreachable extends Error {}
+export type { Choose, QuotaRequest, QuotaSelection, UserQuotaReader };
 
 /** How often a Code Assist account in use is asked for its quota again. */
 export const USER_QUOTA_REFRESH_MS = 5 * 60_000;
@@ -64,7 +48,7 @@ const DONE = Promise.resolve(true);
  * the credential that served it while that one has room. When none has room the request gets the
  * proxy's own 429, and Google is not called.
  */
-export class QuotaRouter {
+export class QuotaRouter implements CallQuota {
   private readonly logger = new Logger('Quota');
   /** Google projects learned from answers: keys of one project share one count. */
   private readonly projects = new Map<string, string>();
@@ -82,9 +66,19 @@ export class QuotaRouter {
     private readonly pool: CredentialPool,
     private readonly clock: Clock,
     readonly options: QuotaOptions,
+    private readonly clientOf: ClientRequestReader = () => undefined,
   ) {}
 
   /** The dispatcher lends its backends, so Code Assist accounts can be asked for their quota. */
+  /** The request's model, estimated tokens and conversation; none for countTokens. */
+  requestOf(
+    action: string,
+    req: { model: string; body: unknown; signal: AbortSignal },
+    payload: string | undefined,
+  ): QuotaRequest | undefined {
+    return quotaRequestOf(action, req, payload, this.clientOf);
+  }
+
   useUserQuotaReader(reader: UserQuotaReader): void {
     this.reader = reader;
   }

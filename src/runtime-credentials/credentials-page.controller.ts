@@ -5,7 +5,7 @@ import { SameOriginGuard } from '../admin/same-origin.guard';
 import { AuditActor, AuditLog } from '../client-keys/audit-log';
 import { validated } from '../client-keys/key-form';
 import { consoleNav } from '../admin/console-nav';
-import { renderView } from '../views';
+import { renderView } from '../http/views';
 import { AddCredentialDto } from './credential-input.dto';
 import { MultipartCredentialPipe } from './multipart-credential.pipe';
 import { RuntimeCredentialsService } from './runtime-credentials.service';

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { Credential } from '../credentials/credential';
 import { CredentialPool, Selection } from '../credentials/credential-pool';
 import { ApiError } from '../errors/api-error';
+import { AccountUnreachable, CALL_QUOTA, CallQuota, QuotaRequest } from './call-quota';
 import { DebugLog } from './debug-log';
 import { classifyUpstreamError } from './error-classifier';
 import { FailurePolicy } from './failure-policy';
@@ -15,8 +16,6 @@ import { UpstreamBackends } from './upstream-backends';
 import { UpstreamEvents } from './upstream-events';
 import { modelUnavailable, noCredentialError, toApiError } from './upstream-error-mapping';
 import { isFromGoogle, UpstreamNetworkError } from './upstream-errors';
-import { AccountUnreachable, QuotaRequest, QuotaRouter } from '../quota/quota-router';
-import { quotaRequestOf } from '../quota/quota-request';
 import {
   ownerGone,
   ownerUnavailable,
@@ -65,7 +64,7 @@ export class UpstreamDispatcher {
     private readonly debug: DebugLog,
     private readonly events: UpstreamEvents,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
-    private readonly quota: QuotaRouter,
+    @Inject(CALL_QUOTA) private readonly quota: CallQuota,
     @Optional()
     @Inject(RESOURCE_AFFINITY)
     private readonly affinity?: ResourceAffinity,
@@ -213,7 +212,7 @@ export class UpstreamDispatcher {
       const canServe = (c: Credential) =>
         (!pin || c.id === pin.owner) && this.backends.for(c).supports(action, c);
       const payloads = this.encode(action, req.body);
-      const quota = quotaRequestOf(action, req, payloads.values().next().value);
+      const quota = this.quota.requestOf(action, req, payloads.values().next().value);
       for (let n = 1; n <= this.config.maxAttempts; n++) {
         const selection = await this.quota.select(
           quota,

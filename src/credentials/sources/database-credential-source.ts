@@ -9,8 +9,8 @@ import {
 import type { RuntimeCredentialTable } from '../../database/database-schema';
 import { Database } from '../../database/database';
 import { bumpRevision, readRevision } from '../../database/revisions';
-import { RedisConnection } from '../../state/redis-connection';
-import { REDIS_CONNECTION } from '../../state/state.module';
+import { RedisConnection } from '../../redis/redis-connection';
+import { REDIS_CONNECTION } from '../../redis/redis.module';
 import { Credential } from '../credential';
 import { apiKeyCredential } from '../credential-parser';
 import { vertexExpressCredential } from '../service-account';
