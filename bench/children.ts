@@ -26,6 +26,8 @@ export interface SpawnOptions {
   logFile: string;
   /** Milliseconds between SIGTERM and SIGKILL on stop. */
   graceMs?: number;
+  /** Working folder; the repository by default. */
+  cwd?: string;
 }
 
 /** One process the benchmark started; `stop()` is idempotent and waits for the exit. */
@@ -81,7 +83,7 @@ export class Child {
  * shuts it down if the benchmark itself is killed outright.
  */
 export class Children {
-  private readonly all: Child[] = [];
+  private readonly all: { stop(): Promise<void> }[] = [];
   private readonly preload: string;
 
   constructor(workDir: string) {
@@ -98,7 +100,7 @@ export class Children {
         {
           env: options.env,
           stdio: ['ignore', log, log, 'ipc'],
-          cwd: path.resolve(__dirname, '..'),
+          cwd: options.cwd ?? path.resolve(__dirname, '..'),
         },
       );
       const child = new Child(name, proc, options.logFile, options.graceMs ?? 5000);
@@ -131,6 +133,11 @@ export class Children {
       ...options,
       nodeArgs: [...TS_NODE, ...(options.nodeArgs ?? [])],
     });
+  }
+
+  /** Something else to stop with the rest (a server that `stop()` shuts down its own way). */
+  track(service: { stop(): Promise<void> }): void {
+    this.all.push(service);
   }
 
   async stopAll(): Promise<void> {
