@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from 'pg';
-import { Child, Children } from './children';
+import { Child, Children, treeCpuTimeMs } from './children';
 import { freePort } from './proxy-process';
 
 const ROOT = '/usr/lib/postgresql';
@@ -41,7 +41,10 @@ export function postgresMissing(): string | undefined {
  * when run as root, fsync off; its log goes with the run's other logs. Stopped with the run's other children (`pg_ctl stop -m fast`, so that the proxies'
  * pooled connections do not hold it up).
  */
-export async function startPostgres(children: Children, workDir: string): Promise<string> {
+export async function startPostgres(
+  children: Children,
+  workDir: string,
+): Promise<{ url: string; cpuTimeMs: () => number }> {
   const bin = postgresBin();
   if (!bin) throw new Error(postgresMissing());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gemini-proxy-bench-postgres-'));
@@ -99,7 +102,8 @@ export async function startPostgres(children: Children, workDir: string): Promis
   }
   const url = `postgres://${USER}@127.0.0.1:${port}/postgres`;
   await waitAnswering(server, url, 30_000);
-  return url;
+  const root = server.pid;
+  return { url, cpuTimeMs: () => treeCpuTimeMs(root) };
 }
 
 async function waitAnswering(server: Child, url: string, timeoutMs: number): Promise<void> {

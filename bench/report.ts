@@ -333,7 +333,7 @@ function pairedRow(variant: Variant, outcome: Outcome<PairedResult>): Row {
     section: 'Paired (alternated rounds)',
     scenario: `${variant.label}, issue ${variant.issue}`,
     measured: r
-      ? `${fmt(r.variant.serverCpuMsPerRequest * 1000, 0)} µs CPU/req against ${fmt(r.baseline.serverCpuMsPerRequest * 1000, 0)} · ${fmt(r.variant.rps, 0)} against ${fmt(r.baseline.rps, 0)} req/s · ${r.rounds} rounds${r.note ? ` · ${r.note}` : ''}${failures ? ` · ${failures} failed` : ''}`
+      ? `${fmt(r.variant.serverCpuMsPerRequest * 1000, 0)} µs CPU/req against ${fmt(r.baseline.serverCpuMsPerRequest * 1000, 0)} · ${fmt(r.variant.rps, 0)} against ${fmt(r.baseline.rps, 0)} req/s · ${r.rounds} rounds${r.helperCpuMsPerRequest !== undefined ? ` · ${variant.helper?.name ?? 'its server'} ${fmt(r.helperCpuMsPerRequest * 1000, 0)} µs CPU/req besides` : ''}${r.note ? ` · ${r.note}` : ''}${failures ? ` · ${failures} failed` : ''}`
       : '',
     versus,
     target: `CPU ≤+${variant.maxExtraCpuPct} % vs ${variant.against}`,

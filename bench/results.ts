@@ -42,6 +42,8 @@ export interface PairedResult {
   /** Variant CPU per request ÷ baseline's, over all rounds, and round by round. */
   cpuRatio: number;
   roundCpuRatios: number[];
+  /** CPU per request of the row's helper server (PostgreSQL's processes), over the row's rounds. */
+  helperCpuMsPerRequest?: number;
   /** Something a reader needs (which commit the release build was). */
   note?: string;
 }

@@ -23,7 +23,7 @@ export interface Side {
 
 export interface VariantContext {
   /** A PostgreSQL started for the run (once, on first use); throws when none can run. */
-  postgresUrl(): Promise<string>;
+  postgres(): Promise<{ url: string; cpuTimeMs: () => number }>;
   /** The `--release` build, or undefined when none was asked for. */
   release?: { dir: string; commit: string };
 }
@@ -41,6 +41,8 @@ export interface Variant {
   variant?(ctx: VariantContext): Promise<Side> | Side;
   /** The baseline's proxy; undefined is a fresh default proxy, `same` the row's own. */
   baseline?: ((ctx: VariantContext) => Promise<Side> | Side) | 'same';
+  /** A server the row's proxy works through, whose CPU is reported beside the proxy's own. */
+  helper?: { name: string; cpuTimeMs(ctx: VariantContext): Promise<number> };
   /** Run against the row's proxy once it is healthy: the key its requests carry (the password by default). */
   prepare?(url: string): Promise<string>;
 }
@@ -68,7 +70,8 @@ export const VARIANTS: Record<VariantLoad, Variant> = {
     issue: 20,
     maxExtraCpuPct: 5,
     unavailable: () => postgresMissing(),
-    variant: async (ctx) => ({ env: { DATABASE_URL: await ctx.postgresUrl() } }),
+    variant: async (ctx) => ({ env: { DATABASE_URL: (await ctx.postgres()).url } }),
+    helper: { name: 'PostgreSQL', cpuTimeMs: async (ctx) => (await ctx.postgres()).cpuTimeMs() },
   },
   // Issue 22: quota accounting on every request against none (and no session affinity in either).
   quota: {

@@ -101,7 +101,9 @@ describe('bench: paired rows', () => {
       let url = '';
       let dataDir = '';
       try {
-        url = await startPostgres(children, workDir);
+        const server = await startPostgres(children, workDir);
+        url = server.url;
+        expect(server.cpuTimeMs()).toBeGreaterThan(0);
         expect(url).toMatch(/^postgres:\/\/bench@127\.0\.0\.1:\d+\/postgres$/);
         const client = new Client({ connectionString: url });
         await client.connect();
