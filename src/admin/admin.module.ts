@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { ModelsModule } from '../models/models.module';
+import { QuotaModule } from '../quota/quota.module';
 import { ResponsesModule } from '../responses/responses.module';
 import { StateModule } from '../state/state.module';
 import { UsageModule } from '../usage/usage.module';
@@ -13,7 +14,15 @@ import { UsagePageController } from './usage-page.controller';
 import { UsagePageService } from './usage-page.service';
 
 @Module({
-  imports: [AuthModule, CredentialsModule, ModelsModule, StateModule, ResponsesModule, UsageModule],
+  imports: [
+    AuthModule,
+    CredentialsModule,
+    ModelsModule,
+    StateModule,
+    ResponsesModule,
+    UsageModule,
+    QuotaModule,
+  ],
   controllers: [AdminController, UsagePageController],
   providers: [AdminService, OpenApiDocument, UsagePageService, ConsoleAssets],
   exports: [OpenApiDocument],

@@ -6,6 +6,8 @@ import { ApiError } from '../errors/api-error';
 import { ServedModels } from '../models/served-models';
 import { RESPONSE_STORE, ResponseStore } from '../responses/response-store';
 import { SharedStateStatus } from '../state/shared-state-status';
+import { QuotaService } from '../quota/quota.service';
+import { QuotaRow, quotaRows } from '../quota/quota-page';
 import { UsageLedger } from '../usage/usage-ledger';
 import { AdminPage, adminPage } from './admin-page';
 import { ConsoleNavLink, consoleNav } from './console-nav';
@@ -25,6 +27,7 @@ export class AdminService {
     private readonly served: ServedModels,
     @Inject(RESPONSE_STORE) private readonly responses: ResponseStore,
     private readonly ledger: UsageLedger,
+    private readonly quota: QuotaService,
   ) {}
 
   /** The shared view: what every replica learned, read from Redis first when there is one. */
@@ -40,13 +43,14 @@ export class AdminService {
 
   async page(options: {
     enabled?: string;
-  }): Promise<AdminPage & { ledger: LedgerLine; nav: ConsoleNavLink[] }> {
+  }): Promise<AdminPage & { ledger: LedgerLine; nav: ConsoleNavLink[]; quota: QuotaRow[] }> {
     await this.pool.refresh();
     const now = this.clock.now();
     return {
       ...adminPage(this.snapshot(), { ...options, now }),
       ledger: ledgerLine(this.ledger.status()),
       nav: consoleNav('pool'),
+      quota: quotaRows(await this.quota.view(), now),
     };
   }
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseModelAliases } from '../models/model-aliases';
+import { parseLimitTable } from '../quota/quota-limits';
 import { validateEnvironment } from './env.validation';
 import {
   parseApiKeyEntries,
@@ -103,6 +104,13 @@ function slices(env: () => EnvironmentVariables) {
         storeMaxBytes: parseByteSize(e.RESPONSES_STORE_MAX_BYTES),
       };
     }),
+    quota: registerAs('quota', () => {
+      const e = env();
+      return {
+        declared: parseLimitTable(e.QUOTA_LIMITS, 'QUOTA_LIMITS'),
+        affinityTtlMs: e.SESSION_AFFINITY_TTL_S * 1000,
+      };
+    }),
     redis: registerAs('redis', () => {
       const e = env();
       return {
@@ -136,6 +144,7 @@ export const mediaConfig = fromProcess.media;
 export const modelsConfig = fromProcess.models;
 export const responsesConfig = fromProcess.responses;
 export const redisConfig = fromProcess.redis;
+export const quotaConfig = fromProcess.quota;
 export const databaseConfig = fromProcess.database;
 
 /** Every slice over one source, validated once, when the first slice is read. */

@@ -1,3 +1,6 @@
+import { isRecord } from '../json/is-record';
+import { parseLimitTable, type LimitTable } from '../quota/quota-limits';
+
 /**
  * How the raw strings of the environment become values. Each parser throws an Error whose message
  * says what is wrong in words that follow the variable's name ("GEMINI_API_KEYS: …"); the
@@ -61,18 +64,20 @@ export function parseApiKeys(raw: string): string[] {
 }
 
 /**
- * One key of GEMINI_API_KEYS with what the operator declared beside it (DESIGN §4): its own
- * outbound proxy, and its limits, in QUOTA_LIMITS' shape, which the quota engine reads.
+ * One key of GEMINI_API_KEYS with what the operator declared beside it (DESIGN §4, §12): its own
+ * outbound proxy, its limits (QUOTA_LIMITS' shape) and its Google project, whose quota it shares.
  */
 export interface ApiKeyEntry {
   key: string;
   proxy?: string;
-  limits?: Readonly<Record<string, unknown>>;
+  limits?: LimitTable;
+  project?: string;
 }
 
 /**
- * Keys comma-separated, or a JSON array of strings or of objects `{"key", "proxy"?, "limits"?}`;
- * blanks and repeats dropped, the first entry of a key kept. Errors name the item, never a key.
+ * Keys comma-separated, or a JSON array of strings or of objects
+ * `{"key", "proxy"?, "limits"?, "project"?}`; blanks and repeats dropped, the first entry of a key
+ * kept. Errors name the item, never a key.
  */
 export function parseApiKeyEntries(raw: string): ApiKeyEntry[] {
   const text = raw.trim();
@@ -93,12 +98,9 @@ export function parseApiKeyEntries(raw: string): ApiKeyEntry[] {
   return [...entries.values()];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function apiKeyEntry(item: unknown, i: number): ApiKeyEntry {
   if (typeof item === 'string') return { key: item.trim() };
-  if (!isObject(item) || typeof item.key !== 'string') {
+  if (!isRecord(item) || typeof item.key !== 'string') {
     throw new Error(`item ${i} must be a key string or an object with a "key" string`);
   }
   const entry: ApiKeyEntry = { key: item.key.trim() };
@@ -106,9 +108,10 @@ function apiKeyEntry(item: unknown, i: number): ApiKeyEntry {
     if (typeof item.proxy !== 'string') throw new Error(`item ${i}: "proxy" must be a URL string`);
     if (item.proxy.trim()) entry.proxy = item.proxy.trim();
   }
-  if (item.limits !== undefined) {
-    if (!isObject(item.limits)) throw new Error(`item ${i}: "limits" must be a JSON object`);
-    entry.limits = item.limits;
+  if (item.limits !== undefined) entry.limits = parseLimitTable(item.limits, `item ${i}: limits`);
+  if (item.project !== undefined) {
+    if (typeof item.project !== 'string') throw new Error(`item ${i}: "project" must be a string`);
+    if (item.project.trim()) entry.project = item.project.trim();
   }
   return entry;
 }

@@ -1,5 +1,6 @@
 import { validateEnvironment } from './env.validation';
 import { parseApiKeyEntries, parseApiKeys, parseByteSize } from './env-values';
+import { parseLimitTable } from '../quota/quota-limits';
 
 describe('validateEnvironment', () => {
   it('fills every default from an empty environment', () => {
@@ -181,7 +182,11 @@ describe('parseApiKeyEntries', () => {
     [
       '[{"key":"k1","proxy":"http://p:3128","limits":{"gemini-2.5-flash":{"rpm":5}}},"k2"]',
       [
-        { key: 'k1', proxy: 'http://p:3128', limits: { 'gemini-2.5-flash': { rpm: 5 } } },
+        {
+          key: 'k1',
+          proxy: 'http://p:3128',
+          limits: parseLimitTable({ 'gemini-2.5-flash': { rpm: 5 } }),
+        },
         { key: 'k2' },
       ],
     ],
@@ -193,7 +198,8 @@ describe('parseApiKeyEntries', () => {
   it.each([
     ['[{"proxy":"http://p"}]', /item 0 must be a key string or an object with a "key" string/],
     ['[{"key":"AIza-secret","proxy":3}]', /item 0: "proxy" must be a URL string/],
-    ['[{"key":"AIza-secret","limits":[1]}]', /item 0: "limits" must be a JSON object/],
+    ['[{"key":"AIza-secret","limits":[1]}]', /item 0: limits must be a JSON object/],
+    ['[{"key":"AIza-secret","project":7}]', /item 0: "project" must be a string/],
   ])('refuses %s, naming the item and never the key', (raw, message) => {
     expect(() => parseApiKeyEntries(raw)).toThrow(message);
     expect(() => parseApiKeyEntries(raw)).not.toThrow(/AIza-secret/);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseModelAliases } from '../models/model-aliases';
+import { parseLimitTable } from '../quota/quota-limits';
 import {
   Bool,
   Check,
@@ -79,7 +80,10 @@ export class EnvironmentVariables {
   @Parses(parseCredentialsJsonList)
   CREDENTIALS_JSON_LIST = '[]';
 
-  @Env('Gemini API keys, comma-separated or a JSON array', { secret: true })
+  @Env(
+    'Gemini API keys, comma-separated or a JSON array of strings or of objects `{"key", "proxy"?, "limits"?, "project"?}` ([quota-aware routing](quota.md#where-the-limits-come-from))',
+    { secret: true },
+  )
   @Parses(parseApiKeyEntries)
   GEMINI_API_KEYS = '';
 
@@ -149,6 +153,18 @@ export class EnvironmentVariables {
   @Size('64mb')
   @Check(atLeastBodyLimit)
   BODY_BYTES_IN_FLIGHT = '64mb';
+
+  @Env(
+    'limits the operator knows (AI Studio\'s rate-limit page) for Gemini API keys that declare none of their own: `{"<model or prefix*>": {"rpm": N, "tpm": N, "rpd": N}}`; unset, limits are learned from Google\'s 429s ([quota-aware routing](quota.md))',
+  )
+  @Parses((raw) => parseLimitTable(raw, 'the value'))
+  QUOTA_LIMITS = '{}';
+
+  @Env(
+    "how long a conversation keeps to the credential that served it, so Gemini's implicit cache (per project) pays off; `0` turns it off ([quota-aware routing](quota.md))",
+  )
+  @Int(0)
+  SESSION_AFFINITY_TTL_S = 600;
 
   @Env('on SIGTERM/SIGINT, how long in-flight requests and streams may finish')
   @Int(0)

@@ -1,3 +1,4 @@
+import { parseLimitTable, type LimitTable } from '../quota/quota-limits';
 import { ApiKeyCredential, Credential, OAuthCredential, secretSuffix } from './credential';
 import { emailProblem, projectIdProblem } from './credential-fields';
 
@@ -22,8 +23,14 @@ export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseRes
     return { ok: false, problem: 'is not a JSON object' };
   }
   const o = raw as Record<string, unknown>;
+  let limits: LimitTable | undefined;
+  try {
+    limits = o.limits === undefined ? undefined : parseLimitTable(o.limits);
+  } catch (error) {
+    return { ok: false, problem: (error as Error).message };
+  }
   const apiKey = str(o.api_key) ?? str(o.apiKey);
-  if (apiKey) return { ok: true, credential: apiKeyCredential(apiKey) };
+  if (apiKey) return { ok: true, credential: apiKeyCredential(apiKey, { limits }) };
 
   const refreshToken = str(o.refresh_token) ?? str(o.refreshToken);
   if (!refreshToken) return { ok: false, problem: 'has no refresh_token' };
@@ -37,6 +44,7 @@ export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseRes
     expiryDate: parseExpiry(o.expiry_date ?? o.expiry),
     projectId: str(o.project_id) ?? str(o.projectId),
     email: str(o.user_email) ?? str(o.email),
+    ...(limits ? { limits } : {}),
   };
   const problem =
     (credential.email && emailProblem('user_email', credential.email)) ||
@@ -46,8 +54,18 @@ export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseRes
   return { ok: true, credential };
 }
 
-export function apiKeyCredential(apiKey: string): ApiKeyCredential {
-  return { kind: 'api-key', id: `key${secretSuffix(apiKey)}`, apiKey };
+export function apiKeyCredential(
+  apiKey: string,
+  declared: { limits?: LimitTable; project?: string } = {},
+): ApiKeyCredential {
+  const credential: ApiKeyCredential = {
+    kind: 'api-key',
+    id: `key${secretSuffix(apiKey)}`,
+    apiKey,
+  };
+  if (declared.limits) credential.limits = declared.limits;
+  if (declared.project) credential.project = declared.project;
+  return credential;
 }
 
 export function oauthId(c: Pick<OAuthCredential, 'email' | 'projectId' | 'refreshToken'>): string {

@@ -14,6 +14,8 @@ export interface SelectOptions {
   /** Only the credentials this accepts can serve the action (embeddings: not Code Assist, not Vertex express). */
   canServe?: (credential: Credential) => boolean;
   exclude?: ReadonlySet<string>;
+  /** Taken before round-robin when eligible and free of faults (a conversation's own credential). */
+  prefer?: string;
 }
 
 export type Selection =
@@ -128,6 +130,10 @@ export class CredentialPool {
     const n = this.credentials.length;
     if (n === 0) return { outcome: 'empty' };
     const now = this.clock.now();
+    const preferred = options.prefer === undefined ? undefined : this.get(options.prefer);
+    if (preferred && this.isFree(preferred, options, now)) {
+      return { outcome: 'selected', credential: preferred };
+    }
     const start = this.store.nextCursor() % n;
     let capable = 0;
     let excluded = 0;
@@ -173,6 +179,15 @@ export class CredentialPool {
         : { outcome: 'all-cooling', soonest };
     }
     return { outcome: 'all-disabled', reasons: disabledReasons };
+  }
+
+  /** Able, not excluded, not disabled, and neither limited nor recently faulted for the model. */
+  private isFree(c: Credential, options: SelectOptions, now: number): boolean {
+    if (options.canServe && !options.canServe(c)) return false;
+    if (options.exclude?.has(c.id) || this.store.getDisabled(c.id)) return false;
+    const own = this.store.getCooldown(c.id, options.model);
+    if (this.blockingCooldown(c.id, own, now)) return false;
+    return own?.kind !== 'transient' || own.until <= now;
   }
 
   /** The active limit that ends last, of the model's own and the whole-credential one. */

@@ -1,7 +1,14 @@
+import type { LimitTable } from '../quota/quota-limits';
+
 export type CredentialKind = 'oauth' | 'api-key' | 'vertex';
 
+/** Limits the operator declared for this credential (a key's or a file's `limits`, DESIGN §12). */
+interface DeclaredLimits {
+  limits?: LimitTable;
+}
+
 /** An OAuth account that reaches Google through the Code Assist API. */
-export interface OAuthCredential {
+export interface OAuthCredential extends DeclaredLimits {
   kind: 'oauth';
   /** Stable, secret-free id: the email (or a token suffix) plus the project. */
   id: string;
@@ -18,18 +25,18 @@ export interface OAuthCredential {
 }
 
 /** A Gemini API (AI Studio) key. */
-export interface ApiKeyCredential {
+export interface ApiKeyCredential extends DeclaredLimits {
   kind: 'api-key';
   id: string;
   apiKey: string;
+  /** The key's Google project, when the operator named it: keys of one project share its quota. */
+  project?: string;
   /** The outbound proxy the operator named for this key (DESIGN §14); not applied yet. */
   proxy?: string;
-  /** The limits the operator declared for this key, in QUOTA_LIMITS' shape (DESIGN §12). */
-  limits?: Readonly<Record<string, unknown>>;
 }
 
 /** A Vertex AI service account: a key file with its project, used in one location. */
-export interface VertexServiceAccountCredential {
+export interface VertexServiceAccountCredential extends DeclaredLimits {
   kind: 'vertex';
   mode: 'service-account';
   /** `{client_email}/{location}`: never the key. */
@@ -43,7 +50,7 @@ export interface VertexServiceAccountCredential {
 }
 
 /** A Vertex AI express-mode API key: the global host, no project, no embeddings. */
-export interface VertexExpressCredential {
+export interface VertexExpressCredential extends DeclaredLimits {
   kind: 'vertex';
   mode: 'express';
   id: string;

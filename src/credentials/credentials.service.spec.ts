@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import type { ConfigType } from '@nestjs/config';
 import * as path from 'node:path';
 import { credentialsConfig } from '../config/configuration';
+import { parseLimitTable } from '../quota/quota-limits';
 import { SystemClock } from './clock';
 import { CredentialFileStore } from './credential-file-store';
 import { CredentialPool } from './credential-pool';
@@ -61,7 +62,7 @@ describe('CredentialsService composing its sources', () => {
       path.join(dir, 'oauth_creds_ada.json'),
       JSON.stringify({ refresh_token: '1//rt-ada', user_email: 'ada@example.com' }),
     );
-    const limits = { 'gemini-2.5-flash': { rpm: 5 } };
+    const limits = parseLimitTable({ 'gemini-2.5-flash': { rpm: 5 } });
     credentials = service(dir, {
       apiKeys: [
         { key: 'AIza-plain-11111' },

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { LoggingModule } from '../logging/logging.module';
+import { QuotaModule } from '../quota/quota.module';
 import { StateModule } from '../state/state.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { UsageModule } from '../usage/usage.module';
@@ -8,7 +9,14 @@ import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 @Module({
-  imports: [UpstreamModule, CredentialsModule, LoggingModule, StateModule, UsageModule],
+  imports: [
+    UpstreamModule,
+    CredentialsModule,
+    LoggingModule,
+    StateModule,
+    UsageModule,
+    QuotaModule,
+  ],
   controllers: [MetricsController],
   providers: [MetricsService],
 })

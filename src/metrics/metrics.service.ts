@@ -20,6 +20,8 @@ import { SharedStateStatus } from '../state/shared-state-status';
 import { isOtherModel, servedModelName } from '../models/served-models';
 import { UsageLedger } from '../usage/usage-ledger';
 import { BoundedLabel } from './bounded-label';
+import { registerQuotaGauges } from '../quota/quota-metrics';
+import { QuotaService } from '../quota/quota.service';
 
 const PREFIX = 'gemini_proxy_';
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 300];
@@ -121,9 +123,11 @@ export class MetricsService implements OnModuleDestroy {
     pool: CredentialPool,
     shared: SharedStateStatus,
     ledger: UsageLedger,
+    quota: QuotaService,
   ) {
     collectDefaultMetrics({ register: this.registry });
     this.ledgerMetrics(ledger);
+    registerQuotaGauges(this.registry, PREFIX, () => quota.view());
     if (shared.redisUp !== undefined) this.redisGauge(shared);
     new Gauge({
       name: `${PREFIX}credentials`,

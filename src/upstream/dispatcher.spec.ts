@@ -11,6 +11,10 @@ import { CodeAssistClient } from './code-assist/code-assist-client';
 import { CodeAssistSessions } from './code-assist/code-assist-sessions';
 import { DebugLog } from './debug-log';
 import { UpstreamDispatcher } from './dispatcher';
+import { NO_LIMITS } from '../quota/quota-limits';
+import { QuotaRouter } from '../quota/quota-router';
+import { InMemoryQuotaStore } from '../quota/quota-store';
+import { InMemoryAffinityStore } from '../quota/session-affinity';
 import { FailurePolicy } from './failure-policy';
 import { GeminiApiClient } from './gemini-api/gemini-api-client';
 import { UpstreamBackends } from './upstream-backends';
@@ -28,6 +32,7 @@ interface DispatcherParts {
   failures: FailurePolicy;
   debug: DebugLog;
   upstream: Partial<ConfigType<typeof upstreamConfig>>;
+  quota: QuotaRouter;
 }
 
 /** An UpstreamDispatcher from named parts; what a test leaves out gets a quiet default. */
@@ -39,6 +44,13 @@ function makeDispatcher({
   failures = new FailurePolicy(pool, clock, events),
   debug = new DebugLog(false, true),
   upstream = {},
+  quota = new QuotaRouter(
+    new InMemoryQuotaStore(),
+    new InMemoryAffinityStore(0, () => clock.now()),
+    pool,
+    clock,
+    { routing: true, declared: NO_LIMITS, affinityTtlMs: 0 },
+  ),
 }: Pick<DispatcherParts, 'pool' | 'backends'> & Partial<DispatcherParts>): UpstreamDispatcher {
   const config = { maxAttempts: 3, timeoutMs: 1_000, ...upstream };
   return new UpstreamDispatcher(
@@ -49,6 +61,7 @@ function makeDispatcher({
     debug,
     events,
     config as ConfigType<typeof upstreamConfig>,
+    quota,
   );
 }
 
@@ -56,7 +69,7 @@ function makeDispatcher({
 function setup(send: (options: SendOptions) => Promise<unknown>) {
   const clock = new SystemClock();
   const pool = new CredentialPool(new InMemoryPoolStateStore(), clock);
-  pool.replaceAll(KEYS.map(apiKeyCredential));
+  pool.replaceAll(KEYS.map((key) => apiKeyCredential(key)));
   const http = { json: send } as unknown as UpstreamHttp;
   const options = { endpoint: 'http://google.invalid', timeoutMs: 1_000 };
   const backends = new UpstreamBackends([

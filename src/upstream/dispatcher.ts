@@ -15,6 +15,8 @@ import { UpstreamBackends } from './upstream-backends';
 import { UpstreamEvents } from './upstream-events';
 import { modelUnavailable, noCredentialError, toApiError } from './upstream-error-mapping';
 import { isFromGoogle, UpstreamNetworkError } from './upstream-errors';
+import { QuotaRequest, QuotaRouter } from '../quota/quota-router';
+import { quotaRequestOf } from '../quota/quota-request';
 import {
   ownerGone,
   ownerUnavailable,
@@ -30,6 +32,9 @@ export interface DispatchRequest<B = GeminiRequest> {
   signal: AbortSignal;
 }
 
+/** A quota read is worth a short wait on an account's first use, never a request's whole timeout. */
+const USER_QUOTA_TIMEOUT_MS = 10_000;
+
 type Attempt<T> = (backend: UpstreamBackend, auth: unknown, call: BackendCall) => Promise<T>;
 
 /** The request body as each backend takes it, serialised before any pick. */
@@ -40,6 +45,7 @@ interface Served<T> {
   value: T;
   credential: Credential;
   startedAt: number;
+  quota?: QuotaRequest;
 }
 
 /**
@@ -59,17 +65,25 @@ export class UpstreamDispatcher {
     private readonly debug: DebugLog,
     private readonly events: UpstreamEvents,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
+    private readonly quota: QuotaRouter,
     @Optional()
     @Inject(RESOURCE_AFFINITY)
     private readonly affinity?: ResourceAffinity,
-  ) {}
+  ) {
+    quota.useUserQuotaReader(async (credential) => {
+      const backend = this.backends.for(credential);
+      if (!backend.userQuota) return undefined;
+      const signal = AbortSignal.timeout(Math.min(this.config.timeoutMs, USER_QUOTA_TIMEOUT_MS));
+      return backend.userQuota((await backend.open(credential, signal)).auth, signal);
+    });
+  }
 
   async generate(req: DispatchRequest): Promise<GeminiResponse> {
     const served = await this.run(req, 'generateContent', (backend, auth, call) =>
       backend.generate(auth, call),
     );
     const answer = served.value;
-    this.reportUsage(req, served.credential.id, answer.usageMetadata, answer.modelVersion);
+    this.reportUsage(req, served, answer.usageMetadata, answer.modelVersion);
     return answer;
   }
 
@@ -87,7 +101,7 @@ export class UpstreamDispatcher {
         modelVersion: answer.modelVersion,
       };
     });
-    this.reportUsage(req, served.credential.id, served.value.usage, served.value.modelVersion);
+    this.reportUsage(req, served, served.value.usage, served.value.modelVersion);
     return served.value.bytes;
   }
 
@@ -96,13 +110,10 @@ export class UpstreamDispatcher {
    * stream handed back reports time to first token now, and token usage and how it ended later.
    */
   async stream(req: DispatchRequest): Promise<AsyncIterable<GeminiResponse>> {
-    const {
-      value: primed,
-      credential,
-      startedAt,
-    } = await this.run(req, 'streamGenerateContent', async (backend, auth, call) =>
+    const served = await this.run(req, 'streamGenerateContent', async (backend, auth, call) =>
       primeStream(await backend.stream(auth, call), () => this.clock.now()),
     );
+    const { value: primed, credential, startedAt } = served;
     const { model, signal } = req;
     this.events.emit('firstToken', {
       signal,
@@ -120,7 +131,7 @@ export class UpstreamDispatcher {
         if (event.modelVersion) modelVersion = event.modelVersion;
       },
       onEnd: (completed, error) => {
-        this.reportUsage(req, credential.id, usage, modelVersion);
+        this.reportUsage(req, served, usage, modelVersion);
         if (completed) {
           this.events.emit('streamEnd', {
             signal,
@@ -193,8 +204,19 @@ export class UpstreamDispatcher {
       const canServe = (c: Credential) =>
         (!pin || c.id === pin.owner) && this.backends.for(c).supports(action, c);
       const payloads = this.encode(action, req.body);
+      const quota = quotaRequestOf(action, req, payloads.values().next().value);
       for (let n = 1; n <= this.config.maxAttempts; n++) {
-        const selection = this.pool.select({ model: req.model, canServe, exclude: tried });
+        const selection = await this.quota.select(
+          quota,
+          (full, prefer) =>
+            this.pool.select({ model: req.model, canServe, exclude: union(tried, full), prefer }),
+          pin,
+        );
+        // No credential has room: the proxy's own 429, unless Google's passing fault explains more.
+        if (selection.outcome === 'quota-full') {
+          if (lastFault === undefined) throw selection.error;
+          break;
+        }
         if (selection.outcome !== 'selected') {
           if (tried.size === 0) throw this.noneAvailable(selection, req.model, lastError, pin);
           break;
@@ -206,6 +228,7 @@ export class UpstreamDispatcher {
         try {
           const value = await this.callWith(credential, req, payloads, action, n, attempt);
           this.pool.markSuccess(credential.id, req.model);
+          this.quota.served(credential, quota);
           this.events.emit('attempt', {
             credential,
             model: req.model,
@@ -214,7 +237,7 @@ export class UpstreamDispatcher {
             durationMs: this.clock.now() - t0,
             outcome: 'success',
           });
-          return { value, credential, startedAt };
+          return { value, credential, startedAt, quota };
         } catch (error) {
           // A client that hung up is nobody's fault: no cooldown, no further attempt.
           if (req.signal.aborted)
@@ -222,6 +245,7 @@ export class UpstreamDispatcher {
           // Only Google's answers and the network to Google may change a credential's state.
           if (!isFromGoogle(error)) throw this.localFailure(error);
           const verdict = this.failures.apply(credential, req.model, error);
+          await this.quota.failed(credential, quota, error);
           this.events.emit('attempt', {
             credential,
             model: req.model,
@@ -373,10 +397,11 @@ export class UpstreamDispatcher {
 
   private reportUsage(
     req: DispatchRequest<unknown>,
-    credentialId: string,
+    { credential, quota }: Served<unknown>,
     usage: GeminiUsageMetadata | undefined,
     modelVersion: unknown,
   ): void {
+    const credentialId = credential.id;
     // Google's field as it came: listeners check it before they log or keep it.
     if (typeof modelVersion === 'string' && modelVersion !== '') {
       this.events.emit('served', {
@@ -387,6 +412,7 @@ export class UpstreamDispatcher {
       });
     }
     if (!usage) return;
+    if (quota) this.quota.usage(credentialId, quota, usage.promptTokenCount ?? 0);
     this.events.emit('usage', {
       signal: req.signal,
       model: req.model,
@@ -397,4 +423,10 @@ export class UpstreamDispatcher {
       cached: usage.cachedContentTokenCount ?? 0,
     });
   }
+}
+
+function union(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<string> {
+  if (b.size === 0) return a;
+  if (a.size === 0) return b;
+  return new Set([...a, ...b]);
 }

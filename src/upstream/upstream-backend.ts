@@ -84,6 +84,8 @@ export interface UpstreamBackend<A = unknown> {
   countTokens(auth: A, call: BackendCall): Promise<JsonObject>;
   /** Only called for credentials whose `supports` accepts the embed action. */
   embed(auth: A, action: EmbedAction, call: BackendCall): Promise<JsonObject>;
+  /** The account's remaining quota per model, where the API tells it (Code Assist). */
+  userQuota?(auth: A, signal: AbortSignal): Promise<JsonObject>;
   /**
    * Every model the credential can see, where the API lists them. Absent: the proxy's
    * maintained catalogue stands for this backend's credentials.

@@ -5,6 +5,7 @@ import { CredentialsModule } from '../credentials/credentials.module';
 import { ResourceOwnersModule } from '../files/resource-owners.module';
 import { CodeAssistBackend } from './code-assist/code-assist-backend';
 import { CodeAssistModule } from './code-assist/code-assist.module';
+import { QuotaModule } from '../quota/quota.module';
 import { DebugLog } from './debug-log';
 import { UpstreamDispatcher } from './dispatcher';
 import { FailurePolicy } from './failure-policy';
@@ -28,7 +29,7 @@ const BACKENDS = [
 
 @Module({
   // ResourceOwnersModule: a request naming a file or cached content goes to the credential owning it.
-  imports: [CredentialsModule, ResourceOwnersModule, ...BACKENDS.map((b) => b.module)],
+  imports: [CredentialsModule, QuotaModule, ResourceOwnersModule, ...BACKENDS.map((b) => b.module)],
   providers: [
     {
       provide: UpstreamBackends,

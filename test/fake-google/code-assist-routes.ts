@@ -18,6 +18,7 @@ const POST_METHODS = new Set([
   'countTokens',
   'loadCodeAssist',
   'onboardUser',
+  'retrieveUserQuota',
 ]);
 
 /** Google's Code Assist API (cloudcode-pa, v1internal): Bearer tokens from this fake only. */
@@ -55,6 +56,11 @@ export class CodeAssistRoutes implements RouteTable {
         return send(ex, this.onboarding.load(account, body));
       case 'onboardUser':
         return send(ex, this.onboarding.onboard(account, body));
+      case 'retrieveUserQuota':
+        return send(ex, {
+          status: 200,
+          body: { buckets: this.deps.quotas.userQuota.get(account.email) ?? [] },
+        });
     }
   }
 

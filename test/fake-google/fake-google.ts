@@ -6,6 +6,7 @@ import { Exchange, type Lifecycle } from './exchange';
 import { FakeResources } from './fake-resources';
 import { GeminiApiRoutes } from './gemini-api-routes';
 import { OAuthRoutes } from './oauth-routes';
+import { FakeQuotas, type QuotaSetup } from './quotas';
 import { Recorder } from './recorder';
 import { parseBody, readBody } from './request-body';
 import type { Route, RouteDeps, RouteTable } from './route';
@@ -55,6 +56,7 @@ export class FakeGoogle {
   private readonly accounts: Accounts;
   private readonly serviceAccounts: ServiceAccounts;
   private readonly script = new Script();
+  private readonly quotas = new FakeQuotas();
   private readonly recorder: Recorder;
   private readonly routes: RouteTable[];
   /** Files, cached contents, batches and interactions, each owned by the key that made it. */
@@ -71,6 +73,7 @@ export class FakeGoogle {
       accounts: this.accounts,
       serviceAccounts: this.serviceAccounts,
       script: this.script,
+      quotas: this.quotas,
       options,
       resources: this.resources,
     };
@@ -152,6 +155,34 @@ export class FakeGoogle {
   /** Later refreshes with this token get 400 invalid_grant (until a new consent grants it again). */
   revokeRefreshToken(refreshToken: string): void {
     this.accounts.revoke(refreshToken);
+  }
+
+  /**
+   * Enforces Google's rate limits per project and model from now on (undefined: none, the
+   * default), counting by `setup.now` so a test can move the minute and the Pacific day.
+   */
+  enforceQuotas(setup: QuotaSetup | undefined): void {
+    this.quotas.enforce(setup);
+  }
+
+  /** Keys of one project share its quotas and its implicit cache. */
+  setKeyProject(key: string, project: string): void {
+    this.quotas.setProject(key, project);
+  }
+
+  /** 429s answered for a quota to this key and model since `enforceQuotas`. */
+  quotaRejections(key: string, model: string): number {
+    return this.quotas.rejections.get(`${key}\u0000${model}`) ?? 0;
+  }
+
+  /** Gemini's implicit caching per project: repeated openings come back as cachedContentTokenCount. */
+  cacheImplicitly(on = true): void {
+    this.quotas.cacheImplicitly(on);
+  }
+
+  /** What `v1internal:retrieveUserQuota` answers this account: `[{modelId, remainingFraction, resetTime}]`. */
+  setUserQuota(email: string, buckets: unknown[]): void {
+    this.quotas.userQuota.set(email, buckets);
   }
 
   /** Queues an answer for the next matching generate or stream call (default: any such call). */

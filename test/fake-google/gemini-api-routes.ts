@@ -5,7 +5,7 @@ import { findModel, MODELS, supports } from './model-catalog';
 import { countRequestWords, embed, textOf } from './model-replies';
 import type { Answer, Route, RouteDeps, RouteTable } from './route';
 import { applyFault } from './script';
-import { bareModel, isRecord, type CallContext } from './types';
+import { bareModel, isRecord, type CallContext, type GeminiResponse } from './types';
 
 const PREFIX = '/v1beta/models';
 const POST_ACTIONS = new Set([
@@ -92,13 +92,17 @@ export class GeminiApiRoutes implements RouteTable {
         if (denied) return ex.error(denied.status, denied.message);
         const request = parseGenerateRequest(body);
         if (typeof request === 'string') return ex.error(400, request);
+        const key = call.credential ?? '';
+        const refusal = this.deps.quotas.admit(key, model, request);
+        if (refusal) return ex.json(429, refusal);
+        const cached = this.deps.quotas.cachedTokens(key, model, request);
         return answerGenerate(ex, this.deps, {
           call,
           model,
           request,
           stream: action === 'streamGenerateContent',
           framing: framingFor(ex.query),
-          wrap: (response) => response,
+          wrap: (response) => (cached > 0 ? withCachedTokens(response, cached) : response),
         });
       }
       case 'countTokens':
@@ -109,6 +113,15 @@ export class GeminiApiRoutes implements RouteTable {
         return send(ex, batchEmbedContents(body, model));
     }
   }
+}
+
+/** Implicit caching: the repeated opening's tokens, reported the way Google does. */
+function withCachedTokens(response: GeminiResponse, cached: number): GeminiResponse {
+  if (!response.usageMetadata) return response;
+  return {
+    ...response,
+    usageMetadata: { ...response.usageMetadata, cachedContentTokenCount: cached },
+  };
 }
 
 function countTokens(body: Record<string, unknown>): Answer {

@@ -84,7 +84,9 @@ export function rateLimited(retryDelaySeconds?: number, reason = 'RATE_LIMIT_EXC
             quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
             quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
             quotaDimensions: { location: 'global', model: call.model ?? '' },
-            quotaValue: '10',
+            // Large: a scripted 429 says nothing of the call counts, so the limit it teaches the
+            // pool must not be one that tests reach (quotas.ts enforces real ones).
+            quotaValue: '1000',
           },
         ],
       });

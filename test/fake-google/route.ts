@@ -1,4 +1,5 @@
 import type { Accounts } from './accounts';
+import type { FakeQuotas } from './quotas';
 import type { ServiceAccounts } from './service-accounts';
 import type { Exchange } from './exchange';
 import type { GenerationDeps } from './generation';
@@ -19,6 +20,7 @@ export interface RouteTable {
 
 export interface RouteDeps extends GenerationDeps {
   accounts: Accounts;
+  quotas: FakeQuotas;
   serviceAccounts: ServiceAccounts;
 }
 

@@ -1,21 +1,26 @@
+import { parseLimitTable } from '../../quota/quota-limits';
 import { ApiKeySource } from './api-key-source';
+
+const LIMITS = parseLimitTable({ 'gemini-2.5-flash': { rpm: 5, rpd: 20 } });
 
 describe('ApiKeySource', () => {
   it.each([
     ['a plain key', { key: 'AIza-plain-00001' }, { kind: 'api-key', id: 'key...00001' }],
     [
-      'a key with its proxy and limits',
+      'a key with its proxy, limits and project',
       {
         key: 'AIza-object-00002',
         proxy: 'http://proxy.internal:3128',
-        limits: { 'gemini-2.5-flash': { rpm: 5, rpd: 20 } },
+        limits: LIMITS,
+        project: 'shared-project',
       },
       {
         kind: 'api-key',
         id: 'key...00002',
         apiKey: 'AIza-object-00002',
         proxy: 'http://proxy.internal:3128',
-        limits: { 'gemini-2.5-flash': { rpm: 5, rpd: 20 } },
+        limits: LIMITS,
+        project: 'shared-project',
       },
     ],
   ])('reads %s from GEMINI_API_KEYS', async (_, entry, expected) => {
@@ -23,7 +28,7 @@ describe('ApiKeySource', () => {
     expect(loaded.credential).toMatchObject(expected);
   });
 
-  it('leaves proxy and limits off a key that declares none', async () => {
+  it('leaves proxy, limits and project off a key that declares none', async () => {
     const [loaded] = await new ApiKeySource({
       geminiKeys: [{ key: 'AIza-plain-00001' }],
       vertexKeys: [],

@@ -4,7 +4,10 @@ import { apiKeyCredential } from '../credential-parser';
 import { vertexExpressCredential } from '../service-account';
 import { CredentialSource, LoadedCredential } from './credential-source';
 
-/** GEMINI_API_KEYS (with each key's own proxy and limits) and VERTEX_API_KEYS (express mode). */
+/**
+ * GEMINI_API_KEYS (with each key's own proxy, limits and project) and VERTEX_API_KEYS (express
+ * mode).
+ */
 export class ApiKeySource implements CredentialSource {
   constructor(
     private readonly options: {
@@ -22,10 +25,6 @@ export class ApiKeySource implements CredentialSource {
   }
 }
 
-function geminiKeyCredential(entry: ApiKeyEntry): Credential {
-  return {
-    ...apiKeyCredential(entry.key),
-    ...(entry.proxy !== undefined ? { proxy: entry.proxy } : {}),
-    ...(entry.limits !== undefined ? { limits: entry.limits } : {}),
-  };
+function geminiKeyCredential({ key, proxy, ...declared }: ApiKeyEntry): Credential {
+  return { ...apiKeyCredential(key, declared), ...(proxy !== undefined ? { proxy } : {}) };
 }

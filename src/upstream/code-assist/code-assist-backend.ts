@@ -38,6 +38,10 @@ export class CodeAssistBackend implements UpstreamBackend<CodeAssistAuth> {
     return this.client.stream(auth, call);
   }
 
+  userQuota(auth: CodeAssistAuth, signal: AbortSignal): Promise<JsonObject> {
+    return this.client.userQuota(auth, signal);
+  }
+
   countTokens(auth: CodeAssistAuth, call: BackendCall): Promise<JsonObject> {
     return this.client.countTokens(auth, call);
   }

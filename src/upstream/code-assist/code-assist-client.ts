@@ -80,6 +80,18 @@ export class CodeAssistClient {
     });
   }
 
+  /** `{buckets:[{modelId, remainingFraction, resetTime, …}]}`: the account's quota per model. */
+  async userQuota(auth: CodeAssistAuth, signal: AbortSignal): Promise<JsonObject> {
+    return this.http.json<JsonObject>({
+      method: 'POST',
+      url: this.url('retrieveUserQuota'),
+      headers: this.headers(auth),
+      body: JSON.stringify({ project: auth.projectId }),
+      signal,
+      timeoutMs: this.options.timeoutMs,
+    });
+  }
+
   /** The onboarding calls, bound to one access token, in the shape code-assist-setup expects. */
   setupApi(accessToken: string, signal: AbortSignal): CodeAssistSetupApi {
     const post = <T>(method: string, body: Record<string, unknown>) =>

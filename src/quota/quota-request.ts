@@ -1,0 +1,29 @@
+import { responseOf } from '../http/abort-signal';
+import { conversationKey } from './conversation-key';
+import { QuotaRequest } from './quota-router';
+
+/** Rough input tokens before Google counts them: about four bytes of JSON per token. */
+const BYTES_PER_TOKEN = 4;
+
+/**
+ * What the quota router needs of one dispatch. countTokens is free of Google's generate quotas, so
+ * it is not counted. The conversation is read from the client's own request (headers and parsed
+ * body, reached through the request's abort signal) and the body as Google will get it.
+ */
+export function quotaRequestOf(
+  action: string,
+  req: { model: string; body: unknown; signal: AbortSignal },
+  payload: string | undefined,
+): QuotaRequest | undefined {
+  if (action === 'countTokens') return undefined;
+  const client = responseOf(req.signal)?.req;
+  // The body guard parsed the client's body onto its request before the route ran.
+  const clientBody = (client as { body?: unknown } | undefined)?.body;
+  return {
+    model: req.model,
+    tokens: Math.ceil((payload?.length ?? 0) / BYTES_PER_TOKEN),
+    conversation: action.startsWith('embed')
+      ? undefined
+      : conversationKey(client?.headers, clientBody, req.body),
+  };
+}
