@@ -51,6 +51,8 @@ export interface BenchOptions {
   loads: ReadonlySet<Load | VariantLoad>;
   /** Rounds of each paired row: its baseline's load, then its own (the order alternates). */
   pairs: number;
+  /** Offered rate of each paired round, req/s; 0 loads them as fast as answered. */
+  pairRate: number;
   /** A git ref built into the run's work folder, whose native row the `release` pair is read against. */
   release?: string;
   /** Runs every proxy under `node --cpu-prof` and leaves the profiles here. */
@@ -108,6 +110,7 @@ const NUMBERS: Record<
   },
   startupRuns: { flag: 'startup-runs', env: 'BENCH_STARTUP_RUNS', full: 3, quick: 1 },
   pairs: { flag: 'pairs', env: 'BENCH_PAIRS', full: 3, quick: 2 },
+  pairRate: { flag: 'pair-rate', env: 'BENCH_PAIR_RATE', full: 300, quick: 300 },
 };
 
 export const USAGE = `Usage: npm run bench -- [options]

@@ -101,6 +101,7 @@ class Bench {
           soakRequests: o.soakRequests,
           credentialFiles: o.credentialFiles,
           pairs: o.pairs,
+          pairRate: o.pairRate,
           ...(o.release ? { release: o.release } : {}),
         },
       },
@@ -250,14 +251,33 @@ class Bench {
         const problem = await probe(side.proxy.url, side.spec);
         if (problem) return failed(new Error(problem));
       }
+      // At a rate both sides carry, so that they answer the same number of requests: a proxy's CPU
+      // per request rises as its throughput falls (fewer requests share each turn of the event
+      // loop), and at saturation a busy box gives the sides different throughputs.
       const run = (side: (typeof sides)[number], durationS: number) =>
-        runLoad({
+        o.pairRate > 0
+          ? runPaced({
+              baseUrl: side.proxy.url,
+              spec: side.spec,
+              rate: o.pairRate,
+              durationS,
+              connections: o.connections,
+            })
+          : runLoad({
+              baseUrl: side.proxy.url,
+              connections: o.connections,
+              durationS,
+              requests: [side.spec],
+            });
+      // Warmed up as fast as answered: the most requests through the JIT in the time.
+      for (const side of sides) {
+        await runLoad({
           baseUrl: side.proxy.url,
           connections: o.connections,
-          durationS,
+          durationS: o.warmupS,
           requests: [side.spec],
         });
-      for (const side of sides) await run(side, o.warmupS);
+      }
       const rounds: { base?: ThroughputResult; own?: ThroughputResult }[] = [];
       let helperCpuMs = 0;
       let helperRequests = 0;
