@@ -493,7 +493,7 @@ export function renderMarkdown(results: BenchResults, rows: Row[]): string {
   const m = results.meta;
   const escape = (s: string) => s.replace(/\|/g, '\\|');
   const table = [
-    `| Section | ${COLUMNS.map(([, title]) => title).join(' | ')} |`,
+    `| Section | ${COLUMNS.map(([, title]) => escape(title)).join(' | ')} |`,
     `|---|${COLUMNS.map(() => '---').join('|')}|`,
     ...rows.map(
       (r) => `| ${r.section} | ${COLUMNS.map(([key]) => escape(String(r[key]))).join(' | ')} |`,

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { Children } from '../bench/children';
 import { parseOptions } from '../bench/options';
 import { postgresMissing, startPostgres } from '../bench/postgres';
-import { buildRows } from '../bench/report';
+import { buildRows, renderMarkdown } from '../bench/report';
 import type { BenchResults, PairedResult, ThroughputResult } from '../bench/results';
 
 function side(cpuUs: number): ThroughputResult {
@@ -90,6 +90,16 @@ describe('bench: paired rows', () => {
     ]);
     expect(rows[0].measured).toContain('510 µs CPU/req against 500');
     expect(rows[0].versus).toContain('CPU +2.0 % vs ledger on SQLite (rounds 1.010×, 1.030×)');
+  });
+
+  it('writes a Markdown table whose header has as many cells as its rows', () => {
+    const outcome = results({ postgres: { status: 'ok', result: pair(500, 510, [1.02]) } });
+    const lines = renderMarkdown(outcome, buildRows(outcome))
+      .split('\n')
+      .filter((l) => l.startsWith('|'));
+    const cells = (line: string) => line.replace(/\\\|/g, '').split('|').length;
+    expect(lines.length).toBeGreaterThan(2);
+    expect(new Set(lines.map(cells)).size).toBe(1);
   });
 
   const withPostgres = postgresMissing() ? it.skip : it;
