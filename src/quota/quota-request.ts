@@ -1,4 +1,4 @@
-import { responseOf } from '../http/abort-signal';
+import { RequestContext } from '../request/request-context';
 import { conversationKey } from './conversation-key';
 import { QuotaRequest } from './quota-router';
 
@@ -8,15 +8,15 @@ const BYTES_PER_TOKEN = 4;
 /**
  * What the quota router needs of one dispatch. countTokens is free of Google's generate quotas, so
  * it is not counted. The conversation is read from the client's own request (headers and parsed
- * body, reached through the request's abort signal) and the body as Google will get it.
+ * body, reached through the request's context) and the body as Google will get it.
  */
 export function quotaRequestOf(
   action: string,
-  req: { model: string; body: unknown; signal: AbortSignal },
+  req: { model: string; body: unknown; context: RequestContext },
   payload: string | undefined,
 ): QuotaRequest | undefined {
   if (action === 'countTokens') return undefined;
-  const client = responseOf(req.signal)?.req;
+  const client = req.context.client;
   // The body guard parsed the client's body onto its request before the route ran.
   const clientBody = (client as { body?: unknown } | undefined)?.body;
   return {

@@ -17,6 +17,7 @@ import { modelUnavailable, noCredentialError, toApiError } from './upstream-erro
 import { isFromGoogle, UpstreamNetworkError } from './upstream-errors';
 import { QuotaRequest, QuotaRouter } from '../quota/quota-router';
 import { quotaRequestOf } from '../quota/quota-request';
+import { RequestContext } from '../request/request-context';
 import {
   ownerGone,
   ownerUnavailable,
@@ -29,7 +30,8 @@ export interface DispatchRequest<B = GeminiRequest> {
   /** The upstream model id, without `models/` and without proxy suffixes. */
   model: string;
   body: B;
-  signal: AbortSignal;
+  /** The client request it serves: its signal cancels the call, its events name it. */
+  context: RequestContext;
 }
 
 /** A quota read is worth a short wait on an account's first use, never a request's whole timeout. */
@@ -114,9 +116,9 @@ export class UpstreamDispatcher {
       primeStream(await backend.stream(auth, call), () => this.clock.now()),
     );
     const { value: primed, credential, startedAt } = served;
-    const { model, signal } = req;
+    const { model, context } = req;
     this.events.emit('firstToken', {
-      signal,
+      context,
       model,
       credentialId: credential.id,
       ms: primed.firstAt - startedAt,
@@ -134,14 +136,14 @@ export class UpstreamDispatcher {
         this.reportUsage(req, served, usage, modelVersion);
         if (completed) {
           this.events.emit('streamEnd', {
-            signal,
+            context,
             model,
             credentialId: credential.id,
             outcome: 'complete',
           });
-        } else if (error === undefined || req.signal.aborted) {
+        } else if (error === undefined || req.context.signal.aborted) {
           this.events.emit('streamEnd', {
-            signal,
+            context,
             model,
             credentialId: credential.id,
             outcome: 'aborted',
@@ -149,7 +151,7 @@ export class UpstreamDispatcher {
         } else if (!isFromGoogle(error)) {
           this.localFailure(error);
           this.events.emit('streamEnd', {
-            signal,
+            context,
             model,
             credentialId: credential.id,
             outcome: 'error',
@@ -158,7 +160,7 @@ export class UpstreamDispatcher {
           // Too late to fail over, but the credential still answers for a cut or an in-stream error.
           const verdict = this.failures.apply(credential, model, error);
           this.events.emit('streamEnd', {
-            signal,
+            context,
             model,
             credentialId: credential.id,
             outcome: 'error',
@@ -240,7 +242,7 @@ export class UpstreamDispatcher {
           return { value, credential, startedAt, quota };
         } catch (error) {
           // A client that hung up is nobody's fault: no cooldown, no further attempt.
-          if (req.signal.aborted)
+          if (req.context.signal.aborted)
             throw new UpstreamNetworkError('aborted', 'The client closed the request');
           // Only Google's answers and the network to Google may change a credential's state.
           if (!isFromGoogle(error)) throw this.localFailure(error);
@@ -269,7 +271,7 @@ export class UpstreamDispatcher {
       throw apiError;
     } finally {
       this.events.emit('dispatch', {
-        signal: req.signal,
+        context: req.context,
         model: req.model,
         action,
         attempts: tried.size,
@@ -370,9 +372,9 @@ export class UpstreamDispatcher {
     const call: BackendCall = {
       model: req.model,
       payload: payloads.get(backend) ?? '',
-      signal: req.signal,
+      signal: req.context.signal,
     };
-    const session = await backend.open(credential, req.signal);
+    const session = await backend.open(credential, req.context.signal);
     this.debug.credential(session.credential, req.model, n);
     this.debug.upstreamRequest(backend.api, action, req.model, req.body);
     try {
@@ -382,7 +384,7 @@ export class UpstreamDispatcher {
       // A refresh that fails (invalid_grant) throws from refresh() and is classified as such.
       if (
         !session.refresh ||
-        req.signal.aborted ||
+        req.context.signal.aborted ||
         classifyUpstreamError(error, this.clock.now()).action !== 'refresh'
       )
         throw error;
@@ -405,7 +407,7 @@ export class UpstreamDispatcher {
     // Google's field as it came: listeners check it before they log or keep it.
     if (typeof modelVersion === 'string' && modelVersion !== '') {
       this.events.emit('served', {
-        signal: req.signal,
+        context: req.context,
         model: req.model,
         credentialId,
         servedModel: modelVersion,
@@ -414,7 +416,7 @@ export class UpstreamDispatcher {
     if (!usage) return;
     if (quota) this.quota.usage(credentialId, quota, usage.promptTokenCount ?? 0);
     this.events.emit('usage', {
-      signal: req.signal,
+      context: req.context,
       model: req.model,
       credentialId,
       prompt: usage.promptTokenCount ?? 0,

@@ -1,3 +1,4 @@
+import { RequestContext } from '../../request/request-context';
 import { Test } from '@nestjs/testing';
 import { AppConfigModule } from '../../config/config.module';
 import type { GeminiResponse } from '../../upstream/gemini-types';
@@ -43,7 +44,7 @@ async function boot(fetcher?: MediaFetcher) {
 }
 
 /** A client that stays. */
-const client = () => new AbortController().signal;
+const client = () => new RequestContext();
 
 function replay(callId: string): ChatMessage[] {
   return [
