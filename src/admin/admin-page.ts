@@ -1,4 +1,5 @@
 import { AdminCredential, AdminStatus } from './admin-view';
+import { ROUTE_OUT_LOCATION_REASON } from '../upstream/error-classifier';
 
 export interface AdminPageOptions {
   /** Epoch ms the page is rendered at; countdowns and "ago" are relative to it. */
@@ -42,6 +43,8 @@ interface AdminRow {
   state: AdminCredential['state'];
   name: string;
   file: string | null;
+  /** The credential's own proxy, scheme://host:port. */
+  proxy: string | null;
   oauth: boolean;
   project: string | null;
   /** Shown in the project cell when there is no project. */
@@ -59,6 +62,8 @@ interface AdminRow {
     ago: string;
     /** Absent when the state cell already shows the same message. */
     message: { full: string; short: string } | null;
+    /** Google refused the place the call left from: the route out is at fault, not the key. */
+    routeOut: boolean;
   } | null;
   /** The form that clears the credential's mark; `id` is already URL-encoded for the path. */
   action: { id: string; label: string } | null;
@@ -121,6 +126,7 @@ function row(c: AdminCredential, now: number): AdminRow {
     state: c.state,
     name: c.kind === 'oauth' ? (c.email ?? c.label) : c.label,
     file: c.file,
+    proxy: c.proxy ?? null,
     oauth: c.kind === 'oauth',
     project: c.project,
     noProject: c.kind === 'oauth' ? 'not yet discovered' : '—',
@@ -145,6 +151,7 @@ function row(c: AdminCredential, now: number): AdminRow {
       reason: e.reason,
       ago: ago(e.at, now),
       message: repeated ? null : { full: e.message, short: truncate(e.message, 140) },
+      routeOut: e.reason === ROUTE_OUT_LOCATION_REASON,
     },
     action:
       c.state === 'ok'

@@ -13,6 +13,8 @@ export interface AdminCredential {
   project: string | null;
   /** The credential file's name (not its folder), for accounts loaded from files. */
   file: string | null;
+  /** Its own outbound proxy as scheme://host:port (never the user name or password); absent: the shared route. */
+  proxy?: string;
   state: CredentialState;
   cooldowns: {
     model: string;
@@ -111,6 +113,7 @@ function toAdminCredential(s: CredentialStatus): AdminCredential {
     email: s.email ?? null,
     project: s.projectId ?? null,
     file: s.sourceFile ? path.basename(s.sourceFile) : null,
+    ...(s.proxy ? { proxy: s.proxy } : {}),
     state: s.state,
     cooldowns: s.cooldowns
       .map((c) => ({

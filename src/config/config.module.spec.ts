@@ -28,6 +28,20 @@ describe('AppConfigModule.register(source)', () => {
     }
   });
 
+  it('reads the outbound proxies, the lowercase form first (the usual convention)', async () => {
+    const moduleRef = await compile({
+      HTTPS_PROXY: 'http://upper:3128',
+      https_proxy: 'http://lower:3128',
+      HTTP_PROXY: 'http://plain:8080',
+      NO_PROXY: 'localhost,.internal',
+    });
+    expect(moduleRef.get<ConfigType<typeof upstreamConfig>>(upstreamConfig.KEY).routeOut).toEqual({
+      httpsProxy: 'http://lower:3128',
+      httpProxy: 'http://plain:8080',
+      noProxy: 'localhost,.internal',
+    });
+  });
+
   it('validates the object like the environment: a bad value names its variable', async () => {
     await expect(compile({ PORT: 'not-a-port' })).rejects.toThrow(/PORT/);
   });

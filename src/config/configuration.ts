@@ -77,6 +77,11 @@ function slices(env: () => EnvironmentVariables) {
         maxAttempts: e.MAX_ATTEMPTS,
         heartbeatMs: e.STREAM_HEARTBEAT_MS,
         filesMaxBytes: parseByteSize(e.FILES_MAX_BYTES),
+        routeOut: {
+          httpsProxy: e.https_proxy || e.HTTPS_PROXY || undefined,
+          httpProxy: e.http_proxy || e.HTTP_PROXY || undefined,
+          noProxy: e.no_proxy ?? e.NO_PROXY,
+        },
       };
     }),
     debug: registerAs('debug', () => {

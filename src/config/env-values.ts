@@ -36,6 +36,10 @@ export function isUrlWith(value: unknown, schemes: readonly string[]): boolean {
   }
 }
 
+/** The schemes a credential's own outbound proxy may use (DESIGN §14). */
+export const PROXY_SCHEMES: readonly string[] = ['http', 'https', 'socks5', 'socks'];
+export const PROXY_EXAMPLE = 'http://[user:password@]host:port, https://… or socks5://…';
+
 export const SIZE = /^\d+(b|kb|mb|gb)?$/i;
 
 /** Parses "50mb" style sizes into bytes. */
@@ -106,7 +110,11 @@ function apiKeyEntry(item: unknown, i: number): ApiKeyEntry {
   const entry: ApiKeyEntry = { key: item.key.trim() };
   if (item.proxy !== undefined) {
     if (typeof item.proxy !== 'string') throw new Error(`item ${i}: "proxy" must be a URL string`);
-    if (item.proxy.trim()) entry.proxy = item.proxy.trim();
+    const proxy = item.proxy.trim();
+    if (proxy && !isUrlWith(proxy, PROXY_SCHEMES)) {
+      throw new Error(`item ${i}: "proxy" must look like ${PROXY_EXAMPLE}`);
+    }
+    if (proxy) entry.proxy = proxy;
   }
   if (item.limits !== undefined) entry.limits = parseLimitTable(item.limits, `item ${i}: limits`);
   if (item.project !== undefined) {

@@ -121,6 +121,17 @@ describe('validateEnvironment', () => {
     ['CREDENTIALS_JSON_LIST', '[{', /CREDENTIALS_JSON_LIST: .*not valid JSON/],
     ['GEMINI_API_KEYS', '["a",', /GEMINI_API_KEYS/],
     ['GEMINI_API_KEYS', '[{"proxy":"http://p"}]', /GEMINI_API_KEYS: item 0 must be a key/],
+    [
+      'GEMINI_API_KEYS',
+      '[{"key":"k","proxy":"ftp://p:21"}]',
+      /item 0: "proxy" must look like http:\/\/\[user:password@\]host:port/,
+    ],
+    [
+      'HTTPS_PROXY',
+      'proxy.example:3128',
+      /HTTPS_PROXY must look like http:\/\/\[user:password@\]host:port/,
+    ],
+    ['HTTP_PROXY', 'socks5://p:1080', /HTTP_PROXY must look like/],
     ['MODEL_ALIASES', '{claude:1}', /^Invalid configuration: MODEL_ALIASES: .*not valid JSON/],
     ['MODEL_ALIASES', '["x"]', /MODEL_ALIASES: must be a JSON object/],
     ['MEDIA_FETCH_CONCURRENCY', '0', /MEDIA_FETCH_CONCURRENCY/],
@@ -128,6 +139,16 @@ describe('validateEnvironment', () => {
     ['MEDIA_FETCH_MAX_TOTAL_BYTES', '10', /MEDIA_FETCH_MAX_TOTAL_BYTES/],
   ])('rejects %s=%j with a line naming the variable', (name, value, pattern) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(pattern);
+  });
+
+  it('never quotes a bad proxy URL, which may carry a password', () => {
+    const attempt = () =>
+      validateEnvironment({
+        HTTPS_PROXY: 'gw:hunter2@proxy.example:3128',
+        GEMINI_API_KEYS: '[{"key":"k","proxy":"ftp://u:swordfish@p"}]',
+      });
+    expect(attempt).toThrow(/HTTPS_PROXY/);
+    expect(attempt).not.toThrow(/hunter2|swordfish/);
   });
 
   it('accepts GEMINI_API_KEYS entries that are objects with a proxy and limits (DESIGN §4)', () => {

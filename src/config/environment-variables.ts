@@ -287,6 +287,48 @@ export class EnvironmentVariables {
   GOOGLE_USERINFO_URL = 'https://www.googleapis.com/oauth2/v2/userinfo';
 
   @Env(
+    'outbound proxy for every `https://` call to Google, token endpoint included (http:// or https://; credentials in the URL are never shown); a credential may name its own ([Outbound proxies](outbound-proxies.md))',
+    { secret: true },
+  )
+  @Optional()
+  @Url(['http', 'https'], '$property must look like http://[user:password@]host:port')
+  HTTPS_PROXY?: string;
+
+  @Env('the same, lowercase (the usual convention; wins over `HTTPS_PROXY` when both are set)', {
+    secret: true,
+  })
+  @Optional()
+  @Url(['http', 'https'], '$property must look like http://[user:password@]host:port')
+  https_proxy?: string;
+
+  @Env(
+    'outbound proxy for `http://` calls to Google (and for `https://` ones when `HTTPS_PROXY` is unset)',
+    {
+      secret: true,
+    },
+  )
+  @Optional()
+  @Url(['http', 'https'], '$property must look like http://[user:password@]host:port')
+  HTTP_PROXY?: string;
+
+  @Env('the same, lowercase (wins over `HTTP_PROXY` when both are set)', { secret: true })
+  @Optional()
+  @Url(['http', 'https'], '$property must look like http://[user:password@]host:port')
+  http_proxy?: string;
+
+  @Env(
+    'hosts that bypass `HTTPS_PROXY`/`HTTP_PROXY`: comma-separated names (`example.com` also covers its subdomains, a leading `.` or `*.` too), `host:port`, or `*` for all',
+  )
+  @Optional()
+  @Text()
+  NO_PROXY?: string;
+
+  @Env('the same, lowercase (wins over `NO_PROXY` when both are set)')
+  @Optional()
+  @Text()
+  no_proxy?: string;
+
+  @Env(
     "Vertex AI base URL; `{location}` in it is replaced by each credential's location; express-mode keys always use the global host",
     {
       defaultText:

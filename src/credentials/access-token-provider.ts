@@ -1,5 +1,6 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { createHash } from 'node:crypto';
+import type { FetchThrough } from '../route-out/route-out';
 import { OAuthCredential } from './credential';
 import { DEFAULT_TOKEN_TIMEOUT_MS, withinTimeLimit } from './time-limit';
 import { EAGER_REFRESH_MS, tokenExpiry } from './token-lifetime';
@@ -12,7 +13,10 @@ export type RefreshedToken = SharedToken;
  * configured token URL. Concurrent requests on one credential share one refresh.
  */
 export class AccessTokenProvider {
-  private readonly clients = new Map<string, { client: OAuth2Client; refreshToken: string }>();
+  private readonly clients = new Map<
+    string,
+    { client: OAuth2Client; refreshToken: string; proxy?: string }
+  >();
   private readonly inFlight = new Map<string, Promise<RefreshedToken>>();
 
   constructor(
@@ -32,6 +36,12 @@ export class AccessTokenProvider {
      */
     private readonly timeoutMs = DEFAULT_TOKEN_TIMEOUT_MS,
     private readonly coordinator: TokenCoordinator = new LocalTokenCoordinator(),
+    /**
+     * `fetch` over the route out to Google (HTTPS_PROXY, or the credential's own proxy). Node's
+     * own fetch by default: gaxios would otherwise import node-fetch lazily, which fails inside
+     * VM sandboxes such as jest's and costs a module load on the first refresh.
+     */
+    private readonly fetchFor: (proxy?: string) => FetchThrough = () => fetch,
   ) {}
 
   /** A valid access token, refreshing first when the cached one is missing or near expiry. */
@@ -97,7 +107,9 @@ export class AccessTokenProvider {
 
   private async clientFor(credential: OAuthCredential): Promise<OAuth2Client> {
     const cached = this.clients.get(credential.id);
-    if (cached && cached.refreshToken === credential.refreshToken) return cached.client;
+    if (cached?.refreshToken === credential.refreshToken && cached.proxy === credential.proxy) {
+      return cached.client;
+    }
     // Loaded on the first refresh, not at start-up: a pool whose tokens are still fresh (or an
     // API-key pool) never needs it, and it costs about 20 ms of start-up and 1.5 MB of heap.
     const { OAuth2Client } = await import('google-auth-library');
@@ -105,13 +117,18 @@ export class AccessTokenProvider {
       clientId: credential.clientId,
       clientSecret: credential.clientSecret,
       endpoints: { oauth2TokenUrl: this.tokenUrl },
-      // Node's own fetch: gaxios would otherwise import node-fetch lazily, which fails inside VM
-      // sandboxes such as jest's and costs a module load on the first refresh.
       // Each try's socket is let go at the same limit that bounds the whole refresh.
-      transporterOptions: { fetchImplementation: fetch, timeout: this.timeoutMs },
+      transporterOptions: {
+        fetchImplementation: this.fetchFor(credential.proxy),
+        timeout: this.timeoutMs,
+      },
     });
     client.setCredentials({ refresh_token: credential.refreshToken });
-    this.clients.set(credential.id, { client, refreshToken: credential.refreshToken });
+    this.clients.set(credential.id, {
+      client,
+      refreshToken: credential.refreshToken,
+      proxy: credential.proxy,
+    });
     return client;
   }
 }

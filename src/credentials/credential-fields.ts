@@ -1,3 +1,4 @@
+import { isUrlWith, PROXY_EXAMPLE, PROXY_SCHEMES } from '../config/env-values';
 /**
  * Plausibility of the identifying fields of a credential file (an e-mail, a project id): they
  * name the credential in its id, on /admin, in /metrics labels and in every log line, so a value
@@ -29,4 +30,16 @@ export function projectIdProblem(field: string, projectId: string): string | und
   if (/\s/.test(projectId) || CONTROL.test(projectId))
     return `has a ${field} with spaces or control characters`;
   return undefined;
+}
+
+/**
+ * A credential file's own outbound proxy (`"proxy": "socks5://user:pass@host:1080"`): a URL with
+ * one of the proxy schemes, or absent. The problem never quotes it, since it may carry a password.
+ */
+export function proxyField(value: unknown): { proxy?: string } | { problem: string } {
+  if (value === undefined || value === null || value === '') return {};
+  if (typeof value !== 'string' || !isUrlWith(value.trim(), PROXY_SCHEMES)) {
+    return { problem: `has a proxy that does not look like ${PROXY_EXAMPLE}` };
+  }
+  return { proxy: value.trim() };
 }

@@ -84,6 +84,29 @@ describe('parseCredential', () => {
   });
 });
 
+describe('parseCredential with its own proxy (DESIGN §14)', () => {
+  it.each([
+    ['an OAuth file', { refresh_token: '1//rt-abcdef', proxy: 'socks5://u:p@10.0.0.5:1080' }],
+    ['an API-key file', { api_key: 'AIza-key-12345', proxy: 'socks5://u:p@10.0.0.5:1080' }],
+  ])('reads the proxy of %s', (_case, raw) => {
+    const r = parseCredential(raw, defaults);
+    expect(r).toEqual({
+      ok: true,
+      credential: expect.objectContaining({ proxy: 'socks5://u:p@10.0.0.5:1080' }),
+    });
+  });
+
+  it('skips a file whose proxy is no proxy URL, without quoting it', () => {
+    const r = parseCredential(
+      { refresh_token: '1//rt-abcdef', proxy: 'ftp://u:swordfish@host' },
+      defaults,
+    );
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).toMatch(/has a proxy that does not look like/);
+    expect(JSON.stringify(r)).not.toContain('swordfish');
+  });
+});
+
 describe('uniqueIds', () => {
   it('suffixes repeated ids', () => {
     const c = { kind: 'api-key' as const, id: 'same', apiKey: 'k' };

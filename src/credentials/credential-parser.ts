@@ -1,6 +1,6 @@
 import { parseLimitTable, type LimitTable } from '../quota/quota-limits';
 import { ApiKeyCredential, Credential, OAuthCredential, secretSuffix } from './credential';
-import { emailProblem, projectIdProblem } from './credential-fields';
+import { emailProblem, projectIdProblem, proxyField } from './credential-fields';
 
 export interface ParseDefaults {
   clientId: string;
@@ -16,7 +16,7 @@ const str = (v: unknown): string | undefined =>
  * Reads one credential object in any of the shapes users have: the generator's file
  * (`client_id, client_secret, refresh_token, token_uri, project_id, user_email`), gemini-cli's
  * own `oauth_creds.json` (`access_token, refresh_token, expiry_date, …`), the older Python
- * proxies' `token`/`expiry` form, or `{ "api_key": "…" }`. Problems never include a secret.
+ * proxies' `token`/`expiry` form, or `{ "api_key": "…" }`; any of them with its own `proxy`. Problems never include a secret.
  */
 export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseResult {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -29,8 +29,11 @@ export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseRes
   } catch (error) {
     return { ok: false, problem: (error as Error).message };
   }
+  const route = proxyField(o.proxy);
+  if ('problem' in route) return { ok: false, problem: route.problem };
   const apiKey = str(o.api_key) ?? str(o.apiKey);
-  if (apiKey) return { ok: true, credential: apiKeyCredential(apiKey, { limits }) };
+  if (apiKey)
+    return { ok: true, credential: { ...apiKeyCredential(apiKey, { limits }), ...route } };
 
   const refreshToken = str(o.refresh_token) ?? str(o.refreshToken);
   if (!refreshToken) return { ok: false, problem: 'has no refresh_token' };
@@ -45,6 +48,7 @@ export function parseCredential(raw: unknown, defaults: ParseDefaults): ParseRes
     projectId: str(o.project_id) ?? str(o.projectId),
     email: str(o.user_email) ?? str(o.email),
     ...(limits ? { limits } : {}),
+    ...route,
   };
   const problem =
     (credential.email && emailProblem('user_email', credential.email)) ||

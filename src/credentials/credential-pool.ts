@@ -1,5 +1,6 @@
 import { Clock } from './clock';
 import { accountOf, Credential, CredentialKind, describeCredential } from './credential';
+import { shownProxy } from '../route-out/proxy-url';
 import {
   ALL_MODELS,
   CooldownEntry,
@@ -77,6 +78,8 @@ export interface CredentialStatus {
   disabled?: DisabledEntry;
   counters: CredentialCounters;
   sourceFile?: string;
+  /** The credential's own outbound proxy as scheme://host:port, never its user name or password. */
+  proxy?: string;
 }
 
 /**
@@ -344,6 +347,7 @@ export class CredentialPool {
         disabled: disabled && { ...disabled },
         counters: this.store.counters(c.id),
         sourceFile: sourceFileOf(c),
+        ...(c.proxy ? { proxy: shownProxy(c.proxy) } : {}),
       };
     });
   }

@@ -5,6 +5,7 @@ import { CredentialPool } from './credential-pool';
 import { CredentialWriteBack } from './credential-write-back';
 import { ServiceAccountTokens } from './service-account-tokens';
 import { TokenCoordinator } from './token-coordinator';
+import type { RouteOut } from '../route-out/route-out';
 
 /**
  * Access tokens of OAuth accounts (refresh grant) and service accounts (JWT bearer grant). A
@@ -23,21 +24,27 @@ export class CredentialTokens {
       writeBack: CredentialWriteBack;
       timeoutMs?: number;
       coordinator?: TokenCoordinator;
+      /** The way out to the token endpoint; unset, Node's own fetch, direct. */
+      routeOut?: RouteOut;
     },
   ) {
     const now = () => options.clock.now();
+    const { routeOut } = options;
+    const fetchFor = routeOut ? (proxy?: string) => routeOut.fetch(proxy) : undefined;
     this.oauth = new AccessTokenProvider(
       options.tokenUrl,
       (c, t, refreshed) => this.onRefreshed(c, t, refreshed),
       now,
       options.timeoutMs,
       options.coordinator,
+      fetchFor,
     );
     this.serviceAccounts = new ServiceAccountTokens(
       options.tokenUrl,
       now,
       options.timeoutMs,
       options.coordinator,
+      fetchFor,
     );
   }
 

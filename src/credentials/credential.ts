@@ -22,6 +22,8 @@ export interface OAuthCredential extends DeclaredLimits {
   email?: string;
   /** The file the credential was read from; refreshed tokens and discovered projects go back there. */
   sourceFile?: string;
+  /** The outbound proxy its file names (DESIGN §14): its model calls and token refreshes take it. */
+  proxy?: string;
 }
 
 /** A Gemini API (AI Studio) key. */
@@ -31,7 +33,7 @@ export interface ApiKeyCredential extends DeclaredLimits {
   apiKey: string;
   /** The key's Google project, when the operator named it: keys of one project share its quota. */
   project?: string;
-  /** The outbound proxy the operator named for this key (DESIGN §14); not applied yet. */
+  /** The outbound proxy the operator named for this key (DESIGN §14): its calls take it. */
   proxy?: string;
 }
 
@@ -47,6 +49,8 @@ export interface VertexServiceAccountCredential extends DeclaredLimits {
   projectId: string;
   location: string;
   sourceFile?: string;
+  /** The outbound proxy its key file names (DESIGN §14): its calls and token grants take it. */
+  proxy?: string;
 }
 
 /** A Vertex AI express-mode API key: the global host, no project, no embeddings. */
@@ -56,6 +60,7 @@ export interface VertexExpressCredential extends DeclaredLimits {
   id: string;
   apiKey: string;
   location: 'global';
+  proxy?: string;
 }
 
 export type VertexCredential = VertexServiceAccountCredential | VertexExpressCredential;

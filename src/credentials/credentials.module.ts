@@ -11,11 +11,12 @@ import { RedisConnection } from '../state/redis-connection';
 import { RedisPoolStateStore } from '../state/redis-pool-state-store';
 import { RedisTokenCoordinator } from '../state/redis-token-coordinator';
 import { REDIS_CONNECTION, StateModule } from '../state/state.module';
+import { RouteOutModule } from '../route-out/route-out.module';
 
 export const POOL_STATE_STORE = Symbol('POOL_STATE_STORE');
 
 @Module({
-  imports: [StateModule],
+  imports: [StateModule, RouteOutModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     // In memory for one process; in Redis, behind a local copy, when replicas share the pool.

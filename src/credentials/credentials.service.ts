@@ -25,6 +25,7 @@ import { FolderSource } from './sources/folder-source';
 import { JsonListSource } from './sources/json-list-source';
 import { TempFileSweeper } from './temp-file-sweeper';
 import { TOKEN_COORDINATOR, TokenCoordinator } from './token-coordinator';
+import { RouteOut } from '../route-out/route-out';
 
 /**
  * Owns the pool's membership: composes the sources, reconciles each reload with the pool, sweeps
@@ -49,6 +50,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
     @Optional() @Inject(upstreamConfig.KEY) upstream?: ConfigType<typeof upstreamConfig>,
     @Optional() @Inject(TOKEN_COORDINATOR) coordinator?: TokenCoordinator,
+    @Optional() routeOut?: RouteOut,
   ) {
     this.sources = credentialSources(config, files, {
       clientId: oauth.clientId,
@@ -62,6 +64,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
       writeBack: this.writeBack,
       timeoutMs: upstream?.tokenTimeoutMs,
       coordinator: coordinator ?? undefined,
+      routeOut: routeOut ?? undefined,
     });
     this.sweeper = new TempFileSweeper(files, clock);
   }

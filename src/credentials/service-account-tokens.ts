@@ -1,5 +1,6 @@
 import { createHash, createSign } from 'node:crypto';
 import { VertexServiceAccountCredential } from './credential';
+import type { FetchThrough } from '../route-out/route-out';
 import { DEFAULT_TOKEN_TIMEOUT_MS, withinTimeLimit } from './time-limit';
 import { EAGER_REFRESH_MS, tokenExpiry } from './token-lifetime';
 import { LocalTokenCoordinator, SharedToken, TokenCoordinator } from './token-coordinator';
@@ -78,6 +79,8 @@ export class ServiceAccountTokens {
     /** The one time limit on a grant, the wait for another replica's included (TOKEN_TIMEOUT_MS). */
     private readonly timeoutMs = DEFAULT_TOKEN_TIMEOUT_MS,
     private readonly coordinator: TokenCoordinator = new LocalTokenCoordinator(),
+    /** `fetch` over the route out to Google (HTTPS_PROXY, or the credential's own proxy). */
+    private readonly fetchFor: (proxy?: string) => FetchThrough = () => fetch,
   ) {}
 
   /** A valid token; `fresh` (after Google answered 401) skips the cache but still shares a grant under way. */
@@ -123,7 +126,7 @@ export class ServiceAccountTokens {
 
   private async grant(credential: VertexServiceAccountCredential): Promise<SharedToken> {
     const startedAt = this.now();
-    const res = await fetch(this.tokenUrl, {
+    const res = await this.fetchFor(credential.proxy)(this.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({

@@ -14,6 +14,14 @@ const KEY = {
 };
 
 describe('parseServiceAccount', () => {
+  it('reads its own proxy, and skips a key file whose proxy is no proxy URL', () => {
+    const routed = parseServiceAccount({ ...KEY, proxy: 'http://u:p@10.0.0.6:3128' }, 'global');
+    expect(routed).toMatchObject({ ok: true, credential: { proxy: 'http://u:p@10.0.0.6:3128' } });
+    const bad = parseServiceAccount({ ...KEY, proxy: 'gopher://u:swordfish@h' }, 'global');
+    expect(bad).toEqual({ ok: false, problem: expect.stringMatching(/has a proxy that/) });
+    expect(JSON.stringify(bad)).not.toContain('swordfish');
+  });
+
   it('reads the Cloud console key file, in the default location', () => {
     const result = parseServiceAccount(KEY, 'global');
     expect(result).toEqual({

@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { emailProblem, projectIdProblem } from './credential-fields';
+import { emailProblem, projectIdProblem, proxyField } from './credential-fields';
 import {
   secretSuffix,
   VertexExpressCredential,
@@ -27,7 +27,8 @@ export function isServiceAccountKey(raw: unknown): raw is Record<string, unknown
 
 /**
  * Reads a service-account key file as the Cloud console writes it (`client_email`, `private_key`,
- * `project_id`, …). A `location` field of our own overrides the default location. The private key
+ * `project_id`, …). A `location` field of our own overrides the default location; a `proxy` field names its own
+ * outbound proxy. The private key
  * is parsed here, so a damaged key skips the file at load rather than failing every request; no
  * problem message ever quotes the key.
  */
@@ -58,6 +59,8 @@ export function parseServiceAccount(
       problem: `has a location (${JSON.stringify(location.slice(0, 40))}${location.length > 40 ? '…' : ''}) that is not a Google Cloud location`,
     };
   }
+  const route = proxyField(raw.proxy);
+  if ('problem' in route) return { ok: false, problem: route.problem };
   return {
     ok: true,
     credential: {
@@ -69,6 +72,7 @@ export function parseServiceAccount(
       privateKeyId: str(raw.private_key_id),
       projectId,
       location,
+      ...route,
     },
   };
 }

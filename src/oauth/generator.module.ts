@@ -10,6 +10,8 @@ import { GeneratorController } from './generator.controller';
 import { GeneratorService, ONBOARDING_POLLING, OnboardingPolling } from './generator.service';
 import { GoogleLogin } from './google-login';
 import { LoginStateStore } from './login-state-store';
+import { RouteOut } from '../route-out/route-out';
+import { RouteOutModule } from '../route-out/route-out.module';
 
 /**
  * The root module of the `--gen-creds` app: only the login pages and what they need. It imports
@@ -22,7 +24,7 @@ export class GeneratorModule {
   static register(env?: EnvSource): DynamicModule {
     return {
       module: GeneratorModule,
-      imports: [AppConfigModule.register(env), CodeAssistClientModule],
+      imports: [AppConfigModule.register(env), CodeAssistClientModule, RouteOutModule],
       controllers: [GeneratorController],
       providers: [
         // The whole app is the generator, so its error page may answer every route.
@@ -34,8 +36,9 @@ export class GeneratorModule {
         { provide: LoginStateStore, useFactory: () => new LoginStateStore() },
         {
           provide: GoogleLogin,
-          inject: [oauthConfig.KEY],
-          useFactory: (cfg: ConfigType<typeof oauthConfig>) => new GoogleLogin(cfg),
+          inject: [oauthConfig.KEY, RouteOut],
+          useFactory: (cfg: ConfigType<typeof oauthConfig>, routeOut: RouteOut) =>
+            new GoogleLogin(cfg, routeOut.fetch()),
         },
         {
           provide: CredentialFileStore,

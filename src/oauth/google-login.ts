@@ -29,7 +29,15 @@ export interface LoginTokens {
  * tests and corporate gateways can stand in for accounts.google.com.
  */
 export class GoogleLogin {
-  constructor(private readonly config: GoogleLoginConfig) {}
+  constructor(
+    private readonly config: GoogleLoginConfig,
+    /**
+     * `fetch` over the route out (HTTPS_PROXY/HTTP_PROXY). Node's own by default: gaxios otherwise
+     * loads node-fetch through a dynamic import(), which fails inside Jest's VM
+     * (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING_FLAG).
+     */
+    private readonly fetchThrough: typeof fetch = fetch,
+  ) {}
 
   consentUrl(attempt: LoginAttempt): string {
     return this.client().generateAuthUrl({
@@ -94,9 +102,7 @@ export class GoogleLogin {
       clientId: this.config.clientId,
       clientSecret: this.config.clientSecret,
       endpoints: { oauth2AuthBaseUrl: this.config.authUrl, oauth2TokenUrl: this.config.tokenUrl },
-      // Node's own fetch: gaxios otherwise loads node-fetch through a dynamic import(), which
-      // fails inside Jest's VM (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING_FLAG).
-      transporterOptions: { fetchImplementation: fetch },
+      transporterOptions: { fetchImplementation: this.fetchThrough },
     });
   }
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Credential, secretSuffix } from '../credentials/credential';
+import { shownProxy } from '../route-out/proxy-url';
 
 const REDACTED_KEYS = new Set([
   'text',
@@ -43,6 +44,7 @@ export class DebugLog {
   credential(c: Credential, model: string, attempt: number): void {
     if (!this.enabled) return;
     const lines = credentialLines(c);
+    if (c.proxy) lines.push(`Route out: via ${shownProxy(c.proxy)}`);
     this.logger.debug(
       ['--- Credential Details ---', ...lines, `Model: ${model}`, `Attempt: ${attempt}`].join('\n'),
     );

@@ -294,7 +294,8 @@ describe('classifyUpstreamError on other statuses', () => {
     ['retries elsewhere on a 502 with an HTML body', http(502, '<html>502 Bad Gateway</html>'), transient('HTTP_502')],
     ['retries elsewhere on 408', http(408, ''), transient('DEADLINE_EXCEEDED')],
     ['returns a bad request to the client', http(400, MISSING_SIGNATURE), clientError(400, 'INVALID_ARGUMENT')],
-    ['returns a failed precondition to the client', http(400, LOCATION), clientError(400, 'FAILED_PRECONDITION')],
+    ['fails over, never disabling, on "User location is not supported": a fault of the route out', http(400, LOCATION), transient('ROUTE_OUT_LOCATION')],
+    ['returns another failed precondition to the client', http(400, rpc(400, 'FAILED_PRECONDITION', 'Precondition check failed.')), clientError(400, 'FAILED_PRECONDITION')],
     ['returns a 413 to the client', http(413, 'Request Entity Too Large'), clientError(413, 'INVALID_ARGUMENT')],
     ['returns a 499 CANCELLED to the client', http(499, rpc(499, 'CANCELLED', 'The operation was cancelled.')), clientError(499, 'CANCELLED')],
   ])('%s', (_case, error, expected) => expectVerdict(error, expected));

@@ -80,6 +80,14 @@ const TRANSIENT_REASONS = new Set(['MODEL_CAPACITY_EXHAUSTED']);
 
 const REFRESH_REASONS = new Set(['ACCESS_TOKEN_EXPIRED', 'CREDENTIALS_MISSING']);
 
+/**
+ * Google's "User location is not supported for the API use." (400 FAILED_PRECONDITION) judges
+ * the address the call left from, not the key: the same key works through a proxy elsewhere. It
+ * is a fault of the route out, so the call fails over and the key is never disabled for it.
+ */
+export const ROUTE_OUT_LOCATION_REASON = 'ROUTE_OUT_LOCATION';
+const LOCATION_REFUSAL = /User location is not supported/i;
+
 /** OAuth token-endpoint errors that no retry fixes. */
 const OAUTH_DISABLE: Record<string, string> = {
   invalid_grant: 'refresh token expired or revoked; log the account in again',
@@ -95,6 +103,7 @@ const LOCAL_REASONS = new Set([
   'aborted',
   'unknown',
   'oauth_refresh_failed',
+  ROUTE_OUT_LOCATION_REASON,
   // Raised by the Code Assist backend when onboarding cannot finish.
   'PROJECT_REQUIRED',
   'ONBOARDING_PENDING',
@@ -179,6 +188,9 @@ function classifyHttp(
   // visible in the status view and makes isKnownReason() false so the caller logs it once.
   const fallbackReason = googleReason ? `${statusName} (${googleReason})` : statusName;
 
+  if (code >= 400 && code < 500 && LOCATION_REFUSAL.test(message)) {
+    return { action: 'transient', reason: ROUTE_OUT_LOCATION_REASON, message };
+  }
   if (googleReason && DISABLE_REASONS.has(googleReason)) {
     return {
       action: 'disable',

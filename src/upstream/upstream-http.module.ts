@@ -1,15 +1,18 @@
-import { Module, OnApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { RouteOut } from '../route-out/route-out';
+import { RouteOutModule } from '../route-out/route-out.module';
 import { UpstreamHttp } from './upstream-http';
 
-/** The one HTTP agent to Google, shared by every backend and closed at shutdown. */
+/** The one HTTP client to Google, shared by every backend; RouteOutModule closes its dispatchers. */
 @Module({
-  providers: [{ provide: UpstreamHttp, useFactory: () => new UpstreamHttp() }],
+  imports: [RouteOutModule],
+  providers: [
+    {
+      provide: UpstreamHttp,
+      inject: [RouteOut],
+      useFactory: (routeOut: RouteOut) => new UpstreamHttp(routeOut),
+    },
+  ],
   exports: [UpstreamHttp],
 })
-export class UpstreamHttpModule implements OnApplicationShutdown {
-  constructor(private readonly http: UpstreamHttp) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.http.close();
-  }
-}
+export class UpstreamHttpModule {}

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { Agent, Dispatcher, errors } from 'undici';
+import { Dispatcher, errors } from 'undici';
+import { RouteOut } from '../route-out/route-out';
 import { CallTimer } from './call-timer';
 import { decodeSse } from './sse-decoder';
 import { UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
@@ -20,21 +21,18 @@ export interface SendOptions {
   body?: string | Readable;
   signal: AbortSignal;
   timeoutMs: number;
+  /** The credential's own outbound proxy; unset, the call takes HTTPS_PROXY/HTTP_PROXY or goes direct. */
+  proxy?: string;
 }
 
 /**
- * The network boundary to Google: one pooled keep-alive undici agent for every upstream call,
- * the client's abort signal, and one timer per call (undici's own header and body timeouts are
- * off, so that nothing else cuts a stream that keeps producing).
+ * The network boundary to Google: the pooled keep-alive dispatchers of the route out (direct,
+ * HTTPS_PROXY, or the credential's own proxy), the client's abort signal, and one timer per call
+ * (undici's own header and body timeouts are off, so that nothing else cuts a stream that keeps
+ * producing).
  */
 export class UpstreamHttp {
-  private readonly agent = new Agent({
-    keepAliveTimeout: 60_000,
-    keepAliveMaxTimeout: 600_000,
-    // No cap per origin: every open stream holds a connection, and a thousand streams must not queue.
-    connections: null,
-    connect: { timeout: 30_000 },
-  });
+  constructor(private readonly routeOut: RouteOut = new RouteOut()) {}
 
   async send(options: SendOptions): Promise<UpstreamResponse> {
     const timer = new CallTimer(options.signal, options.timeoutMs);
@@ -42,7 +40,7 @@ export class UpstreamHttp {
       // The agent's own request() with the origin and path split here: undici's top-level
       // request(url) parses a WHATWG URL on every call (about 2 % of a request's CPU).
       const { origin, path } = splitUrl(options.url);
-      const res = await this.agent.request({
+      const res = await this.routeOut.dispatcher(options.proxy).request({
         origin,
         path,
         method: options.method,
@@ -104,7 +102,7 @@ export class UpstreamHttp {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.routeOut.close();
   }
 }
 

@@ -22,6 +22,8 @@ export interface CodeAssistOptions {
 export interface CodeAssistAuth {
   accessToken: string;
   projectId: string;
+  /** The account's own outbound proxy (DESIGN §14). */
+  proxy?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export class CodeAssistClient {
       body: envelope(auth, call),
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
     return unwrap(answer);
   }
@@ -65,6 +68,7 @@ export class CodeAssistClient {
       body: envelope(auth, call),
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
     return unwrapStream(events);
   }
@@ -77,6 +81,7 @@ export class CodeAssistClient {
       body: `{"request":{"model":${JSON.stringify(`models/${call.model}`)},"contents":${call.payload}}}`,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
   }
 
@@ -93,7 +98,7 @@ export class CodeAssistClient {
   }
 
   /** The onboarding calls, bound to one access token, in the shape code-assist-setup expects. */
-  setupApi(accessToken: string, signal: AbortSignal): CodeAssistSetupApi {
+  setupApi(accessToken: string, signal: AbortSignal, proxy?: string): CodeAssistSetupApi {
     const post = <T>(method: string, body: Record<string, unknown>) =>
       this.http.json<T>({
         method: 'POST',
@@ -102,6 +107,7 @@ export class CodeAssistClient {
         body: JSON.stringify(body),
         signal,
         timeoutMs: this.options.timeoutMs,
+        proxy,
       });
     return {
       loadCodeAssist: (body) => post<LoadCodeAssistResponse>('loadCodeAssist', body),
@@ -113,6 +119,7 @@ export class CodeAssistClient {
           headers: this.headers({ accessToken, projectId: '' }),
           signal,
           timeoutMs: this.options.timeoutMs,
+          proxy,
         }),
     };
   }

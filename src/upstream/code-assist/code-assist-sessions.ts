@@ -39,6 +39,7 @@ export class CodeAssistSessions {
     const auth = async (fresh: boolean): Promise<CodeAssistAuth> => ({
       accessToken: await this.token(ready, fresh, signal),
       projectId: ready.projectId ?? '',
+      proxy: ready.proxy,
     });
     return { credential: ready, auth: await auth(false), refresh: () => auth(true) };
   }
@@ -53,7 +54,7 @@ export class CodeAssistSessions {
     if (running) return running;
     const promise = (async () => {
       const token = await this.token(credential, false, signal);
-      const api = this.client.setupApi(token, signal);
+      const api = this.client.setupApi(token, signal, credential.proxy);
       const result = await setUpCodeAssistProject(api, {
         projectId: this.config.googleCloudProject,
       }).catch((error: unknown) => {

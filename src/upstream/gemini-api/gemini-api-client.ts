@@ -21,6 +21,8 @@ export interface GeminiApiOptions {
 /** What a Gemini API call sends: the key. */
 export interface GeminiApiAuth {
   apiKey: string;
+  /** The key's own outbound proxy (DESIGN §14). */
+  proxy?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
   /** A key has no token to refresh: a 401 stands. */
   async open(credential: Credential): Promise<BackendSession<GeminiApiAuth>> {
     if (credential.kind !== 'api-key') throw new Error('The Gemini API serves API keys only');
-    return { credential, auth: { apiKey: credential.apiKey } };
+    return { credential, auth: { apiKey: credential.apiKey, proxy: credential.proxy } };
   }
 
   /** Every action posts the native body as the client (or the translation) shaped it. */
@@ -68,6 +70,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
       body: call.payload,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
     return relayedAnswer(bytes);
   }
@@ -80,6 +83,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
       body: call.payload,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
     return parseEvents(events);
   }
@@ -104,6 +108,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
         headers: this.headers(auth),
         signal,
         timeoutMs: this.options.timeoutMs,
+        proxy: auth.proxy,
       });
       models.push(...(answer.models ?? []));
       pageToken = answer.nextPageToken;
@@ -127,6 +132,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
       body: call.body,
       signal: call.signal,
       timeoutMs: call.timeoutMs ?? this.options.timeoutMs,
+      proxy: auth.proxy,
     });
   }
 
@@ -138,6 +144,7 @@ export class GeminiApiClient implements UpstreamBackend<GeminiApiAuth> {
       body: call.payload,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
   }
 

@@ -41,13 +41,17 @@ export class VertexBackend implements UpstreamBackend<VertexAuth> {
   async open(credential: Credential, signal: AbortSignal): Promise<BackendSession<VertexAuth>> {
     if (credential.kind !== 'vertex') throw new Error('Vertex AI serves Vertex credentials only');
     if (credential.mode === 'express') {
-      return { credential, auth: { mode: 'express', apiKey: credential.apiKey } };
+      return {
+        credential,
+        auth: { mode: 'express', apiKey: credential.apiKey, proxy: credential.proxy },
+      };
     }
     const auth = async (fresh: boolean): Promise<VertexAuth> => ({
       mode: 'service-account',
       accessToken: await this.token(credential, fresh, signal),
       projectId: credential.projectId,
       location: credential.location,
+      proxy: credential.proxy,
     });
     return { credential, auth: await auth(false), refresh: () => auth(true) };
   }

@@ -14,9 +14,13 @@ export interface VertexOptions {
 }
 
 /** What a Vertex call sends: a service account's token in its project and location, or an express key. */
-export type VertexAuth =
+export type VertexAuth = (
   | { mode: 'service-account'; accessToken: string; projectId: string; location: string }
-  | { mode: 'express'; apiKey: string };
+  | { mode: 'express'; apiKey: string }
+) & {
+  /** The credential's own outbound proxy (DESIGN §14). */
+  proxy?: string;
+};
 
 /** Embedding calls of one batch run this many at a time. */
 const EMBED_CONCURRENCY = 4;
@@ -69,6 +73,7 @@ export class VertexClient {
       body: call.payload,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
     return relayedAnswer(bytes);
   }
@@ -81,6 +86,7 @@ export class VertexClient {
       body: call.payload,
       signal: call.signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
     return parseEvents(events);
   }
@@ -124,6 +130,7 @@ export class VertexClient {
       body,
       signal,
       timeoutMs: this.options.timeoutMs,
+      proxy: auth.proxy,
     });
   }
 
