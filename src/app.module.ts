@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AnthropicModule } from './anthropic/anthropic.module';
 import { AuthModule } from './auth/auth.module';
@@ -14,7 +15,10 @@ import { LoggingModule } from './logging/logging.module';
 import { MediaModule } from './media/media.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
+import { QuotaModule } from './quota/quota.module';
+import { RequestGuard } from './request.guard';
 import { ResponsesModule } from './responses/responses.module';
+import { SharedStateModule } from './state/shared-state.module';
 import { UsageModule } from './usage/usage.module';
 
 /**
@@ -28,10 +32,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.register(env),
-        // AuthModule before BodyModule: their global guards run in this order, password first.
+        SharedStateModule,
         AuthModule,
         BodyModule,
         CredentialsModule,
+        // Global: the dispatcher's CALL_QUOTA.
+        QuotaModule,
         AnthropicModule,
         // Before Gemini: models/{model}:batchGenerateContent is the Files module's; it passes the rest on.
         FilesModule,
@@ -47,6 +53,8 @@ export class AppModule {
         AdminModule,
       ],
       controllers: [HealthController],
+      // The one global guard: the password, then the body.
+      providers: [{ provide: APP_GUARD, useClass: RequestGuard }],
     };
   }
 }

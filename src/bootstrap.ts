@@ -13,7 +13,7 @@ import { answerInDialect } from './dialects/answer-in-dialect';
 import { endUnfinished } from './http/final-answer';
 import { BufferedConsoleLogger } from './logging/buffered-console-logger';
 import { RequestTracker } from './logging/request-tracker';
-import { useViews } from './views';
+import { useViews } from './http/views';
 
 /** How long clients told to come back after a restart should wait. */
 const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
@@ -91,7 +91,7 @@ export async function listen(
 /**
  * Express settings, the view engine (for the /admin page) and the HTTP server's timeouts and
  * connection cap (src/http/connection-limits.ts). There is deliberately no body-parsing
- * middleware: bodies are read by BodyGuard, after the password guard (src/http/body.module.ts).
+ * middleware: bodies are read by BodyGuard, after the password guard (src/request.guard.ts).
  */
 export function configureHttp(
   app: NestExpressApplication,

@@ -1,6 +1,6 @@
 import { FakeGoogle } from './fake-google/fake-google';
 import { QUOTA_OPTIONS } from '../src/quota/quota.module';
-import { NO_LIMITS } from '../src/quota/quota-limits';
+import { NO_LIMITS } from '../src/config/quota-limits';
 import type { QuotaView } from '../src/quota/quota-view';
 import { nextPacificMidnight } from '../src/upstream/quota-reset';
 import { AUTH, generate, ManualClock, startPoolProxy } from './support/pool-harness';

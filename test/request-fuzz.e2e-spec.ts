@@ -2,7 +2,7 @@ import { RequestContext } from '../src/request/request-context';
 import fc from 'fast-check';
 import type { AdminStatus } from '../src/admin/admin-view';
 import { GeminiService } from '../src/gemini/gemini.service';
-import { parseModelAliases } from '../src/models/model-aliases';
+import { parseModelAliases } from '../src/config/model-aliases-value';
 import { ModelAliasesService } from '../src/models/model-aliases.service';
 import { ApiError } from '../src/errors/api-error';
 import { findChatRequestProblem } from '../src/openai/dto/chat-request-rules';

@@ -1,5 +1,5 @@
 import express from 'express';
-import { VIEWS_DIR } from '../views';
+import { VIEWS_DIR } from '../http/views';
 import { AdminPageOptions, adminPage, duration } from './admin-page';
 import { AdminStatus } from './admin-view';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ADMIN_COOKIE, ADMIN_COOKIE_MAX_AGE_MS, ADMIN_COOKIE_PATH } from '../auth/admin-cookie';
-import { renderView } from '../views';
+import { renderView } from '../http/views';
 import { AdminStatus } from './admin-view';
 import { AdminService } from './admin.service';
 import { OpenApiDocument } from './openapi-document';

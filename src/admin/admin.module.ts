@@ -3,13 +3,14 @@ import { AuthModule } from '../auth/auth.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { ModelsModule } from '../models/models.module';
 import { QuotaModule } from '../quota/quota.module';
-import { ResponsesModule } from '../responses/responses.module';
-import { StateModule } from '../state/state.module';
+import { RedisModule } from '../redis/redis.module';
+import { TimeModule } from '../time/time.module';
 import { UsageModule } from '../usage/usage.module';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
 import { ConsoleAssets } from './console-assets';
 import { OpenApiDocument } from './openapi-document';
+import { UsageController } from './usage.controller';
 import { UsagePageController } from './usage-page.controller';
 import { UsagePageService } from './usage-page.service';
 
@@ -18,12 +19,12 @@ import { UsagePageService } from './usage-page.service';
     AuthModule,
     CredentialsModule,
     ModelsModule,
-    StateModule,
-    ResponsesModule,
+    RedisModule,
+    TimeModule,
     UsageModule,
     QuotaModule,
   ],
-  controllers: [AdminController, UsagePageController],
+  controllers: [AdminController, UsageController, UsagePageController],
   providers: [AdminService, OpenApiDocument, UsagePageService, ConsoleAssets],
   exports: [OpenApiDocument],
 })

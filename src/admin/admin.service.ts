@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AdminCookie } from '../auth/admin-cookie';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { CredentialPool } from '../credentials/credential-pool';
 import { ApiError } from '../errors/api-error';
 import { ServedModels } from '../models/served-models';
 import { RESPONSE_STORE, ResponseStore } from '../responses/response-store';
-import { SharedStateStatus } from '../state/shared-state-status';
+import { SharedStateStatus } from '../redis/shared-state-status';
 import { QuotaService } from '../quota/quota.service';
 import { QuotaRow, quotaRows } from '../quota/quota-page';
 import { UsageLedger } from '../usage/usage-ledger';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '../errors/api-error';
-import { VIEWS_DIR } from '../views';
+import { VIEWS_DIR } from '../http/views';
 
 export interface ConsoleAsset {
   type: string;

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res, UsePipes, ValidationPipe } from '@nestjs/common';
 import type { Response } from 'express';
-import { renderView } from '../views';
+import { renderView } from '../http/views';
 import { ConsoleAssets } from './console-assets';
 import { UsagePageQueryDto } from './usage-page-query.dto';
 import { UsagePageService } from './usage-page.service';

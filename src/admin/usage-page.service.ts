@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { UsageLedger } from '../usage/usage-ledger';
 import { UsageService } from '../usage/usage.service';
 import { ConsoleNavLink, consoleNav } from './console-nav';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Clock } from '../credentials/clock';
+import type { Clock } from '../time/clock';
 import { ADMIN_COOKIE, ADMIN_COOKIE_MAX_AGE_MS, AdminCookie, isAdminPath } from './admin-cookie';
 
 const PASSWORD = 's3cret-password';

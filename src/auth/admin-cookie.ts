@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../credentials/clock';
+import type { Clock } from '../time/clock';
 import { readCookie } from '../http/read-cookie';
 import { passwordMatches } from './password';
 

@@ -1,18 +1,20 @@
 import { Logger, Module, OnModuleInit, Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
 import { authConfig } from '../config/configuration';
-import { Clock } from '../credentials/clock';
-import { CredentialsModule } from '../credentials/credentials.module';
+import { Clock } from '../time/clock';
+import { TimeModule } from '../time/time.module';
 import { AdminCookie } from './admin-cookie';
 import { PasswordGuard } from './auth.guard';
 
-/** The password guard, and the `/admin` sign-in cookie it accepts and the admin page issues. */
+/**
+ * The password guard (run by the app's RequestGuard, before the body is read), and the `/admin`
+ * sign-in cookie it accepts and the admin page issues.
+ */
 @Module({
-  // For the clock only: the cookie's expiry follows the same time as the pool (tests move it).
-  imports: [CredentialsModule],
+  // The cookie's expiry follows the same clock as the pool (tests move it).
+  imports: [TimeModule],
   providers: [
-    { provide: APP_GUARD, useClass: PasswordGuard },
+    PasswordGuard,
     {
       provide: AdminCookie,
       inject: [authConfig.KEY, Clock],
@@ -20,7 +22,7 @@ import { PasswordGuard } from './auth.guard';
         new AdminCookie(auth.password, clock),
     },
   ],
-  exports: [AdminCookie],
+  exports: [AdminCookie, PasswordGuard],
 })
 export class AuthModule implements OnModuleInit {
   constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {}

@@ -2,8 +2,8 @@ import { registerAs } from '@nestjs/config';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { parseModelAliases } from '../models/model-aliases';
-import { parseLimitTable } from '../quota/quota-limits';
+import { parseModelAliases } from './model-aliases-value';
+import { parseLimitTable } from './quota-limits';
 import { validateEnvironment } from './env.validation';
 import {
   parseApiKeyEntries,

@@ -1,5 +1,5 @@
 import { isRecord } from '../json/is-record';
-import { parseLimitTable, type LimitTable } from '../quota/quota-limits';
+import { parseLimitTable, type LimitTable } from '../config/quota-limits';
 
 /**
  * How the raw strings of the environment become values. Each parser throws an Error whose message

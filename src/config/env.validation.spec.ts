@@ -1,6 +1,6 @@
 import { validateEnvironment } from './env.validation';
 import { parseApiKeyEntries, parseApiKeys, parseByteSize } from './env-values';
-import { parseLimitTable } from '../quota/quota-limits';
+import { parseLimitTable } from '../config/quota-limits';
 
 describe('validateEnvironment', () => {
   it('fills every default from an empty environment', () => {

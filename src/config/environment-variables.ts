@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { parseModelAliases } from '../models/model-aliases';
-import { parseLimitTable } from '../quota/quota-limits';
+import { parseModelAliases } from './model-aliases-value';
+import { parseLimitTable } from './quota-limits';
 import {
   Bool,
   Check,

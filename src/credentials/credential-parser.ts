@@ -1,4 +1,4 @@
-import { parseLimitTable, type LimitTable } from '../quota/quota-limits';
+import { parseLimitTable, type LimitTable } from '../config/quota-limits';
 import { ApiKeyCredential, Credential, OAuthCredential, secretSuffix } from './credential';
 import { emailProblem, projectIdProblem, proxyField } from './credential-fields';
 

@@ -1,4 +1,4 @@
-import { Clock } from './clock';
+import { Clock } from '../time/clock';
 import { apiKeyCredential, parseCredential } from './credential-parser';
 import { Credential } from './credential';
 import {

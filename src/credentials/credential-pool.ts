@@ -1,4 +1,4 @@
-import { Clock } from './clock';
+import { Clock } from '../time/clock';
 import { accountOf, Credential, CredentialKind, describeCredential } from './credential';
 import { shownProxy } from '../route-out/proxy-url';
 import {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FakeGoogle } from '../../test/fake-google/fake-google';
-import { SystemClock } from './clock';
+import { SystemClock } from '../time/clock';
 import { OAuthCredential } from './credential';
 import { CredentialFileStore } from './credential-file-store';
 import { CredentialPool } from './credential-pool';

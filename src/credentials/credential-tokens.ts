@@ -1,5 +1,5 @@
 import { AccessTokenProvider, RefreshedToken } from './access-token-provider';
-import { Clock } from './clock';
+import { Clock } from '../time/clock';
 import { OAuthCredential, VertexServiceAccountCredential } from './credential';
 import { CredentialPool } from './credential-pool';
 import { CredentialWriteBack } from './credential-write-back';

@@ -1,4 +1,4 @@
-import type { LimitTable } from '../quota/quota-limits';
+import type { LimitTable } from '../config/quota-limits';
 
 export type CredentialKind = 'oauth' | 'api-key' | 'vertex';
 

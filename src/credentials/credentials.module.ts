@@ -1,37 +1,19 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { credentialsConfig } from '../config/configuration';
-import { Clock, SystemClock } from './clock';
+import { Clock } from '../time/clock';
+import { TimeModule } from '../time/time.module';
 import { CredentialFileStore } from './credential-file-store';
 import { CredentialPool } from './credential-pool';
 import { CredentialsService } from './credentials.service';
-import { InMemoryPoolStateStore, PoolStateStore } from './pool-state-store';
-import { LocalTokenCoordinator, TOKEN_COORDINATOR, TokenCoordinator } from './token-coordinator';
-import { RedisConnection } from '../state/redis-connection';
-import { RedisPoolStateStore } from '../state/redis-pool-state-store';
-import { RedisTokenCoordinator } from '../state/redis-token-coordinator';
-import { REDIS_CONNECTION, StateModule } from '../state/state.module';
+import { POOL_STATE_STORE, PoolStateStore } from './pool-state-store';
 import { RouteOutModule } from '../route-out/route-out.module';
 
-export const POOL_STATE_STORE = Symbol('POOL_STATE_STORE');
-
 @Module({
-  imports: [StateModule, RouteOutModule],
+  // The pool's state store and the token coordinator are bound where the app is composed
+  // (SharedStateModule), in memory or in Redis.
+  imports: [TimeModule, RouteOutModule],
   providers: [
-    { provide: Clock, useClass: SystemClock },
-    // In memory for one process; in Redis, behind a local copy, when replicas share the pool.
-    {
-      provide: POOL_STATE_STORE,
-      inject: [REDIS_CONNECTION, Clock],
-      useFactory: (redis: RedisConnection | null, clock: Clock): PoolStateStore =>
-        redis ? new RedisPoolStateStore(redis, () => clock.now()) : new InMemoryPoolStateStore(),
-    },
-    {
-      provide: TOKEN_COORDINATOR,
-      inject: [REDIS_CONNECTION, Clock],
-      useFactory: (redis: RedisConnection | null, clock: Clock): TokenCoordinator =>
-        redis ? new RedisTokenCoordinator(redis, () => clock.now()) : new LocalTokenCoordinator(),
-    },
     {
       provide: CredentialPool,
       inject: [POOL_STATE_STORE, Clock],
@@ -45,6 +27,6 @@ export const POOL_STATE_STORE = Symbol('POOL_STATE_STORE');
     },
     CredentialsService,
   ],
-  exports: [CredentialsService, CredentialPool, CredentialFileStore, Clock],
+  exports: [CredentialsService, CredentialPool, CredentialFileStore, TimeModule],
 })
 export class CredentialsModule {}

@@ -9,7 +9,7 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import * as path from 'node:path';
 import { credentialsConfig, oauthConfig, upstreamConfig } from '../config/configuration';
-import { Clock } from './clock';
+import { Clock } from '../time/clock';
 import { OAuthCredential, shownField, VertexServiceAccountCredential } from './credential';
 import { CredentialFileStore } from './credential-file-store';
 import { ParseDefaults } from './credential-parser';

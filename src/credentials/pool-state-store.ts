@@ -52,6 +52,9 @@ export interface CredentialCounters {
 /** `*` as the model stands for every model. */
 export const ALL_MODELS = '*';
 
+/** The token the app binds to the pool's store: in memory, or Redis when replicas share it. */
+export const POOL_STATE_STORE = Symbol('POOL_STATE_STORE');
+
 export interface PoolStateStore {
   /** Returns the cursor value before incrementing it. */
   nextCursor(): number;

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { SystemClock } from './clock';
+import { SystemClock } from '../time/clock';
 import { CredentialFileStore } from './credential-file-store';
 import { TempFileSweeper } from './temp-file-sweeper';
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Clock } from './clock';
+import { Clock } from '../time/clock';
 import { CredentialFileStore } from './credential-file-store';
 
 /**

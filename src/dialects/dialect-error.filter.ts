@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, NotFoundException } from '@nestj
 import type { Request, Response } from 'express';
 import { toErrorFacts } from '../errors/error-facts';
 import { sendError, setErrorHeaders } from '../http/error-response';
-import { renderView } from '../views';
+import { renderView } from '../http/views';
 import { dialectFor } from './dialect-routes';
 
 /**

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TimeModule } from '../time/time.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { BatchCreateController, BatchesController } from './batches.controller';
 import { CachedContentsController } from './cached-contents.controller';
@@ -6,14 +7,13 @@ import { FilesController } from './files.controller';
 import { InteractionsController } from './interactions.controller';
 import { ResourceActions } from './resource-actions';
 import { ResourceCaller } from './resource-caller';
-import { ResourceOwnersModule } from './resource-owners.module';
 import { ResourcesService } from './resources.service';
 import { UploadController } from './upload.controller';
 import { UploadsService } from './uploads.service';
 
 /** Google's stateful resources: files, cached contents, batches and interactions, through the pool. */
 @Module({
-  imports: [UpstreamModule, ResourceOwnersModule],
+  imports: [UpstreamModule, TimeModule],
   controllers: [
     UploadController,
     FilesController,

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
 import { Credential } from '../credentials/credential';
 import { CredentialPool } from '../credentials/credential-pool';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { ApiError } from '../errors/api-error';
 import { FailurePolicy } from '../upstream/failure-policy';
 import { ownerGone, ownerUnavailable, ResourcePin } from '../upstream/resource-pin';

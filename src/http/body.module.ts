@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
 import { serverConfig } from '../config/configuration';
 import { BodyBudget } from './body-budget';
 import { BODY_DEADLINES, BodyGuard, DEFAULT_BODY_DEADLINES } from './body.guard';
 
 /**
- * Request bodies, read after the password check within BODY_LIMIT and BODY_BYTES_IN_FLIGHT.
- * Import it after AuthModule: global guards run in the order their modules are imported.
+ * Request bodies, read within BODY_LIMIT and BODY_BYTES_IN_FLIGHT by the guard the app runs after
+ * the password check (RequestGuard).
  */
 @Module({
   providers: [
@@ -18,7 +17,8 @@ import { BODY_DEADLINES, BodyGuard, DEFAULT_BODY_DEADLINES } from './body.guard'
         new BodyBudget(server.bodyBytesInFlight),
     },
     { provide: BODY_DEADLINES, useValue: DEFAULT_BODY_DEADLINES },
-    { provide: APP_GUARD, useClass: BodyGuard },
+    BodyGuard,
   ],
+  exports: [BodyGuard],
 })
 export class BodyModule {}

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { LoggingModule } from '../logging/logging.module';
 import { QuotaModule } from '../quota/quota.module';
-import { StateModule } from '../state/state.module';
+import { RedisModule } from '../redis/redis.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { UsageModule } from '../usage/usage.module';
 import { MetricsController } from './metrics.controller';
@@ -13,7 +13,7 @@ import { MetricsService } from './metrics.service';
     UpstreamModule,
     CredentialsModule,
     LoggingModule,
-    StateModule,
+    RedisModule,
     UsageModule,
     QuotaModule,
   ],

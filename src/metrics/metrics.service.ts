@@ -16,10 +16,10 @@ import {
   UpstreamEvents,
   UsageEvent,
 } from '../upstream/upstream-events';
-import { SharedStateStatus } from '../state/shared-state-status';
+import { SharedStateStatus } from '../redis/shared-state-status';
 import { isOtherModel, servedModelName } from '../models/served-models';
 import { UsageLedger } from '../usage/usage-ledger';
-import { BoundedLabel } from './bounded-label';
+import { BoundedLabel } from '../quota/bounded-label';
 import { registerQuotaGauges } from '../quota/quota-metrics';
 import { QuotaService } from '../quota/quota.service';
 

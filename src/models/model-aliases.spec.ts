@@ -1,10 +1,6 @@
 import type { GeminiModel } from './model-catalogue';
-import {
-  NO_ALIASES,
-  parseModelAliases,
-  resolveModelAlias,
-  withAliasEntries,
-} from './model-aliases';
+import { NO_ALIASES, parseModelAliases } from '../config/model-aliases-value';
+import { resolveModelAlias, withAliasEntries } from './model-aliases';
 
 describe('parseModelAliases', () => {
   it.each([[''], ['  '], [undefined], ['{}']])('reads %j as no aliases', (raw) => {

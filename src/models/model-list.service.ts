@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { Credential } from '../credentials/credential';
 import { CredentialPool } from '../credentials/credential-pool';
 import { GEMINI_MODELS, GeminiModel, withVariants } from './model-catalogue';

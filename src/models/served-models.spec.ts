@@ -1,5 +1,5 @@
 import { RequestContext } from '../request/request-context';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { UpstreamEvents } from '../upstream/upstream-events';
 import { isOtherModel, MAX_MISMATCH_PAIRS, servedModelName, ServedModels } from './served-models';
 

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { ServedEvent, UpstreamEvents } from '../upstream/upstream-events';
 import { GOOGLE_ROUTES } from './model-catalogue';
 import { modelNameProblem } from './model-names';

@@ -8,7 +8,7 @@ import { limitConnections } from '../http/connection-limits';
 import { debugRequested, EnvSource, oauthConfig, serverConfig } from '../config/configuration';
 import { GeneratorModule } from './generator.module';
 import { isLoopbackHost } from './redirect-notes';
-import { useViews } from '../views';
+import { useViews } from '../http/views';
 
 export interface GeneratorStartOptions {
   /** Overrides PORT (0 picks a free port; tests use it). */

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { renderView } from '../views';
+import { renderView } from '../http/views';
 import type { ErrorPage, LoginPage, SuccessPage } from './page-models';
 
 interface Views {

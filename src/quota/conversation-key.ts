@@ -1,3 +1,4 @@
+import type { Conversation } from '../upstream/call-quota';
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isRecord } from '../json/is-record';
@@ -39,13 +40,6 @@ export function conversationKey(
   // health check): it goes round-robin, and its conversation keeps to where it went from turn two.
   const contents = (geminiBody as { contents: unknown[] }).contents;
   return { key: `o:${digest(opening)}`, continues: contents.length > 1 };
-}
-
-export interface Conversation {
-  /** A hash: neither session ids nor prompt text are kept. */
-  key: string;
-  /** An agent's session, or a turn after the first: worth sending where the last turn went. */
-  continues: boolean;
 }
 
 function sessionIdFrom(
@@ -113,3 +107,5 @@ function textOf(content: Record<string, unknown>): string {
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
+
+export type { Conversation };

@@ -1,4 +1,4 @@
-import { LimitName, QuotaLimits } from './quota-limits';
+import { LimitName, QuotaLimits } from '../config/quota-limits';
 import { Window } from './quota-windows';
 
 /** What one window has counted. */

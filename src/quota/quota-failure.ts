@@ -1,7 +1,7 @@
 import { readGoogleError } from '../errors/google-error';
 import { isRecord } from '../json/is-record';
 import { durationMs } from '../upstream/retry-delay';
-import { LimitName } from './quota-limits';
+import { LimitName } from '../config/quota-limits';
 
 /** One `QuotaFailure` violation read as the window it closes and, when Google says, its size. */
 export interface QuotaViolation {

@@ -1,5 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
-import { BoundedLabel } from '../metrics/bounded-label';
+import { BoundedLabel } from './bounded-label';
 import { QuotaView } from './quota-view';
 
 /**

@@ -7,8 +7,9 @@ const BYTES_PER_TOKEN = 4;
 
 /**
  * What the quota router needs of one dispatch. countTokens is free of Google's generate quotas, so
- * it is not counted. The conversation is read from the client's own request (headers and parsed
- * body, reached through the request's context) and the body as Google will get it.
+ * it is not counted. The conversation is read from the client's own request (headers, and the body
+ * the body guard parsed onto it before the route ran), which the request's context carries, and
+ * the body as Google will get it.
  */
 export function quotaRequestOf(
   action: string,
@@ -17,7 +18,6 @@ export function quotaRequestOf(
 ): QuotaRequest | undefined {
   if (action === 'countTokens') return undefined;
   const client = req.context.client;
-  // The body guard parsed the client's body onto its request before the route ran.
   const clientBody = (client as { body?: unknown } | undefined)?.body;
   return {
     model: req.model,

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { apiKeyCredential } from '../credentials/credential-parser';
 import { CredentialPool } from '../credentials/credential-pool';
 import { InMemoryPoolStateStore } from '../credentials/pool-state-store';
 import { UpstreamHttpError } from '../upstream/upstream-errors';
-import { NO_LIMITS, parseLimitTable } from './quota-limits';
+import { NO_LIMITS, parseLimitTable } from '../config/quota-limits';
 import { QuotaRequest, QuotaRouter } from './quota-router';
 import { InMemoryQuotaStore } from './quota-store';
 import { InMemoryAffinityStore } from './session-affinity';

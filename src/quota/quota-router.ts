@@ -1,15 +1,24 @@
 import { Logger } from '@nestjs/common';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { Credential } from '../credentials/credential';
-import { CredentialPool, RATE_LIMIT_BACKOFF, Selection } from '../credentials/credential-pool';
+import { CredentialPool, RATE_LIMIT_BACKOFF } from '../credentials/credential-pool';
 import { ApiError } from '../errors/api-error';
 import { DAILY_QUOTA_REASON } from '../upstream/error-classifier';
 import { UpstreamHttpError } from '../upstream/upstream-errors';
+import {
+  AccountUnreachable,
+  type CallQuota,
+  type Choose,
+  type QuotaRequest,
+  type QuotaSelection,
+  type UserQuotaReader,
+} from '../upstream/call-quota';
 import type { ResourcePin } from '../upstream/resource-pin';
 import { CodeAssistBucket, readUserQuota } from './code-assist-quota';
-import type { Conversation } from './conversation-key';
+import { quotaRequestOf } from './quota-request';
+import { RequestContext } from '../request/request-context';
 import { describeLimit, Room } from './headroom';
-import { LimitTable, limitsFor, QuotaLimits } from './quota-limits';
+import { LimitTable, limitsFor, QuotaLimits } from '../config/quota-limits';
 import { readQuotaLesson } from './quota-failure';
 import { dayWindow, minuteWindow } from './quota-windows';
 import { QuotaKey, QuotaStore, QuotaWindows } from './quota-store';
@@ -24,30 +33,14 @@ export interface QuotaOptions {
   affinityTtlMs: number;
 }
 
-/** What the router needs to know of one request. */
-export interface QuotaRequest {
-  model: string;
-  /** Input tokens, estimated before Google counts them. */
-  tokens: number;
-  /** The conversation the request belongs to (conversation-key.ts), when known. */
-  conversation?: Conversation;
-  /** When the attempt under way was counted (set by `select`), to uncount it on a 429. */
-  countedAt?: number;
-}
-
-export type QuotaSelection = Selection | { outcome: 'quota-full'; error: ApiError };
-
-/** Chooses among the credentials not in `exclude`, `prefer` first when it is eligible. */
-export type Choose = (exclude: ReadonlySet<string>, prefer?: string) => Selection;
-
-/** Asks Google for a Code Assist account's quota (`v1internal:retrieveUserQuota`). */
-export type UserQuotaReader = (credential: Credential) => Promise<unknown>;
+export type { Choose, QuotaRequest, QuotaSelection, UserQuotaReader };
 
 /** How often a Code Assist account in use is asked for its quota again. */
 export const USER_QUOTA_REFRESH_MS = 5 * 60_000;
 
 const NO_EXCLUSIONS: ReadonlySet<string> = new Set();
-const DONE = Promise.resolve();
+const UNREACHABLE = Symbol('unreachable');
+const DONE = Promise.resolve(true);
 
 /**
  * Quota-aware selection (DESIGN §12): counts what each credential sends per model in the current
@@ -56,7 +49,7 @@ const DONE = Promise.resolve();
  * the credential that served it while that one has room. When none has room the request gets the
  * proxy's own 429, and Google is not called.
  */
-export class QuotaRouter {
+export class QuotaRouter implements CallQuota {
   private readonly logger = new Logger('Quota');
   /** Google projects learned from answers: keys of one project share one count. */
   private readonly projects = new Map<string, string>();
@@ -64,7 +57,8 @@ export class QuotaRouter {
     string,
     { at: number; buckets: Map<string, CodeAssistBucket> }
   >();
-  private readonly asking = new Map<string, Promise<void>>();
+  /** A first ask in flight; settles `false` when the account could not be reached. */
+  private readonly asking = new Map<string, Promise<boolean>>();
   private reader: UserQuotaReader | undefined;
 
   constructor(
@@ -76,6 +70,15 @@ export class QuotaRouter {
   ) {}
 
   /** The dispatcher lends its backends, so Code Assist accounts can be asked for their quota. */
+  /** The request's model, estimated tokens and conversation; none for countTokens. */
+  requestOf(
+    action: string,
+    req: { model: string; body: unknown; context: RequestContext },
+    payload: string | undefined,
+  ): QuotaRequest | undefined {
+    return quotaRequestOf(action, req, payload);
+  }
+
   useUserQuotaReader(reader: UserQuotaReader): void {
     this.reader = reader;
   }
@@ -111,6 +114,11 @@ export class QuotaRouter {
       }
       const credential = selection.credential;
       const room = await this.reserve(credential, request, windows, now);
+      if (room === UNREACHABLE) {
+        // Its token could not be had: passed over like a failed attempt, no quota verdict.
+        full.add(credential.id);
+        continue;
+      }
       if (room.ok) {
         request.countedAt = now;
         return selection;
@@ -159,7 +167,7 @@ export class QuotaRouter {
       );
       request.countedAt = undefined;
     }
-    if (credential.kind === 'oauth') void this.askUserQuota(credential, true);
+    if (credential.kind === 'oauth') void this.askUserQuota(credential, model, true);
     const lesson = readQuotaLesson(error.body);
     if (!lesson) return;
     if (lesson.project && credential.kind === 'api-key')
@@ -184,21 +192,26 @@ export class QuotaRouter {
 
   /**
    * Code Assist accounts are asked on first use, after a 429, and every few minutes while in use.
-   * Settles when the answer is in; only the first ask is worth waiting for.
+   * Settles when the answer is in (`false` when the account could not be reached); only the first
+   * ask is worth waiting for.
    */
-  askUserQuota(credential: Credential, now = false): Promise<void> {
+  askUserQuota(credential: Credential, model: string, now = false): Promise<boolean> {
     if (!this.options.routing || credential.kind !== 'oauth' || !this.reader) return DONE;
     const known = this.userQuota.get(credential.id);
     if (!now && known && known.at + USER_QUOTA_REFRESH_MS > this.clock.now()) return DONE;
     const running = this.asking.get(credential.id);
     if (running) return running;
-    const asked = this.reader(credential)
+    const asked = this.reader(credential, model)
       .then((body) => {
         this.userQuota.set(credential.id, { at: this.clock.now(), buckets: readUserQuota(body) });
+        return true;
       })
-      .catch(() => {
-        // An account without the method keeps being counted and learned like the others.
+      .catch((error: unknown) => {
+        // Unreachable: asked again on its next use. An account without the method keeps being
+        // counted and learned like the others.
+        if (error instanceof AccountUnreachable) return false;
         this.userQuota.set(credential.id, { at: this.clock.now(), buckets: new Map() });
+        return true;
       })
       .finally(() => this.asking.delete(credential.id));
     this.asking.set(credential.id, asked);
@@ -238,10 +251,10 @@ export class QuotaRouter {
     request: QuotaRequest,
     windows: QuotaWindows,
     now: number,
-  ): Promise<Room> {
+  ): Promise<Room | typeof UNREACHABLE> {
     if (credential.kind === 'oauth') {
-      const asking = this.askUserQuota(credential);
-      if (!this.userQuota.has(credential.id)) await asking;
+      const asking = this.askUserQuota(credential, request.model);
+      if (!this.userQuota.has(credential.id) && !(await asking)) return UNREACHABLE;
       const bucket = this.userQuota.get(credential.id)?.buckets.get(request.model);
       if (bucket && bucket.remainingFraction <= 0 && (bucket.resetAt ?? Infinity) > now) {
         return {

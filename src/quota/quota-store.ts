@@ -1,5 +1,5 @@
 import { current, QuotaCounts, Room, roomFor, WindowCount } from './headroom';
-import { QuotaLimits } from './quota-limits';
+import { QuotaLimits } from '../config/quota-limits';
 import { Window } from './quota-windows';
 
 /** Whose quota: a Google project (`p:…`) where known, else one credential (`c:…`); and a model. */
@@ -46,6 +46,9 @@ export interface QuotaStore {
 
 /** Entries kept in one process: model names come from clients, so the map must not grow without end. */
 export const MAX_QUOTA_ENTRIES = 4096;
+
+/** The binding of the quota counters (state/shared-state.module.ts). */
+export const QUOTA_STORE = Symbol('QUOTA_STORE');
 
 interface Slot {
   learned: QuotaLimits;

@@ -1,5 +1,5 @@
 import { Credential } from '../credentials/credential';
-import { LIMIT_NAMES, LimitName, QuotaLimits } from './quota-limits';
+import { LIMIT_NAMES, LimitName, QuotaLimits } from '../config/quota-limits';
 import { QuotaEntry, QuotaWindows } from './quota-store';
 import { CodeAssistBucket } from './code-assist-quota';
 

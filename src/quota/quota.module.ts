@@ -1,25 +1,28 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { quotaConfig } from '../config/configuration';
-import { Clock } from '../credentials/clock';
+import { CALL_QUOTA } from '../upstream/call-quota';
+import { Clock } from '../time/clock';
+import { TimeModule } from '../time/time.module';
 import { CredentialPool } from '../credentials/credential-pool';
 import { CredentialsModule } from '../credentials/credentials.module';
-import { RedisConnection } from '../state/redis-connection';
-import { REDIS_CONNECTION, StateModule } from '../state/state.module';
 import { QuotaController } from './quota.controller';
 import { QuotaService } from './quota.service';
 import { QuotaOptions, QuotaRouter } from './quota-router';
-import { InMemoryQuotaStore, MAX_QUOTA_ENTRIES, QuotaStore } from './quota-store';
-import { RedisQuotaStore } from './redis-quota-store';
-import { AffinityStore, InMemoryAffinityStore, RedisAffinityStore } from './session-affinity';
+import { QUOTA_STORE, QuotaStore } from './quota-store';
+import { AFFINITY_STORE, AffinityStore } from './session-affinity';
 
 /** The router's settings; a token so that a test can turn routing off and measure round-robin. */
 export const QUOTA_OPTIONS = Symbol('QUOTA_OPTIONS');
-const QUOTA_STORE = Symbol('QUOTA_STORE');
-const AFFINITY_STORE = Symbol('AFFINITY_STORE');
 
+/**
+ * The quota router; its counters' and affinity stores are bound in SharedStateModule. Global so
+ * that upstream's dispatcher gets CALL_QUOTA without importing quota/, which reads upstream's
+ * errors: the dependency runs one way, quota → upstream.
+ */
+@Global()
 @Module({
-  imports: [CredentialsModule, StateModule],
+  imports: [CredentialsModule, TimeModule],
   controllers: [QuotaController],
   providers: [
     {
@@ -29,24 +32,6 @@ const AFFINITY_STORE = Symbol('AFFINITY_STORE');
         routing: true,
         ...cfg,
       }),
-    },
-    {
-      provide: QUOTA_STORE,
-      inject: [REDIS_CONNECTION],
-      useFactory: (redis: RedisConnection | null): QuotaStore =>
-        redis ? new RedisQuotaStore(redis, MAX_QUOTA_ENTRIES) : new InMemoryQuotaStore(),
-    },
-    {
-      provide: AFFINITY_STORE,
-      inject: [REDIS_CONNECTION, QUOTA_OPTIONS, Clock],
-      useFactory: (
-        redis: RedisConnection | null,
-        options: QuotaOptions,
-        clock: Clock,
-      ): AffinityStore =>
-        redis
-          ? new RedisAffinityStore(redis, options.affinityTtlMs, () => clock.now())
-          : new InMemoryAffinityStore(options.affinityTtlMs, () => clock.now()),
     },
     {
       provide: QuotaRouter,
@@ -59,8 +44,9 @@ const AFFINITY_STORE = Symbol('AFFINITY_STORE');
         options: QuotaOptions,
       ) => new QuotaRouter(store, affinity, pool, clock, options),
     },
+    { provide: CALL_QUOTA, useExisting: QuotaRouter },
     QuotaService,
   ],
-  exports: [QuotaRouter, QuotaService],
+  exports: [QuotaRouter, QuotaService, CALL_QUOTA],
 })
 export class QuotaModule {}

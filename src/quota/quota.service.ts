@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { CredentialPool } from '../credentials/credential-pool';
 import { QuotaRouter, windowsAt } from './quota-router';
 import { quotaView, QuotaView } from './quota-view';

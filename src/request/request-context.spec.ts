@@ -1,7 +1,5 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { endUnfinished } from '../http/final-answer';
-import { ApiError } from '../errors/api-error';
 import { contextOfAnswer, RequestContext, requestContextOf } from './request-context';
 
 function exchange() {
@@ -43,18 +41,6 @@ describe('RequestContext', () => {
     Object.defineProperty(res, 'writableFinished', { value: true });
     res.emit('close');
     expect(signal.aborted).toBe(false);
-  });
-
-  it('cancels the upstream call of an answer the shutdown ends', () => {
-    const { req, res } = exchange();
-    const { signal } = requestContextOf(req, res);
-    Object.defineProperty(res, 'headersSent', { value: true });
-    endUnfinished(
-      res,
-      new ApiError({ status: 503, kind: 'internal', message: 'Shutting down' }),
-      () => undefined,
-    );
-    expect(signal.aborted).toBe(true);
   });
 
   it('off HTTP, fires only when aborted', () => {

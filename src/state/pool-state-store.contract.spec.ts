@@ -7,7 +7,7 @@ import {
   InMemoryPoolStateStore,
   PoolStateStore,
 } from '../credentials/pool-state-store';
-import { RedisConnection } from './redis-connection';
+import { RedisConnection } from '../redis/redis-connection';
 import { RedisPoolStateStore } from './redis-pool-state-store';
 
 let redis: RedisServer;

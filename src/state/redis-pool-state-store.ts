@@ -7,7 +7,7 @@ import {
   LastError,
   PoolStateStore,
 } from '../credentials/pool-state-store';
-import { RedisConnection } from './redis-connection';
+import { RedisConnection } from '../redis/redis-connection';
 import { SharedCounters } from './shared-counters';
 
 /** Where the shared cursor wraps (2^52, within Lua's exact integers). */

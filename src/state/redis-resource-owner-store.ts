@@ -3,7 +3,7 @@ import {
   ResourceOwnerStore,
   ResourceRecord,
 } from '../files/resource-owner-store';
-import { RedisConnection } from './redis-connection';
+import { RedisConnection } from '../redis/redis-connection';
 
 /**
  * Resource owners shared by every replica: `owner:{name}` holds the record until Google's expiry,

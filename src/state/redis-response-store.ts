@@ -9,7 +9,7 @@ import {
   SizedResponse,
   StoredResponse,
 } from '../responses/response-store';
-import { RedisConnection } from './redis-connection';
+import { RedisConnection } from '../redis/redis-connection';
 
 /** NX: an item id keeps pointing at the response that stored it first. */
 const INDEX_ITEMS = `

@@ -3,7 +3,7 @@ import {
   ThoughtSignatureStore,
   toolCallIdsIn,
 } from '../translation/common/thought-signature-store';
-import { RedisConnection } from './redis-connection';
+import { RedisConnection } from '../redis/redis-connection';
 
 /** A conversation that pauses longer than this replays its tool calls without their signature. */
 export const SIGNATURE_TTL_MS = 24 * 3600_000;

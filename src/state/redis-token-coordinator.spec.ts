@@ -1,7 +1,7 @@
 import { RedisServer } from '../../test/support/redis-server';
 import { waitFor } from '../../test/support/wait';
 import { SharedToken } from '../credentials/token-coordinator';
-import { RedisConnection } from './redis-connection';
+import { RedisConnection } from '../redis/redis-connection';
 import { RedisTokenCoordinator } from './redis-token-coordinator';
 
 let redis: RedisServer;

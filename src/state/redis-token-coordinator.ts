@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoordinatedToken, SharedToken, TokenCoordinator } from '../credentials/token-coordinator';
-import { RedisConnection } from './redis-connection';
+import { RedisConnection } from '../redis/redis-connection';
 
 /**
  * How long one replica may hold a refresh. A refresh takes well under a second; past this, a holder

@@ -1,7 +1,7 @@
 import { RedisServer } from '../../test/support/redis-server';
 import { waitFor } from '../../test/support/wait';
 import { InMemoryResourceOwnerStore, ResourceOwnerStore } from '../files/resource-owner-store';
-import { RedisConnection } from './redis-connection';
+import { RedisConnection } from '../redis/redis-connection';
 import { RedisResourceOwnerStore } from './redis-resource-owner-store';
 
 let redis: RedisServer;

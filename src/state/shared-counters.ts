@@ -1,5 +1,5 @@
 import { CredentialCounters, LastError } from '../credentials/pool-state-store';
-import { RedisConnection } from './redis-connection';
+import { RedisConnection } from '../redis/redis-connection';
 
 type Delta = { requests: number; successes: number; rateLimits: number; errors: number } & Pick<
   CredentialCounters,

@@ -9,7 +9,7 @@ import {
   ThoughtSignatureStore,
   toolCallIdsIn,
 } from '../translation/common/thought-signature-store';
-import { RedisConnection } from './redis-connection';
+import { RedisConnection } from '../redis/redis-connection';
 import { RedisResponseStore } from './redis-response-store';
 import { RedisThoughtSignatureStore } from './redis-thought-signature-store';
 

@@ -1,18 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { authConfig, mediaConfig } from '../config/configuration';
-import { RedisConnection } from '../state/redis-connection';
-import { RedisThoughtSignatureStore } from '../state/redis-thought-signature-store';
-import { REDIS_CONNECTION, StateModule } from '../state/state.module';
 import { AnthropicTranslationService } from './anthropic/anthropic-translation.service';
 import { HttpMediaFetcher, MEDIA_FETCHER } from './common/media-fetcher';
 import { MEDIA_LIMITS, MediaLimits } from './common/request-media';
 import { RequestRulesFactory } from './common/request-rules';
-import {
-  InMemoryThoughtSignatureStore,
-  THOUGHT_SIGNATURE_STORE,
-  ThoughtSignatureStore,
-} from './common/thought-signature-store';
 import { OpenAITranslationService } from './openai/openai-translation.service';
 import { deriveSealKey, ReasoningSeal } from './responses/reasoning-seal';
 import {
@@ -22,7 +14,7 @@ import {
 
 /**
  * One translation service per client dialect, over the state they share: the per-request rules
- * (media, schemas) and the thought-signature store. A new dialect is one folder and one line here.
+ * (media, schemas); the thought-signature store is bound in SharedStateModule. A new dialect is one folder and one line here.
  * Native Gemini has none: its routes forward Google's own wire format.
  */
 const DIALECT_SERVICES = [
@@ -32,7 +24,6 @@ const DIALECT_SERVICES = [
 ];
 
 @Module({
-  imports: [StateModule],
   providers: [
     ...DIALECT_SERVICES,
     RequestRulesFactory,
@@ -54,13 +45,6 @@ const DIALECT_SERVICES = [
         maxTotalBytes: cfg.maxTotalBytes,
         concurrency: cfg.concurrency,
       }),
-    },
-    // In memory for one process; with REDIS_URL, in Redis behind a local LRU.
-    {
-      provide: THOUGHT_SIGNATURE_STORE,
-      inject: [REDIS_CONNECTION],
-      useFactory: (redis: RedisConnection | null): ThoughtSignatureStore =>
-        redis ? new RedisThoughtSignatureStore(redis) : new InMemoryThoughtSignatureStore(),
     },
     // Keyed by the proxy's password, so any replica opens what another sealed.
     {

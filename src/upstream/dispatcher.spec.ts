@@ -2,7 +2,7 @@ import { RequestContext } from '../request/request-context';
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { Clock, SystemClock } from '../credentials/clock';
+import { Clock, SystemClock } from '../time/clock';
 import { apiKeyCredential } from '../credentials/credential-parser';
 import { CredentialPool } from '../credentials/credential-pool';
 import { InMemoryPoolStateStore } from '../credentials/pool-state-store';
@@ -12,10 +12,7 @@ import { CodeAssistClient } from './code-assist/code-assist-client';
 import { CodeAssistSessions } from './code-assist/code-assist-sessions';
 import { DebugLog } from './debug-log';
 import { UpstreamDispatcher } from './dispatcher';
-import { NO_LIMITS } from '../quota/quota-limits';
-import { QuotaRouter } from '../quota/quota-router';
-import { InMemoryQuotaStore } from '../quota/quota-store';
-import { InMemoryAffinityStore } from '../quota/session-affinity';
+import { CallQuota } from './call-quota';
 import { FailurePolicy } from './failure-policy';
 import { GeminiApiClient } from './gemini-api/gemini-api-client';
 import { UpstreamBackends } from './upstream-backends';
@@ -33,7 +30,7 @@ interface DispatcherParts {
   failures: FailurePolicy;
   debug: DebugLog;
   upstream: Partial<ConfigType<typeof upstreamConfig>>;
-  quota: QuotaRouter;
+  quota: CallQuota;
 }
 
 /** An UpstreamDispatcher from named parts; what a test leaves out gets a quiet default. */
@@ -45,13 +42,7 @@ function makeDispatcher({
   failures = new FailurePolicy(pool, clock, events),
   debug = new DebugLog(false, true),
   upstream = {},
-  quota = new QuotaRouter(
-    new InMemoryQuotaStore(),
-    new InMemoryAffinityStore(0, () => clock.now()),
-    pool,
-    clock,
-    { routing: true, declared: NO_LIMITS, affinityTtlMs: 0 },
-  ),
+  quota = NO_QUOTA,
 }: Pick<DispatcherParts, 'pool' | 'backends'> & Partial<DispatcherParts>): UpstreamDispatcher {
   const config = { maxAttempts: 3, timeoutMs: 1_000, ...upstream };
   return new UpstreamDispatcher(
@@ -65,6 +56,16 @@ function makeDispatcher({
     quota,
   );
 }
+
+/** Selection without quota: the pool's own choice (quota routing is quota/'s and the e2e specs'). */
+const NO_QUOTA: CallQuota = {
+  useUserQuotaReader: () => undefined,
+  requestOf: () => undefined,
+  select: (_request, choose) => Promise.resolve(choose(new Set())),
+  served: () => undefined,
+  usage: () => undefined,
+  failed: () => Promise.resolve(),
+};
 
 /** The dispatcher over an API-key pool whose network boundary is `send`. */
 function setup(send: (options: SendOptions) => Promise<unknown>) {

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
-import { Clock } from '../credentials/clock';
+import { Clock } from '../time/clock';
 import { Credential } from '../credentials/credential';
 import { CredentialPool, Selection } from '../credentials/credential-pool';
 import { ApiError } from '../errors/api-error';
+import { AccountUnreachable, CALL_QUOTA, CallQuota, QuotaRequest } from './call-quota';
 import { DebugLog } from './debug-log';
 import { classifyUpstreamError } from './error-classifier';
 import { FailurePolicy } from './failure-policy';
@@ -12,12 +13,10 @@ import { GeminiRequest, GeminiResponse, GeminiUsageMetadata, JsonObject } from '
 import { ObservedStream, primeStream } from './observed-stream';
 import { BackendCall, EmbedAction, ModelAction, UpstreamBackend } from './upstream-backend';
 import { UpstreamBackends } from './upstream-backends';
+import { RequestContext } from '../request/request-context';
 import { UpstreamEvents } from './upstream-events';
 import { modelUnavailable, noCredentialError, toApiError } from './upstream-error-mapping';
 import { isFromGoogle, UpstreamNetworkError } from './upstream-errors';
-import { QuotaRequest, QuotaRouter } from '../quota/quota-router';
-import { quotaRequestOf } from '../quota/quota-request';
-import { RequestContext } from '../request/request-context';
 import {
   ownerGone,
   ownerUnavailable,
@@ -67,16 +66,25 @@ export class UpstreamDispatcher {
     private readonly debug: DebugLog,
     private readonly events: UpstreamEvents,
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
-    private readonly quota: QuotaRouter,
+    @Inject(CALL_QUOTA) private readonly quota: CallQuota,
     @Optional()
     @Inject(RESOURCE_AFFINITY)
     private readonly affinity?: ResourceAffinity,
   ) {
-    quota.useUserQuotaReader(async (credential) => {
+    quota.useUserQuotaReader(async (credential, model) => {
       const backend = this.backends.for(credential);
       if (!backend.userQuota) return undefined;
       const signal = AbortSignal.timeout(Math.min(this.config.timeoutMs, USER_QUOTA_TIMEOUT_MS));
-      return backend.userQuota((await backend.open(credential, signal)).auth, signal);
+      let auth: unknown;
+      try {
+        auth = (await backend.open(credential, signal)).auth;
+      } catch (error) {
+        // The token the request needs could not be had (a hanging or failing token endpoint):
+        // the same verdict an attempt would get, so the request moves on to the next credential.
+        if (isFromGoogle(error)) this.failures.apply(credential, model, error);
+        throw new AccountUnreachable(error instanceof Error ? error.message : String(error));
+      }
+      return backend.userQuota(auth, signal);
     });
   }
 
@@ -206,7 +214,7 @@ export class UpstreamDispatcher {
       const canServe = (c: Credential) =>
         (!pin || c.id === pin.owner) && this.backends.for(c).supports(action, c);
       const payloads = this.encode(action, req.body);
-      const quota = quotaRequestOf(action, req, payloads.values().next().value);
+      const quota = this.quota.requestOf(action, req, payloads.values().next().value);
       for (let n = 1; n <= this.config.maxAttempts; n++) {
         const selection = await this.quota.select(
           quota,

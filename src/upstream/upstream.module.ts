@@ -2,10 +2,8 @@ import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { debugConfig } from '../config/configuration';
 import { CredentialsModule } from '../credentials/credentials.module';
-import { ResourceOwnersModule } from '../files/resource-owners.module';
 import { CodeAssistBackend } from './code-assist/code-assist-backend';
 import { CodeAssistModule } from './code-assist/code-assist.module';
-import { QuotaModule } from '../quota/quota.module';
 import { DebugLog } from './debug-log';
 import { UpstreamDispatcher } from './dispatcher';
 import { FailurePolicy } from './failure-policy';
@@ -28,8 +26,9 @@ const BACKENDS = [
 ];
 
 @Module({
-  // ResourceOwnersModule: a request naming a file or cached content goes to the credential owning it.
-  imports: [CredentialsModule, QuotaModule, ResourceOwnersModule, ...BACKENDS.map((b) => b.module)],
+  // RESOURCE_AFFINITY (bound in SharedStateModule): a request naming a file or cached content goes
+  // to the credential owning it. CALL_QUOTA comes from the global QuotaModule.
+  imports: [CredentialsModule, ...BACKENDS.map((b) => b.module)],
   providers: [
     {
       provide: UpstreamBackends,

@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '../database/database.module';
 import { LoggingModule } from '../logging/logging.module';
-import { UsageController } from './usage.controller';
 import { DEFAULT_LEDGER_OPTIONS, USAGE_LEDGER_OPTIONS, UsageLedger } from './usage-ledger';
 import { UsageRepository } from './usage-repository';
 import { UsageService } from './usage.service';
 
-/** The usage ledger (DESIGN §11): rows of every model request, their totals and /admin/api/usage. */
+/** The usage ledger (DESIGN §11): rows of every model request and their totals (served at /admin/api/usage by the admin module). */
 @Module({
   imports: [DatabaseModule, LoggingModule],
-  controllers: [UsageController],
   providers: [
     UsageRepository,
     UsageLedger,

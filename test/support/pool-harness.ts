@@ -1,5 +1,5 @@
 import type { AdminCredential, AdminStatus } from '../../src/admin/admin-view';
-import { Clock } from '../../src/credentials/clock';
+import { Clock } from '../../src/time/clock';
 import { RunningProxy, startTestProxy, TEST_PASSWORD } from './proxy';
 
 /**

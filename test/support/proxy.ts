@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { AppModule } from '../../src/app.module';
 import { listen } from '../../src/bootstrap';
 import { ProxyExpressAdapter } from '../../src/http/express-adapter';
-import { Clock } from '../../src/credentials/clock';
+import { Clock } from '../../src/time/clock';
 import type { ConnectionLimits } from '../../src/http/connection-limits';
 
 export const TEST_PASSWORD = 'test-password-12345';

@@ -2,10 +2,24 @@
 // Served by the proxy (/admin/assets/usage-chart.js): the page's CSP admits no inline script.
 (function () {
   'use strict';
-  var PALETTE = ['#1a73e8', '#e8710a', '#1e8e3e', '#9334e6', '#d93025', '#12b5cb', '#e52592', '#f9ab00', '#5f6368', '#7cb342'];
+  var PALETTE = [
+    '#1a73e8',
+    '#e8710a',
+    '#1e8e3e',
+    '#9334e6',
+    '#d93025',
+    '#12b5cb',
+    '#e52592',
+    '#f9ab00',
+    '#5f6368',
+    '#7cb342',
+  ];
   var FAILURE_COLOURS = { errors: '#d93025', '429 rate limited': '#f9ab00' };
   // Counts are whole: no 0.25-request gridlines.
-  var COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 2e7, 5e7, 1e8, 2e8, 5e8, 1e9];
+  var COUNT_STEPS = [
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6,
+    1e7, 2e7, 5e7, 1e8, 2e8, 5e8, 1e9,
+  ];
   var holder = document.getElementById('usage-data');
   if (!holder || typeof uPlot !== 'function') return;
   var data = JSON.parse(holder.getAttribute('data-chart'));
@@ -21,7 +35,9 @@
     return String(+n.toFixed(2));
   }
 
-  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  function pad(n) {
+    return (n < 10 ? '0' : '') + n;
+  }
 
   // Operators read UTC, on a 24-hour clock, the same as the ledger's buckets.
   function when(ts, withHour) {
@@ -39,7 +55,9 @@
 
   // Under the cursor, the bucket's count; elsewhere, the whole range's.
   function rawValue(values) {
-    var sum = values.reduce(function (a, b) { return a + b; }, 0);
+    var sum = values.reduce(function (a, b) {
+      return a + b;
+    }, 0);
     return function (u, v, si, idx) {
       return (idx == null ? sum : values[idx]).toLocaleString('en');
     };
@@ -50,25 +68,48 @@
   function build(chart) {
     var n = chart.series.length;
     var sums = [];
-    var running = chart.x.map(function () { return 0; });
+    var running = chart.x.map(function () {
+      return 0;
+    });
     for (var i = 0; i < n; i++) {
-      running = running.map(function (r, j) { return r + chart.series[i].values[j]; });
+      running = running.map(function (r, j) {
+        return r + chart.series[i].values[j];
+      });
       sums.push(running);
     }
     var hourly = data.bucket === 'hour';
-    var series = [{
-      label: hourly ? 'Hour (UTC)' : 'Day (UTC)',
-      value: function (u, v) { return v == null ? 'whole range' : when(v, hourly); },
-    }];
+    var series = [
+      {
+        label: hourly ? 'Hour (UTC)' : 'Day (UTC)',
+        value: function (u, v) {
+          return v == null ? 'whole range' : when(v, hourly);
+        },
+      },
+    ];
     var columns = [chart.x];
     var bars = uPlot.paths.bars({ size: [0.8, 48], align: 0 });
     for (var k = n - 1; k >= 0; k--) {
       var s = chart.series[k];
       var colour = FAILURE_COLOURS[s.label] || PALETTE[k % PALETTE.length];
-      series.push({ label: s.label, stroke: colour, fill: colour + 'cc', width: 0, paths: bars, points: { show: false }, value: rawValue(s.values) });
+      series.push({
+        label: s.label,
+        stroke: colour,
+        fill: colour + 'cc',
+        width: 0,
+        paths: bars,
+        points: { show: false },
+        value: rawValue(s.values),
+      });
       columns.push(sums[k]);
     }
-    series.push({ label: 'total', stroke: '#1f2328', width: 1.5, dash: [4, 3], points: { show: false }, value: rawValue(chart.total) });
+    series.push({
+      label: 'total',
+      stroke: '#1f2328',
+      width: 1.5,
+      dash: [4, 3],
+      points: { show: false },
+      value: rawValue(chart.total),
+    });
     columns.push(chart.total);
     return { series: series, columns: columns };
   }
@@ -81,12 +122,36 @@
       legend: { live: true },
       cursor: { points: { show: false } },
       scales: {
-        x: { time: true, range: function (u, min, max) { return [min - step / 2, max + step / 2]; } },
-        y: { range: function (u, min, max) { return [0, Math.max(1, max) * 1.05]; } },
+        x: {
+          time: true,
+          range: function (u, min, max) {
+            return [min - step / 2, max + step / 2];
+          },
+        },
+        y: {
+          range: function (u, min, max) {
+            return [0, Math.max(1, max) * 1.05];
+          },
+        },
       },
       axes: [
-        { space: 60, stroke: '#59636e', values: function (u, splits) { return splits.map(function (ts) { return tick(ts, data.bucket === 'hour'); }); } },
-        { size: 46, stroke: '#59636e', incrs: COUNT_STEPS, values: function (u, splits) { return splits.map(short); } },
+        {
+          space: 60,
+          stroke: '#59636e',
+          values: function (u, splits) {
+            return splits.map(function (ts) {
+              return tick(ts, data.bucket === 'hour');
+            });
+          },
+        },
+        {
+          size: 46,
+          stroke: '#59636e',
+          incrs: COUNT_STEPS,
+          values: function (u, splits) {
+            return splits.map(short);
+          },
+        },
       ],
     };
   }

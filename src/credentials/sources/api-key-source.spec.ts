@@ -1,4 +1,4 @@
-import { parseLimitTable } from '../../quota/quota-limits';
+import { parseLimitTable } from '../../config/quota-limits';
 import { ApiKeySource } from './api-key-source';
 
 const LIMITS = parseLimitTable({ 'gemini-2.5-flash': { rpm: 5, rpd: 20 } });

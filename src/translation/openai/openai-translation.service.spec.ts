@@ -1,10 +1,15 @@
 import { RequestContext } from '../../request/request-context';
+import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppConfigModule } from '../../config/config.module';
 import type { GeminiResponse } from '../../upstream/gemini-types';
 import type { FetchedMedia } from '../common/content-parts';
 import { HttpMediaFetcher, MEDIA_FETCHER, MediaFetcher } from '../common/media-fetcher';
 import type { ChatMessage } from './openai-types';
+import {
+  InMemoryThoughtSignatureStore,
+  THOUGHT_SIGNATURE_STORE,
+} from '../common/thought-signature-store';
 import { TranslationModule } from '../translation.module';
 import { OpenAITranslationService } from './openai-translation.service';
 
@@ -34,9 +39,17 @@ const GEMINI3_CALL: GeminiResponse = {
   ],
 };
 
+/** The app binds the signatures' store where it is composed; a single process keeps it in memory. */
+@Global()
+@Module({
+  providers: [{ provide: THOUGHT_SIGNATURE_STORE, useClass: InMemoryThoughtSignatureStore }],
+  exports: [THOUGHT_SIGNATURE_STORE],
+})
+class InMemoryStores {}
+
 async function boot(fetcher?: MediaFetcher) {
   let builder = Test.createTestingModule({
-    imports: [AppConfigModule.register(), TranslationModule],
+    imports: [AppConfigModule.register(), InMemoryStores, TranslationModule],
   });
   if (fetcher) builder = builder.overrideProvider(MEDIA_FETCHER).useValue(fetcher);
   const moduleRef = await builder.compile();

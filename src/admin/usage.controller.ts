@@ -1,9 +1,9 @@
 import { Controller, Get, Query, Res, UsePipes, ValidationPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { UsageQueryDto } from './usage-query.dto';
-import { toCsv, UsageReport } from './usage-report';
-import { UsageService } from './usage.service';
+import { UsageQueryDto } from '../usage/usage-query.dto';
+import { toCsv, UsageReport } from '../usage/usage-report';
+import { UsageService } from '../usage/usage.service';
 
 /**
  * The ledger's totals for automation and the console's charts. The global password guard admits

@@ -1,8 +1,8 @@
 import { RedisServer } from '../../test/support/redis-server';
 import { waitFor } from '../../test/support/wait';
-import { RedisConnection } from '../state/redis-connection';
-import { windowsAt } from './quota-router';
-import { InMemoryQuotaStore, QuotaStore } from './quota-store';
+import { RedisConnection } from '../redis/redis-connection';
+import { windowsAt } from '../quota/quota-router';
+import { InMemoryQuotaStore, QuotaStore } from '../quota/quota-store';
 import { RedisQuotaStore } from './redis-quota-store';
 
 let redis: RedisServer;

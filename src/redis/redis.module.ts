@@ -43,4 +43,4 @@ class RedisCloser implements OnApplicationShutdown {
   ],
   exports: [REDIS_CONNECTION, SharedStateStatus],
 })
-export class StateModule {}
+export class RedisModule {}

@@ -1,8 +1,14 @@
-import { RedisConnection } from '../state/redis-connection';
-import { QuotaCounts, Room } from './headroom';
-import { LIMIT_NAMES, LimitName, QuotaLimits } from './quota-limits';
-import { Window } from './quota-windows';
-import { InMemoryQuotaStore, QuotaEntry, QuotaKey, QuotaStore, QuotaWindows } from './quota-store';
+import { RedisConnection } from '../redis/redis-connection';
+import { QuotaCounts, Room } from '../quota/headroom';
+import { LIMIT_NAMES, LimitName, QuotaLimits } from '../config/quota-limits';
+import { Window } from '../quota/quota-windows';
+import {
+  InMemoryQuotaStore,
+  QuotaEntry,
+  QuotaKey,
+  QuotaStore,
+  QuotaWindows,
+} from '../quota/quota-store';
 
 /**
  * Checks every window and counts the request in one step, so that replicas never both take a

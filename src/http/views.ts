@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { join } from 'node:path';
 
 /** The top-level `views/`, reached the same way from `src` (tests) and `dist`. */
-export const VIEWS_DIR = join(__dirname, '..', 'views');
+export const VIEWS_DIR = join(__dirname, '..', '..', 'views');
 
 /** The one view engine of both apps: Handlebars templates from `views/`. */
 export function useViews(app: NestExpressApplication): void {
