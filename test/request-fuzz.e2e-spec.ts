@@ -1,3 +1,4 @@
+import { RequestContext } from '../src/request/request-context';
 import fc from 'fast-check';
 import type { AdminStatus } from '../src/admin/admin-view';
 import { GeminiService } from '../src/gemini/gemini.service';
@@ -293,7 +294,7 @@ describe('fuzzing request bodies', () => {
         fc.asyncProperty(chatBodies, async (body) => {
           try {
             const valid = pipe.transform(body) as OpenAIChatRequest;
-            serialises(await translation.toGeminiRequest(valid, new AbortController().signal));
+            serialises(await translation.toGeminiRequest(valid, new RequestContext()));
           } catch (err) {
             asClientError(err);
           }
@@ -308,12 +309,7 @@ describe('fuzzing request bodies', () => {
       await fc.assert(
         fc.asyncProperty(nativeRequests, async ([call, body]) => {
           try {
-            await gemini.call(
-              `${call.model}:${call.action}`,
-              body,
-              'sse',
-              new AbortController().signal,
-            );
+            await gemini.call(`${call.model}:${call.action}`, body, 'sse', new RequestContext());
           } catch (err) {
             asClientError(err);
           }

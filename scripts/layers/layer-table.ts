@@ -55,8 +55,18 @@ export const RINGS: readonly Ring[] = [
   },
   {
     name: 'infrastructure',
-    role: 'neutral building blocks: the Express edge, Redis, the database, the route out to Google (outbound proxies), the domain error, config, time, JSON',
-    folders: ['http', 'redis', 'database', 'route-out', 'errors', 'config', 'time', 'json'],
+    role: 'neutral building blocks: the Express edge, the request context, Redis, the database, the route out to Google (outbound proxies), the domain error, config, time, JSON',
+    folders: [
+      'http',
+      'request',
+      'redis',
+      'database',
+      'route-out',
+      'errors',
+      'config',
+      'time',
+      'json',
+    ],
     ordered: true,
   },
 ];

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { ClientSignal } from '../http/abort-signal';
+import { ClientContext } from '../http/client-context';
+import { RequestContext } from '../request/request-context';
 import { sendReply } from '../http/reply';
 import type { AnthropicMessagesRequest } from '../translation/anthropic/anthropic-types';
 import { AnthropicBodyPipe } from './anthropic-body.pipe';
@@ -17,18 +18,18 @@ export class AnthropicController {
   @HttpCode(200)
   async create(
     @Body(new AnthropicBodyPipe(createMessageRule)) body: AnthropicMessagesRequest,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    await sendReply(res, await this.anthropic.createMessage(body, signal));
+    await sendReply(res, await this.anthropic.createMessage(body, context));
   }
 
   @Post('count_tokens')
   @HttpCode(200)
   countTokens(
     @Body(new AnthropicBodyPipe(countTokensRule)) body: AnthropicMessagesRequest,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
   ): Promise<{ input_tokens: number }> {
-    return this.anthropic.countTokens(body, signal);
+    return this.anthropic.countTokens(body, context);
   }
 }

@@ -10,6 +10,7 @@ import type { AnthropicMessagesRequest } from '../translation/anthropic/anthropi
 import type { ModelListFilter } from '../models/model-list-filter';
 import { ModelPage, toAnthropicModel, toAnthropicModelList } from '../translation/anthropic/models';
 import { eventFrames, PING_FRAME, streamErrorFrame } from '../translation/anthropic/frames';
+import { RequestContext } from '../request/request-context';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { GeminiContent, GeminiRequest, JsonObject } from '../upstream/gemini-types';
 import { ModelListService } from '../models/model-list.service';
@@ -25,16 +26,16 @@ export class AnthropicService {
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
   ) {}
 
-  async createMessage(req: AnthropicMessagesRequest, signal: AbortSignal): Promise<Reply> {
+  async createMessage(req: AnthropicMessagesRequest, context: RequestContext): Promise<Reply> {
     const asked = String(req.model);
-    const { model, request, singleToolCall } = await this.translate(req, signal);
+    const { model, request, singleToolCall } = await this.translate(req, context);
     const ctx = { model: asked, singleToolCall };
     if (req.stream !== true) {
-      const response = await this.dispatcher.generate({ model, body: request, signal });
+      const response = await this.dispatcher.generate({ model, body: request, context });
       return { kind: 'json', body: this.translation.toAnthropicMessage(response, ctx) };
     }
     const sequencer = this.translation.createSequencer(ctx);
-    const events = this.dispatcher.stream({ model, body: request, signal });
+    const events = this.dispatcher.stream({ model, body: request, context });
     return {
       kind: 'stream',
       frames: events.then((source) => eventFrames(source, sequencer)),
@@ -53,13 +54,13 @@ export class AnthropicService {
    */
   async countTokens(
     req: AnthropicMessagesRequest,
-    signal: AbortSignal,
+    context: RequestContext,
   ): Promise<{ input_tokens: number }> {
-    const { model, request } = await this.translate(req, signal);
+    const { model, request } = await this.translate(req, context);
     const counted = await this.dispatcher.countTokens({
       model,
       body: { contents: countedContents(request) } as unknown as JsonObject,
-      signal,
+      context,
     });
     const total = typeof counted.totalTokens === 'number' ? counted.totalTokens : 0;
     return { input_tokens: total };
@@ -83,9 +84,9 @@ export class AnthropicService {
   }
 
   /** MODEL_ALIASES applies before translation; answers still name the model the client asked for. */
-  private translate(req: AnthropicMessagesRequest, signal: AbortSignal) {
+  private translate(req: AnthropicMessagesRequest, context: RequestContext) {
     const model = this.aliases.resolve(String(req.model));
-    return this.translation.toGeminiRequest({ ...req, model }, signal);
+    return this.translation.toGeminiRequest({ ...req, model }, context);
   }
 }
 

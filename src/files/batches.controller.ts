@@ -11,7 +11,7 @@ import {
   Res,
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { ClientSignal } from '../http/abort-signal';
+import { ClientSignal } from '../http/client-context';
 import { sendRelayed } from './relayed';
 import { BATCH_ACTION, ResourceActions } from './resource-actions';
 import { ResourcesService } from './resources.service';

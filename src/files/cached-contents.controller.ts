@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { ClientSignal } from '../http/abort-signal';
+import { ClientSignal } from '../http/client-context';
 import { requireObject } from './json-body';
 import { sendRelayed } from './relayed';
 import { ResourceActions } from './resource-actions';

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, Param, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { ClientSignal } from '../http/abort-signal';
+import { ClientSignal } from '../http/client-context';
 import { sendRelayed } from './relayed';
 import { ResourcesService } from './resources.service';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { ClientSignal } from '../http/abort-signal';
+import { ClientSignal } from '../http/client-context';
 import { sendRelayed } from './relayed';
 import { ResourceActions } from './resource-actions';
 import { ResourcesService } from './resources.service';

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
 import { serverConfig } from '../config/configuration';
 import type { ServerResponse } from 'node:http';
-import { ClientSignal } from '../http/abort-signal';
+import { ClientSignal } from '../http/client-context';
 import { StreamedBody } from '../http/streamed-body.decorator';
 import { publicBase } from './public-base';
 import { sendRelayed } from './relayed';

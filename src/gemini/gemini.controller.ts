@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request } from 'express';
 import type { ServerResponse } from 'node:http';
-import { ClientSignal } from '../http/abort-signal';
+import { ClientContext } from '../http/client-context';
+import { RequestContext } from '../request/request-context';
 import { sendReply } from '../http/reply';
 import type { GeminiModel } from '../models/model-catalogue';
 import { modelListFilter } from '../models/model-list-filter';
@@ -34,10 +35,10 @@ export class GeminiController {
     @Param('modelAction') modelAction: string,
     @Body() body: unknown,
     @Query('alt') alt: string | undefined,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    await sendReply(res, await this.gemini.call(modelAction, body, alt, signal));
+    await sendReply(res, await this.gemini.call(modelAction, body, alt, context));
   }
 }
 
@@ -56,9 +57,9 @@ export class GeminiV1Controller {
     @Param('modelAction') modelAction: string,
     @Body() body: unknown,
     @Query('alt') alt: string | undefined,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    await sendReply(res, await this.gemini.call(modelAction, body, alt, signal));
+    await sendReply(res, await this.gemini.call(modelAction, body, alt, context));
   }
 }

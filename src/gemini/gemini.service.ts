@@ -6,6 +6,7 @@ import { Reply } from '../http/reply';
 import { GoogleJsonArrayFrames, googleSseErrorFrame, googleSseFrames } from './google-frames';
 import { modelNameProblem } from '../models/model-names';
 import { applyModelVariant } from '../models/model-variant';
+import { RequestContext } from '../request/request-context';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import { GeminiRequest, GeminiResponse, JsonObject } from '../upstream/gemini-types';
 import { ModelListService } from '../models/model-list.service';
@@ -37,7 +38,7 @@ export class GeminiService {
     modelAction: string,
     body: unknown,
     alt: string | undefined,
-    signal: AbortSignal,
+    context: RequestContext,
   ): Promise<Reply> {
     const parsed = parseModelAction(modelAction);
     const { action } = parsed;
@@ -51,12 +52,12 @@ export class GeminiService {
         const { model: upstream, request } = applyModelVariant(model, json as GeminiRequest);
         return {
           kind: 'json-bytes',
-          body: await this.dispatcher.generateBytes({ model: upstream, body: request, signal }),
+          body: await this.dispatcher.generateBytes({ model: upstream, body: request, context }),
         };
       }
       case 'streamGenerateContent': {
         const { model: upstream, request } = applyModelVariant(model, json as GeminiRequest);
-        const stream = this.dispatcher.stream({ model: upstream, body: request, signal });
+        const stream = this.dispatcher.stream({ model: upstream, body: request, context });
         return alt === 'sse' ? this.sse(stream) : this.jsonArray(stream);
       }
       case 'countTokens':
@@ -65,14 +66,14 @@ export class GeminiService {
           body: await this.dispatcher.countTokens({
             model: stripVariant(model),
             body: json,
-            signal,
+            context,
           }),
         };
       case 'embedContent':
       case 'batchEmbedContents':
         return {
           kind: 'json',
-          body: await this.dispatcher.embed(action, { model, body: json, signal }),
+          body: await this.dispatcher.embed(action, { model, body: json, context }),
         };
     }
   }

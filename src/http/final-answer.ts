@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { abortUpstream } from './abort-signal';
 import { ApiError } from '../errors/api-error';
+import { contextOfAnswer } from '../request/request-context';
 
 const streamEnders = new WeakMap<object, (error: ApiError) => void>();
 
@@ -28,5 +28,5 @@ export function endUnfinished(
   } else if (endStream) {
     endStream(error);
   }
-  abortUpstream(res);
+  contextOfAnswer(res)?.abort();
 }

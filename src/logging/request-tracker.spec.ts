@@ -1,17 +1,17 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { clientAbortSignal } from '../http/abort-signal';
+import { RequestContext, requestContextOf } from '../request/request-context';
 import { UpstreamEvents } from '../upstream/upstream-events';
 import { CompletedRequest } from './request-record';
 import { RequestTracker } from './request-tracker';
 
-/** A request as the tracking middleware sees it, with the client signal its controller would get. */
+/** A request as the tracking middleware sees it, with the context its route would get. */
 function arriving(tracker: RequestTracker) {
   const req = new IncomingMessage(new Socket());
   req.method = 'POST';
   const res = new ServerResponse(req);
   tracker.track(req, res, () => undefined);
-  return { res, signal: clientAbortSignal(req, res) };
+  return { res, context: requestContextOf(req, res) };
 }
 
 describe('RequestTracker', () => {
@@ -28,12 +28,12 @@ describe('RequestTracker', () => {
 
   afterEach(() => tracker.onModuleDestroy());
 
-  it('puts each upstream event on the record of the request whose client signal it carries', () => {
+  it('puts each upstream event on the record of the request whose context it carries', () => {
     const first = arriving(tracker);
     const second = arriving(tracker);
     const model = 'gemini-2.5-flash';
     events.emit('dispatch', {
-      signal: second.signal,
+      context: second.context,
       model,
       action: 'streamGenerateContent',
       attempts: 2,
@@ -41,9 +41,14 @@ describe('RequestTracker', () => {
       status: 200,
       durationMs: 5,
     });
-    events.emit('firstToken', { signal: second.signal, model, credentialId: 'key...bbbbb', ms: 7 });
+    events.emit('firstToken', {
+      context: second.context,
+      model,
+      credentialId: 'key...bbbbb',
+      ms: 7,
+    });
     events.emit('usage', {
-      signal: first.signal,
+      context: first.context,
       model,
       credentialId: 'key...aaaaa',
       prompt: 3,
@@ -52,7 +57,7 @@ describe('RequestTracker', () => {
       cached: 0,
     });
     events.emit('streamEnd', {
-      signal: second.signal,
+      context: second.context,
       model,
       credentialId: 'key...bbbbb',
       outcome: 'complete',
@@ -75,7 +80,7 @@ describe('RequestTracker', () => {
   it('ignores events of calls made outside any tracked request', () => {
     const tracked = arriving(tracker);
     events.emit('usage', {
-      signal: new AbortController().signal,
+      context: new RequestContext(),
       model: 'gemini-2.5-flash',
       credentialId: 'key...aaaaa',
       prompt: 3,

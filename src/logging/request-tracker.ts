@@ -1,7 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { responseOf } from '../http/abort-signal';
 import {
   DispatchEvent,
   FirstTokenEvent,
@@ -11,7 +10,9 @@ import {
   UsageEvent,
 } from '../upstream/upstream-events';
 import { servedModelName } from '../models/served-models';
-import { CompletedRequest, RequestRecord } from './request-record';
+import { contextOfAnswer, requestContextOf } from '../request/request-context';
+import { RequestRecord } from '../request/request-record';
+import { CompletedRequest } from './request-record';
 
 type Next = (error?: unknown) => void;
 
@@ -26,7 +27,7 @@ interface RoutedRequest extends IncomingMessage {
 
 /**
  * Follows every HTTP request from arrival to the moment its socket is done with it: it keeps the
- * request's record where dispatcher events find it (by the client signal they carry), hands
+ * request's record on its context, where dispatcher events find it (they carry the context), hands
  * completed records to the log and metrics, and knows what is still in flight when the process
  * is asked to stop.
  *
@@ -35,7 +36,6 @@ interface RoutedRequest extends IncomingMessage {
  */
 @Injectable()
 export class RequestTracker implements OnModuleDestroy {
-  private readonly records = new WeakMap<ServerResponse, RequestRecord>();
   private readonly active = new Set<ServerResponse>();
   private readonly listeners: ((request: CompletedRequest) => void)[] = [];
   private readonly idleWaiters = new Set<() => void>();
@@ -43,12 +43,8 @@ export class RequestTracker implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
 
   constructor(events: UpstreamEvents) {
-    const recordOf = (signal: AbortSignal) => {
-      const res = responseOf(signal);
-      return res && this.records.get(res);
-    };
     const onDispatch = (e: DispatchEvent) => {
-      const record = recordOf(e.signal);
+      const record = e.context.record;
       if (!record) return;
       record.model = e.model;
       if (e.credentialId) record.credentialId = e.credentialId;
@@ -56,11 +52,11 @@ export class RequestTracker implements OnModuleDestroy {
       if (e.reason) record.errorReason = e.reason;
     };
     const onFirstToken = (e: FirstTokenEvent) => {
-      const record = recordOf(e.signal);
+      const record = e.context.record;
       if (record && record.firstTokenMs === undefined) record.firstTokenMs = e.ms;
     };
     const onUsage = (e: UsageEvent) => {
-      const record = recordOf(e.signal);
+      const record = e.context.record;
       if (!record) return;
       const t = (record.tokens ??= { prompt: 0, completion: 0, thoughts: 0, cached: 0 });
       t.prompt += e.prompt;
@@ -69,12 +65,12 @@ export class RequestTracker implements OnModuleDestroy {
       t.cached += e.cached;
     };
     const onServed = (e: ServedEvent) => {
-      const record = recordOf(e.signal);
+      const record = e.context.record;
       const served = record && servedModelName(e.servedModel);
       if (served) record.servedModel = served;
     };
     const onStreamEnd = (e: StreamEndEvent) => {
-      const record = recordOf(e.signal);
+      const record = e.context.record;
       if (record && record.stream !== 'error') record.stream = e.outcome;
     };
     events.on('dispatch', onDispatch);
@@ -110,7 +106,7 @@ export class RequestTracker implements OnModuleDestroy {
 
   /** Names the client key that authenticated the request, for its usage row. */
   setClient(res: ServerResponse, client: string): void {
-    const record = this.records.get(res);
+    const record = contextOfAnswer(res)?.record;
     if (record) record.client = client;
   }
 
@@ -134,7 +130,7 @@ export class RequestTracker implements OnModuleDestroy {
       attempts: 0,
     };
     this.active.add(res);
-    this.records.set(res, record);
+    requestContextOf(req, res).record = record;
     if (this.onSettled) res.setHeader('connection', 'close');
     res.once('close', () => this.complete(req, res, record, mount));
     next();

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { ClientSignal } from '../http/abort-signal';
+import { ClientContext } from '../http/client-context';
+import { RequestContext } from '../request/request-context';
 import type { MultipartForm } from '../http/multipart-form';
 import { OpenAIBodyPipe } from '../openai/openai-body.pipe';
 import { AudioService } from './audio.service';
@@ -17,30 +18,30 @@ export class AudioController {
   @HttpCode(200)
   async speech(
     @Body(new OpenAIBodyPipe(findSpeechProblem)) body: SpeechRequest,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    send(res, await this.audio.speech(body, signal));
+    send(res, await this.audio.speech(body, context));
   }
 
   @Post('transcriptions')
   @HttpCode(200)
   async transcriptions(
     @Body(new MultipartPipe()) form: MultipartForm,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    send(res, await this.audio.transcribe('transcribe', form, signal));
+    send(res, await this.audio.transcribe('transcribe', form, context));
   }
 
   @Post('translations')
   @HttpCode(200)
   async translations(
     @Body(new MultipartPipe()) form: MultipartForm,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    send(res, await this.audio.transcribe('translate', form, signal));
+    send(res, await this.audio.transcribe('translate', form, context));
   }
 }
 

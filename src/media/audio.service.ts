@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
 import type { MultipartForm } from '../http/multipart-form';
 import { ModelAliasesService } from '../models/model-aliases.service';
+import { RequestContext } from '../request/request-context';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { GeminiResponse } from '../upstream/gemini-types';
 import {
@@ -33,10 +34,10 @@ export class AudioService {
     private readonly aliases: ModelAliasesService,
   ) {}
 
-  async speech(req: SpeechRequest, signal: AbortSignal): Promise<MediaReply> {
+  async speech(req: SpeechRequest, context: RequestContext): Promise<MediaReply> {
     const format = speechFormat(req.response_format);
     const body = toSpeechRequest(req);
-    const answer = await this.dispatcher.generate({ model: this.model(req.model), body, signal });
+    const answer = await this.dispatcher.generate({ model: this.model(req.model), body, context });
     return {
       contentType: SPEECH_FORMATS[format],
       body: await encodeSpeech(pcmFromResponse(answer), format),
@@ -46,7 +47,7 @@ export class AudioService {
   async transcribe(
     task: TranscriptionTask,
     form: MultipartForm,
-    signal: AbortSignal,
+    context: RequestContext,
   ): Promise<MediaReply> {
     const fields = formValues(form, TRANSCRIPTION) as {
       model: string;
@@ -73,7 +74,7 @@ export class AudioService {
     const answer = await this.dispatcher.generate({
       model: this.model(fields.model),
       body,
-      signal,
+      context,
     });
     const transcript = transcriptOf(answer, format);
     const segments = transcript.segments ?? [];

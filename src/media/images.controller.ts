@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ClientSignal } from '../http/abort-signal';
+import { ClientContext } from '../http/client-context';
+import { RequestContext } from '../request/request-context';
 import type { MultipartForm } from '../http/multipart-form';
 import { OpenAIBodyPipe } from '../openai/openai-body.pipe';
 import { ImagesService } from './images.service';
@@ -16,17 +17,17 @@ export class ImagesController {
   @HttpCode(200)
   generations(
     @Body(new OpenAIBodyPipe(findImageGenerationProblem)) body: ImageGenerationRequest,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
   ): Promise<ImagesResponse> {
-    return this.images.generate(body, signal);
+    return this.images.generate(body, context);
   }
 
   @Post('edits')
   @HttpCode(200)
   edits(
     @Body(new MultipartPipe()) form: MultipartForm,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
   ): Promise<ImagesResponse> {
-    return this.images.edit(form, signal);
+    return this.images.edit(form, context);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
 import type { MultipartForm } from '../http/multipart-form';
 import { ModelAliasesService } from '../models/model-aliases.service';
+import { RequestContext } from '../request/request-context';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { GeminiRequest, GeminiResponse } from '../upstream/gemini-types';
 import {
@@ -25,12 +26,12 @@ export class ImagesService {
     private readonly aliases: ModelAliasesService,
   ) {}
 
-  generate(req: ImageGenerationRequest, signal: AbortSignal): Promise<ImagesResponse> {
+  generate(req: ImageGenerationRequest, context: RequestContext): Promise<ImagesResponse> {
     const request = toImageRequest(req.prompt, toImageConfig(req.size, req.quality));
-    return this.make(req, request, signal);
+    return this.make(req, request, context);
   }
 
-  edit(form: MultipartForm, signal: AbortSignal): Promise<ImagesResponse> {
+  edit(form: MultipartForm, context: RequestContext): Promise<ImagesResponse> {
     const req = formValues(form, IMAGE_EDIT, ['n']) as unknown as ImageGenerationRequest;
     const images = form.filesOf('image', 'image[]').map((f) => imageInput(f.data, f.filename));
     if (images.length === 0) {
@@ -42,20 +43,20 @@ export class ImagesService {
     const maskFile = form.filesOf('mask')[0];
     const mask = maskFile ? imageInput(maskFile.data, maskFile.filename, 'mask') : undefined;
     const config = toImageConfig(req.size, req.quality);
-    return this.make(req, toImageRequest(req.prompt, config, images, mask), signal);
+    return this.make(req, toImageRequest(req.prompt, config, images, mask), context);
   }
 
   /** `n` calls side by side: Gemini image models make one image per candidate and take no count. */
   private async make(
     req: ImageGenerationRequest,
     request: GeminiRequest,
-    signal: AbortSignal,
+    context: RequestContext,
   ): Promise<ImagesResponse> {
     const requested = req.model ?? 'gpt-image-1';
     const model = mediaModel(requested, (name) => this.aliases.resolve(name));
     const answers = await Promise.all(
       Array.from({ length: req.n ?? 1 }, () =>
-        this.dispatcher.generate({ model, body: request, signal }),
+        this.dispatcher.generate({ model, body: request, context }),
       ),
     );
     const images = answers.map((answer) => {

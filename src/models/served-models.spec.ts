@@ -1,3 +1,4 @@
+import { RequestContext } from '../request/request-context';
 import { Clock } from '../time/clock';
 import { UpstreamEvents } from '../upstream/upstream-events';
 import { isOtherModel, MAX_MISMATCH_PAIRS, servedModelName, ServedModels } from './served-models';
@@ -36,12 +37,12 @@ describe('isOtherModel', () => {
 });
 
 describe('ServedModels', () => {
-  const signal = new AbortController().signal;
+  const context = new RequestContext();
   let events: UpstreamEvents;
   let clock: StepClock;
   let served: ServedModels;
   const answer = (model: string, servedModel: string, credentialId = 'key...abcde') =>
-    events.emit('served', { signal, model, credentialId, servedModel });
+    events.emit('served', { context, model, credentialId, servedModel });
 
   beforeEach(() => {
     events = new UpstreamEvents();

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { ClientSignal } from '../http/abort-signal';
+import { ClientContext } from '../http/client-context';
+import { RequestContext } from '../request/request-context';
 import { sendReply } from '../http/reply';
 import type {
   OpenAIChatRequest,
@@ -22,18 +23,18 @@ export class OpenAIController {
   @HttpCode(200)
   async chatCompletions(
     @Body(new OpenAIBodyPipe(findChatRequestProblem)) body: OpenAIChatRequest,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    await sendReply(res, await this.openai.chatCompletion(body, signal));
+    await sendReply(res, await this.openai.chatCompletion(body, context));
   }
 
   @Post('embeddings')
   @HttpCode(200)
   embeddings(
     @Body(new OpenAIBodyPipe(findEmbeddingsRequestProblem)) body: OpenAIEmbeddingsRequest,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
   ): Promise<OpenAIEmbeddingsResponse> {
-    return this.openai.embeddings(body, signal);
+    return this.openai.embeddings(body, context);
   }
 }

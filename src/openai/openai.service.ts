@@ -15,6 +15,7 @@ import type {
   OpenAIModelList,
 } from '../translation/openai/openai-types';
 import { OpenAITranslationService } from '../translation/openai/openai-translation.service';
+import { RequestContext } from '../request/request-context';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { JsonObject } from '../upstream/gemini-types';
 import { ModelListService } from '../models/model-list.service';
@@ -31,10 +32,10 @@ export class OpenAIService {
     @Inject(upstreamConfig.KEY) private readonly config: ConfigType<typeof upstreamConfig>,
   ) {}
 
-  async chatCompletion(req: OpenAIChatRequest, signal: AbortSignal): Promise<Reply> {
-    const { model, request } = await this.translation.toGeminiRequest(this.aliased(req), signal);
+  async chatCompletion(req: OpenAIChatRequest, context: RequestContext): Promise<Reply> {
+    const { model, request } = await this.translation.toGeminiRequest(this.aliased(req), context);
     if (!req.stream) {
-      const response = await this.dispatcher.generate({ model, body: request, signal });
+      const response = await this.dispatcher.generate({ model, body: request, context });
       return {
         kind: 'json',
         body: this.translation.toChatCompletion(response, { model: req.model }),
@@ -44,7 +45,7 @@ export class OpenAIService {
       model: req.model,
       includeUsage: req.stream_options?.include_usage === true,
     });
-    const events = this.dispatcher.stream({ model, body: request, signal });
+    const events = this.dispatcher.stream({ model, body: request, context });
     return {
       kind: 'stream',
       frames: events.then((source) => chatChunkFrames(source, mapper)),
@@ -58,7 +59,7 @@ export class OpenAIService {
 
   async embeddings(
     req: OpenAIEmbeddingsRequest,
-    signal: AbortSignal,
+    context: RequestContext,
   ): Promise<OpenAIEmbeddingsResponse> {
     const { model, batches } = this.translation.toEmbeddingsRequest(this.aliased(req));
     const responses: JsonObject[] = [];
@@ -68,7 +69,7 @@ export class OpenAIService {
         await this.dispatcher.embed('batchEmbedContents', {
           model,
           body: batch as unknown as JsonObject,
-          signal,
+          context,
         }),
       );
     }

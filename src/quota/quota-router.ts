@@ -15,7 +15,8 @@ import {
 } from '../upstream/call-quota';
 import type { ResourcePin } from '../upstream/resource-pin';
 import { CodeAssistBucket, readUserQuota } from './code-assist-quota';
-import { ClientRequestReader, quotaRequestOf } from './quota-request';
+import { quotaRequestOf } from './quota-request';
+import { RequestContext } from '../request/request-context';
 import { describeLimit, Room } from './headroom';
 import { LimitTable, limitsFor, QuotaLimits } from '../config/quota-limits';
 import { readQuotaLesson } from './quota-failure';
@@ -66,17 +67,16 @@ export class QuotaRouter implements CallQuota {
     private readonly pool: CredentialPool,
     private readonly clock: Clock,
     readonly options: QuotaOptions,
-    private readonly clientOf: ClientRequestReader = () => undefined,
   ) {}
 
   /** The dispatcher lends its backends, so Code Assist accounts can be asked for their quota. */
   /** The request's model, estimated tokens and conversation; none for countTokens. */
   requestOf(
     action: string,
-    req: { model: string; body: unknown; signal: AbortSignal },
+    req: { model: string; body: unknown; context: RequestContext },
     payload: string | undefined,
   ): QuotaRequest | undefined {
-    return quotaRequestOf(action, req, payload, this.clientOf);
+    return quotaRequestOf(action, req, payload);
   }
 
   useUserQuotaReader(reader: UserQuotaReader): void {

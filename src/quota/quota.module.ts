@@ -8,7 +8,6 @@ import { CredentialPool } from '../credentials/credential-pool';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { QuotaController } from './quota.controller';
 import { QuotaService } from './quota.service';
-import { CLIENT_REQUEST_READER, ClientRequestReader } from './quota-request';
 import { QuotaOptions, QuotaRouter } from './quota-router';
 import { QUOTA_STORE, QuotaStore } from './quota-store';
 import { AFFINITY_STORE, AffinityStore } from './session-affinity';
@@ -36,22 +35,14 @@ export const QUOTA_OPTIONS = Symbol('QUOTA_OPTIONS');
     },
     {
       provide: QuotaRouter,
-      inject: [
-        QUOTA_STORE,
-        AFFINITY_STORE,
-        CredentialPool,
-        Clock,
-        QUOTA_OPTIONS,
-        CLIENT_REQUEST_READER,
-      ],
+      inject: [QUOTA_STORE, AFFINITY_STORE, CredentialPool, Clock, QUOTA_OPTIONS],
       useFactory: (
         store: QuotaStore,
         affinity: AffinityStore,
         pool: CredentialPool,
         clock: Clock,
         options: QuotaOptions,
-        clientOf: ClientRequestReader,
-      ) => new QuotaRouter(store, affinity, pool, clock, options, clientOf),
+      ) => new QuotaRouter(store, affinity, pool, clock, options),
     },
     { provide: CALL_QUOTA, useExisting: QuotaRouter },
     QuotaService,

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { ClientSignal } from '../http/abort-signal';
+import { ClientContext } from '../http/client-context';
+import { RequestContext } from '../request/request-context';
 import { sendReply } from '../http/reply';
 import type {
   ResponseCreateRequest,
@@ -19,19 +20,19 @@ export class ResponsesController {
   @HttpCode(200)
   async create(
     @Body(ResponsesRequestPipe) body: ResponseCreateRequest,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
     @Res() res: ServerResponse,
   ): Promise<void> {
-    await sendReply(res, await this.responses.create(body, signal));
+    await sendReply(res, await this.responses.create(body, context));
   }
 
   @Post('input_tokens')
   @HttpCode(200)
   inputTokens(
     @Body(ResponsesRequestPipe) body: ResponseCreateRequest,
-    @ClientSignal() signal: AbortSignal,
+    @ClientContext() context: RequestContext,
   ): Promise<{ object: string; input_tokens: number }> {
-    return this.responses.inputTokens(body, signal);
+    return this.responses.inputTokens(body, context);
   }
 
   @Get(':id')

@@ -16,6 +16,7 @@ import type {
 } from '../translation/responses/responses-types';
 import { ResponsesTranslationService } from '../translation/responses/responses-translation.service';
 import { ModelAliasesService } from '../models/model-aliases.service';
+import { RequestContext } from '../request/request-context';
 import { UpstreamDispatcher } from '../upstream/dispatcher';
 import type { JsonObject } from '../upstream/gemini-types';
 import {
@@ -53,9 +54,9 @@ export class ResponsesService {
     private readonly aliases: ModelAliasesService,
   ) {}
 
-  async create(req: ResponseCreateRequest, signal: AbortSignal): Promise<Reply> {
+  async create(req: ResponseCreateRequest, requestContext: RequestContext): Promise<Reply> {
     const conversation = await this.conversation(req);
-    const { mapped, media } = await this.map(req, conversation, signal);
+    const { mapped, media } = await this.map(req, conversation, requestContext);
     const sequencer = this.translation.createSequencer(
       responseSkeleton(req, newResponseId(), Math.floor(Date.now() / 1000)),
       mapped,
@@ -72,7 +73,7 @@ export class ResponsesService {
             },
             conversation.chain.ids,
           );
-    const dispatch = { model: mapped.model, body: mapped.request, signal };
+    const dispatch = { model: mapped.model, body: mapped.request, context: requestContext };
 
     if (!req.stream) {
       sequencer.push(await this.dispatcher.generate(dispatch));
@@ -93,9 +94,9 @@ export class ResponsesService {
 
   async inputTokens(
     req: ResponseCreateRequest,
-    signal: AbortSignal,
+    requestContext: RequestContext,
   ): Promise<{ object: string; input_tokens: number }> {
-    const { mapped } = await this.map(req, await this.conversation(req), signal);
+    const { mapped } = await this.map(req, await this.conversation(req), requestContext);
     const { model, request } = mapped;
     const counted = await this.dispatcher.countTokens({
       model,
@@ -107,7 +108,7 @@ export class ResponsesService {
           ...(request.tools ? { tools: request.tools } : {}),
         },
       } as unknown as JsonObject,
-      signal,
+      context: requestContext,
     });
     const tokens = typeof counted.totalTokens === 'number' ? counted.totalTokens : 0;
     return { object: 'response.input_tokens', input_tokens: tokens };
@@ -179,14 +180,14 @@ export class ResponsesService {
   private async map(
     req: ResponseCreateRequest,
     { input, context, chain }: { input: InputItem[]; context: InputItem[]; chain: Chain },
-    signal: AbortSignal,
+    requestContext: RequestContext,
   ): Promise<{ mapped: MappedResponsesRequest; media: Record<string, FetchedMedia> }> {
     // MODEL_ALIASES first, as in every dialect: Codex may ask for its own model names.
     const aliased = { ...req, model: this.aliases.resolve(req.model) };
     const { mapped, media } = await this.translation.toGeminiRequest(
       aliased,
       { context, stored: context.length - input.length, storedMedia: chainMedia(chain) },
-      signal,
+      requestContext,
     );
     this.leftOutTools.report(mapped.leftOutTools);
     return { mapped, media };

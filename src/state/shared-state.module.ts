@@ -9,9 +9,6 @@ import {
   ResourceOwnerStore,
 } from '../files/resource-owner-store';
 import { ResourceOwners } from '../files/resource-owners';
-import { responseOf } from '../http/abort-signal';
-import { CLIENT_REQUEST_READER } from '../quota/quota-request';
-import type { ClientRequestReader } from '../quota/quota-request';
 import { InMemoryQuotaStore, MAX_QUOTA_ENTRIES, QUOTA_STORE } from '../quota/quota-store';
 import type { QuotaStore } from '../quota/quota-store';
 import { AFFINITY_STORE, InMemoryAffinityStore } from '../quota/session-affinity';
@@ -115,15 +112,6 @@ const MAX_LOCAL_RESOURCE_RECORDS = 100_000;
           ? new RedisAffinityStore(redis, cfg.affinityTtlMs, () => clock.now())
           : new InMemoryAffinityStore(cfg.affinityTtlMs, () => clock.now()),
     },
-    // The client's request behind a dispatch (quota reads its conversation): from the Express edge,
-    // where the body guard parsed the body onto it before the route ran.
-    {
-      provide: CLIENT_REQUEST_READER,
-      useValue: ((signal) => {
-        const req = responseOf(signal)?.req;
-        return req && { headers: req.headers, body: (req as { body?: unknown }).body };
-      }) satisfies ClientRequestReader,
-    },
     // Who owns each Google resource: in memory, or in Redis when replicas share the pool. The
     // owners answer upstream's resource pins (RESOURCE_AFFINITY), so upstream never imports files/.
     {
@@ -153,7 +141,6 @@ const MAX_LOCAL_RESOURCE_RECORDS = 100_000;
     AFFINITY_STORE,
     ResourceOwners,
     RESOURCE_AFFINITY,
-    CLIENT_REQUEST_READER,
   ],
 })
 export class SharedStateModule {}

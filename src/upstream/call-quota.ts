@@ -1,3 +1,4 @@
+import { RequestContext } from '../request/request-context';
 import type { Credential } from '../credentials/credential';
 import type { Selection } from '../credentials/credential-pool';
 import type { ApiError } from '../errors/api-error';
@@ -44,7 +45,7 @@ export interface CallQuota {
   useUserQuotaReader(reader: UserQuotaReader): void;
   requestOf(
     action: string,
-    req: { model: string; body: unknown; signal: AbortSignal },
+    req: { model: string; body: unknown; context: RequestContext },
     payload: string | undefined,
   ): QuotaRequest | undefined;
   select(

@@ -1,3 +1,4 @@
+import { RequestContext } from '../request/request-context';
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
@@ -80,7 +81,7 @@ function setup(send: (options: SendOptions) => Promise<unknown>) {
   return { dispatcher: makeDispatcher({ pool, backends, clock }), pool };
 }
 
-const signal = new AbortController().signal;
+const context = new RequestContext();
 
 describe('UpstreamDispatcher', () => {
   beforeAll(() => Logger.overrideLogger(false));
@@ -99,7 +100,7 @@ describe('UpstreamDispatcher', () => {
       },
     };
     await expect(
-      dispatcher.generate({ model: 'gemini-2.5-flash', body: body as never, signal }),
+      dispatcher.generate({ model: 'gemini-2.5-flash', body: body as never, context }),
     ).rejects.toMatchObject({ status: 503 });
     expect(sent).toHaveLength(3);
     expect(serialised).toBe(1);
@@ -114,7 +115,7 @@ describe('UpstreamDispatcher', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 100_000; i++) deep = { a: deep };
     await expect(
-      dispatcher.generate({ model: 'm', body: { contents: [], deep }, signal }),
+      dispatcher.generate({ model: 'm', body: { contents: [], deep }, context }),
     ).rejects.toMatchObject({ status: 400, kind: 'invalid_request' });
     expect(send).not.toHaveBeenCalled();
     expect(pool.status().map((s) => s.counters.requests)).toEqual([0, 0, 0]);
@@ -123,7 +124,7 @@ describe('UpstreamDispatcher', () => {
   it('answers 500 for a failure of its own during an attempt, charging no credential and trying no other', async () => {
     const send = jest.fn(() => Promise.reject(new TypeError('x is not a function')));
     const { dispatcher, pool } = setup(send);
-    const failure = dispatcher.generate({ model: 'm', body: { contents: [] }, signal });
+    const failure = dispatcher.generate({ model: 'm', body: { contents: [] }, context });
     await expect(failure).rejects.toBeInstanceOf(ApiError);
     await expect(failure).rejects.toMatchObject({ status: 500, kind: 'internal' });
     expect(send).toHaveBeenCalledTimes(1);

@@ -13,6 +13,7 @@ import { GeminiRequest, GeminiResponse, GeminiUsageMetadata, JsonObject } from '
 import { ObservedStream, primeStream } from './observed-stream';
 import { BackendCall, EmbedAction, ModelAction, UpstreamBackend } from './upstream-backend';
 import { UpstreamBackends } from './upstream-backends';
+import { RequestContext } from '../request/request-context';
 import { UpstreamEvents } from './upstream-events';
 import { modelUnavailable, noCredentialError, toApiError } from './upstream-error-mapping';
 import { isFromGoogle, UpstreamNetworkError } from './upstream-errors';
@@ -28,7 +29,8 @@ export interface DispatchRequest<B = GeminiRequest> {
   /** The upstream model id, without `models/` and without proxy suffixes. */
   model: string;
   body: B;
-  signal: AbortSignal;
+  /** The client request it serves: its signal cancels the call, its events name it. */
+  context: RequestContext;
 }
 
 /** A quota read is worth a short wait on an account's first use, never a request's whole timeout. */
@@ -122,9 +124,9 @@ export class UpstreamDispatcher {
       primeStream(await backend.stream(auth, call), () => this.clock.now()),
     );
     const { value: primed, credential, startedAt } = served;
-    const { model, signal } = req;
+    const { model, context } = req;
     this.events.emit('firstToken', {
-      signal,
+      context,
       model,
       credentialId: credential.id,
       ms: primed.firstAt - startedAt,
@@ -142,14 +144,14 @@ export class UpstreamDispatcher {
         this.reportUsage(req, served, usage, modelVersion);
         if (completed) {
           this.events.emit('streamEnd', {
-            signal,
+            context,
             model,
             credentialId: credential.id,
             outcome: 'complete',
           });
-        } else if (error === undefined || req.signal.aborted) {
+        } else if (error === undefined || req.context.signal.aborted) {
           this.events.emit('streamEnd', {
-            signal,
+            context,
             model,
             credentialId: credential.id,
             outcome: 'aborted',
@@ -157,7 +159,7 @@ export class UpstreamDispatcher {
         } else if (!isFromGoogle(error)) {
           this.localFailure(error);
           this.events.emit('streamEnd', {
-            signal,
+            context,
             model,
             credentialId: credential.id,
             outcome: 'error',
@@ -166,7 +168,7 @@ export class UpstreamDispatcher {
           // Too late to fail over, but the credential still answers for a cut or an in-stream error.
           const verdict = this.failures.apply(credential, model, error);
           this.events.emit('streamEnd', {
-            signal,
+            context,
             model,
             credentialId: credential.id,
             outcome: 'error',
@@ -248,7 +250,7 @@ export class UpstreamDispatcher {
           return { value, credential, startedAt, quota };
         } catch (error) {
           // A client that hung up is nobody's fault: no cooldown, no further attempt.
-          if (req.signal.aborted)
+          if (req.context.signal.aborted)
             throw new UpstreamNetworkError('aborted', 'The client closed the request');
           // Only Google's answers and the network to Google may change a credential's state.
           if (!isFromGoogle(error)) throw this.localFailure(error);
@@ -277,7 +279,7 @@ export class UpstreamDispatcher {
       throw apiError;
     } finally {
       this.events.emit('dispatch', {
-        signal: req.signal,
+        context: req.context,
         model: req.model,
         action,
         attempts: tried.size,
@@ -378,9 +380,9 @@ export class UpstreamDispatcher {
     const call: BackendCall = {
       model: req.model,
       payload: payloads.get(backend) ?? '',
-      signal: req.signal,
+      signal: req.context.signal,
     };
-    const session = await backend.open(credential, req.signal);
+    const session = await backend.open(credential, req.context.signal);
     this.debug.credential(session.credential, req.model, n);
     this.debug.upstreamRequest(backend.api, action, req.model, req.body);
     try {
@@ -390,7 +392,7 @@ export class UpstreamDispatcher {
       // A refresh that fails (invalid_grant) throws from refresh() and is classified as such.
       if (
         !session.refresh ||
-        req.signal.aborted ||
+        req.context.signal.aborted ||
         classifyUpstreamError(error, this.clock.now()).action !== 'refresh'
       )
         throw error;
@@ -413,7 +415,7 @@ export class UpstreamDispatcher {
     // Google's field as it came: listeners check it before they log or keep it.
     if (typeof modelVersion === 'string' && modelVersion !== '') {
       this.events.emit('served', {
-        signal: req.signal,
+        context: req.context,
         model: req.model,
         credentialId,
         servedModel: modelVersion,
@@ -422,7 +424,7 @@ export class UpstreamDispatcher {
     if (!usage) return;
     if (quota) this.quota.usage(credentialId, quota, usage.promptTokenCount ?? 0);
     this.events.emit('usage', {
-      signal: req.signal,
+      context: req.context,
       model: req.model,
       credentialId,
       prompt: usage.promptTokenCount ?? 0,

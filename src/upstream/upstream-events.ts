@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Credential } from '../credentials/credential';
 import { CooldownKind } from '../credentials/pool-state-store';
+import { RequestContext } from '../request/request-context';
 import { Verdict } from './error-classifier';
 
 /** One call to Google with one credential (a 401 refresh-and-retry stays inside one attempt). */
@@ -15,12 +16,9 @@ export interface AttemptEvent {
   verdict?: Verdict;
 }
 
-/**
- * The client's abort signal of the request that caused an event: the request log finds the
- * request's record by it (see RequestTracker).
- */
+/** The client request that caused an event: the request log finds its record there. */
 interface OfRequest {
-  signal: AbortSignal;
+  context: RequestContext;
 }
 
 /** One request's whole walk through the pool; for a stream, up to its first event. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { RequestContext } from '../../request/request-context';
 import type { GeminiResponse } from '../../upstream/gemini-types';
 import { RequestRulesFactory } from '../common/request-rules';
 import { THOUGHT_SIGNATURE_STORE, ThoughtSignatureStore } from '../common/thought-signature-store';
@@ -20,14 +21,14 @@ export class AnthropicTranslationService {
     @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,
   ) {}
 
-  /** `signal` is the client's: when it leaves, the media fetches of its request stop. */
+  /** When the request's client leaves, the media fetches of its request stop. */
   async toGeminiRequest(
     req: AnthropicMessagesRequest,
-    signal: AbortSignal,
+    context: RequestContext,
   ): Promise<MappedMessagesRequest> {
     await this.signatures.loadFor(req);
     return toGeminiRequest(req, {
-      rules: this.rules.forRequest(signal),
+      rules: this.rules.forRequest(context),
       signatures: this.signatures,
     });
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '../../errors/api-error';
 import { isRecord } from '../../json/is-record';
+import { RequestContext } from '../../request/request-context';
 import { jsonDepthWithin, MAX_EMBEDDED_JSON_DEPTH } from './json-depth';
 import type { FetchedMedia } from './content-parts';
 import { MEDIA_FETCHER, MediaFetcher } from './media-fetcher';
@@ -123,7 +124,12 @@ export class RequestRulesFactory {
     @Inject(MEDIA_LIMITS) private readonly limits: MediaLimits,
   ) {}
 
-  forRequest(signal: AbortSignal, storedMedia?: ReadonlyMap<string, FetchedMedia>): RequestRules {
-    return new RequestRules({ fetcher: this.fetcher, limits: this.limits, signal, storedMedia });
+  /** When the request's client leaves, the fetches of its request stop. */
+  forRequest(
+    context: RequestContext,
+    storedMedia?: ReadonlyMap<string, FetchedMedia>,
+  ): RequestRules {
+    const { fetcher, limits } = this;
+    return new RequestRules({ fetcher, limits, signal: context.signal, storedMedia });
   }
 }

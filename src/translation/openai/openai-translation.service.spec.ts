@@ -1,3 +1,4 @@
+import { RequestContext } from '../../request/request-context';
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppConfigModule } from '../../config/config.module';
@@ -56,7 +57,7 @@ async function boot(fetcher?: MediaFetcher) {
 }
 
 /** A client that stays. */
-const client = () => new AbortController().signal;
+const client = () => new RequestContext();
 
 function replay(callId: string): ChatMessage[] {
   return [

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { RequestContext } from '../../request/request-context';
 import type { GeminiResponse } from '../../upstream/gemini-types';
 import {
   GeminiBatchEmbedResponse,
@@ -33,11 +34,14 @@ export class OpenAITranslationService {
     @Inject(THOUGHT_SIGNATURE_STORE) private readonly signatures: ThoughtSignatureStore,
   ) {}
 
-  /** `signal` is the client's: when it leaves, the media fetches of its request stop. */
-  async toGeminiRequest(req: OpenAIChatRequest, signal: AbortSignal): Promise<MappedChatRequest> {
+  /** When the request's client leaves, the media fetches of its request stop. */
+  async toGeminiRequest(
+    req: OpenAIChatRequest,
+    context: RequestContext,
+  ): Promise<MappedChatRequest> {
     await this.signatures.loadFor(req);
     return toGeminiRequest(req, {
-      rules: this.rules.forRequest(signal),
+      rules: this.rules.forRequest(context),
       signatures: this.signatures,
     });
   }

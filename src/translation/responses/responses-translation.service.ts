@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { RequestContext } from '../../request/request-context';
 import type { FetchedMedia } from '../common/content-parts';
 import { RequestRulesFactory } from '../common/request-rules';
 import { THOUGHT_SIGNATURE_STORE, ThoughtSignatureStore } from '../common/thought-signature-store';
@@ -33,16 +34,16 @@ export class ResponsesTranslationService {
   ) {}
 
   /**
-   * `signal` is the client's: when it leaves, the media fetches of its request stop. What this
+   * When the request's client leaves, the media fetches of its request stop. What this
    * turn fetched comes back for its stored turn to keep.
    */
   async toGeminiRequest(
     req: ResponseCreateRequest,
     turn: ResponsesTurn,
-    signal: AbortSignal,
+    context: RequestContext,
   ): Promise<{ mapped: MappedResponsesRequest; media: Record<string, FetchedMedia> }> {
     await this.signatures.loadFor(turn.context);
-    const rules = this.rules.forRequest(signal, turn.storedMedia);
+    const rules = this.rules.forRequest(context, turn.storedMedia);
     const mapped = await toGeminiResponsesRequest(
       req,
       turn.context,
