@@ -20,6 +20,8 @@ import { RequestGuard } from './request.guard';
 import { ResponsesModule } from './responses/responses.module';
 import { SharedStateModule } from './state/shared-state.module';
 import { UsageModule } from './usage/usage.module';
+import { ClientKeyLookupModule } from './client-keys/client-keys.module';
+import { RuntimeCredentialsModule } from './runtime-credentials/runtime-credentials.module';
 
 /**
  * The proxy. Built by `register()` so that configuration is read when the app starts, not on
@@ -50,6 +52,8 @@ export class AppModule {
         LoggingModule,
         MetricsModule,
         UsageModule,
+        ClientKeyLookupModule,
+        RuntimeCredentialsModule,
         AdminModule,
       ],
       controllers: [HealthController],

@@ -34,6 +34,8 @@ export const RINGS: readonly Ring[] = [
       'files',
       'dialects',
       'admin',
+      'client-keys',
+      'runtime-credentials',
       'oauth',
       'metrics',
     ],
@@ -48,7 +50,7 @@ export const RINGS: readonly Ring[] = [
   {
     name: 'domain',
     role: 'the gateway itself, with no HTTP: translation, models, the upstream calls, quota, the credential pool',
-    folders: ['translation', 'models', 'quota', 'upstream', 'credentials', 'client-keys'],
+    folders: ['translation', 'models', 'quota', 'upstream', 'credentials'],
     ordered: true,
   },
   {
@@ -76,6 +78,15 @@ export const SIDEWAYS: Readonly<Record<string, Readonly<Record<string, string>>>
   },
   admin: {
     responses: "the console shows the Responses store's size through the store's interface",
+  },
+  'client-keys': {
+    admin: "the keys' pages are console pages: its tabs and its same-origin check on forms",
+    dialects:
+      "a model a key may not use is refused in the route's dialect: 403 or 404 as its clients expect",
+  },
+  'runtime-credentials': {
+    admin: 'the credentials page is a console page: its tabs and its same-origin check on forms',
+    'client-keys': 'every change to the pool is written to the audit log the keys keep',
   },
   dialects: {
     openai: 'the shared model routes and error filter sit over the dialects they serve',

@@ -2,6 +2,9 @@
 const CONSOLE_PAGES = [
   { id: 'pool', label: 'Pool', href: '/admin' },
   { id: 'usage', label: 'Usage', href: '/admin/usage' },
+  { id: 'keys', label: 'Keys', href: '/admin/keys' },
+  { id: 'credentials', label: 'Credentials', href: '/admin/pool-credentials' },
+  { id: 'audit', label: 'Audit', href: '/admin/audit' },
 ] as const;
 
 export type ConsolePageId = (typeof CONSOLE_PAGES)[number]['id'];

@@ -7,6 +7,7 @@ import { ModelAliasesService } from '../models/model-aliases.service';
 import { findModel } from '../models/model-catalogue';
 import { AnthropicTranslationService } from '../translation/anthropic/anthropic-translation.service';
 import type { AnthropicMessagesRequest } from '../translation/anthropic/anthropic-types';
+import type { ModelListFilter } from '../models/model-list-filter';
 import { ModelPage, toAnthropicModel, toAnthropicModelList } from '../translation/anthropic/models';
 import { eventFrames, PING_FRAME, streamErrorFrame } from '../translation/anthropic/frames';
 import { RequestContext } from '../request/request-context';
@@ -65,9 +66,15 @@ export class AnthropicService {
     return { input_tokens: total };
   }
 
-  async listModels(page: ModelPage): Promise<ReturnType<typeof toAnthropicModelList>> {
+  async listModels(
+    page: ModelPage,
+    listed: ModelListFilter = () => true,
+  ): Promise<ReturnType<typeof toAnthropicModelList>> {
     const models = this.aliases.withAliases(await this.models.list());
-    return toAnthropicModelList(models, page);
+    return toAnthropicModelList(
+      models.filter((m) => listed(m.name)),
+      page,
+    );
   }
 
   async getModel(id: string): Promise<ReturnType<typeof toAnthropicModel>> {

@@ -1,14 +1,19 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { timingSafeEqual } from 'node:crypto';
 import { authConfig } from '../config/configuration';
 import { ApiError } from '../errors/api-error';
 import { AdminCookie, isAdminPath } from './admin-cookie';
-import { digestMatches, passwordDigest, presentedPasswords } from './password';
+import { CLIENT_KEY_LOOKUP, ClientKeyLookup } from './client-key-lookup';
+import { passwordDigest, presentedPasswords } from './password';
 import { IS_PUBLIC } from './public.decorator';
 
-/** Checks the proxy password on every route not marked @Public(). */
+/**
+ * Checks the proxy password on every route not marked @Public(), or on the model routes a client
+ * key (DESIGN §13), which it binds to the request for the key's limits.
+ */
 @Injectable()
 export class PasswordGuard implements CanActivate {
   private readonly expected: Buffer;
@@ -17,6 +22,7 @@ export class PasswordGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
     private readonly adminCookie: AdminCookie,
+    @Optional() @Inject(CLIENT_KEY_LOOKUP) private readonly clientKeys?: ClientKeyLookup,
   ) {
     this.expected = passwordDigest(this.config.password);
   }
@@ -31,10 +37,27 @@ export class PasswordGuard implements CanActivate {
     const presented = presentedPasswords({ headers: req.headers, query: req.query });
     // Check every presented value so the time taken does not depend on which one matched.
     let ok = false;
-    for (const candidate of presented) ok = digestMatches(candidate, this.expected) || ok;
+    const digests = presented.map(passwordDigest);
+    for (const digest of digests) ok = timingSafeEqual(digest, this.expected) || ok;
     // The status page's sign-in cookie (set after `/admin?key=`) opens /admin and nothing else.
     if (isAdminPath(req.path)) ok = this.adminCookie.presentIn(req.headers.cookie) || ok;
     if (ok) return true;
+    if (this.clientKeys && acceptsClientKeys(req.path)) {
+      // The secret is 256 random bits: a map lookup by its hash reveals nothing worth timing.
+      for (const digest of digests) {
+        const key = this.clientKeys.find(digest.toString('hex'));
+        if (!key) continue;
+        if (key.expiresAt !== null && key.expiresAt <= Date.now())
+          throw new ApiError({
+            status: 401,
+            kind: 'authentication',
+            message: `This proxy's ${key.label} expired at ${new Date(key.expiresAt).toISOString()}.`,
+            code: 'invalid_api_key',
+          });
+        this.clientKeys.admit(req, digest.toString('hex'));
+        return true;
+      }
+    }
     throw new ApiError({
       status: 401,
       kind: 'authentication',
@@ -45,4 +68,9 @@ export class PasswordGuard implements CanActivate {
       code: 'invalid_api_key',
     });
   }
+}
+
+/** Client keys open the model routes only: never /admin* or /metrics (DESIGN §5). */
+function acceptsClientKeys(path: string): boolean {
+  return !path.startsWith('/admin') && !path.startsWith('/metrics');
 }

@@ -6,13 +6,15 @@ import { TimeModule } from '../time/time.module';
 import { CredentialFileStore } from './credential-file-store';
 import { CredentialPool } from './credential-pool';
 import { CredentialsService } from './credentials.service';
+import { DatabaseCredentialSource } from './sources/database-credential-source';
+import { DatabaseModule } from '../database/database.module';
 import { POOL_STATE_STORE, PoolStateStore } from './pool-state-store';
 import { RouteOutModule } from '../route-out/route-out.module';
 
 @Module({
   // The pool's state store and the token coordinator are bound where the app is composed
   // (SharedStateModule), in memory or in Redis.
-  imports: [TimeModule, RouteOutModule],
+  imports: [TimeModule, RouteOutModule, DatabaseModule],
   providers: [
     {
       provide: CredentialPool,
@@ -26,7 +28,14 @@ import { RouteOutModule } from '../route-out/route-out.module';
         new CredentialFileStore(cfg.storagePath),
     },
     CredentialsService,
+    DatabaseCredentialSource,
   ],
-  exports: [CredentialsService, CredentialPool, CredentialFileStore, TimeModule],
+  exports: [
+    CredentialsService,
+    DatabaseCredentialSource,
+    CredentialPool,
+    CredentialFileStore,
+    TimeModule,
+  ],
 })
 export class CredentialsModule {}

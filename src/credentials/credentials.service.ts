@@ -21,6 +21,7 @@ import { CredentialWriteBack } from './credential-write-back';
 import { ApiKeySource } from './sources/api-key-source';
 import { ApplicationCredentialsSource } from './sources/application-credentials-source';
 import { CredentialSource } from './sources/credential-source';
+import { DatabaseCredentialSource } from './sources/database-credential-source';
 import { FolderSource } from './sources/folder-source';
 import { JsonListSource } from './sources/json-list-source';
 import { TempFileSweeper } from './temp-file-sweeper';
@@ -51,11 +52,14 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     @Optional() @Inject(upstreamConfig.KEY) upstream?: ConfigType<typeof upstreamConfig>,
     @Optional() @Inject(TOKEN_COORDINATOR) coordinator?: TokenCoordinator,
     @Optional() routeOut?: RouteOut,
+    @Optional() private readonly stored?: DatabaseCredentialSource,
   ) {
-    this.sources = credentialSources(config, files, {
-      clientId: oauth.clientId,
-      clientSecret: oauth.clientSecret,
-    });
+    this.sources = credentialSources(
+      config,
+      files,
+      { clientId: oauth.clientId, clientSecret: oauth.clientSecret },
+      stored,
+    );
     this.writeBack = new CredentialWriteBack(files);
     this.tokens = new CredentialTokens({
       tokenUrl: oauth.tokenUrl,
@@ -77,6 +81,7 @@ export class CredentialsService implements OnModuleInit, OnApplicationShutdown {
     if (this.usesFiles) await this.sweeper.sweep();
     await this.load(false);
     this.logTable();
+    this.stored?.onChange(() => void this.reload());
     if (this.usesFiles) {
       this.watcher = this.files.watch(() => void this.reload(), {
         onTempFile: () => void this.sweeper.sweep(),
@@ -174,6 +179,7 @@ export function credentialSources(
   config: ConfigType<typeof credentialsConfig>,
   files: CredentialFileStore,
   defaults: ParseDefaults,
+  stored?: CredentialSource,
 ): CredentialSource[] {
   const { vertexLocation } = config;
   const sources: CredentialSource[] = [
@@ -191,5 +197,6 @@ export function credentialSources(
     );
   }
   sources.push(new ApiKeySource({ geminiKeys: config.apiKeys, vertexKeys: config.vertexApiKeys }));
+  if (stored) sources.push(stored);
   return sources;
 }

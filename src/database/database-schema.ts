@@ -37,8 +37,62 @@ export interface UsageTotalTable {
   cached_tokens: number;
 }
 
+/** A client key (DESIGN §13): never its secret, only the secret's SHA-256. */
+export interface ClientKeyTable {
+  id: string;
+  name: string;
+  /** Hex SHA-256 of the whole secret. */
+  secret_hash: string;
+  /** The secret's last characters, to tell keys apart on /admin. */
+  secret_hint: string;
+  /** JSON array of model names; null means every model. */
+  models: string | null;
+  rpm: number | null;
+  tpm: number | null;
+  daily_tokens: number | null;
+  monthly_tokens: number | null;
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+  revoked_at: number | null;
+}
+
+/** A Gemini API key or Vertex express key added at run time (DESIGN §11). */
+export interface RuntimeCredentialTable {
+  id: string;
+  kind: string;
+  secret: string;
+  disabled: number;
+  created_at: number;
+}
+
+/** Who changed which key or credential, and when. */
+export interface AuditTable {
+  id: string;
+  time: number;
+  /** `password` or `cookie`. */
+  actor: string;
+  address: string;
+  action: string;
+  target: string;
+  detail: string | null;
+}
+
+/**
+ * One counter per shared table, raised in the same transaction as each change: replicas poll this
+ * one row to learn cheaply that they must reload (deletes included).
+ */
+export interface RevisionTable {
+  name: string;
+  revision: number;
+}
+
 export interface DatabaseSchema {
   usage_rows: UsageRowTable;
   usage_hourly: UsageTotalTable;
   usage_daily: UsageTotalTable;
+  client_keys: ClientKeyTable;
+  runtime_credentials: RuntimeCredentialTable;
+  audit_log: AuditTable;
+  revisions: RevisionTable;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AnthropicService } from '../anthropic/anthropic.service';
 import { GeminiService } from '../gemini/gemini.service';
+import type { ModelListFilter } from '../models/model-list-filter';
 import { OpenAIService } from '../openai/openai.service';
 import { modelsClient } from './dialect-routes';
 
@@ -30,18 +31,25 @@ export class SharedModelsService {
     private readonly gemini: GeminiService,
   ) {}
 
-  list(headers: IncomingHttpHeaders, query: ModelListQuery): Promise<object> {
+  list(
+    headers: IncomingHttpHeaders,
+    query: ModelListQuery,
+    listed: ModelListFilter = () => true,
+  ): Promise<object> {
     switch (modelsClient(headers)) {
       case 'anthropic':
-        return this.anthropic.listModels({
-          limit: pageSize(query.limit),
-          afterId: query.after_id,
-          beforeId: query.before_id,
-        });
+        return this.anthropic.listModels(
+          {
+            limit: pageSize(query.limit),
+            afterId: query.after_id,
+            beforeId: query.before_id,
+          },
+          listed,
+        );
       case 'google':
-        return this.gemini.listModels(query.pageSize, query.pageToken);
+        return this.gemini.listModels(query.pageSize, query.pageToken, listed);
       case 'openai':
-        return this.openai.listModels();
+        return this.openai.listModels(listed);
     }
   }
 

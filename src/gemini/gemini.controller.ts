@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request } from 'express';
 import type { ServerResponse } from 'node:http';
 import { ClientContext } from '../http/client-context';
 import { RequestContext } from '../request/request-context';
 import { sendReply } from '../http/reply';
 import type { GeminiModel } from '../models/model-catalogue';
+import { modelListFilter } from '../models/model-list-filter';
 import { GeminiService } from './gemini.service';
 import type { ModelPage } from './model-page';
 
@@ -16,8 +18,9 @@ export class GeminiController {
   list(
     @Query('pageSize') pageSize: string | undefined,
     @Query('pageToken') pageToken: string | undefined,
+    @Req() req: Request,
   ): Promise<ModelPage<GeminiModel>> {
-    return this.gemini.listModels(pageSize, pageToken);
+    return this.gemini.listModels(pageSize, pageToken, modelListFilter(req));
   }
 
   @Get(':model')

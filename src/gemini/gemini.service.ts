@@ -12,6 +12,7 @@ import { GeminiRequest, GeminiResponse, JsonObject } from '../upstream/gemini-ty
 import { ModelListService } from '../models/model-list.service';
 import { ModelAliasesService } from '../models/model-aliases.service';
 import { findModel, GeminiModel } from '../models/model-catalogue';
+import type { ModelListFilter } from '../models/model-list-filter';
 import { ModelPage, pageOfModels } from './model-page';
 
 const ACTIONS = [
@@ -80,8 +81,14 @@ export class GeminiService {
   async listModels(
     pageSize: string | undefined,
     pageToken: string | undefined,
+    listed: ModelListFilter = () => true,
   ): Promise<ModelPage<GeminiModel>> {
-    return pageOfModels(this.aliases.withAliases(await this.models.list()), pageSize, pageToken);
+    const models = this.aliases.withAliases(await this.models.list());
+    return pageOfModels(
+      models.filter((m) => listed(m.name)),
+      pageSize,
+      pageToken,
+    );
   }
 
   async getModel(id: string): Promise<GeminiModel> {

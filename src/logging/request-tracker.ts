@@ -10,7 +10,7 @@ import {
   UsageEvent,
 } from '../upstream/upstream-events';
 import { servedModelName } from '../models/served-models';
-import { requestContextOf } from '../request/request-context';
+import { contextOfAnswer, requestContextOf } from '../request/request-context';
 import { RequestRecord } from '../request/request-record';
 import { CompletedRequest } from './request-record';
 
@@ -102,6 +102,12 @@ export class RequestTracker implements OnModuleDestroy {
       const i = this.listeners.indexOf(listener);
       if (i >= 0) this.listeners.splice(i, 1);
     };
+  }
+
+  /** Names the client key that authenticated the request, for its usage row. */
+  setClient(res: ServerResponse, client: string): void {
+    const record = contextOfAnswer(res)?.record;
+    if (record) record.client = client;
   }
 
   /** Responses not finished yet, for the shutdown to answer once its grace period is over. */

@@ -38,12 +38,26 @@ export class MetricsService implements OnModuleDestroy {
   readonly registry = new Registry();
   private readonly models = new BoundedLabel(100);
   private readonly reasons = new BoundedLabel(100);
+  /** Client key ids only (set by the guard, never from the request), bounded all the same. */
+  private readonly clients = new BoundedLabel(2_000);
   private readonly unsubscribe: (() => void)[] = [];
 
   private readonly requests = new Counter({
     name: `${PREFIX}http_requests_total`,
     help: 'HTTP requests answered, by route template, model and status (499: the client left first).',
     labelNames: ['route', 'model', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly clientRequests = new Counter({
+    name: `${PREFIX}client_key_requests_total`,
+    help: 'Requests a client key authenticated, by key id and status (the password is not counted here).',
+    labelNames: ['client', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly clientTokens = new Counter({
+    name: `${PREFIX}client_key_tokens_total`,
+    help: "Google's tokens (prompt, output and thoughts) used by each client key's requests.",
+    labelNames: ['client'] as const,
     registers: [this.registry],
   });
   private readonly requestDuration = new Histogram({
@@ -233,6 +247,12 @@ export class MetricsService implements OnModuleDestroy {
     const status = r.aborted ? '499' : String(r.status);
     this.requests.inc({ route: r.route, model: this.models.value(r.model), status });
     this.requestDuration.observe({ route: r.route }, r.durationMs / 1000);
+    if (r.client) {
+      const client = this.clients.value(r.client);
+      this.clientRequests.inc({ client, status });
+      const t = r.tokens;
+      if (t) this.clientTokens.inc({ client }, t.prompt + t.completion + t.thoughts);
+    }
   }
 
   private onAttempt(e: AttemptEvent): void {

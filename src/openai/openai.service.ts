@@ -1,3 +1,4 @@
+import type { ModelListFilter } from '../models/model-list-filter';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamConfig } from '../config/configuration';
@@ -75,8 +76,9 @@ export class OpenAIService {
     return this.translation.toEmbeddingsResponse(responses, req);
   }
 
-  async listModels(): Promise<OpenAIModelList> {
-    return toOpenAIModelList(this.aliases.withAliases(await this.models.list()));
+  async listModels(listed: ModelListFilter = () => true): Promise<OpenAIModelList> {
+    const models = this.aliases.withAliases(await this.models.list());
+    return toOpenAIModelList(models.filter((m) => listed(m.name)));
   }
 
   async getModel(id: string): Promise<OpenAIModel> {

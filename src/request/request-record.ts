@@ -25,4 +25,6 @@ export interface RequestRecord {
   stream?: 'complete' | 'error' | 'aborted';
   /** Why the request's dispatch failed, when it did. */
   errorReason?: string;
+  /** The client key's id when one authenticated the request (DESIGN §13); unset for the password. */
+  client?: string;
 }

@@ -43,7 +43,7 @@ export function toUsageRow(r: CompletedRequest, now: number): UsageRow | undefin
     id,
     time: Math.round(now - r.durationMs),
     request_id: r.requestId ?? id,
-    client: PASSWORD_CLIENT,
+    client: r.client ?? PASSWORD_CLIENT,
     dialect,
     requested_model: r.requestedModel ?? r.model ?? null,
     served_model: r.model ?? null,
