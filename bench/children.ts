@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
@@ -26,6 +26,8 @@ export interface SpawnOptions {
   logFile: string;
   /** Milliseconds between SIGTERM and SIGKILL on stop. */
   graceMs?: number;
+  /** Working folder; the repository by default. */
+  cwd?: string;
 }
 
 /** One process the benchmark started; `stop()` is idempotent and waits for the exit. */
@@ -81,7 +83,7 @@ export class Child {
  * shuts it down if the benchmark itself is killed outright.
  */
 export class Children {
-  private readonly all: Child[] = [];
+  private readonly all: { stop(): Promise<void> }[] = [];
   private readonly preload: string;
 
   constructor(workDir: string) {
@@ -98,7 +100,7 @@ export class Children {
         {
           env: options.env,
           stdio: ['ignore', log, log, 'ipc'],
-          cwd: path.resolve(__dirname, '..'),
+          cwd: options.cwd ?? path.resolve(__dirname, '..'),
         },
       );
       const child = new Child(name, proc, options.logFile, options.graceMs ?? 5000);
@@ -131,6 +133,11 @@ export class Children {
       ...options,
       nodeArgs: [...TS_NODE, ...(options.nodeArgs ?? [])],
     });
+  }
+
+  /** Something else to stop with the rest (a server that `stop()` shuts down its own way). */
+  track(service: { stop(): Promise<void> }): void {
+    this.all.push(service);
   }
 
   async stopAll(): Promise<void> {
@@ -183,4 +190,39 @@ export function cpuTimeMs(pid: number): number {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return ((utime + stime) * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/**
+ * CPU time of a process and all its descendants so far, in ms: live ones from their own times,
+ * exited ones from their parents' (cutime, cstime), so the sum only grows. For servers that work
+ * in child processes (PostgreSQL's backends).
+ */
+export function treeCpuTimeMs(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  const times = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pid = Number(entry);
+    const ppid = Number(fields[1]);
+    times.set(
+      pid,
+      [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0),
+    );
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  let ticks = 0;
+  const pending = [rootPid];
+  while (pending.length > 0) {
+    const pid = pending.pop()!;
+    ticks += times.get(pid) ?? 0;
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_S;
 }

@@ -17,6 +17,13 @@ export const LOADS = [
 ] as const;
 export type Load = (typeof LOADS)[number];
 
+/**
+ * Paired rows (`variants.ts`): a proxy started another way, loaded in alternation with the one it is
+ * read against. Selected with `--loads` like the others.
+ */
+export const VARIANT_LOADS = ['release', 'postgres', 'quota', 'client-keys'] as const;
+export type VariantLoad = (typeof VARIANT_LOADS)[number];
+
 export interface BenchOptions {
   quick: boolean;
   /** Fake model latency before every reply, ms. */
@@ -41,7 +48,13 @@ export interface BenchOptions {
   credentialFiles: number;
   startupRuns: number;
   groups: ReadonlySet<Group>;
-  loads: ReadonlySet<Load>;
+  loads: ReadonlySet<Load | VariantLoad>;
+  /** Rounds of each paired row: its baseline's load, then its own (the order alternates). */
+  pairs: number;
+  /** Offered rate of each paired round, req/s; 0 loads them as fast as answered. */
+  pairRate: number;
+  /** A git ref built into the run's work folder, whose native row the `release` pair is read against. */
+  release?: string;
   /** Runs every proxy under `node --cpu-prof` and leaves the profiles here. */
   profileDir?: string;
   resultsDir: string;
@@ -55,7 +68,10 @@ interface Spec {
 }
 
 const NUMBERS: Record<
-  Exclude<keyof BenchOptions, 'quick' | 'groups' | 'loads' | 'profileDir' | 'resultsDir'>,
+  Exclude<
+    keyof BenchOptions,
+    'quick' | 'groups' | 'loads' | 'release' | 'profileDir' | 'resultsDir'
+  >,
   Spec
 > = {
   latencyMs: { flag: 'latency-ms', env: 'BENCH_LATENCY_MS', full: 5, quick: 5 },
@@ -93,13 +109,17 @@ const NUMBERS: Record<
     quick: 1000,
   },
   startupRuns: { flag: 'startup-runs', env: 'BENCH_STARTUP_RUNS', full: 3, quick: 1 },
+  pairs: { flag: 'pairs', env: 'BENCH_PAIRS', full: 3, quick: 2 },
+  pairRate: { flag: 'pair-rate', env: 'BENCH_PAIR_RATE', full: 300, quick: 300 },
 };
 
 export const USAGE = `Usage: npm run bench -- [options]
 
   --quick                        short smoke run (about 45 s; cold JIT, not comparable)
   --only <groups>                comma list of ${GROUPS.join(', ')} (default: all)
-  --loads <loads>                throughput loads to run: ${LOADS.join(', ')} (default: all)
+  --loads <loads>                throughput loads to run: ${LOADS.join(', ')},
+                                 and paired rows: ${VARIANT_LOADS.join(', ')} (default: all)
+  --release <git ref>            build this ref too and pair the native route against it (row "release")
   --profile <dir>                run the proxies under node --cpu-prof, profiles written to <dir>
   --results <dir>                where latest.json and latest.md go (default bench/results)
 ${Object.values(NUMBERS)
@@ -117,6 +137,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     'loads',
     'profile',
     'results',
+    'release',
     ...Object.values(NUMBERS).map((s) => s.flag),
   ]);
   const flags = new Map<string, string>();
@@ -148,6 +169,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     'streamConcurrency',
     'openStreams',
     'streamEvents',
+    'pairs',
   ] as const) {
     if (numbers[key] < 1) throw new UsageError(`--${NUMBERS[key].flag} must be at least 1`);
   }
@@ -155,7 +177,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     quick,
     ...numbers,
     groups: pick(flags.get('only') ?? env.BENCH_ONLY, GROUPS, 'only'),
-    loads: pick(flags.get('loads') ?? env.BENCH_LOADS, LOADS, 'loads'),
+    loads: pick(flags.get('loads') ?? env.BENCH_LOADS, [...LOADS, ...VARIANT_LOADS], 'loads'),
+    release: flags.get('release') ?? (env.BENCH_RELEASE || undefined),
     profileDir: flags.get('profile') ?? env.BENCH_PROFILE_DIR ?? undefined,
     resultsDir: flags.get('results') ?? env.BENCH_RESULTS_DIR ?? 'bench/results',
   };

@@ -26,6 +26,8 @@ export interface ProxyOptions {
   workDir: string;
   /** Write a CPU profile into this folder when the proxy exits. */
   profileDir?: string;
+  /** Another build's repository folder (its `dist/main.js`, run from there); this one by default. */
+  buildDir?: string;
 }
 
 /** The proxy from its production build (`node dist/main.js`), as a child process. */
@@ -49,7 +51,8 @@ export class ProxyProcess {
     name: string,
     options: ProxyOptions,
   ): Promise<ProxyProcess> {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build`);
+    const main = options.buildDir ? path.join(options.buildDir, 'dist', 'main.js') : MAIN;
+    if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build`);
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -77,8 +80,9 @@ export class ProxyProcess {
         : []),
     ];
     const started = performance.now();
-    const child = children.spawnNode(name, MAIN, {
+    const child = children.spawnNode(name, main, {
       nodeArgs,
+      cwd: options.buildDir,
       env,
       logFile: path.join(options.workDir, `${name}.log`),
       graceMs: 8000,

@@ -1,6 +1,7 @@
-import { Load, LOADS } from './options';
+import { Load, LOADS, VARIANT_LOADS } from './options';
 import type { LoadResult } from './load';
-import type { BenchResults, Outcome, ThroughputResult } from './results';
+import type { BenchResults, Outcome, PairedResult, ThroughputResult } from './results';
+import { Variant, VARIANTS } from './variants';
 import { round } from './stats';
 import type { StreamTiming } from './stream-timing';
 
@@ -83,6 +84,11 @@ export function buildRows(results: BenchResults): Row[] {
         floor,
       ),
     );
+  }
+
+  for (const load of VARIANT_LOADS) {
+    const outcome = results.paired?.[load];
+    if (outcome) rows.push(pairedRow(VARIANTS[load], outcome));
   }
 
   const pacedReference = okResult(results.fixedRate.passthrough);
@@ -303,6 +309,39 @@ function redisRow(
   };
 }
 
+/**
+ * A paired row: its CPU per request against its baseline's over the same alternated rounds, with
+ * each round's own ratio so that the spread shows.
+ */
+function pairedRow(variant: Variant, outcome: Outcome<PairedResult>): Row {
+  const r = okResult(outcome);
+  const checks: Check[] = [];
+  let versus = '';
+  if (r) {
+    const extraPct = (r.cpuRatio - 1) * 100;
+    checks.push(
+      atMost(`CPU ≤+${variant.maxExtraCpuPct} %`, extraPct, variant.maxExtraCpuPct, 'points'),
+    );
+    versus = `CPU ${signed(extraPct, 1)} % vs ${variant.against} (rounds ${r.roundCpuRatios
+      .map((x) => `${fmt(x, 3)}×`)
+      .join(', ')}) · ${fmt(r.variant.rps / r.baseline.rps, 2)}× the req/s`;
+  }
+  const failures = r
+    ? r.variant.errors + r.variant.non2xx + r.baseline.errors + r.baseline.non2xx
+    : 0;
+  return {
+    section: 'Paired (alternated rounds)',
+    scenario: `${variant.label}, issue ${variant.issue}`,
+    measured: r
+      ? `${fmt(r.variant.serverCpuMsPerRequest * 1000, 0)} µs CPU/req against ${fmt(r.baseline.serverCpuMsPerRequest * 1000, 0)} · ${fmt(r.variant.rps, 0)} against ${fmt(r.baseline.rps, 0)} req/s · ${r.rounds} rounds${r.helperCpuMsPerRequest !== undefined ? ` · ${variant.helper?.name ?? 'its server'} ${fmt(r.helperCpuMsPerRequest * 1000, 0)} µs CPU/req besides` : ''}${r.note ? ` · ${r.note}` : ''}${failures ? ` · ${failures} failed` : ''}`
+      : '',
+    versus,
+    target: `CPU ≤+${variant.maxExtraCpuPct} % vs ${variant.against}`,
+    status: statusOf(outcome, checks),
+    checks,
+  };
+}
+
 function fixedRateRow(
   load: Load,
   outcome: Outcome<LoadResult>,
@@ -454,7 +493,7 @@ export function renderMarkdown(results: BenchResults, rows: Row[]): string {
   const m = results.meta;
   const escape = (s: string) => s.replace(/\|/g, '\\|');
   const table = [
-    `| Section | ${COLUMNS.map(([, title]) => title).join(' | ')} |`,
+    `| Section | ${COLUMNS.map(([, title]) => escape(title)).join(' | ')} |`,
     `|---|${COLUMNS.map(() => '---').join('|')}|`,
     ...rows.map(
       (r) => `| ${r.section} | ${COLUMNS.map(([key]) => escape(String(r[key]))).join(' | ')} |`,

@@ -5,7 +5,7 @@ export interface ThroughputResult extends LoadResult {
   serverCpuMsPerRequest: number;
 }
 import type { OpenStreamsResult } from './open-streams';
-import type { Load } from './options';
+import type { Load, VariantLoad } from './options';
 import type { StreamTiming } from './stream-timing';
 
 /** A scenario either ran, or says why not (a route still missing, a failure, not selected). */
@@ -31,6 +31,21 @@ export interface SoakResult {
   growthPct: number;
   /** RSS every half second during the run. */
   trace: number[];
+}
+
+/** A paired row: its load and its baseline's, alternated on the same box. */
+export interface PairedResult {
+  rounds: number;
+  /** Totals over every round of each side. */
+  baseline: ThroughputResult;
+  variant: ThroughputResult;
+  /** Variant CPU per request ÷ baseline's, over all rounds, and round by round. */
+  cpuRatio: number;
+  roundCpuRatios: number[];
+  /** CPU per request of the row's helper server (PostgreSQL's processes), over the row's rounds. */
+  helperCpuMsPerRequest?: number;
+  /** Something a reader needs (which commit the release build was). */
+  note?: string;
 }
 
 export interface StartupResult {
@@ -63,6 +78,7 @@ export interface BenchResults {
   throughput: Partial<Record<Load, Outcome<ThroughputResult>>>;
   /** The same requests offered at a fixed rate: the hop's own latency, without queueing. */
   fixedRate: Partial<Record<Load, Outcome<LoadResult>>>;
+  paired: Partial<Record<VariantLoad, Outcome<PairedResult>>>;
   streaming: Partial<Record<'direct' | 'passthrough' | 'native' | 'openai', Outcome<StreamTiming>>>;
   openStreams?: Outcome<OpenStreamsResult>;
   soak?: Outcome<SoakResult>;

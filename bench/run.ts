@@ -16,12 +16,32 @@ import { FakeGoogleProcess } from './fake-google-process';
 import { probe, runLoad } from './load';
 import { runPaced } from './paced-load';
 import { holdOpenStreams, OpenStreamsResult } from './open-streams';
-import { BenchOptions, Load, LOADS, parseOptions, USAGE, UsageError } from './options';
+import {
+  BenchOptions,
+  Load,
+  LOADS,
+  parseOptions,
+  USAGE,
+  UsageError,
+  VARIANT_LOADS,
+  VariantLoad,
+} from './options';
+import { startPostgres } from './postgres';
 import { BENCH_PASSWORD, ProxyProcess, proxyNodeArgs } from './proxy-process';
+import { buildRelease } from './release-build';
 import { buildRows, renderMarkdown, renderTable } from './report';
-import { BenchResults, ok, Outcome, SoakResult, StartupResult, ThroughputResult } from './results';
+import {
+  BenchResults,
+  ok,
+  Outcome,
+  PairedResult,
+  SoakResult,
+  StartupResult,
+  ThroughputResult,
+} from './results';
 import { median, round } from './stats';
 import { timeStreams } from './stream-timing';
+import { Side, Variant, VariantContext, VARIANTS } from './variants';
 import { HttpRequestSpec, nativeRequest, openAiRequest } from './workload';
 
 const API_KEYS = [
@@ -80,10 +100,14 @@ class Bench {
           openStreamIntervalMs: o.openStreamIntervalMs,
           soakRequests: o.soakRequests,
           credentialFiles: o.credentialFiles,
+          pairs: o.pairs,
+          pairRate: o.pairRate,
+          ...(o.release ? { release: o.release } : {}),
         },
       },
       throughput: {},
       fixedRate: {},
+      paired: {},
       streaming: {},
     };
   }
@@ -92,7 +116,7 @@ class Bench {
     const { groups, loads } = this.options;
     return {
       startup: groups.has('startup'),
-      throughput: (load: Load) => groups.has('throughput') && loads.has(load),
+      throughput: (load: Load | VariantLoad) => groups.has('throughput') && loads.has(load),
       streaming: groups.has('streaming'),
       memory: groups.has('memory'),
       soak: groups.has('soak'),
@@ -144,6 +168,7 @@ class Bench {
       if (wants.throughput(load)) this.results.throughput[load] = await this.throughput(load);
       if (load === 'code-assist') await this.oauthProxy?.stop();
     }
+    await this.pairedRows();
     if (wants.streaming) await this.streaming();
     if (wants.memory) this.results.openStreams = await this.openStreams();
     if (wants.soak) this.results.soak = await this.soak();
@@ -156,6 +181,155 @@ class Bench {
     this.credentialsDir = path.join(this.workDir, 'credentials');
     writeCredentialFiles(this.credentialsDir, accounts, tokens);
     log(`wrote ${accounts.length} OAuth credential files with live tokens`);
+  }
+
+  /** Each selected paired row in turn; what one row starts is stopped before the next. */
+  private async pairedRows(): Promise<void> {
+    let postgres: ReturnType<VariantContext['postgres']> | undefined;
+    const context: VariantContext = {
+      postgres: () => (postgres ??= startPostgres(this.children, this.workDir)),
+    };
+    for (const load of VARIANT_LOADS) {
+      if (!this.wants.throughput(load)) continue;
+      if (load === 'release' && this.options.release) {
+        try {
+          log(`building ${this.options.release} for the release pair`);
+          context.release = buildRelease(this.options.release, this.workDir);
+        } catch (error) {
+          this.results.paired.release = failed(error);
+          continue;
+        }
+      }
+      this.results.paired[load] = await this.paired(load, VARIANTS[load], context);
+    }
+  }
+
+  /**
+   * The row's proxy and its baseline's, both fresh, warmed up, then loaded in turn for
+   * `pairs` rounds (the order alternates, so that a drift in the box's load falls on both).
+   */
+  private async paired(
+    load: VariantLoad,
+    variant: Variant,
+    context: VariantContext,
+  ): Promise<Outcome<PairedResult>> {
+    const unavailable = variant.unavailable?.(context);
+    if (unavailable) {
+      log(`${load}: ${unavailable}`);
+      const pending = unavailable.startsWith('pending');
+      return { status: pending ? 'pending' : 'skipped', reason: unavailable };
+    }
+    const o = this.options;
+    const started: ProxyProcess[] = [];
+    const start = async (name: string, side: Side): Promise<ProxyProcess> => {
+      const proxy = await ProxyProcess.start(this.children, name, {
+        env: {
+          ...this.fake.env,
+          GEMINI_API_KEYS: API_KEYS.join(','),
+          PERSISTENT_STORAGE_PATH: this.emptyDir(name),
+          ...side.env,
+        },
+        workDir: this.workDir,
+        profileDir: o.profileDir,
+        buildDir: side.buildDir,
+      });
+      started.push(proxy);
+      return proxy;
+    };
+    try {
+      const own = await start(`proxy-${load}`, (await variant.variant?.(context)) ?? {});
+      const base =
+        variant.baseline === 'same'
+          ? own
+          : await start(`proxy-${load}-baseline`, (await variant.baseline?.(context)) ?? {});
+      const key = variant.prepare ? await variant.prepare(own.url) : BENCH_PASSWORD;
+      const sides = [
+        { proxy: base, spec: nativeRequest({ stream: false, apiKey: BENCH_PASSWORD }) },
+        { proxy: own, spec: nativeRequest({ stream: false, apiKey: key }) },
+      ];
+      for (const side of sides) {
+        const problem = await probe(side.proxy.url, side.spec);
+        if (problem) return failed(new Error(problem));
+      }
+      // At a rate both sides carry, so that they answer the same number of requests: a proxy's CPU
+      // per request rises as its throughput falls (fewer requests share each turn of the event
+      // loop), and at saturation a busy box gives the sides different throughputs.
+      const run = (side: (typeof sides)[number], durationS: number) =>
+        o.pairRate > 0
+          ? runPaced({
+              baseUrl: side.proxy.url,
+              spec: side.spec,
+              rate: o.pairRate,
+              durationS,
+              connections: o.connections,
+            })
+          : runLoad({
+              baseUrl: side.proxy.url,
+              connections: o.connections,
+              durationS,
+              requests: [side.spec],
+            });
+      // Warmed up as fast as answered: the most requests through the JIT in the time.
+      for (const side of sides) {
+        await runLoad({
+          baseUrl: side.proxy.url,
+          connections: o.connections,
+          durationS: o.warmupS,
+          requests: [side.spec],
+        });
+      }
+      const rounds: { base?: ThroughputResult; own?: ThroughputResult }[] = [];
+      let helperCpuMs = 0;
+      let helperRequests = 0;
+      const measure = async (side: (typeof sides)[number]): Promise<ThroughputResult> => {
+        const helperBefore =
+          side.proxy === own ? await variant.helper?.cpuTimeMs(context) : undefined;
+        const cpuBefore = cpuTimeMs(side.proxy.pid);
+        const measured = await run(side, o.durationS);
+        const cpu = cpuTimeMs(side.proxy.pid) - cpuBefore;
+        if (helperBefore !== undefined) {
+          helperCpuMs += (await variant.helper!.cpuTimeMs(context)) - helperBefore;
+          helperRequests += measured.ok;
+        }
+        return { ...measured, serverCpuMsPerRequest: cpu / Math.max(1, measured.ok) };
+      };
+      // In turn, not at once: loaded together, the side with a helper process (PostgreSQL) would
+      // get a smaller share of the cores, and a proxy's CPU per request rises as its throughput
+      // falls (measured: +32 % at once against −7 % in turn for the same pair).
+      for (let r = 0; r < o.pairs; r++) {
+        const pair: (typeof rounds)[number] = {};
+        for (const which of r % 2 === 0 ? (['base', 'own'] as const) : (['own', 'base'] as const)) {
+          pair[which] = await measure(sides[which === 'base' ? 0 : 1]);
+        }
+        rounds.push(pair);
+      }
+      const baseline = total(rounds.map((r) => r.base!));
+      const variantTotal = total(rounds.map((r) => r.own!));
+      const roundCpuRatios = rounds.map(
+        (r) => r.own!.serverCpuMsPerRequest / r.base!.serverCpuMsPerRequest,
+      );
+      const result: PairedResult = {
+        rounds: rounds.length,
+        baseline,
+        variant: variantTotal,
+        // Each round's sides saw the same box; rounds differ (a busier round costs both sides more
+        // per request), so the pair is read round by round, not from the totals.
+        cpuRatio: round(geometricMean(roundCpuRatios), 4),
+        roundCpuRatios: roundCpuRatios.map((x) => round(x, 3)),
+        helperCpuMsPerRequest: helperRequests ? round(helperCpuMs / helperRequests, 4) : undefined,
+        note: load === 'release' ? `release build ${context.release?.commit}` : undefined,
+      };
+      log(
+        `${load}: ${Math.round(variantTotal.serverCpuMsPerRequest * 1000)} µs CPU/request against ` +
+          `${Math.round(baseline.serverCpuMsPerRequest * 1000)} µs (${variant.against}), ` +
+          `×${result.cpuRatio} (rounds ${result.roundCpuRatios.join(', ')})`,
+      );
+      return ok(result);
+    } catch (error) {
+      return failed(error);
+    } finally {
+      for (const proxy of started.reverse()) await proxy.stop();
+    }
   }
 
   private async startRedisProxy(): Promise<void> {
@@ -528,6 +702,30 @@ function failed(error: unknown): { status: 'failed'; reason: string } {
   const message = error instanceof Error ? error.message : String(error);
   log(`failed: ${message}`);
   return { status: 'failed', reason: message.split('\n')[0].slice(0, 160) };
+}
+
+/**
+ * One side's rounds as one load: requests summed, CPU per request the mean of the rounds' (each
+ * round weighs the same whatever its throughput), latency percentiles their medians.
+ */
+function total(rounds: ThroughputResult[]): ThroughputResult {
+  const sum = (pick: (r: ThroughputResult) => number) => rounds.reduce((a, r) => a + pick(r), 0);
+  const okCount = sum((r) => r.ok);
+  const durationS = sum((r) => r.durationS);
+  return {
+    rps: round(okCount / durationS, 0),
+    ok: okCount,
+    p50Ms: round(median(rounds.map((r) => r.p50Ms)), 3),
+    p99Ms: round(median(rounds.map((r) => r.p99Ms)), 3),
+    errors: sum((r) => r.errors),
+    non2xx: sum((r) => r.non2xx),
+    durationS: round(durationS, 2),
+    serverCpuMsPerRequest: round(sum((r) => r.serverCpuMsPerRequest) / rounds.length, 4),
+  };
+}
+
+function geometricMean(values: number[]): number {
+  return Math.exp(values.reduce((a, x) => a + Math.log(x), 0) / values.length);
 }
 
 function gitCommit(): string | undefined {
