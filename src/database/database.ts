@@ -32,6 +32,11 @@ export class Database {
   readonly engine: DatabaseEngine;
   /** Where the data lives, fit to show: the file path, or the URL without its password. */
   readonly location: string;
+  /**
+   * The SQLite connection itself, for the ledger's batch writes: Kysely's SQLite driver prepares
+   * every statement anew, which cost several times the insert itself (see UsageRepository.write).
+   */
+  readonly sqlite?: BetterSqlite3.Database;
   private readonly logger = new Logger('Database');
   private readonly password?: string;
   private migrated = false;
@@ -42,13 +47,19 @@ export class Database {
   private resolveReady!: () => void;
 
   private constructor(
-    connection: { db: Kysely<DatabaseSchema>; engine: DatabaseEngine; location: string },
+    connection: {
+      db: Kysely<DatabaseSchema>;
+      engine: DatabaseEngine;
+      location: string;
+      sqlite?: BetterSqlite3.Database;
+    },
     url?: string,
   ) {
     this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve));
     this.db = connection.db;
     this.engine = connection.engine;
     this.location = connection.location;
+    this.sqlite = connection.sqlite;
     this.password = url === undefined ? undefined : passwordOf(url);
   }
 
@@ -85,7 +96,7 @@ export class Database {
       file = new BetterSqlite3(':memory:');
     }
     const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: file }) });
-    return new Database({ db, engine: 'sqlite', location });
+    return new Database({ db, engine: 'sqlite', location, sqlite: file });
   }
 
   /** Settles once the schema is current (never rejects: it waits for the database instead). */

@@ -83,4 +83,43 @@ describe('UsageRepository on an SQLite file', () => {
       prompt_tokens: 30,
     });
   });
+
+  it('keeps every column of a row as given', async () => {
+    const hour = Date.UTC(2026, 11, 9, 9);
+    const full: UsageRow = {
+      ...row('full', hour),
+      request_id: 'req_01',
+      requested_model: 'gemini-flash-latest',
+      attempts: 3,
+      status: 429,
+      prompt_tokens: 11,
+      output_tokens: 12,
+      thought_tokens: 13,
+      cached_tokens: 14,
+      duration_ms: 15,
+      ttfb_ms: 16,
+      usage_missing: 1,
+      error_reason: 'RESOURCE_EXHAUSTED',
+    };
+    const bare: UsageRow = { ...row('bare', hour + 1), served_model: null, credential: null };
+    await repository.write([full, bare]);
+    expect(await repository.rows(hour, hour + 2)).toEqual([full, bare]);
+  });
+
+  // SQLite runs on the main thread: a statement prepared per batch (as Kysely's driver does for
+  // every query) cost more than the inserts themselves, on every request's share of the CPU.
+  it('prepares its statements once, not for every batch', async () => {
+    const prepare = jest.spyOn(database.sqlite!, 'prepare');
+    try {
+      const hour = Date.UTC(2026, 11, 10, 9);
+      for (let batch = 0; batch < 4; batch++)
+        await repository.write([row(`p${batch}a`, hour + batch), row(`p${batch}b`, hour + batch)]);
+      expect(prepare.mock.calls.length).toBeLessThanOrEqual(3);
+    } finally {
+      prepare.mockRestore();
+    }
+    expect(
+      await repository.rows(Date.UTC(2026, 11, 10, 9), Date.UTC(2026, 11, 10, 10)),
+    ).toHaveLength(8);
+  });
 });

@@ -18,10 +18,17 @@ const DIALECT_ROUTES: readonly [RegExp, Dialect][] = [
   [/^\/v1beta\/models\/:modelAction$/, 'native'],
 ];
 
+/** Route templates are few (unmatched paths share one label), so each is matched once. */
+const dialectByRoute = new Map<string, Dialect | null>();
+
 export function dialectOf(method: string, route: string): Dialect | undefined {
   if (method !== 'POST') return undefined;
-  for (const [pattern, dialect] of DIALECT_ROUTES) if (pattern.test(route)) return dialect;
-  return undefined;
+  let dialect = dialectByRoute.get(route);
+  if (dialect === undefined) {
+    dialect = DIALECT_ROUTES.find(([pattern]) => pattern.test(route))?.[1] ?? null;
+    dialectByRoute.set(route, dialect);
+  }
+  return dialect ?? undefined;
 }
 
 /** Who made the request: a client key's id (section 13), else the proxy password. */
