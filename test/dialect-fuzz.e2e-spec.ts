@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import type { AdminStatus } from '../src/admin/admin-view';
 import { FakeGoogle } from './fake-google/fake-google';
 import { mutated, oddString, toolSchema } from './support/fuzz-arbitraries';
-import { AUTH, JSON_AUTH, poolStatus } from './support/pool-harness';
+import { AUTH, credentialFates, JSON_AUTH, poolStatus } from './support/pool-harness';
 import { RunningProxy, startTestProxy } from './support/proxy';
 
 /*
@@ -324,18 +323,6 @@ const ROUTES: Route[] = [
 
 function bodyOf(route: Route, sample: unknown): unknown {
   return route.kind === 'native under /v1' ? (sample as [string, unknown])[1] : sample;
-}
-
-/** What decides a credential's fate: its state, cooldowns, disabled mark and failure counters. */
-function credentialFates(status: AdminStatus) {
-  return status.credentials.map((c) => ({
-    id: c.id,
-    state: c.state,
-    cooldowns: c.cooldowns.map((d) => [d.model, d.reason, d.kind]),
-    disabled: c.disabled,
-    rateLimits: c.rateLimits,
-    errors: c.errors,
-  }));
 }
 
 describe('fuzzing the Responses, Messages, token-count, /v1 native and media routes', () => {

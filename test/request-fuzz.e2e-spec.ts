@@ -1,6 +1,5 @@
 import { RequestContext } from '../src/request/request-context';
 import fc from 'fast-check';
-import type { AdminStatus } from '../src/admin/admin-view';
 import { GeminiService } from '../src/gemini/gemini.service';
 import { parseModelAliases } from '../src/config/model-aliases-value';
 import { ModelAliasesService } from '../src/models/model-aliases.service';
@@ -13,7 +12,14 @@ import { OpenAITranslationService } from '../src/translation/openai/openai-trans
 import type { UpstreamDispatcher } from '../src/upstream/dispatcher';
 import type { ModelListService } from '../src/models/model-list.service';
 import { FakeGoogle } from './fake-google/fake-google';
-import { AUTH, chat, generate, JSON_AUTH, poolStatus } from './support/pool-harness';
+import {
+  AUTH,
+  chat,
+  credentialFates,
+  generate,
+  JSON_AUTH,
+  poolStatus,
+} from './support/pool-harness';
 import { RunningProxy, startTestProxy } from './support/proxy';
 import { mutated, oddString, toolSchema } from './support/fuzz-arbitraries';
 
@@ -255,18 +261,6 @@ class RecordingDispatcher {
     this.seen.push(body);
     return Promise.resolve(answer);
   }
-}
-
-/** What decides a credential's fate: its state, cooldowns, disabled mark and failure counters. */
-function credentialFates(status: AdminStatus) {
-  return status.credentials.map((c) => ({
-    id: c.id,
-    state: c.state,
-    cooldowns: c.cooldowns.map((d) => [d.model, d.reason, d.kind]),
-    disabled: c.disabled,
-    rateLimits: c.rateLimits,
-    errors: c.errors,
-  }));
 }
 
 describe('fuzzing request bodies', () => {

@@ -136,3 +136,15 @@ export async function readSse(res: Response, startedAt = Date.now()): Promise<Ss
 export function dataFrames(frames: SseFrame[]): string[] {
   return frames.filter((f) => f.type === 'data').map((f) => f.text);
 }
+
+/** What decides a credential's fate: its state, cooldowns, disabled mark and failure counters. */
+export function credentialFates(status: AdminStatus) {
+  return status.credentials.map((c) => ({
+    id: c.id,
+    state: c.state,
+    cooldowns: c.cooldowns.map((d) => [d.model, d.reason, d.kind]),
+    disabled: c.disabled,
+    rateLimits: c.rateLimits,
+    errors: c.errors,
+  }));
+}
