@@ -1,13 +1,13 @@
 import { CLIENT_KEY_LOOKUP, ClientKeyLookup } from '../auth/client-key-lookup';
+import { REQUEST_ADMISSION } from '../auth/request-admission';
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DatabaseModule } from '../database/database.module';
 import { LoggingModule } from '../logging/logging.module';
 import { ModelsModule } from '../models/models.module';
 import { RedisConnection } from '../redis/redis-connection';
 import { REDIS_CONNECTION, RedisModule } from '../redis/redis.module';
 import { AuditLog } from './audit-log';
-import { ClientKeyInterceptor } from './client-key.interceptor';
+import { ClientKeyAdmission } from './client-key-admission.guard';
 import { ClientKeyLimits, KEY_COUNTERS } from './client-key-limits';
 import { ClientKeyRegistry } from './client-key-registry';
 import { ClientKeyRepository } from './client-key-repository';
@@ -32,9 +32,9 @@ import { KeyCounters, MemoryKeyCounters, RedisKeyCounters } from './key-counters
       useFactory: (redis: RedisConnection | null): KeyCounters =>
         redis ? new RedisKeyCounters(redis) : new MemoryKeyCounters(),
     },
-    { provide: APP_INTERCEPTOR, useClass: ClientKeyInterceptor },
+    ClientKeyAdmission,
   ],
-  exports: [ClientKeyRegistry, AuditLog],
+  exports: [ClientKeyRegistry, AuditLog, ClientKeyAdmission],
 })
 export class ClientKeysModule {}
 
@@ -51,7 +51,8 @@ export class ClientKeysModule {}
       inject: [ClientKeyRegistry],
       useFactory: (registry: ClientKeyRegistry): ClientKeyLookup => registry.forGuard,
     },
+    { provide: REQUEST_ADMISSION, useExisting: ClientKeyAdmission },
   ],
-  exports: [CLIENT_KEY_LOOKUP],
+  exports: [CLIENT_KEY_LOOKUP, REQUEST_ADMISSION],
 })
 export class ClientKeyLookupModule {}
