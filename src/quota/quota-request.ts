@@ -15,6 +15,7 @@ export function quotaRequestOf(
   action: string,
   req: { model: string; body: unknown; context: RequestContext },
   payload: string | undefined,
+  withConversation = true,
 ): QuotaRequest | undefined {
   if (action === 'countTokens') return undefined;
   const client = req.context.client;
@@ -22,8 +23,10 @@ export function quotaRequestOf(
   return {
     model: req.model,
     tokens: Math.ceil((payload?.length ?? 0) / BYTES_PER_TOKEN),
-    conversation: action.startsWith('embed')
-      ? undefined
-      : conversationKey(client?.headers, clientBody, req.body),
+    // Hashing the opening is the costly part: skipped when affinity is off or cannot apply.
+    conversation:
+      !withConversation || action.startsWith('embed')
+        ? undefined
+        : conversationKey(client?.headers, clientBody, req.body),
   };
 }

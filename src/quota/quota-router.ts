@@ -76,7 +76,8 @@ export class QuotaRouter implements CallQuota {
     req: { model: string; body: unknown; context: RequestContext },
     payload: string | undefined,
   ): QuotaRequest | undefined {
-    return quotaRequestOf(action, req, payload);
+    if (!this.options.routing) return undefined;
+    return quotaRequestOf(action, req, payload, this.options.affinityTtlMs > 0);
   }
 
   useUserQuotaReader(reader: UserQuotaReader): void {
