@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
+/** Not ts-node, which would load the `domain` module into every child (register-ts.js). */
+const TS_NODE = ['-r', path.join(__dirname, 'register-ts.js')];
 
 /**
  * Preloaded (`node -r`) into every child, the proxy included: when the benchmark dies without

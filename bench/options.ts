@@ -49,6 +49,11 @@ export interface BenchOptions {
   startupRuns: number;
   groups: ReadonlySet<Group>;
   loads: ReadonlySet<Load | VariantLoad>;
+  /**
+   * Rounds of the throughput loads: each load in turn for `durationS` seconds per round, the order
+   * reversed every other round, so that the figures read against one another saw the same box.
+   */
+  rounds: number;
   /** Rounds of each paired row: its baseline's load, then its own (the order alternates). */
   pairs: number;
   /** Offered rate of each paired round, req/s; 0 loads them as fast as answered. */
@@ -109,6 +114,7 @@ const NUMBERS: Record<
     quick: 1000,
   },
   startupRuns: { flag: 'startup-runs', env: 'BENCH_STARTUP_RUNS', full: 3, quick: 1 },
+  rounds: { flag: 'rounds', env: 'BENCH_ROUNDS', full: 3, quick: 1 },
   pairs: { flag: 'pairs', env: 'BENCH_PAIRS', full: 3, quick: 2 },
   pairRate: { flag: 'pair-rate', env: 'BENCH_PAIR_RATE', full: 300, quick: 300 },
 };
@@ -169,6 +175,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     'streamConcurrency',
     'openStreams',
     'streamEvents',
+    'rounds',
     'pairs',
   ] as const) {
     if (numbers[key] < 1) throw new UsageError(`--${NUMBERS[key].flag} must be at least 1`);

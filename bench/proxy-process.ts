@@ -18,6 +18,16 @@ export function proxyNodeArgs(): string[] {
   return process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? PRODUCTION_NODE_ARGS;
 }
 
+/** `node --cpu-prof` into `dir` when the run profiles (`--profile`), the file named after the child. */
+export function profileArgs(dir: string | undefined, name: string): string[] {
+  if (!dir) return [];
+  return [
+    '--cpu-prof',
+    `--cpu-prof-dir=${path.resolve(dir)}`,
+    `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
+  ];
+}
+
 export const BENCH_PASSWORD = 'bench-password-0123456789';
 
 export interface ProxyOptions {
@@ -69,16 +79,7 @@ export class ProxyProcess {
       MAX_CONNECTIONS_PER_ADDRESS: '10000',
       ...options.env,
     };
-    const nodeArgs = [
-      ...proxyNodeArgs(),
-      ...(options.profileDir
-        ? [
-            '--cpu-prof',
-            `--cpu-prof-dir=${path.resolve(options.profileDir)}`,
-            `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
-          ]
-        : []),
-    ];
+    const nodeArgs = [...proxyNodeArgs(), ...profileArgs(options.profileDir, name)];
     const started = performance.now();
     const child = children.spawnNode(name, main, {
       nodeArgs,

@@ -3,6 +3,8 @@ import type { LoadResult } from './load';
 export interface ThroughputResult extends LoadResult {
   /** CPU time the server under test (proxy or pass-through) spent per answered request. */
   serverCpuMsPerRequest: number;
+  /** Each round's own figures, when the load ran in rounds beside the others (bench/run.ts). */
+  rounds?: { rps: number; cpuMsPerRequest: number }[];
 }
 import type { OpenStreamsResult } from './open-streams';
 import type { Load, VariantLoad } from './options';

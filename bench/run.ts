@@ -27,7 +27,7 @@ import {
   VariantLoad,
 } from './options';
 import { startPostgres } from './postgres';
-import { BENCH_PASSWORD, ProxyProcess, proxyNodeArgs } from './proxy-process';
+import { BENCH_PASSWORD, profileArgs, ProxyProcess, proxyNodeArgs } from './proxy-process';
 import { buildRelease } from './release-build';
 import { buildRows, renderMarkdown, renderTable } from './report';
 import {
@@ -164,10 +164,8 @@ class Bench {
     if (needsOAuth) await this.measureStartup();
     if (wants.throughput('redis')) await this.startRedisProxy();
 
-    for (const load of LOADS) {
-      if (wants.throughput(load)) this.results.throughput[load] = await this.throughput(load);
-      if (load === 'code-assist') await this.oauthProxy?.stop();
-    }
+    await this.throughputRounds(LOADS.filter((load) => wants.throughput(load)));
+    await this.oauthProxy?.stop();
     await this.pairedRows();
     if (wants.streaming) await this.streaming();
     if (wants.memory) this.results.openStreams = await this.openStreams();
@@ -366,7 +364,7 @@ class Bench {
         env: { ...process.env, NEST_FLOOR_TARGET: this.fake.url, PORT: '0' },
         logFile: path.join(this.workDir, 'nest-floor.log'),
         // The proxy's V8 flags, so that the floor differs from it by the proxy's own code only.
-        nodeArgs: proxyNodeArgs(),
+        nodeArgs: [...proxyNodeArgs(), ...profileArgs(this.options.profileDir, 'nest-floor')],
       });
       this.nestFloor = { child, url: (await whenReady<{ url: string }>(child, 60_000)).url };
     } catch (error) {
@@ -424,47 +422,80 @@ class Bench {
     }
   }
 
-  private async throughput(load: Load): Promise<Outcome<ThroughputResult>> {
-    const target = this.loadTarget(load);
-    if ('reason' in target) return target.reason;
-    const problem = await probe(target.url, target.spec);
-    if (problem) {
-      const pending = load === 'openai' && problem.startsWith('HTTP 404');
-      log(`${load}: ${pending ? 'route not built yet' : 'failed'}: ${problem}`);
-      return {
-        status: pending ? 'pending' : 'failed',
-        reason: pending ? 'route not built yet' : problem,
-      };
-    }
+  /**
+   * Every selected load at saturation, warmed up, then in rounds: each load in turn for
+   * `durationS` seconds, the order reversed every other round, so that the routes read against
+   * one another (the proxy against the Nest floor) saw the same box; a drift in the box's load
+   * falls on all of them. Each load's figure is its total over the rounds, with every round's
+   * own kept for the per-round ratios the report reads. Then each at the fixed rate.
+   */
+  private async throughputRounds(loads: Load[]): Promise<void> {
     const o = this.options;
-    const load1 = (durationS: number) =>
+    const ready: { load: Load; url: string; pid: number; spec: HttpRequestSpec }[] = [];
+    for (const load of loads) {
+      const target = this.loadTarget(load);
+      if ('reason' in target) {
+        this.results.throughput[load] = target.reason;
+        continue;
+      }
+      const problem = await probe(target.url, target.spec);
+      if (problem) {
+        const pending = load === 'openai' && problem.startsWith('HTTP 404');
+        log(`${load}: ${pending ? 'route not built yet' : 'failed'}: ${problem}`);
+        this.results.throughput[load] = {
+          status: pending ? 'pending' : 'failed',
+          reason: pending ? 'route not built yet' : problem,
+        };
+        continue;
+      }
+      ready.push({ load, ...target });
+    }
+    const loadOnce = (target: (typeof ready)[number], durationS: number) =>
       runLoad({
         baseUrl: target.url,
         connections: o.connections,
         durationS,
         requests: [target.spec],
       });
-    await load1(o.warmupS);
-    const cpuBefore = cpuTimeMs(target.pid);
-    const measured = await load1(o.durationS);
-    const cpu = cpuTimeMs(target.pid) - cpuBefore;
-    const result = { ...measured, serverCpuMsPerRequest: round(cpu / Math.max(1, measured.ok), 4) };
-    log(
-      `${load}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
-        `${result.serverCpuMsPerRequest} ms CPU/request, ${result.errors + result.non2xx} failed`,
-    );
+    for (const target of ready) await loadOnce(target, o.warmupS);
+    const rounds = new Map<Load, ThroughputResult[]>(ready.map((t) => [t.load, []]));
+    for (let r = 0; r < o.rounds; r++) {
+      for (const target of r % 2 === 0 ? ready : [...ready].reverse()) {
+        const cpuBefore = cpuTimeMs(target.pid);
+        const measured = await loadOnce(target, o.durationS);
+        const cpu = cpuTimeMs(target.pid) - cpuBefore;
+        rounds.get(target.load)!.push({
+          ...measured,
+          serverCpuMsPerRequest: round(cpu / Math.max(1, measured.ok), 4),
+        });
+      }
+    }
+    for (const target of ready) {
+      const own = rounds.get(target.load)!;
+      const result: ThroughputResult = {
+        ...total(own),
+        rounds: own.map((x) => ({ rps: x.rps, cpuMsPerRequest: x.serverCpuMsPerRequest })),
+      };
+      log(
+        `${target.load}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+          `${result.serverCpuMsPerRequest} ms CPU/request, ${result.errors + result.non2xx} failed` +
+          (own.length > 1 ? ` (rounds ${own.map((x) => x.rps).join(', ')} req/s)` : ''),
+      );
+      this.results.throughput[target.load] = ok(result);
+    }
     // At saturation a closed loop's latency is connections ÷ throughput (Little's law), so the
     // hop's own cost is read at an offered rate every server can carry.
-    const paced = await runPaced({
-      baseUrl: target.url,
-      spec: target.spec,
-      rate: o.fixedRate,
-      durationS: Math.max(2, o.durationS / 2),
-      connections: o.connections,
-    });
-    this.results.fixedRate[load] = ok(paced);
-    log(`${load} at ${o.fixedRate} req/s: p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms`);
-    return ok(result);
+    for (const target of ready) {
+      const paced = await runPaced({
+        baseUrl: target.url,
+        spec: target.spec,
+        rate: o.fixedRate,
+        durationS: Math.max(2, o.durationS / 2),
+        connections: o.connections,
+      });
+      this.results.fixedRate[target.load] = ok(paced);
+      log(`${target.load} at ${o.fixedRate} req/s: p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms`);
+    }
   }
 
   private loadTarget(

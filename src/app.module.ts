@@ -40,14 +40,15 @@ export class AppModule {
         CredentialsModule,
         // Global: the dispatcher's CALL_QUOTA.
         QuotaModule,
-        AnthropicModule,
-        // Before Gemini: models/{model}:batchGenerateContent is the Files module's; it passes the rest on.
-        FilesModule,
+        // The model routes first: Express tries routes in the order modules register them, and
+        // every model call would otherwise be matched against the files and admin routes first.
         GeminiModule,
         OpenAIModule,
+        AnthropicModule,
         ResponsesModule,
         // The one error filter and the model routes the dialects share.
         DialectsModule,
+        FilesModule,
         MediaModule,
         LoggingModule,
         MetricsModule,

@@ -92,6 +92,38 @@ describe('bench: paired rows', () => {
     expect(rows[0].versus).toContain('CPU +2.0 % vs ledger on SQLite (rounds 1.010×, 1.030×)');
   });
 
+  it('reads each route against the Nest floor round by round, not from the totals', () => {
+    const inRounds = (rps: number[], cpuUs: number): ThroughputResult => ({
+      ...side(cpuUs),
+      rps: rps.reduce((a, x) => a + x, 0) / rps.length,
+      rounds: rps.map((x) => ({ rps: x, cpuMsPerRequest: cpuUs / 1000 })),
+    });
+    const floor = inRounds([3000, 2000], 300);
+    const base = results({});
+    // Round by round 0.95× and 0.85× (geometric mean 0.899×); the totals alone would say 0.91×.
+    const rows = buildRows({
+      ...base,
+      throughput: {
+        passthrough: { status: 'ok', result: inRounds([5000, 5000], 80) },
+        'nest-floor': { status: 'ok', result: floor },
+        native: { status: 'ok', result: inRounds([2850, 1700], 330) },
+      },
+    }).filter((r) => r.section === 'Throughput');
+    const native = rows.find((r) => r.scenario.startsWith('native'))!;
+    expect(native.versus).toContain('floor 0.90× (rounds 0.95, 0.85) · CPU 1.10×');
+    expect(native.status).toContain('MISSED');
+    expect(native.status).toContain('floor ≥0.9×');
+
+    const single = buildRows({
+      ...base,
+      throughput: {
+        'nest-floor': { status: 'ok', result: side(300) },
+        native: { status: 'ok', result: { ...side(330), rps: 910 } },
+      },
+    }).find((r) => r.scenario.startsWith('native'))!;
+    expect(single.versus).toContain('floor 0.91× · CPU 1.10×');
+  });
+
   it('writes a Markdown table whose header has as many cells as its rows', () => {
     const outcome = results({ postgres: { status: 'ok', result: pair(500, 510, [1.02]) } });
     const lines = renderMarkdown(outcome, buildRows(outcome))

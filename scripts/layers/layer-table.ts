@@ -73,6 +73,10 @@ export const RINGS: readonly Ring[] = [
 
 /** The only imports between two features, each with its reason. */
 export const SIDEWAYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  gemini: {
+    files:
+      'a batch job is created on the native model route (models/{model}:batchGenerateContent), which one controller owns',
+  },
   media: {
     openai: "images and audio are OpenAI's API: its body pipe, error filter and field rules",
   },

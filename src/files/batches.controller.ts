@@ -1,19 +1,8 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Next,
-  Param,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ClientSignal } from '../http/client-context';
 import { sendRelayed } from './relayed';
-import { BATCH_ACTION, ResourceActions } from './resource-actions';
+import { ResourceActions } from './resource-actions';
 import { ResourcesService } from './resources.service';
 
 /** `/v1beta/batches`: long-running batch jobs, each in the project that created it. */
@@ -69,30 +58,5 @@ export class BatchesController {
     @Res() res: ServerResponse,
   ): Promise<void> {
     await sendRelayed(res, await this.actions.batchAction(idAction, query, signal));
-  }
-}
-
-type PassOn = (error?: unknown) => void;
-
-/**
- * `POST /v1beta/models/{model}:batchGenerateContent` creates a batch job. Registered before the
- * Gemini module's `models/{model}:{action}` route; every other action passes on to it.
- */
-@Controller('v1beta/models')
-export class BatchCreateController {
-  constructor(private readonly actions: ResourceActions) {}
-
-  @Post(':modelAction')
-  @HttpCode(200)
-  async create(
-    @Param('modelAction') modelAction: string,
-    @Body() body: unknown,
-    @Query() query: Record<string, unknown>,
-    @ClientSignal() signal: AbortSignal,
-    @Res() res: ServerResponse,
-    @Next() next: PassOn,
-  ): Promise<void> {
-    if (!modelAction.endsWith(BATCH_ACTION)) return next();
-    await sendRelayed(res, await this.actions.createBatch(modelAction, query, body, signal));
   }
 }

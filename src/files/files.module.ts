@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TimeModule } from '../time/time.module';
 import { UpstreamModule } from '../upstream/upstream.module';
-import { BatchCreateController, BatchesController } from './batches.controller';
+import { BatchesController } from './batches.controller';
 import { CachedContentsController } from './cached-contents.controller';
 import { FilesController } from './files.controller';
 import { InteractionsController } from './interactions.controller';
@@ -19,9 +19,10 @@ import { UploadsService } from './uploads.service';
     FilesController,
     CachedContentsController,
     BatchesController,
-    BatchCreateController,
     InteractionsController,
   ],
   providers: [ResourceCaller, ResourcesService, ResourceActions, UploadsService],
+  /** `models/{model}:batchGenerateContent` shares the native model route (GeminiController). */
+  exports: [ResourceActions],
 })
 export class FilesModule {}

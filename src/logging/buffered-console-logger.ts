@@ -1,4 +1,5 @@
 import { ConsoleLogger, ConsoleLoggerOptions, LogLevel } from '@nestjs/common';
+import { isColorAllowed } from '@nestjs/common/utils/cli-colors.util';
 import { LineBuffer, LineSink } from './line-buffer';
 import { SecondTimestamp } from './second-timestamp';
 
@@ -24,7 +25,11 @@ export class BufferedConsoleLogger extends ConsoleLogger {
     options: ConsoleLoggerOptions,
     sink: LineSink = (text) => process.stdout.write(text),
   ) {
-    super(options);
+    // Colours only on a terminal: a pipe, a file or `docker logs` gets plain lines. Nest's own default
+    // (colours unless NO_COLOR) would also read the environment three times for every line.
+    const colors =
+      options.colors ?? (!options.json && process.stdout.isTTY === true && isColorAllowed());
+    super({ ...options, colors });
     this.timestamp = new SecondTimestamp(() => super.getTimestamp());
     this.lines = new LineBuffer(sink);
     live.add(this.lines);
