@@ -1,3 +1,22 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * The cancel signal of one upstream call, in the form undici also takes: an EventEmitter that
+ * emits `abort` once, with `aborted` and `reason` as an AbortSignal has them. Made on every call,
+ * it costs less than an AbortController, whose EventTarget listeners are Node's slowest.
+ */
+export class CallSignal extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
+}
+
 /**
  * The one time limit of one upstream call: a single timer that aborts the request through the
  * signal handed to the HTTP client, which also follows the client's own abort. A whole call arms it
@@ -6,7 +25,7 @@
  * of a healthy stream nor the pace of the client reading it.
  */
 export class CallTimer {
-  private readonly controller = new AbortController();
+  private readonly cancel = new CallSignal();
   private readonly timer: NodeJS.Timeout;
   private held = false;
   private stopped = false;
@@ -22,8 +41,8 @@ export class CallTimer {
   }
 
   /** Aborted when the time is up or the client went away. */
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  get signal(): CallSignal {
+    return this.cancel;
   }
 
   /** True once the limit ended the call (as opposed to the client or a normal end). */
@@ -54,11 +73,11 @@ export class CallTimer {
     if (this.held || this.stopped) return;
     this.expired = true;
     this.stop();
-    this.controller.abort(new DOMException('Google did not answer in time', 'TimeoutError'));
+    this.cancel.abort(new DOMException('Google did not answer in time', 'TimeoutError'));
   };
 
   private readonly onClientAbort = (): void => {
     this.stop();
-    this.controller.abort(this.client.reason);
+    this.cancel.abort(this.client.reason);
   };
 }

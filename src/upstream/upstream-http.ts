@@ -139,7 +139,10 @@ async function* sseData(res: UpstreamResponse, signal: AbortSignal): AsyncGenera
 }
 
 /** Reads the whole body and stops the call's timer. */
-export async function readText(res: UpstreamResponse, signal: AbortSignal): Promise<string> {
+export async function readText(
+  res: UpstreamResponse,
+  signal: Pick<AbortSignal, 'aborted'>,
+): Promise<string> {
   try {
     return await res.body.text();
   } catch (error) {
@@ -166,7 +169,7 @@ export function httpError(res: UpstreamResponse, text: string): UpstreamHttpErro
 
 export function toNetworkError(
   error: unknown,
-  clientSignal: AbortSignal,
+  clientSignal: Pick<AbortSignal, 'aborted'>,
   timer?: CallTimer,
 ): Error {
   if (error instanceof UpstreamHttpError || error instanceof UpstreamNetworkError) return error;

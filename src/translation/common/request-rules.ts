@@ -26,7 +26,10 @@ export interface RequestRulesInit {
  */
 export class RequestRules {
   readonly signal: AbortSignal | undefined;
-  private readonly media: RequestMedia;
+  /** Made on the first URL: most requests name none, and its abort controller costs each of them. */
+  private media?: RequestMedia;
+  private readonly fetcher: MediaFetcher;
+  private readonly limits: MediaLimits;
   private readonly schemas = new SchemaBudget();
   /** A URL named twice in one request is fetched (and counted) once. */
   private readonly fetches = new Map<string, Promise<FetchedMedia>>();
@@ -35,7 +38,8 @@ export class RequestRules {
 
   constructor(init: RequestRulesInit) {
     this.signal = init.signal;
-    this.media = new RequestMedia(init.fetcher, init.limits, init.signal);
+    this.fetcher = init.fetcher;
+    this.limits = init.limits;
     this.storedMedia = init.storedMedia ?? new Map();
   }
 
@@ -43,6 +47,7 @@ export class RequestRules {
   readonly fetchMedia = (url: string): Promise<FetchedMedia> => {
     let pending = this.fetches.get(url);
     if (!pending) {
+      this.media ??= new RequestMedia(this.fetcher, this.limits, this.signal);
       pending = this.media.fetch(url);
       this.fetches.set(url, pending);
       pending.then(
