@@ -132,7 +132,8 @@ export class RequestTracker implements OnModuleDestroy {
     this.active.add(res);
     requestContextOf(req, res).record = record;
     if (this.onSettled) res.setHeader('connection', 'close');
-    res.once('close', () => this.complete(req, res, record, mount));
+    // `on`, not `once`: a response closes once, and once() wraps every listener in another.
+    res.on('close', () => this.complete(req, res, record, mount));
     next();
   };
 

@@ -15,9 +15,19 @@ const VERSION_SUFFIX = /^-(\d{3}|\d{2}-\d{4}|\d{2}-\d{2})$/;
  * into the request log and onto `/admin`, so nothing but a model name of bounded length passes.
  */
 export function servedModelName(raw: string): string | undefined {
+  // Three listeners ask for each answer's, and Google names a handful of models: read each once.
+  if (read.has(raw)) return read.get(raw);
   const name = raw.trim().replace(/^(publishers\/google\/)?models\//, '');
-  return modelNameProblem(name) ? undefined : name;
+  const served = modelNameProblem(name) ? undefined : name;
+  if (raw.length > 256) return served;
+  if (read.size >= MAX_READ_NAMES) read.clear();
+  read.set(raw, served);
+  return served;
 }
+
+/** `modelVersion` values read, whatever Google sends: bounded, and cleared when full. */
+const MAX_READ_NAMES = 256;
+const read = new Map<string, string | undefined>();
 
 /** Whether Google ran another model than the one asked for (a pinned version of it is not). */
 export function isOtherModel(asked: string, served: string): boolean {

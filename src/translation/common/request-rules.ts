@@ -30,28 +30,30 @@ export class RequestRules {
   private media?: RequestMedia;
   private readonly fetcher: MediaFetcher;
   private readonly limits: MediaLimits;
-  private readonly schemas = new SchemaBudget();
+  /** Made on first use, as the maps below: most requests have no tool schema and no URL. */
+  private schemas?: SchemaBudget;
   /** A URL named twice in one request is fetched (and counted) once. */
-  private readonly fetches = new Map<string, Promise<FetchedMedia>>();
-  private readonly fetched = new Map<string, FetchedMedia>();
-  private readonly storedMedia: ReadonlyMap<string, FetchedMedia>;
+  private fetches?: Map<string, Promise<FetchedMedia>>;
+  private fetched?: Map<string, FetchedMedia>;
+  private readonly storedMedia?: ReadonlyMap<string, FetchedMedia>;
 
   constructor(init: RequestRulesInit) {
     this.signal = init.signal;
     this.fetcher = init.fetcher;
     this.limits = init.limits;
-    this.storedMedia = init.storedMedia ?? new Map();
+    this.storedMedia = init.storedMedia;
   }
 
   /** The media behind a URL of this request. */
   readonly fetchMedia = (url: string): Promise<FetchedMedia> => {
-    let pending = this.fetches.get(url);
+    const fetches = (this.fetches ??= new Map<string, Promise<FetchedMedia>>());
+    let pending = fetches.get(url);
     if (!pending) {
       this.media ??= new RequestMedia(this.fetcher, this.limits, this.signal);
       pending = this.media.fetch(url);
-      this.fetches.set(url, pending);
+      fetches.set(url, pending);
       pending.then(
-        (media) => this.fetched.set(url, media),
+        (media) => (this.fetched ??= new Map()).set(url, media),
         () => undefined,
       );
     }
@@ -64,13 +66,13 @@ export class RequestRules {
    * limits) only when no turn holds it.
    */
   readonly fetchStoredMedia = (url: string): Promise<FetchedMedia> => {
-    const known = this.storedMedia.get(url);
+    const known = this.storedMedia?.get(url);
     return known ? Promise.resolve(known) : this.fetchMedia(url);
   };
 
   /** What this request fetched, by URL, for its stored turn to keep. */
   fetchedMedia(): Record<string, FetchedMedia> {
-    return Object.fromEntries(this.fetched);
+    return this.fetched ? Object.fromEntries(this.fetched) : {};
   }
 
   /**
@@ -105,7 +107,7 @@ export class RequestRules {
    */
   toolSchema(schema: unknown, param: string): Schema | undefined {
     try {
-      return sanitizeSchema(schema, this.schemas);
+      return sanitizeSchema(schema, (this.schemas ??= new SchemaBudget()));
     } catch (err) {
       if (err instanceof SchemaError) throw ApiError.badRequest(`${param}: ${err.message}`, param);
       throw err;
