@@ -5,6 +5,7 @@ import { AUTH } from './support/pool-harness';
 import { PostgresServer } from './support/postgres-server';
 import { ProxyProcess } from './support/proxy-process';
 import { RunningProxy, startTestProxy } from './support/proxy';
+import { waitFor } from './support/wait';
 
 const ENV_KEY = 'AIzaEnvironmentKey0000000000000000eeeee';
 const ADDED_KEY = 'AIzaAddedAtRunTime00000000000000000aaaaa';
@@ -28,6 +29,16 @@ async function msUntil(url: string, served: boolean): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return Infinity;
+}
+
+/**
+ * Whether the replica has migrated the database (its console says the usage ledger is up to date).
+ * A replica listens before its migrations are done, and answers 503 to a credential added until
+ * then: on a loaded box, that was still the case when the test began.
+ */
+async function migrated(url: string): Promise<boolean> {
+  const res = await fetch(`${url}/admin`, { headers: { ...AUTH, accept: 'text/html' } });
+  return /usage ledger: postgres .*, up to date/.test(await res.text());
 }
 
 interface Listed {
@@ -61,6 +72,11 @@ describe('credentials added at run time, on two replicas sharing PostgreSQL', ()
       DATABASE_URL: await postgres.createDatabase('runtime_credentials'),
     };
     replicas = await Promise.all([ProxyProcess.start(env), ProxyProcess.start(env)]);
+    await waitFor(
+      async () => (await Promise.all(replicas.map((r) => migrated(r.url)))).every(Boolean),
+      15_000,
+      'both replicas to migrate the database',
+    );
   }, 90_000);
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AppModule } from '../../src/app.module';
@@ -64,12 +65,22 @@ export async function startTestProxy(
     handleSignals: false,
     connectionLimits: options.connectionLimits,
   });
-  const address = app.getHttpServer().address() as { port: number };
+  const server = app.getHttpServer();
+  // A fetch aborted mid-response makes Node's client open a spare connection that sends nothing
+  // until the client's keep-alive timeout (4 s) ends it; the server's close() would wait for it.
+  const unused = new Set<Socket>();
+  server.on('connection', (socket) => {
+    unused.add(socket);
+    socket.once('close', () => unused.delete(socket));
+  });
+  server.on('request', (req) => unused.delete(req.socket));
+  const address = server.address() as { port: number };
   return {
     app,
     url: `http://127.0.0.1:${address.port}`,
     credentialsDir,
     close: async () => {
+      for (const socket of unused) socket.destroy();
       await app.close();
       if (ownsDir) rmSync(credentialsDir, { recursive: true, force: true });
     },
