@@ -84,7 +84,7 @@ export function streamBody<T>(
       () => fail(timedOut(`did not arrive within ${limits.totalMs} ms`)),
       limits.totalMs,
     );
-    let idle = setTimeout(onIdle, limits.idleMs);
+    const idle = setTimeout(onIdle, limits.idleMs);
     function onIdle() {
       fail(timedOut(`sent nothing for ${limits.idleMs} ms`));
     }
@@ -139,8 +139,7 @@ export function streamBody<T>(
       );
     }
     function onWire(chunk: Buffer) {
-      clearTimeout(idle);
-      idle = setTimeout(onIdle, limits.idleMs);
+      idle.refresh();
       wire += chunk.length;
       if (wire > limits.limitBytes) return fail(tooLarge());
       if (!decoder) onInflated(chunk);

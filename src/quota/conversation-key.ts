@@ -104,8 +104,21 @@ function textOf(content: Record<string, unknown>): string {
   return text.slice(0, 8192);
 }
 
+/**
+ * Digests of the ids and openings seen last: every turn of a conversation sends the same one, and
+ * finding it again costs less than a sha256 with its Hash object. Bounded, the oldest dropped first.
+ */
+const recent = new Map<string, string>();
+const MAX_RECENT = 512;
+
 function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+  let hashed = recent.get(text);
+  if (hashed === undefined) {
+    hashed = createHash('sha256').update(text).digest('base64url').slice(0, 22);
+    if (recent.size >= MAX_RECENT) recent.delete(recent.keys().next().value as string);
+    recent.set(text, hashed);
+  }
+  return hashed;
 }
 
 export type { Conversation };
