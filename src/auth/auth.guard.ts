@@ -27,12 +27,24 @@ export class PasswordGuard implements CanActivate {
     this.expected = passwordDigest(this.config.password);
   }
 
+  /** @Public() is read once per route (class and handler): its metadata is fixed at build time. */
+  private readonly publicRoutes = new WeakMap<object, WeakMap<object, boolean>>();
+
+  private isPublic(context: ExecutionContext): boolean {
+    const handler = context.getHandler();
+    const type = context.getClass();
+    let byHandler = this.publicRoutes.get(type);
+    if (!byHandler) this.publicRoutes.set(type, (byHandler = new WeakMap()));
+    let open = byHandler.get(handler);
+    if (open === undefined) {
+      open = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler, type]) === true;
+      byHandler.set(handler, open);
+    }
+    return open;
+  }
+
   canActivate(context: ExecutionContext): boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+    if (this.isPublic(context)) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const presented = presentedPasswords({ headers: req.headers, query: req.query });
     // Check every presented value so the time taken does not depend on which one matched.

@@ -193,7 +193,10 @@ function requestedModelOf(req: RoutedRequest): string | undefined {
   const model = (req.body as { model?: unknown } | undefined)?.model;
   if (typeof model === 'string') return model.slice(0, 200);
   const action = req.params?.modelAction;
-  if (typeof action === 'string') return action.split(':')[0].slice(0, 200);
+  if (typeof action === 'string') {
+    const colon = action.indexOf(':');
+    return (colon === -1 ? action : action.slice(0, colon)).slice(0, 200);
+  }
   return undefined;
 }
 
