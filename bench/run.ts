@@ -50,6 +50,8 @@ const API_KEYS = [
   'AIzaSy-bench-key-2',
   'AIzaSy-bench-key-3',
 ];
+/** Idle time before each load of a throughput round (bench/README.md). */
+const ROUND_SETTLE_MS = 1_000;
 /** Events of each slow stream in the memory scenario. */
 const SLOW_STREAM_EVENTS = 10;
 
@@ -280,6 +282,7 @@ class Bench {
       let helperCpuMs = 0;
       let helperRequests = 0;
       const measure = async (side: (typeof sides)[number]): Promise<ThroughputResult> => {
+        await delay(ROUND_SETTLE_MS);
         const helperBefore =
           side.proxy === own ? await variant.helper?.cpuTimeMs(context) : undefined;
         const cpuBefore = cpuTimeMs(side.proxy.pid);
@@ -461,6 +464,9 @@ class Bench {
     const rounds = new Map<Load, ThroughputResult[]>(ready.map((t) => [t.load, []]));
     for (let r = 0; r < o.rounds; r++) {
       for (const target of r % 2 === 0 ? ready : [...ready].reverse()) {
+        // A server's collector and sockets keep working for a moment after its load stops: that
+        // would be taken from the next load's share of the cores.
+        await delay(ROUND_SETTLE_MS);
         const cpuBefore = cpuTimeMs(target.pid);
         const measured = await loadOnce(target, o.durationS);
         const cpu = cpuTimeMs(target.pid) - cpuBefore;
