@@ -19,6 +19,39 @@ describe('BufferedConsoleLogger', () => {
     );
   });
 
+  describe('colours', () => {
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    const noColor = process.env.NO_COLOR;
+    const onTerminal = (value: boolean) =>
+      Object.defineProperty(process.stdout, 'isTTY', { value, configurable: true });
+    beforeEach(() => delete process.env.NO_COLOR);
+    afterEach(() => {
+      if (tty) Object.defineProperty(process.stdout, 'isTTY', tty);
+      else delete (process.stdout as { isTTY?: boolean }).isTTY;
+      if (noColor === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = noColor;
+    });
+    const line = () => {
+      const logger = new BufferedConsoleLogger({}, (t) => written.push(t));
+      logger.log('hello', 'Request');
+      logger.flush();
+      return written.join('');
+    };
+
+    it('writes plain lines to a pipe, a file or docker logs', () => {
+      onTerminal(false);
+      expect(line()).not.toContain('\u001b[');
+    });
+
+    it('colours lines on a terminal, unless NO_COLOR is set', () => {
+      onTerminal(true);
+      expect(line()).toContain('\u001b[32m');
+      written = [];
+      process.env.NO_COLOR = '1';
+      expect(line()).not.toContain('\u001b[');
+    });
+  });
+
   it('queues JSON lines with the fields ConsoleLogger gives them', () => {
     const logger = new BufferedConsoleLogger({ json: true }, (t) => written.push(t));
     logger.log({ event: 'request', status: 200 }, 'Request');
