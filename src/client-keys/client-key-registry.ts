@@ -8,6 +8,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { RedisConnection } from '../redis/redis-connection';
+import { RevisionWatch, WatchedTable } from '../redis/revision-watch';
 import { REDIS_CONNECTION } from '../redis/redis.module';
 import { ClientKey, describeKey, toClientKey } from './client-key';
 import { ClientKeyRepository } from './client-key-repository';
@@ -28,25 +29,35 @@ export class ClientKeyRegistry implements OnModuleInit, OnModuleDestroy {
   private byHash = new Map<string, ClientKey>();
   private byId = new Map<string, ClientKey>();
   private readonly requestKeys = new WeakMap<object, ClientKey>();
-  private revision = -1;
-  private loading?: Promise<void>;
-  private timer?: NodeJS.Timeout;
   private failure?: string;
+  private readonly watch: RevisionWatch;
 
   constructor(
     private readonly repository: ClientKeyRepository,
-    @Optional() @Inject(REDIS_CONNECTION) private readonly redis: RedisConnection | null,
-  ) {}
+    @Optional() @Inject(REDIS_CONNECTION) redis: RedisConnection | null,
+  ) {
+    const table: WatchedTable = {
+      ready: repository.ready,
+      readable: () => repository.migrated,
+      revision: () => repository.revision(),
+      read: () => this.read(),
+      failed: (error) => {
+        const reason = repository.describe(error);
+        // Keys already loaded keep working; the next poll tries again.
+        if (reason !== this.failure)
+          this.logger.warn(`Client keys not refreshed (kept as last read): ${reason}`);
+        this.failure = reason;
+      },
+    };
+    this.watch = new RevisionWatch(table, KEYS_POLL_MS, redis, CHANNEL);
+  }
 
   onModuleInit(): void {
-    void this.repository.ready.then(() => this.refresh());
-    this.timer = setInterval(() => void this.refresh(), KEYS_POLL_MS);
-    this.timer.unref();
-    this.redis?.subscribe(this.redis.key(CHANNEL), () => void this.refresh(true));
+    this.watch.start();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.watch.stop();
   }
 
   /** The live (not revoked) key whose secret hashes to `hash`. */
@@ -84,49 +95,23 @@ export class ClientKeyRegistry implements OnModuleInit, OnModuleDestroy {
   }
 
   /** After a change made here: reloads now and tells the other replicas to. */
-  async changed(): Promise<void> {
-    await this.refresh(true);
-    if (this.redis?.isUp)
-      await this.redis.client
-        .publish(this.redis.key(CHANNEL), this.redis.instanceId)
-        .catch(() => undefined);
+  changed(): Promise<void> {
+    return this.watch.changed();
   }
 
-  refresh(force = false): Promise<void> {
-    if (this.loading) {
-      // A forced reload must see changes made after the one under way started.
-      if (force) return this.loading.then(() => this.refresh(true));
-      return this.loading;
+  private async read(): Promise<void> {
+    const rows = await this.repository.all();
+    const byHash = new Map<string, ClientKey>();
+    const byId = new Map<string, ClientKey>();
+    for (const row of rows) {
+      if (row.revoked_at !== null) continue;
+      const key = toClientKey(row);
+      byHash.set(row.secret_hash, key);
+      byId.set(key.id, key);
     }
-    this.loading = this.load(force).finally(() => (this.loading = undefined));
-    return this.loading;
-  }
-
-  private async load(force: boolean): Promise<void> {
-    if (!this.repository.migrated) return;
-    try {
-      const revision = await this.repository.revision();
-      if (!force && revision === this.revision) return;
-      const rows = await this.repository.all();
-      const byHash = new Map<string, ClientKey>();
-      const byId = new Map<string, ClientKey>();
-      for (const row of rows) {
-        if (row.revoked_at !== null) continue;
-        const key = toClientKey(row);
-        byHash.set(row.secret_hash, key);
-        byId.set(key.id, key);
-      }
-      this.byHash = byHash;
-      this.byId = byId;
-      this.revision = revision;
-      if (this.failure) this.logger.log('Client keys are read from the database again');
-      this.failure = undefined;
-    } catch (error) {
-      const reason = this.repository.describe(error);
-      // Keys already loaded keep working; the next poll tries again.
-      if (reason !== this.failure)
-        this.logger.warn(`Client keys not refreshed (kept as last read): ${reason}`);
-      this.failure = reason;
-    }
+    this.byHash = byHash;
+    this.byId = byId;
+    if (this.failure) this.logger.log('Client keys are read from the database again');
+    this.failure = undefined;
   }
 }

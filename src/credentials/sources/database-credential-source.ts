@@ -11,6 +11,7 @@ import { Database } from '../../database/database';
 import { bumpRevision, readRevision } from '../../database/revisions';
 import { RedisConnection } from '../../redis/redis-connection';
 import { REDIS_CONNECTION } from '../../redis/redis.module';
+import { RevisionWatch, WatchedTable } from '../../redis/revision-watch';
 import { Credential } from '../credential';
 import { apiKeyCredential } from '../credential-parser';
 import { vertexExpressCredential } from '../service-account';
@@ -45,26 +46,35 @@ function credentialOf(row: Pick<RuntimeCredentialTable, 'kind' | 'secret'>): Cre
 export class DatabaseCredentialSource implements CredentialSource, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Credentials');
   private rows: RuntimeCredentialTable[] = [];
-  private revision = -1;
   private readonly listeners: (() => void)[] = [];
-  private timer?: NodeJS.Timeout;
-  private loading?: Promise<void>;
   private failure?: string;
+  private readonly watch: RevisionWatch;
 
   constructor(
     private readonly database: Database,
-    @Optional() @Inject(REDIS_CONNECTION) private readonly redis: RedisConnection | null,
-  ) {}
+    @Optional() @Inject(REDIS_CONNECTION) redis: RedisConnection | null,
+  ) {
+    const table: WatchedTable = {
+      ready: database.ready,
+      readable: () => database.isMigrated,
+      revision: () => readRevision(database.db, REVISION),
+      read: (first) => this.read(first),
+      failed: (error) => {
+        const reason = database.describe(error);
+        if (reason !== this.failure)
+          this.logger.warn(`Credentials stored in the database not refreshed: ${reason}`);
+        this.failure = reason;
+      },
+    };
+    this.watch = new RevisionWatch(table, CREDENTIALS_POLL_MS, redis, CHANNEL);
+  }
 
   onModuleInit(): void {
-    void this.database.ready.then(() => this.refresh());
-    this.timer = setInterval(() => void this.refresh(), CREDENTIALS_POLL_MS);
-    this.timer.unref();
-    this.redis?.subscribe(this.redis.key(CHANNEL), () => void this.refresh(true));
+    this.watch.start();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.watch.stop();
   }
 
   /** The enabled keys, as pool credentials. */
@@ -150,42 +160,17 @@ export class DatabaseCredentialSource implements CredentialSource, OnModuleInit,
     return updated;
   }
 
-  private async changed(): Promise<void> {
-    await this.refresh(true);
-    if (this.redis?.isUp)
-      await this.redis.client
-        .publish(this.redis.key(CHANNEL), this.redis.instanceId)
-        .catch(() => undefined);
+  private changed(): Promise<void> {
+    return this.watch.changed();
   }
 
-  private refresh(force = false): Promise<void> {
-    if (this.loading) {
-      if (force) return this.loading.then(() => this.refresh(true));
-      return this.loading;
-    }
-    this.loading = this.read(force).finally(() => (this.loading = undefined));
-    return this.loading;
-  }
-
-  private async read(force: boolean): Promise<void> {
-    if (!this.database.isMigrated) return;
-    try {
-      const revision = await readRevision(this.database.db, REVISION);
-      if (!force && revision === this.revision) return;
-      this.rows = await this.database.db
-        .selectFrom('runtime_credentials')
-        .selectAll()
-        .orderBy('created_at')
-        .execute();
-      const first = this.revision === -1;
-      this.revision = revision;
-      this.failure = undefined;
-      if (!first || this.rows.length > 0) for (const listener of this.listeners) listener();
-    } catch (error) {
-      const reason = this.database.describe(error);
-      if (reason !== this.failure)
-        this.logger.warn(`Credentials stored in the database not refreshed: ${reason}`);
-      this.failure = reason;
-    }
+  private async read(first: boolean): Promise<void> {
+    this.rows = await this.database.db
+      .selectFrom('runtime_credentials')
+      .selectAll()
+      .orderBy('created_at')
+      .execute();
+    this.failure = undefined;
+    if (!first || this.rows.length > 0) for (const listener of this.listeners) listener();
   }
 }
